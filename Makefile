@@ -1,0 +1,109 @@
+# Makefile — builds synwatch and sockdemo into build/, runs the tests, installs; flags from pkg-config.
+
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man/man1
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+
+# Recursive (=) so pkg-config runs when a recipe needs the flags, after `deps` has installed it.
+PKGS      = libpcap ncursesw
+CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -Wall -Wextra -Werror -MMD -MP
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lpthread
+CUNIT_CFLAGS = $(shell $(PKG_CONFIG) --cflags cunit)
+CUNIT_LIBS   = $(shell $(PKG_CONFIG) --libs cunit)
+
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# capture/main.c is the synwatch program; every other capture/*.c is the library the tests link too.
+LIB_SRC   := $(filter-out capture/main.c,$(sort $(wildcard capture/*.c)))
+DEMO_SRC  := $(sort $(wildcard demo/*.c))
+UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
+UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
+
+LIB_OBJ   := $(LIB_SRC:%.c=build/obj/%.o)
+DEMO_OBJ  := $(DEMO_SRC:%.c=build/obj/%.o)
+UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
+ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
+
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps
+
+all: build/synwatch build/sockdemo
+
+deps:
+	@.ci/install-deps
+
+build/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) $(CUNIT_CFLAGS) -c -o $@ $<
+
+build/asan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(SAN_FLAGS) $(PKG_CFLAGS) $(CUNIT_CFLAGS) -c -o $@ $<
+
+build/libsynwatch.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/asan/libsynwatch.a: $(ASAN_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/synwatch: build/obj/capture/main.o build/libsynwatch.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/sockdemo: $(DEMO_OBJ)
+	$(CC) $(CFLAGS) -o $@ $^
+
+asan: build/asan/synwatch build/asan/sockdemo build/asan/unit_tests
+
+build/asan/synwatch: build/asan/obj/capture/main.o build/asan/libsynwatch.a
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/asan/sockdemo: $(DEMO_SRC:%.c=build/asan/obj/%.o)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^
+
+# The unit-test runner registers one suite per tests/unit/test_NAME.c, via register_test_NAME().
+build/gen/suites.h: $(UNIT_TESTS) Makefile
+	@mkdir -p $(dir $@)
+	@{ for f in $(notdir $(basename $(UNIT_TESTS))); do echo "SUITE(register_$$f)"; done; } > $@.tmp && mv $@.tmp $@
+
+build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: build/gen/suites.h
+build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: CPPFLAGS += -Ibuild/gen
+
+build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
+
+build/asan/unit_tests: $(ASAN_UNIT_OBJ) build/asan/libsynwatch.a
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
+
+# The README's two commands: both install what is missing first.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@tests/run-classroom.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all asan build/unit_tests
+	@tests/run-all.sh
+
+# Without installing anything (for developers who already have the dependencies).
+check: all asan build/unit_tests
+	@tests/run-all.sh
+
+# Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).
+pcaps: all
+	@tests/record-pcaps.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 0755 build/synwatch build/sockdemo $(DESTDIR)$(BINDIR)/
+	install -m 0644 capture/synwatch.1 demo/sockdemo.1 $(DESTDIR)$(MANDIR)/
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

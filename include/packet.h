@@ -1,0 +1,202 @@
+/* packet.h — the decoded form of one captured packet, filled in place by decode_packet() with no allocation. */
+#ifndef SYNWATCH_PACKET_H
+#define SYNWATCH_PACKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Outcome of decoding a packet or one layer. */
+enum dec_status {
+	DEC_OK = 0,        /* every layer we decode was complete and sane */
+	DEC_TRUNCATED = 1, /* the capture ended inside a layer (see trunc_layer) */
+	DEC_INVALID = 2,   /* a field held an impossible value (see bad_layer / bad_field) */
+};
+
+/* Protocol layers, used to say where a packet was cut or went wrong; names from layer_name(). */
+enum layer_id {
+	LAYER_NONE = 0,
+	LAYER_ETH,     /* "eth" */
+	LAYER_VLAN,    /* "vlan" (802.1Q / 802.1ad tag) */
+	LAYER_NULL,    /* "null" (BSD loopback / OpenBSD LOOP family word) */
+	LAYER_SLL,     /* "sll" */
+	LAYER_SLL2,    /* "sll2" */
+	LAYER_IPV4,    /* "ip" */
+	LAYER_IPV6,    /* "ip6" */
+	LAYER_IPV6EXT, /* "ip6-ext" (hop-by-hop, routing, fragment, destination options) */
+	LAYER_TCP,     /* "tcp" */
+	LAYER_UDP,     /* "udp" */
+	LAYER_ICMP,    /* "icmp" */
+	LAYER_ICMP6,   /* "icmp6" */
+	LAYER_COUNT
+};
+
+/* TCP flag bits as in the 9-bit field of RFC 9293 §3.1 (NS from RFC 3540 is the high bit). */
+enum {
+	TCP_FIN = 0x001,
+	TCP_SYN = 0x002,
+	TCP_RST = 0x004,
+	TCP_PSH = 0x008,
+	TCP_ACK = 0x010,
+	TCP_URG = 0x020,
+	TCP_ECE = 0x040,
+	TCP_CWR = 0x080,
+	TCP_NS = 0x100,
+};
+
+/* Which fields of an ip_layer were present in the captured bytes (bits of ip_layer.have). */
+enum {
+	HAVE_IP = 1u << 0,       /* version, addresses, proto, lengths */
+	HAVE_PORTS = 1u << 1,    /* sport/dport (TCP or UDP) */
+	HAVE_SEQ = 1u << 2,      /* tcp.seq */
+	HAVE_ACK = 1u << 3,      /* tcp.ack (the field, whatever the ACK flag says) */
+	HAVE_FLAGS = 1u << 4,    /* tcp.flags and tcp.hdr_len */
+	HAVE_WIN = 1u << 5,      /* tcp.win, tcp.urp (and checksum) */
+	HAVE_TCPOPTS = 1u << 6,  /* the options area was decoded (maybe empty) */
+	HAVE_UDPLEN = 1u << 7,   /* udp.len (and checksum) */
+	HAVE_ICMP = 1u << 8,     /* icmp.type / icmp.code */
+	HAVE_ICMP_REST = 1u << 9, /* the 4 bytes after the ICMP checksum (id/seq, mtu, gateway, pointer) */
+	HAVE_ND_TARGET = 1u << 10, /* icmp.nd_target (ICMPv6 neighbour solicitation/advertisement) */
+	HAVE_PAYLOAD = 1u << 11, /* payload_wire is known (a transport header was fully read) */
+};
+
+/* Bits of tcp_hdr.opt_have. */
+enum {
+	TCPOPT_HAVE_MSS = 1u << 0,
+	TCPOPT_HAVE_WSCALE = 1u << 1,
+	TCPOPT_HAVE_SACK_OK = 1u << 2,
+	TCPOPT_HAVE_SACK = 1u << 3,
+	TCPOPT_HAVE_TS = 1u << 4,
+};
+
+#define PKT_MAX_SACK 4    /* SACK blocks one option can carry (40-byte options area) */
+#define PKT_MAX_TCPOPT 40 /* options listed in wire order: at most one per byte of the options area */
+#define PKT_MAX_VLAN 4    /* stacked 802.1Q/802.1ad tags decoded */
+#define PKT_MAX_IP6EXT 8  /* IPv6 extension headers followed before giving up (invalid) */
+
+/* One TCP option in wire order, so text output can print them as they appeared. */
+struct tcp_opt {
+	uint8_t kind; /* option kind (0 EOL, 1 NOP, 2 MSS, 3 wscale, 4 SACK-permitted, 5 SACK, 8 TS...) */
+	uint8_t len;  /* length byte as on the wire (1 for EOL/NOP) */
+};
+
+struct tcp_hdr {
+	uint16_t sport, dport;
+	uint32_t seq, ack;   /* raw 32-bit values */
+	uint16_t flags;      /* 9-bit flags field, TCP_* bits */
+	uint8_t hdr_len;     /* data offset in bytes (20..60) */
+	uint16_t win;        /* raw window field, unscaled */
+	uint16_t urp;        /* urgent pointer */
+	uint16_t sum;        /* checksum as on the wire, not verified */
+	uint8_t opt_have;    /* TCPOPT_HAVE_* bits */
+	uint8_t wscale;      /* window-scale shift count */
+	uint16_t mss;
+	uint8_t nsack;       /* SACK blocks in sack[] */
+	uint8_t nopt;        /* entries in opt[] */
+	uint32_t tsval, tsecr;
+	struct {
+		uint32_t left, right;
+	} sack[PKT_MAX_SACK];
+	struct tcp_opt opt[PKT_MAX_TCPOPT];
+};
+
+struct udp_hdr {
+	uint16_t sport, dport;
+	uint16_t len; /* length field: header + payload */
+	uint16_t sum;
+};
+
+/* ICMP (RFC 792) and ICMPv6 (RFC 4443, RFC 4861) header; the 4 "rest of header" bytes by type. */
+struct icmp_hdr {
+	uint8_t type, code;
+	uint16_t sum;
+	uint16_t id, seq;     /* echo request/reply */
+	uint32_t mtu;         /* IPv4 fragmentation needed (next-hop MTU) / ICMPv6 packet too big */
+	uint32_t pointer;     /* parameter problem pointer */
+	uint8_t gateway[4];   /* IPv4 redirect gateway */
+	uint8_t nd_target[16]; /* ICMPv6 NS/NA target address */
+	uint8_t nd_flags;     /* NA flags byte: R=0x80 S=0x40 O=0x20 */
+};
+
+/* Which member of ip_layer.l4 is valid. */
+enum l4_kind {
+	L4_NONE = 0, /* none decoded: unknown protocol, non-first fragment, or cut before it */
+	L4_TCP,
+	L4_UDP,
+	L4_ICMP,  /* ICMP for IPv4 */
+	L4_ICMP6, /* ICMPv6 */
+};
+
+/* One IP packet: the outer one, or the one quoted inside an ICMP error (which has no further inner). */
+struct ip_layer {
+	uint32_t have;            /* HAVE_* bits: which fields below were captured */
+	uint8_t version;          /* 4 or 6; 0 when no IP layer */
+	uint8_t proto;            /* upper-layer protocol after any IPv6 extension headers */
+	uint8_t ttl;              /* TTL / hop limit */
+	uint8_t tos;              /* TOS / traffic class */
+	uint16_t hdr_len;         /* IPv4 IHL*4; IPv6 40 + extension headers */
+	uint32_t total_len;       /* IPv4 total length; IPv6 40 + payload length */
+	uint8_t src[16], dst[16]; /* addresses; IPv4 uses the first 4 bytes */
+	uint8_t ip_opts_len;      /* bytes of IPv4 options */
+	uint8_t next_hdr;         /* IPv6: the fixed header's next-header value */
+	uint32_t flowlabel;       /* IPv6 flow label */
+	uint8_t n_ext;            /* IPv6 extension headers in ext[] */
+	uint8_t ext[PKT_MAX_IP6EXT]; /* their protocol numbers, in order (0, 43, 44, 60...) */
+	/* Fragmentation (IPv4 flags/offset or an IPv6 fragment header). */
+	bool is_frag;             /* MF set or offset > 0 */
+	bool more_frags;          /* MF */
+	bool dont_frag;           /* IPv4 DF */
+	uint16_t frag_off;        /* offset in bytes */
+	uint32_t ip_id;           /* IPv4 identification, or IPv6 fragment identification */
+	enum l4_kind l4;
+	union {
+		struct tcp_hdr tcp;
+		struct udp_hdr udp;
+		struct icmp_hdr icmp;
+	} u;
+	uint32_t payload_wire;    /* transport payload bytes on the wire, from IP/UDP lengths (HAVE_PAYLOAD) */
+	uint32_t payload_cap;     /* of those, bytes present in the capture */
+	const uint8_t *payload;   /* first captured payload byte (points into the caller's buffer) */
+	enum dec_status status;   /* of this IP packet and what it carries */
+	enum layer_id trunc_layer; /* when DEC_TRUNCATED: the layer the capture cut */
+	enum layer_id bad_layer;  /* when DEC_INVALID: the layer with the bad field */
+	const char *bad_field;    /* when DEC_INVALID: static text naming the field, e.g. "header length 3" */
+};
+
+struct vlan_tag {
+	uint16_t tpid; /* 0x8100 (802.1Q) or 0x88a8 (802.1ad) */
+	uint16_t vid;  /* VLAN id, 12 bits */
+	uint8_t pcp;   /* priority code point */
+};
+
+/* Link-layer facts worth showing; which fields mean something depends on linktype. */
+struct link_info {
+	uint16_t ethertype;   /* final ethertype / protocol after tags (0 when none) */
+	uint8_t src_mac[6], dst_mac[6]; /* Ethernet; SLL/SLL2 source address when its length is 6 */
+	uint8_t nvlan;
+	struct vlan_tag vlan[PKT_MAX_VLAN];
+	uint16_t sll_pkttype; /* SLL/SLL2 packet type (0 host, 4 outgoing...) */
+	uint32_t sll_ifindex; /* SLL2 interface index */
+	uint32_t null_family; /* NULL/LOOP address family word, as read in the right byte order */
+};
+
+/* A whole decoded packet. */
+struct packet {
+	uint64_t n;               /* 1-based number among packets that passed the filter */
+	int64_t ts_sec;           /* capture timestamp, seconds since the epoch */
+	uint32_t ts_nsec;         /* nanoseconds (microsecond captures: a multiple of 1000) */
+	uint32_t caplen, len;     /* captured and on-the-wire lengths */
+	int linktype;             /* DLT_* value from pcap_datalink() */
+	bool link_supported;      /* false: "unsupported link type NAME"; nothing below link is decoded */
+	struct link_info link;
+	enum dec_status status;   /* worst of the link layer and ip.status */
+	enum layer_id trunc_layer; /* when DEC_TRUNCATED: where the capture cut */
+	enum layer_id bad_layer;  /* when DEC_INVALID */
+	const char *bad_field;    /* when DEC_INVALID */
+	bool has_ip;              /* ip holds a decoded (maybe partial) IP packet */
+	struct ip_layer ip;
+	bool has_inner;           /* inner holds the IP packet quoted in an ICMP/ICMPv6 error */
+	struct ip_layer inner;
+	const uint8_t *data;      /* the captured bytes (caller's buffer, valid for this callback only) */
+};
+
+#endif
