@@ -1,0 +1,137 @@
+/* flow.h — bidirectional flow table with per-end TCP state (RFC 9293) and per-packet TCP analysis. */
+#ifndef SYNWATCH_FLOW_H
+#define SYNWATCH_FLOW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "packet.h"
+
+/* RFC 9293 §3.3.2 connection states, as each end is inferred to be from what crosses the wire. */
+enum tcp_state {
+	TCPS_NONE = 0,     /* not TCP, or nothing known yet */
+	TCPS_CLOSED,
+	TCPS_LISTEN,
+	TCPS_SYN_SENT,
+	TCPS_SYN_RECEIVED,
+	TCPS_ESTABLISHED,
+	TCPS_FIN_WAIT_1,
+	TCPS_FIN_WAIT_2,
+	TCPS_CLOSE_WAIT,
+	TCPS_CLOSING,
+	TCPS_LAST_ACK,
+	TCPS_TIME_WAIT,
+	TCPS_COUNT
+};
+
+/* Per-packet analysis events (bits of track_result.events); names from flow_event_name(). */
+enum {
+	EV_RETRANSMISSION = 1u << 0,      /* "retransmission" */
+	EV_FAST_RETRANSMISSION = 1u << 1, /* "fast-retransmission" */
+	EV_SPURIOUS_RETRANSMISSION = 1u << 2, /* "spurious-retransmission" */
+	EV_OUT_OF_ORDER = 1u << 3,        /* "out-of-order" */
+	EV_DUP_ACK = 1u << 4,             /* "dup-ack" (track_result.dup_ack_n says which) */
+	EV_PREV_NOT_CAPTURED = 1u << 5,   /* "previous-segment-not-captured" */
+	EV_ZERO_WINDOW = 1u << 6,         /* "zero-window" */
+	EV_ZERO_WINDOW_PROBE = 1u << 7,   /* "zero-window-probe" */
+	EV_WINDOW_UPDATE = 1u << 8,       /* "window-update" */
+	EV_WINDOW_FULL = 1u << 9,         /* "window-full" */
+	EV_KEEP_ALIVE = 1u << 10,         /* "keep-alive" */
+	EV_RST = 1u << 11,                /* "rst" (by the end in track_result.dir) */
+	EV_REFUSED = 1u << 12,            /* "connection-refused" (RST answering a SYN, or ICMP unreachable) */
+	EV_NEW_FLOW = 1u << 13,           /* "new-flow": this packet created the flow */
+	EV_PORT_REUSE = 1u << 14,         /* "port-reuse": a SYN on a closed flow's key started a new flow */
+	EV_ICMP_ERROR = 1u << 15,         /* "icmp-error": an ICMP error quoting this flow's packet */
+	EV_STATE_CHANGE = 1u << 16,       /* "state-change": state[] differs from before the packet */
+	EV_COUNT_BITS = 17
+};
+
+enum flow_dir {
+	DIR_C2S = 0, /* client to server */
+	DIR_S2C = 1, /* server to client */
+};
+
+/* How a flow ended (or not yet). */
+enum flow_end {
+	END_OPEN = 0, /* "open" */
+	END_FIN,      /* "fin" */
+	END_RST,      /* "rst" */
+	END_REFUSED,  /* "refused" */
+	END_TIMEOUT,  /* "timeout" (idle timeout or eviction) */
+};
+
+/* One endpoint: address family 4 or 6, address, port (0 for ICMP). */
+struct endpoint {
+	uint8_t af;       /* 4 or 6 */
+	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
+	uint16_t port;
+};
+
+/* Canonical key: the same for both directions (lower endpoint first) and both address families. */
+struct flow_key {
+	uint8_t af;    /* 4 or 6 */
+	uint8_t proto; /* 6 TCP, 17 UDP, 1/58 ICMP echo (port = echo id) */
+	uint16_t port[2];
+	uint8_t addr[2][16];
+};
+
+/* Public view of one flow; the table owns it. Index [DIR_C2S] is the client's side. */
+struct flow {
+	uint64_t id;                  /* 1-based, in order of creation, never reused */
+	struct flow_key key;
+	struct endpoint client, server;
+	bool client_guessed;          /* no SYN seen: client guessed from ports (higher port = client) */
+	bool state_inferred;          /* capture began mid-connection: states inferred, not observed */
+	uint8_t proto;                /* 6, 17, 1, 58 */
+	enum tcp_state state[2];      /* [0] client's state, [1] server's */
+	uint64_t pkts[2], bytes[2];   /* per direction: packets and payload bytes (wire lengths) */
+	int64_t first_ns, last_ns;    /* first and last packet, ns since the epoch */
+	int64_t syn_ns, synack_ns, ack_ns; /* handshake timestamps (0 when not seen) */
+	int8_t closed_first;          /* -1 nobody yet, else the dir (DIR_C2S/DIR_S2C) that sent FIN/RST first */
+	enum flow_end end;
+	uint32_t icmp_errors;         /* ICMP errors quoting this flow */
+	uint32_t isn[2];              /* initial sequence number each way (base for relative numbers) */
+	bool isn_known[2];
+};
+
+/* What tracking one packet produced. flow is NULL for packets outside any flow (ARP, non-first frags). */
+struct track_result {
+	const struct flow *flow;
+	enum flow_dir dir;            /* direction of this packet within the flow */
+	uint32_t rseq, rack;          /* relative seq/ack (valid for TCP when have_rel) */
+	bool have_rel;
+	enum tcp_state before[2], after[2]; /* both ends' states before and after this packet */
+	uint32_t events;              /* EV_* bits */
+	uint32_t dup_ack_n;           /* with EV_DUP_ACK: the n of "dup ack #n" */
+};
+
+struct flow_table;
+
+/* A table for at most max_flows flows (memory reserved up front); NULL on allocation failure. */
+struct flow_table *flowtab_new(size_t max_flows);
+void flowtab_free(struct flow_table *t);
+
+/* Track one decoded packet (timestamps from pkt); fills *r. Never allocates. */
+void flow_track(struct flow_table *t, const struct packet *pkt, struct track_result *r);
+
+/* Counters. */
+struct flowtab_stats {
+	uint64_t flows_created, flows_active, evicted, expired, packets_tracked, packets_untracked;
+	size_t capacity, bytes_reserved; /* memory reserved for the table */
+};
+void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s);
+
+/* Visit every flow still in the table, in id order. */
+void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f, void *arg), void *arg);
+const struct flow *flowtab_find(const struct flow_table *t, uint64_t id);
+
+/* The --flows table (text or one JSON object per flow line) and the counters. */
+void flowtab_print(const struct flow_table *t, FILE *out, bool json);
+
+/* Names. */
+const char *tcp_state_name(enum tcp_state s);   /* "ESTABLISHED", "SYN-SENT"... */
+const char *flow_event_name(uint32_t ev_bit);    /* "retransmission"... */
+const char *flow_end_name(enum flow_end e);      /* "fin", "rst"... */
+
+#endif
