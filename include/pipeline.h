@@ -1,0 +1,79 @@
+/* pipeline.h — source (live or file) → decode → track, one packet at a time, for every view. */
+#ifndef SYNWATCH_PIPELINE_H
+#define SYNWATCH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "flow.h"
+#include "packet.h"
+
+/* Exit codes (documented in README and synwatch.1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_RUNTIME = 1, /* a runtime failure: capture error, write error, out of memory */
+	EXIT_USAGE = 2,           /* bad command line: unknown option, invalid BPF expression, bad number */
+	EXIT_INPUT = 3,           /* -r: missing, unreadable, not a capture, truncated capture */
+	EXIT_INTERFACE = 4,       /* -i: unknown interface, interface down */
+	EXIT_PERMISSION = 5,      /* no permission to capture */
+	EXIT_OUTPUT = 6,          /* -w: cannot create/write the file */
+};
+
+struct pipeline_opts {
+	const char *iface;     /* live capture interface (default "lo") when file is NULL */
+	const char *file;      /* -r FILE, or NULL for live */
+	const char *write;     /* -w FILE, or NULL */
+	const char *filter;    /* BPF expression, or NULL/"" for all */
+	int snaplen;           /* -s; 0 means the default 262144 */
+	uint64_t count;        /* -c; 0 means no limit */
+	size_t max_flows;      /* --max-flows */
+};
+
+struct pipeline;
+
+/*
+ * Open the source (and -w file), compile and set the filter, create the flow table. On failure returns
+ * NULL with a one-line message (naming the input and the fix) in err and the exit code in *code.
+ */
+struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t errlen, int *code);
+
+/*
+ * Next packet that passed the filter: read, number, write to -w, decode into *pkt, track into *tr.
+ * Returns 1 for a packet, 0 when none is ready yet (live capture; poll pipeline_fd()), -1 at the end
+ * (end of file, -c reached, pipeline_stop() called), -2 on a capture error (pipeline_error()).
+ * pkt->data is valid until the next call.
+ */
+int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr);
+
+int pipeline_fd(const struct pipeline *pl);          /* selectable fd for live capture, -1 for files */
+bool pipeline_live(const struct pipeline *pl);
+bool pipeline_nanosecond(const struct pipeline *pl);  /* timestamps have nanosecond precision */
+int pipeline_linktype(const struct pipeline *pl);
+const char *pipeline_source_name(const struct pipeline *pl); /* "lo" or the file name */
+const char *pipeline_filter(const struct pipeline *pl);      /* "" when none */
+const char *pipeline_error(const struct pipeline *pl);       /* last capture error */
+struct flow_table *pipeline_flows(struct pipeline *pl);
+void pipeline_stop(struct pipeline *pl);                     /* break out; next call returns -1 */
+
+/* Counters: packets passed the filter, and the kernel's received/dropped counts for live capture. */
+struct pipeline_stats {
+	uint64_t packets;       /* passed the filter and were decoded */
+	uint64_t written;       /* written to -w */
+	uint64_t kernel_recv, kernel_drop, iface_drop; /* pcap_stats(); zero for files */
+};
+void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s);
+
+/* Flush and close everything (the -w file is complete after this). */
+void pipeline_close(struct pipeline *pl);
+
+/*
+ * A BPF expression checked without a capture handle (for view-side filters such as the TUI's `/`):
+ * returns a compiled program usable with filter_match(), or NULL with libpcap's error in err.
+ */
+struct view_filter;
+struct view_filter *filter_compile(const char *expr, int linktype, int snaplen, char *err, size_t errlen);
+bool filter_match(const struct view_filter *f, const uint8_t *data, uint32_t caplen, uint32_t len);
+void filter_free(struct view_filter *f);
+
+#endif
