@@ -1,8 +1,406 @@
-/* main.c — synwatch: command line, capture source, pipeline loop (skeleton, being written). */
+/* main.c — synwatch: parses the command line, opens the pipeline and runs the chosen view's loop. */
+#include <errno.h>
+#include <getopt.h>
+#include <pcap/pcap.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "decode.h"
+#include "flow.h"
+#include "obuf.h"
+#include "pipeline.h"
+#include "view.h"
+
+#define SYNWATCH_VERSION "0.1.0"
+
+enum view_mode { VIEW_AUTO, VIEW_TEXT, VIEW_JSON, VIEW_TUI };
+
+struct options {
+	struct pipeline_opts p;
+	enum view_mode view;
+	bool stats;        /* --stats: counters and flow summary only */
+	bool flows;        /* --flows: flow table at the end */
+	char filter[4096]; /* the expression words joined */
+};
+
+/* Set by signal handlers, read by the loop. */
+static volatile sig_atomic_t got_stop;   /* SIGINT, SIGTERM, SIGHUP */
+static volatile sig_atomic_t got_usr1;   /* SIGUSR1: print the flow table now */
+
+static void on_stop(int sig)
 {
-	fputs("synwatch: not built yet\n", stderr);
-	return 1;
+	got_stop = sig;
+}
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
+static void signals_install(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop; /* no SA_RESTART: poll() returns EINTR and the loop sees the flag */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_usr1;
+	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = SIG_IGN; /* a closed stdout shows up as EPIPE from write() */
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [--nano]\n"
+	      "                [--text | --json] [--stats] [--flows] [--max-flows N] [BPF EXPRESSION...]\n"
+	      "\n"
+	      "  -i IFACE        capture live on IFACE (default lo)\n"
+	      "  -r FILE         read a pcap or pcapng file ('-' for stdin)\n"
+	      "  -w FILE         also write the packets that passed the filter to FILE (pcap)\n"
+	      "  -c COUNT        stop after COUNT packets\n"
+	      "  -s SNAPLEN      bytes to capture per packet (default and 0: 262144)\n"
+	      "  -p              do not put the interface in promiscuous mode\n"
+	      "  -B KIB          kernel capture buffer in KiB (default 32768)\n"
+	      "  --nano          nanosecond timestamps for live capture\n"
+	      "  --text          one line per packet (default when stdout is not a terminal)\n"
+	      "  --json          one JSON object per packet per line\n"
+	      "  --stats         only counters and the flow summary, no per-packet output\n"
+	      "  --flows         the flow table at the end (and on SIGUSR1)\n"
+	      "  --max-flows N   flows tracked at once (default 1048576; least recently used evicted)\n"
+	      "  -h, --help      this text;  -V, --version  the version\n"
+	      "\n"
+	      "Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
+	      "4 interface problem, 5 no permission to capture, 6 cannot write -w file.\n",
+	      f);
+}
+
+/* Parse a whole non-negative decimal number within [min, max]; false otherwise. */
+static bool parse_number(const char *s, unsigned long long min, unsigned long long max, unsigned long long *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int fail_usage(const char *msg, const char *arg)
+{
+	fprintf(stderr, "synwatch: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+	return EXIT_USAGE;
+}
+
+enum {
+	OPT_TEXT = 256,
+	OPT_JSON,
+	OPT_TUI,
+	OPT_STATS,
+	OPT_FLOWS,
+	OPT_MAX_FLOWS,
+	OPT_NANO,
+};
+
+static int options_parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "text", no_argument, NULL, OPT_TEXT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "flows", no_argument, NULL, OPT_FLOWS },
+		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
+		{ "nano", no_argument, NULL, OPT_NANO },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long v;
+	int c;
+	o->p.promisc = true;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:phV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			o->p.iface = optarg;
+			break;
+		case 'r':
+			o->p.file = optarg;
+			break;
+		case 'w':
+			o->p.write = optarg;
+			break;
+		case 'c':
+			if (!parse_number(optarg, 1, UINT64_MAX, &v))
+				return fail_usage("-c takes a packet count of 1 or more, got", optarg);
+			o->p.count = v;
+			break;
+		case 's':
+			if (!parse_number(optarg, 0, 262144, &v))
+				return fail_usage("-s takes a snap length from 0 (= 262144) to 262144 bytes, got", optarg);
+			o->p.snaplen = (int)v;
+			break;
+		case 'B':
+			if (!parse_number(optarg, 1, 4 * 1024 * 1024, &v))
+				return fail_usage("-B takes a buffer size in KiB from 1 to 4194304, got", optarg);
+			o->p.buffer_bytes = (int)(v * 1024 > INT_MAX ? INT_MAX : v * 1024);
+			break;
+		case 'p':
+			o->p.promisc = false;
+			break;
+		case OPT_TEXT:
+			o->view = VIEW_TEXT;
+			break;
+		case OPT_JSON:
+			o->view = VIEW_JSON;
+			break;
+		case OPT_STATS:
+			o->stats = true;
+			break;
+		case OPT_FLOWS:
+			o->flows = true;
+			break;
+		case OPT_MAX_FLOWS:
+			if (!parse_number(optarg, 1, 1ull << 32, &v))
+				return fail_usage("--max-flows takes a number of flows from 1 to 4294967296, got", optarg);
+			o->p.max_flows = (size_t)v;
+			break;
+		case OPT_NANO:
+			o->p.nano = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		case 'V':
+			printf("synwatch %s (%s)\n", SYNWATCH_VERSION, pcap_lib_version());
+			exit(EXIT_OK);
+		case ':':
+			fprintf(stderr, "synwatch: option %s needs a value; see synwatch --help\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		default:
+			fprintf(stderr, "synwatch: unknown option '%s'; see synwatch --help\n", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	/* The expression is the remaining words, as in tcpdump. */
+	size_t used = 0;
+	for (int i = optind; i < argc; i++) {
+		int w = snprintf(o->filter + used, sizeof o->filter - used, "%s%s", used ? " " : "", argv[i]);
+		if (w < 0 || (size_t)w >= sizeof o->filter - used)
+			return fail_usage("the filter expression is longer than 4095 characters", NULL);
+		used += (size_t)w;
+	}
+	o->p.filter = o->filter;
+	if (o->p.file && o->p.iface)
+		return fail_usage("-i and -r exclude each other: capture live or read a file", NULL);
+	return -1;
+}
+
+/* Counters for --stats. */
+struct counters {
+	uint64_t tcp, udp, icmp, other_ip, non_ip, unsupported, truncated, invalid, bytes;
+};
+
+static void counters_add(struct counters *c, const struct packet *p)
+{
+	c->bytes += p->len;
+	if (!p->link_supported)
+		c->unsupported++;
+	else if (!p->has_ip)
+		c->non_ip++;
+	else if (p->ip.l4 == L4_TCP)
+		c->tcp++;
+	else if (p->ip.l4 == L4_UDP)
+		c->udp++;
+	else if (p->ip.l4 == L4_ICMP || p->ip.l4 == L4_ICMP6)
+		c->icmp++;
+	else
+		c->other_ip++;
+	if (p->status == DEC_TRUNCATED)
+		c->truncated++;
+	else if (p->status == DEC_INVALID)
+		c->invalid++;
+}
+
+static void counters_print(struct obuf *o, const struct counters *c, struct pipeline *pl, bool json)
+{
+	struct pipeline_stats ps;
+	struct flowtab_stats fs;
+	pipeline_stats(pl, &ps);
+	flowtab_stats(pipeline_flows(pl), &fs);
+	const struct {
+		const char *name;
+		uint64_t v;
+	} rows[] = {
+		{ "packets", ps.packets },     { "bytes", c->bytes },
+		{ "tcp", c->tcp },             { "udp", c->udp },
+		{ "icmp", c->icmp },           { "other_ip", c->other_ip },
+		{ "non_ip", c->non_ip },       { "unsupported_link", c->unsupported },
+		{ "truncated", c->truncated }, { "invalid", c->invalid },
+		{ "flows", fs.flows_created }, { "flows_active", fs.flows_active },
+		{ "flows_evicted", fs.evicted }, { "flows_expired", fs.expired },
+		{ "kernel_drops", ps.kernel_drop },
+	};
+	if (json)
+		obuf_puts(o, "{\"stats\":{");
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		if (json) {
+			if (i)
+				obuf_putc(o, ',');
+			obuf_json_str(o, rows[i].name);
+			obuf_putc(o, ':');
+		} else {
+			obuf_puts(o, rows[i].name);
+			obuf_puts(o, ": ");
+		}
+		obuf_u64(o, rows[i].v);
+		if (!json)
+			obuf_putc(o, '\n');
+	}
+	if (json)
+		obuf_puts(o, "}}\n");
+}
+
+/* Print the flow table through stdio after our own buffer, keeping the order of output. */
+static void flows_print(struct obuf *o, struct pipeline *pl, bool json)
+{
+	obuf_flush(o);
+	flowtab_print(pipeline_flows(pl), stdout, json);
+	fflush(stdout);
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The non-interactive loop: text, JSON or counters only. Returns an exit code. */
+static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *out)
+{
+	static struct packet pkt;
+	struct track_result tr;
+	struct counters cnt = { 0 };
+	bool json = o->view == VIEW_JSON;
+	bool per_packet = !o->stats;
+	bool nano = pipeline_nanosecond(pl);
+	int fd = pipeline_fd(pl);
+	int64_t last_flush = now_ms();
+	int code = EXIT_OK;
+
+	while (!got_stop && !out->closed) {
+		int rc = pipeline_next(pl, &pkt, &tr);
+		if (rc == 1) {
+			counters_add(&cnt, &pkt);
+			if (per_packet) {
+				if (json)
+					view_json_packet(out, &pkt, &tr, nano);
+				else
+					view_text_packet(out, &pkt, &tr, nano);
+			}
+			if (fd >= 0 && (pkt.n & 1023) == 0 && now_ms() - last_flush > 200) {
+				obuf_flush(out);
+				pipeline_flush(pl);
+				last_flush = now_ms();
+			}
+		} else if (rc == 0) {
+			/* Live and idle: everything so far reaches the reader and the disk before we wait. */
+			obuf_flush(out);
+			pipeline_flush(pl);
+			last_flush = now_ms();
+			struct pollfd pfd = { .fd = fd, .events = POLLIN };
+			poll(&pfd, 1, 250);
+		} else if (rc == -1) {
+			break;
+		} else {
+			const char *e = pipeline_error(pl);
+			obuf_flush(out);
+			if (strstr(e, "truncated")) {
+				struct pipeline_stats ps;
+				pipeline_stats(pl, &ps);
+				fprintf(stderr, "synwatch: '%s' is cut short after packet %llu (%s); the packets before it were decoded\n",
+					pipeline_source_name(pl), (unsigned long long)ps.packets, e);
+				code = EXIT_INPUT;
+			} else {
+				fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), e);
+				code = EXIT_FAILURE_RUNTIME;
+			}
+			break;
+		}
+		if (got_usr1) {
+			got_usr1 = 0;
+			flows_print(out, pl, json);
+		}
+	}
+	if (!out->closed) {
+		if (o->stats)
+			counters_print(out, &cnt, pl, json);
+		if (o->flows)
+			flows_print(out, pl, json);
+	}
+	obuf_flush(out);
+	return code;
+}
+
+/* tcpdump-style closing lines on stderr. */
+static void summary_print(struct pipeline *pl, const struct options *o)
+{
+	struct pipeline_stats s;
+	pipeline_stats(pl, &s);
+	if (pipeline_live(pl)) {
+		fprintf(stderr, "%llu packets captured\n%llu packets received by filter\n%llu packets dropped by kernel\n",
+			(unsigned long long)s.packets, (unsigned long long)s.kernel_recv,
+			(unsigned long long)s.kernel_drop);
+	} else {
+		fprintf(stderr, "%llu packets read from %s\n", (unsigned long long)s.packets, pipeline_source_name(pl));
+	}
+	if (o->p.write)
+		fprintf(stderr, "%llu packets written to %s\n", (unsigned long long)s.written, o->p.write);
+}
+
+int main(int argc, char **argv)
+{
+	static struct options opt;
+	static struct obuf out;
+	int code = options_parse(argc, argv, &opt);
+	if (code >= 0)
+		return code;
+	if (opt.view == VIEW_AUTO)
+		opt.view = VIEW_TEXT;
+
+	signals_install();
+	char err[2048];
+	struct pipeline *pl = pipeline_open(&opt.p, err, sizeof err, &code);
+	if (!pl) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		return code;
+	}
+	if (pipeline_live(pl))
+		fprintf(stderr, "synwatch: listening on %s, link type %s, filter '%s'\n", pipeline_source_name(pl),
+			linktype_name(pipeline_linktype(pl)) ? linktype_name(pipeline_linktype(pl)) : "?",
+			pipeline_filter(pl));
+
+	obuf_init(&out, STDOUT_FILENO);
+	code = run_batch(pl, &opt, &out);
+	if (out.error) {
+		fprintf(stderr, "synwatch: cannot write output: %s\n", strerror(out.error));
+		code = EXIT_FAILURE_RUNTIME;
+	}
+	if (!out.closed || got_stop)
+		summary_print(pl, &opt);
+	pipeline_close(pl);
+	return code;
 }

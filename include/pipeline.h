@@ -27,7 +27,10 @@ struct pipeline_opts {
 	const char *filter;    /* BPF expression, or NULL/"" for all */
 	int snaplen;           /* -s; 0 means the default 262144 */
 	uint64_t count;        /* -c; 0 means no limit */
-	size_t max_flows;      /* --max-flows */
+	size_t max_flows;      /* --max-flows; 0 means the default (1M) */
+	bool promisc;          /* put the interface in promiscuous mode (tcpdump's default; -p turns off) */
+	bool nano;             /* live: ask for nanosecond timestamps (--nano) */
+	int buffer_bytes;      /* live: kernel buffer size (-B KiB); 0 means 32 MiB */
 };
 
 struct pipeline;
@@ -63,6 +66,9 @@ struct pipeline_stats {
 	uint64_t kernel_recv, kernel_drop, iface_drop; /* pcap_stats(); zero for files */
 };
 void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s);
+
+/* Push what -w holds buffered to the disk (a kill after this loses nothing written so far). */
+bool pipeline_flush(struct pipeline *pl);
 
 /* Flush and close everything (the -w file is complete after this). */
 void pipeline_close(struct pipeline *pl);

@@ -1,0 +1,19 @@
+/* view.h — the non-interactive views: one text line or one JSON object per packet. */
+#ifndef SYNWATCH_VIEW_H
+#define SYNWATCH_VIEW_H
+
+#include <stdbool.h>
+
+#include "flow.h"
+#include "obuf.h"
+#include "packet.h"
+
+/* One line per packet, tcpdump-like, with relative numbers, analysis events and state changes. */
+void view_text_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano);
+/* One JSON object per line; keys documented in README ("JSON output"). */
+void view_json_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano);
+
+/* Time of day as HH:MM:SS.ffffff (local time; 9 decimals when nano), cached per second. */
+void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano);
+
+#endif

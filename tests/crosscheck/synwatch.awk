@@ -1,0 +1,51 @@
+# synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk.
+BEGIN { OFS = "|" }
+
+# The value of "key" in the flat object s, or "-" (strings without their quotes).
+function get(s, key,    v) {
+	if (!match(s, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) return "-"
+	v = substr(s, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+	gsub(/"/, "", v)
+	return v
+}
+
+{
+	line = $0
+	inner = ""
+	p = index(line, "\"inner\":{")
+	if (p) {
+		depth = 0
+		for (i = p + 8; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (c == "{") depth++
+			else if (c == "}") { depth--; if (depth == 0) break }
+		}
+		inner = substr(line, p + 8, i - p - 7)
+		line = substr(line, 1, p - 1) substr(line, i + 1)
+	}
+	# Drop the fragment object so its keys do not shadow the packet's.
+	gsub(/"frag":\{[^}]*\}/, "", line)
+	n = get(line, "n")
+	if (get(line, "l3") == "-") { print n, "none"; next }
+	proto = get(line, "proto")
+	if (proto == "icmp6") proto = "icmpv6"
+	if (proto != "tcp" && proto != "udp" && proto != "icmp" && proto != "icmpv6") proto = "other"
+	frag = index($0, "\"frag\":{") && get(line, "sport") == "-"
+	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
+	itype = icode = isrc = idst = isport = idport = "-"
+	if (proto == "tcp") {
+		sport = get(line, "sport"); dport = get(line, "dport"); flags = get(line, "tcp_flags")
+		seq = get(line, "seq"); win = get(line, "win"); payload = get(line, "payload")
+		if (flags != "-" && int(flags / 16) % 2 == 1) ack = get(line, "ack")
+		mss = get(line, "mss"); wscale = get(line, "wscale"); tsval = get(line, "tsval"); tsecr = get(line, "tsecr")
+	} else if (proto == "udp") {
+		sport = get(line, "sport"); dport = get(line, "dport"); payload = get(line, "payload")
+	} else if (proto == "icmp" || proto == "icmpv6") {
+		itype = get(line, "icmp_type"); icode = get(line, "icmp_code")
+		if (inner != "") {
+			isrc = get(inner, "src"); idst = get(inner, "dst")
+			isport = get(inner, "sport"); idport = get(inner, "dport")
+		}
+	}
+	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport
+}

@@ -1,0 +1,90 @@
+# tshark.awk — normalises `tshark -T fields` lines (see tshark_crosscheck.sh for the field order) to the
+# comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport
+# Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
+# PPPoE, GRE before the first IP...) print "n|skip".
+BEGIN { FS = "|"; OFS = "|" }
+
+function hexval(s,    i, c, v) {
+	v = 0
+	s = tolower(s)
+	sub(/^0x/, "", s)
+	for (i = 1; i <= length(s); i++) {
+		c = index("0123456789abcdef", substr(s, i, 1)) - 1
+		if (c < 0) return -1
+		v = v * 16 + c
+	}
+	return v
+}
+# The k-th comma-separated occurrence of a field, or "-".
+function occ(s, k,    a, n) {
+	if (s == "") return "-"
+	n = split(s, a, ",")
+	return k <= n && a[k] != "" ? a[k] : "-"
+}
+# Protocol names after the k-th IP layer in frame.protocols: the transport synwatch would name.
+function l4_after(list, k,    a, n, i, seen) {
+	n = split(list, a, ":")
+	seen = 0
+	for (i = 1; i <= n; i++) {
+		if (a[i] == "ip" || a[i] == "ipv6") {
+			seen++
+			if (seen == k) {
+				for (i = i + 1; i <= n; i++) {
+					if (a[i] ~ /^ipv6\./) continue   # extension headers
+					if (a[i] == "tcp" || a[i] == "udp" || a[i] == "icmp" || a[i] == "icmpv6") return a[i]
+					return "other"
+				}
+				return "other"
+			}
+		}
+	}
+	return "none"
+}
+# True when everything before the first IP layer is a link layer synwatch decodes.
+function plain_link(list,    a, n, i) {
+	n = split(list, a, ":")
+	for (i = 1; i <= n; i++) {
+		if (a[i] == "ip" || a[i] == "ipv6") return 1
+		if (a[i] !~ /^(eth|ethertype|vlan|ieee8021ad|sll|null|loop|raw|frame)$/) return 0
+	}
+	return 1
+}
+
+{
+	n = $1; protos = $2
+	if (!plain_link(protos)) { print n, "skip"; next }
+	first = ""
+	split(protos, pa, ":")
+	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
+	if (first == "") { print n, "none"; next }
+	# Fragments other than the first are not decoded beyond IP by either side (reassembly is off).
+	src = first == "ip" ? occ($3, 1) : occ($5, 1)
+	dst = first == "ip" ? occ($4, 1) : occ($6, 1)
+	l4 = l4_after(protos, 1)
+	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
+	itype = icode = isrc = idst = isport = idport = "-"
+	if (l4 == "tcp") {
+		sport = occ($7, 1); dport = occ($8, 1)
+		flags = hexval(occ($11, 1)) % 512
+		seq = occ($12, 1); win = occ($14, 1); payload = occ($15, 1)
+		if (int(flags / 16) % 2 == 1) ack = occ($13, 1)
+		mss = occ($17, 1); wscale = occ($18, 1); tsval = occ($19, 1); tsecr = occ($20, 1)
+	} else if (l4 == "udp") {
+		sport = occ($9, 1); dport = occ($10, 1)
+		payload = occ($16, 1) == "-" ? "-" : occ($16, 1) - 8
+	} else if (l4 == "icmp" || l4 == "icmpv6") {
+		itype = l4 == "icmp" ? occ($21, 1) : occ($23, 1)
+		icode = l4 == "icmp" ? occ($22, 1) : occ($24, 1)
+		# A quoted packet: the second IP layer.
+		inner = 0
+		for (j = 1; j in pa; j++) if (pa[j] == "ip" || pa[j] == "ipv6") inner++
+		if (inner >= 2) {
+			isrc = first == "ip" ? occ($3, 2) : occ($5, 2)
+			idst = first == "ip" ? occ($4, 2) : occ($6, 2)
+			il4 = l4_after(protos, 2)
+			if (il4 == "tcp") { isport = occ($7, 1); idport = occ($8, 1) }
+			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
+		}
+	}
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport
+}
