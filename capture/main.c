@@ -15,6 +15,7 @@
 #include "flow.h"
 #include "obuf.h"
 #include "pipeline.h"
+#include "privs.h"
 #include "view.h"
 
 #define SYNWATCH_VERSION "0.1.0"
@@ -26,6 +27,7 @@ struct options {
 	enum view_mode view;
 	bool stats;        /* --stats: counters and flow summary only */
 	bool flows;        /* --flows: flow table at the end */
+	const char *user;  /* -Z: the user to become after opening the capture (root: nobody) */
 	char filter[4096]; /* the expression words joined */
 };
 
@@ -61,7 +63,7 @@ static void signals_install(void)
 
 static void usage(FILE *f)
 {
-	fputs("usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [--nano]\n"
+	fputs("usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
 	      "                [--text | --json] [--stats] [--flows] [--max-flows N] [BPF EXPRESSION...]\n"
 	      "\n"
 	      "  -i IFACE        capture live on IFACE (default lo)\n"
@@ -72,6 +74,7 @@ static void usage(FILE *f)
 	      "  -p              do not put the interface in promiscuous mode\n"
 	      "  -B KIB          kernel capture buffer in KiB (default 32768)\n"
 	      "  --nano          nanosecond timestamps for live capture\n"
+	      "  -Z USER         after opening the capture, run as USER (default nobody when root)\n"
 	      "  --text          one line per packet (default when stdout is not a terminal)\n"
 	      "  --json          one JSON object per packet per line\n"
 	      "  --stats         only counters and the flow summary, no per-packet output\n"
@@ -130,8 +133,9 @@ static int options_parse(int argc, char **argv, struct options *o)
 	unsigned long long v;
 	int c;
 	o->p.promisc = true;
+	o->user = "nobody";
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:phV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:Z:phV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			o->p.iface = optarg;
@@ -159,6 +163,9 @@ static int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'p':
 			o->p.promisc = false;
+			break;
+		case 'Z':
+			o->user = optarg;
 			break;
 		case OPT_TEXT:
 			o->view = VIEW_TEXT;
@@ -387,6 +394,12 @@ int main(int argc, char **argv)
 	if (!pl) {
 		fprintf(stderr, "synwatch: %s\n", err);
 		return code;
+	}
+	/* Everything that needs privileges is open: give them up (tcpdump's -Z). */
+	if (!privs_drop(opt.user, err, sizeof err)) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		pipeline_close(pl);
+		return EXIT_FAILURE_RUNTIME;
 	}
 	if (pipeline_live(pl))
 		fprintf(stderr, "synwatch: listening on %s, link type %s, filter '%s'\n", pipeline_source_name(pl),
