@@ -2,7 +2,7 @@
 . tests/lib.sh
 need_root
 port=$(free_port)
-"$SW" -i lo --text "udp port $port" > /dev/null 2> "$TMP/err" &
+"$SW" -i lo --text "udp port $port" > "$TMP/out" 2> "$TMP/err" &
 sw=$!
 bg_pid $sw
 wait_for "$TMP/err" "listening on lo" || fail "synwatch did not start"
@@ -13,7 +13,8 @@ for set in CapEff CapPrm CapInh CapAmb; do
 	grep -q "^$set:[[:space:]]*0000000000000000" /proc/$sw/status || fail "$set not empty: $(grep "^$set" /proc/$sw/status)"
 done
 # Still capturing after the drop.
-printf 'x' > /dev/udp/127.0.0.1/$port 2>/dev/null || true
+printf 'x' | nc -u -w0 127.0.0.1 "$port"
+wait_for "$TMP/out" ":$port: UDP, length 1" || fail "no packet captured after the drop"
 kill -TERM $sw
 wait_exit $sw 10 || fail "synwatch did not stop"
 
