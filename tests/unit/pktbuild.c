@@ -11,8 +11,11 @@ const uint8_t LO6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 
 void pb_u8(struct pb *p, uint8_t v)
 {
-	if (p->n < sizeof p->b)
-		p->b[p->n++] = v;
+	if (p->n >= sizeof p->b) {
+		fprintf(stderr, "pktbuild: test packet larger than %zu bytes\n", sizeof p->b);
+		abort();
+	}
+	p->b[p->n++] = v;
 }
 
 void pb_be16(struct pb *p, uint16_t v)
