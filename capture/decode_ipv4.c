@@ -23,7 +23,9 @@ enum dec_status decode_ipv4(struct decode_ctx *ctx, struct cursor *c)
 		ctx->pkt->has_ip = true;
 	ip->version = 4;
 	uint32_t avail = ipv4_wire_avail(ctx, c);
-	bool cut = cursor_left(c) < avail; /* the capture, not the frame, ends first */
+	/* A short read is truncation when the capture ended before the frame did; a quoted packet is cut
+	 * by design (RFC 792 quotes the IP header + 8 bytes), so it is always truncation there. */
+	bool cut = ctx->quoted || cursor_left(c) < avail;
 
 	uint8_t vihl, tos, ttl, proto;
 	uint16_t tlen, id, fragw, sum;

@@ -33,7 +33,9 @@ enum dec_status decode_ipv6(struct decode_ctx *ctx, struct cursor *c)
 		ctx->pkt->has_ip = true;
 	ip->version = 6;
 	uint32_t avail = ipv6_wire_avail(ctx, c);
-	bool cut = cursor_left(c) < avail;
+	/* A short read is truncation when the capture ended before the frame did; a quoted packet is cut
+	 * by design (RFC 792 quotes the IP header + 8 bytes), so it is always truncation there. */
+	bool cut = ctx->quoted || cursor_left(c) < avail;
 
 	if (cursor_has(c, 1) && c->p[0] >> 4 != 6)
 		return decode_ip_invalid(ctx, LAYER_IPV6, "version not 6");

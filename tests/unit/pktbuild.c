@@ -165,6 +165,9 @@ int check_prefixes(const char *name, int linktype, const uint8_t *b, size_t len,
 		case CUT_OK:
 			ok = pkt.status == DEC_OK && !pkt.has_inner;
 			break;
+		case CUT_INNER_OK:
+			ok = pkt.status == DEC_OK && pkt.has_inner && pkt.inner.status == DEC_OK;
+			break;
 		default:
 			ok = pkt.status == DEC_OK && pkt.has_inner && pkt.inner.status == DEC_TRUNCATED &&
 			     pkt.inner.trunc_layer == e->layer;
@@ -174,7 +177,7 @@ int check_prefixes(const char *name, int linktype, const uint8_t *b, size_t len,
 			fprintf(stderr,
 				"\n%s: prefix %zu of %zu: want %s %s; got status %d trunc '%s' bad '%s' (%s), "
 				"inner %d status %d trunc '%s'\n",
-				name, n, len, e->kind == CUT_OUTER ? "truncated" : e->kind == CUT_OK ? "ok" : "inner",
+				name, n, len, e->kind == CUT_OUTER ? "truncated" : e->kind == CUT_OK ? "ok" : e->kind == CUT_INNER ? "inner" : "inner ok",
 				layer_name(e->layer), pkt.status, layer_name(pkt.trunc_layer),
 				layer_name(pkt.bad_layer), pkt.bad_field ? pkt.bad_field : "", pkt.has_inner,
 				pkt.inner.status, layer_name(pkt.inner.trunc_layer));

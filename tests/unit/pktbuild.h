@@ -68,6 +68,7 @@ enum cut_kind {
 	CUT_OUTER, /* packet DEC_TRUNCATED at `layer` */
 	CUT_OK,    /* packet DEC_OK, no quoted packet (e.g. an ICMP error cut right after its header) */
 	CUT_INNER, /* packet DEC_OK, quoted packet DEC_TRUNCATED at `layer` */
+	CUT_INNER_OK, /* packet DEC_OK, quoted packet DEC_OK (only its payload was cut) */
 };
 struct cut {
 	size_t end;
