@@ -378,3 +378,110 @@ bool follow_line(const uint8_t *data, size_t len, int width, size_t index, char 
 	size_t n = follow_walk(data, len, width, index, buf, size);
 	return index < n;
 }
+
+char *fmt_count(char *buf, size_t size, uint64_t n)
+{
+	if (n < 10000)
+		snprintf(buf, size, "%" PRIu64, n);
+	else if (n < 10000000)
+		snprintf(buf, size, "%.1fK", (double)n / 1e3);
+	else if (n < 10000000000ULL)
+		snprintf(buf, size, "%.1fM", (double)n / 1e6);
+	else
+		snprintf(buf, size, "%.1fG", (double)n / 1e9);
+	return buf;
+}
+
+/* A state name shortened the way ss(8) does when the column is narrow. */
+static const char *fmt_state_short(const char *name, int w)
+{
+	static const struct {
+		const char *full, *brief;
+	} brief[] = { { "ESTABLISHED", "ESTAB" }, { "SYN-RECEIVED", "SYN-RCVD" } };
+	if ((int)strlen(name) <= w)
+		return name;
+	for (size_t i = 0; i < sizeof brief / sizeof brief[0]; i++)
+		if (strcmp(name, brief[i].full) == 0)
+			return brief[i].brief;
+	return name;
+}
+
+/* Column widths of the flow pane: narrow (80 columns) folds the protocol into the state columns. */
+struct flow_cols {
+	bool wide;
+	int id, ep, st, pk, by;
+};
+
+static struct flow_cols fmt_flow_cols(int width)
+{
+	struct flow_cols c = { width >= 120, 3, 15, 10, 6, 8 };
+	if (c.wide) {
+		c.id = 5;
+		c.ep = width >= 160 ? 30 : 21;
+		c.st = 12;
+		c.pk = 9;
+		c.by = 11;
+	}
+	return c;
+}
+
+size_t fmt_flow_header(char *buf, size_t size, int width)
+{
+	struct flow_cols c = fmt_flow_cols(width);
+	struct sbuf s;
+	sb_init(&s, buf, size);
+	if (c.wide)
+		sb_printf(&s, "%*s %-5s %-*s %-*s %-*s %-*s %*s %*s %*s %*s %s", c.id, "Flow", "Proto", c.ep, "Client", c.ep,
+			  "Server", c.st, "Client state", c.st, "Server state", c.pk, "C>S pkts", c.by, "C>S bytes", c.pk,
+			  "S>C pkts", c.by, "S>C bytes", "End");
+	else
+		sb_printf(&s, "%*s %-*s %-*s %-*s %-*s %*s %*s %s", c.id, "#", c.ep, "Client", c.ep, "Server", c.st, "Client",
+			  c.st, "Server", c.pk, "Pkts", c.by, "Bytes", "End");
+	if (width >= 0 && s.len > (size_t)width)
+		buf[s.len = (size_t)width] = '\0';
+	return s.len;
+}
+
+size_t fmt_flow_row(char *buf, size_t size, const struct flow *f, const struct flow_view *v,
+		    const char *client_state, const char *server_state, const char *end, int width)
+{
+	struct flow_cols c = fmt_flow_cols(width);
+	char a[64], b[64], id[24], n1[16], n2[16], n3[16], n4[16], x[40];
+	const char *proto = f->proto == 6 ? "TCP" : f->proto == 17 ? "UDP" : f->proto == 58 ? "ICMP6" : "ICMP";
+	bool ports = f->proto == 6 || f->proto == 17;
+	struct sbuf s;
+	sb_init(&s, buf, size);
+	fmt_endpoint(a, sizeof a, f->client.af, f->client.addr, ports, f->client.port);
+	fmt_endpoint(b, sizeof b, f->server.af, f->server.addr, ports, f->server.port);
+	snprintf(id, sizeof id, "%" PRIu64, v->id);
+	sb_printf(&s, "%*s ", c.id, id);
+	if (c.wide)
+		sb_printf(&s, "%-5s ", proto);
+	sb_column(&s, a, c.ep, true);
+	sb_printf(&s, " ");
+	sb_column(&s, b, c.ep, true);
+	sb_printf(&s, " ");
+	if (f->proto == 6) {
+		sb_column(&s, fmt_state_short(client_state, c.st), c.st, false);
+		sb_printf(&s, " ");
+		sb_column(&s, fmt_state_short(server_state, c.st), c.st, false);
+	} else {
+		sb_column(&s, c.wide ? "-" : proto, c.st, false);
+		sb_printf(&s, " ");
+		sb_column(&s, "-", c.st, false);
+	}
+	if (c.wide) {
+		sb_printf(&s, " %*s %*s %*s %*s", c.pk, fmt_count(n1, sizeof n1, v->pkts[0]), c.by,
+			  fmt_count(n2, sizeof n2, v->bytes[0]), c.pk, fmt_count(n3, sizeof n3, v->pkts[1]), c.by,
+			  fmt_count(n4, sizeof n4, v->bytes[1]));
+	} else {
+		snprintf(x, sizeof x, "%s/%s", fmt_count(n1, sizeof n1, v->pkts[0]), fmt_count(n2, sizeof n2, v->pkts[1]));
+		sb_printf(&s, " %*s", c.pk, x);
+		snprintf(x, sizeof x, "%s/%s", fmt_count(n1, sizeof n1, v->bytes[0]), fmt_count(n2, sizeof n2, v->bytes[1]));
+		sb_printf(&s, " %*s", c.by, x);
+	}
+	sb_printf(&s, " %s", end);
+	if (width >= 0 && s.len > (size_t)width)
+		buf[s.len = (size_t)width] = '\0';
+	return s.len;
+}

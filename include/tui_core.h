@@ -156,6 +156,19 @@ struct flow_view {
 /* f as the user should see it: pending (may be NULL) was tracked by the pipeline but is not shown yet. */
 void flowview_from(struct flow_view *v, const struct flow *f, const struct tui_pkt *pending);
 
+/* Flow pane: header and one flow (names from tcp_state_name()/flow_end_name(); narrow screens abbreviate). */
+size_t fmt_flow_header(char *buf, size_t size, int width);
+size_t fmt_flow_row(char *buf, size_t size, const struct flow *f, const struct flow_view *v,
+		    const char *client_state, const char *server_state, const char *end, int width);
+char *fmt_count(char *buf, size_t size, uint64_t n); /* 999, 12.3K, 4.5M, 6.7G */
+
+/* ---- tui_details.c: from the decoder's and tracker's output (uses their name tables). ---- */
+/* Fill *e (all but off/stored) from a decoded packet and what tracking it produced. */
+void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr);
+/* The details pane: the packet layer by layer; emit() gets each line, title set on a layer's first. */
+void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_ns,
+		    void (*emit)(const char *line, bool title, void *arg), void *arg);
+
 /* ---- Screen layout (rows), for any size >= TUI_MIN_COLS x TUI_MIN_ROWS. ---- */
 #define TUI_MIN_COLS 80
 #define TUI_MIN_ROWS 24

@@ -169,6 +169,43 @@ static void test_follow_splits_lines(void)
 	CU_ASSERT_EQUAL(follow_count_lines(bin, 0, 80), 0);
 }
 
+static void test_flow_row_fits_80_and_names_both_ends(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	f.id = 1;
+	f.proto = 6;
+	f.client.af = f.server.af = 4;
+	f.client.addr[0] = f.server.addr[0] = 127;
+	f.client.addr[3] = f.server.addr[3] = 1;
+	f.client.port = 45678;
+	f.server.port = 8080;
+	struct flow_view v;
+	memset(&v, 0, sizeof v);
+	v.id = 1;
+	v.pkts[0] = 5;
+	v.pkts[1] = 4;
+	v.bytes[0] = 320;
+	v.bytes[1] = 123456;
+	char row[256], hdr[256];
+	size_t n = fmt_flow_row(row, sizeof row, &f, &v, "ESTABLISHED", "SYN-RECEIVED", "open", 80);
+	CU_ASSERT_TRUE(n <= 80);
+	CU_ASSERT_STRING_EQUAL(row, "  1 127.0.0.1:45678 127.0.0.1:8080  ESTAB      SYN-RCVD      5/4 320/123.5K open");
+	v.bytes[1] = 1234; /* fits the column: the end lines up with its header */
+	fmt_flow_row(row, sizeof row, &f, &v, "ESTABLISHED", "SYN-RECEIVED", "open", 80);
+	fmt_flow_header(hdr, sizeof hdr, 80);
+	CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "open") - row);
+	fmt_flow_row(row, sizeof row, &f, &v, "ESTABLISHED", "SYN-RECEIVED", "open", 200);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "TCP   127.0.0.1:45678"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "ESTABLISHED  SYN-RECEIVED"));
+	fmt_flow_header(hdr, sizeof hdr, 200);
+	CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "open") - row);
+	f.proto = 17;
+	fmt_flow_row(row, sizeof row, &f, &v, "", "", "timeout", 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "UDP        -"));
+}
+
+
 int register_test_tui_fmt(void)
 {
 	CU_pSuite s = CU_add_suite("tui_fmt", NULL, NULL);
@@ -181,7 +218,8 @@ int register_test_tui_fmt(void)
 	    !CU_add_test(s, "decode problems are named", test_problems_are_named) ||
 	    !CU_add_test(s, "flag words", test_flag_words) ||
 	    !CU_add_test(s, "hex dump line", test_hexline) ||
-	    !CU_add_test(s, "follow view splits lines", test_follow_splits_lines))
+	    !CU_add_test(s, "follow view splits lines", test_follow_splits_lines) ||
+	    !CU_add_test(s, "flow row fits 80 columns and names both ends", test_flow_row_fits_80_and_names_both_ends))
 		return -1;
 	return 0;
 }
