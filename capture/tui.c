@@ -30,6 +30,7 @@
 #define TUI_LADDER_ROWS 256            /* ladder rows rendered at once (more than any screen shows) */
 #define TUI_LINE 1024                  /* longest line drawn */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
+#define TUI_FOLLOW_ROWS 512            /* follow view lines drawn at most (taller screens show that many) */
 
 /* Colour pairs. */
 enum {
@@ -45,6 +46,12 @@ enum { D_STATUS = 1, D_LIST = 2, D_FLOWS = 4, D_LOWER = 8, D_FOOTER = 16, D_CLEA
 
 static volatile sig_atomic_t tui_stop_sig; /* the signal that asked us to stop, 0 while running */
 static bool tui_curses_active;             /* endwin() is owed */
+
+/* One line of the follow view. */
+struct follow_line {
+	bool client;             /* sent by the client ('>') or the server ('<') */
+	char text[TUI_LINE];
+};
 
 struct tui {
 	struct pipeline *pl;
@@ -99,6 +106,7 @@ struct tui {
 	struct packet dec;       /* pipeline_next() target */
 	struct packet scratch;   /* re-decoding stored bytes for details/ladder */
 	struct ladder_row *lrows;
+	struct follow_line *fol; /* TUI_FOLLOW_ROWS lines */
 	char line[TUI_LINE];
 };
 
@@ -658,8 +666,8 @@ static void tui_apply_filter(struct tui *t, const char *expr)
 	struct view_filter *f = filter_compile(expr, t->linktype, TUI_SNAPLEN, err, sizeof err);
 	if (!f) {
 		snprintf(t->rejected, sizeof t->rejected, "%s", expr);
-		tui_message(t, true, "filter \"%s\": %s; kept %s%s%s", expr, err, *t->vf_text ? "\"" : "no filter",
-			    t->vf_text, *t->vf_text ? "\"" : "");
+		tui_message(t, true, "invalid filter: %s; kept %s%s%s (/ edits it again)", err,
+			    *t->vf_text ? "\"" : "no filter", t->vf_text, *t->vf_text ? "\"" : "");
 		return;
 	}
 	if (t->vf)
@@ -753,10 +761,11 @@ static void tui_draw_status(struct tui *t)
 		 " shown %zu  captured %" PRIu64 "  dropped %" PRIu64 "  %.1f pkt/s  flows %" PRIu64 "  history %zu",
 		 t->lv.count, captured, st.kernel_drop + st.iface_drop, t->rate, flows, hist_count(&t->hist));
 	size_t ml = strlen(mode);
-	int w = COLS - (int)ml - 2;
+	int w = COLS - (int)ml - 3;
 	tui_put(1, 0, w, t->line, bar, true);
 	attr_t ma = tui_attr(t, t->capture_error ? CP_ERROR : CP_HEADER, A_BOLD, A_REVERSE | A_BOLD);
-	tui_put(1, w, (int)ml + 2, mode, ma, true);
+	tui_put(1, w, 1, " ", bar, true);
+	tui_put(1, w + 1, (int)ml + 2, mode, ma, true);
 }
 
 static void tui_draw_list(struct tui *t)
@@ -1015,8 +1024,10 @@ static void tui_draw_lower(struct tui *t)
 	if (t->lower == LOWER_LADDER)
 		snprintf(t->line, sizeof t->line, " Ladder: flow %" PRIu64 " (%zu packets in history)   Enter: details  f: follow",
 			 t->ladder_id, t->flowpk_id == t->ladder_id ? t->flowpk.count : 0);
-	else
+	else if (p)
 		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   Enter: ladder of its flow", n);
+	else
+		snprintf(t->line, sizeof t->line, " Details");
 	tui_title(t, PANE_LOWER, t->line);
 	for (int r = 0; r < rows; r++)
 		tui_fill(y + 1 + r, 0, COLS, A_NORMAL);
@@ -1037,8 +1048,8 @@ static void tui_draw_footer(struct tui *t)
 {
 	int y = t->lay.footer_y;
 	if (t->prompt != PR_NONE) {
-		const char *label = t->prompt == PR_FILTER ? "View filter (BPF, empty = all; Enter applies, Esc cancels): "
-							   : "Save shown packets to pcap file (Enter writes, Esc cancels): ";
+		const char *label = t->prompt == PR_FILTER ? "Filter (BPF, empty: all, Esc cancels): "
+							   : "Save shown packets to (Esc cancels): ";
 		snprintf(t->line, sizeof t->line, "%s%s", label, t->input);
 		int len = (int)strlen(t->line);
 		int x0 = len >= COLS ? COLS - 1 - len : 0; /* keep the cursor end visible */
@@ -1063,41 +1074,37 @@ static void tui_draw_footer(struct tui *t)
 }
 
 static const char *const tui_help_lines[] = {
-	"synwatch keys",
-	"",
+	"synwatch keys                                      (any key closes this help)",
 	"Up/Down j/k   move in the focused pane        PgUp/PgDn  a page",
 	"Home/End      first/last; End also fast-forwards a replay to the end",
 	"Tab/S-Tab     next/previous pane (packets, flows, ladder/details)",
 	"Enter         ladder of the selected packet's or flow's connection;",
-	"              in the ladder: back to the packet's details",
+	"              in the ladder: back to that packet's details",
 	"d             details of the selected packet (layers and hex dump)",
-	"z             zoom the focused pane to the whole screen (again: back)",
-	"/  F4         view filter (BPF): invalid ones are refused, old one stays",
+	"z  Esc        zoom the focused pane to the whole screen / back",
+	"/  F4         view filter (BPF): an invalid one is refused, the old stays",
 	"space F5      pause/resume (live: capture continues, counts rise)",
 	"s             step one packet (pauses first)",
 	"+ -  F8 F7    replay faster/slower (x1/64 .. x64, then max)",
 	"w  F2         save the packets shown to a pcap file",
 	"f  F6         follow the flow's payload both ways (Esc closes)",
-	"c  F9         clear the history (flows idle since are hidden)",
-	"?  h  F1      this help                Ctrl-L  redraw",
+	"c  F9         clear the history (flows idle since then are hidden)",
+	"?  h  F1      this help                Ctrl-L  redraw the screen",
 	"q  F10        quit (also Ctrl-C)       mouse   click selects, wheel scrolls",
-	"",
-	"Colours: SYN green, FIN yellow, RST red, retransmission/analysis red text,",
-	"ICMP error yellow, UDP cyan, ICMP magenta (NO_COLOR / --no-color: bold/underline)",
-	"",
-	"any key closes this help",
+	"Colours: SYN green, FIN yellow, RST red, analysis (retransmission...) red,",
+	"ICMP error yellow, UDP cyan, ICMP magenta; NO_COLOR: bold/underline instead",
 };
 
 static void tui_draw_help(struct tui *t)
 {
 	size_t n = sizeof tui_help_lines / sizeof tui_help_lines[0];
-	int w = 78 < COLS - 2 ? 78 : COLS - 2, h = (int)n + 2 < LINES - 2 ? (int)n + 2 : LINES - 2;
+	int w = 82 < COLS ? 82 : COLS, h = (int)n + 2 < LINES - 2 ? (int)n + 2 : LINES - 2;
 	int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
 	attr_t box = tui_attr(t, CP_STATUS, 0, A_REVERSE);
 	for (int r = 0; r < h; r++)
 		tui_fill(y0 + r, x0, w, box);
 	for (int r = 0; r < h - 2 && (size_t)r < n; r++)
-		tui_put(y0 + 1 + r, x0 + 2, w - 4, tui_help_lines[r], r == 0 ? box | A_BOLD : box, false);
+		tui_put(y0 + 1 + r, x0 + 1, w - 2, tui_help_lines[r], r == 0 ? box | A_BOLD : box, false);
 }
 
 /* Follow view: the flow's payload both ways, newest at the bottom, '>' client to server, '<' back. */
@@ -1109,7 +1116,7 @@ static void tui_draw_follow(struct tui *t)
 	char a[64], b[64], n1[16], n2[16];
 	if (f) {
 		bool ports = f->proto == 6 || f->proto == 17;
-		snprintf(t->line, sizeof t->line, " Follow %s flow %" PRIu64 ": client %s  server %s   > %s bytes  < %s bytes",
+		snprintf(t->line, sizeof t->line, " Follow %s flow %" PRIu64 ": %s > %s  (%s B >, %s B <)",
 			 f->proto == 6 ? "TCP" : f->proto == 17 ? "UDP" : "ICMP", f->id,
 			 fmt_endpoint(a, sizeof a, f->client.af, f->client.addr, ports, f->client.port),
 			 fmt_endpoint(b, sizeof b, f->server.af, f->server.addr, ports, f->server.port),
@@ -1125,12 +1132,11 @@ static void tui_draw_follow(struct tui *t)
 	int rows = LINES - 2, width = COLS - 2;
 	if (!f || rows <= 0)
 		return;
-	/* Walk packets from the newest back, placing lines bottom-up after skipping follow_up lines. */
-	size_t skip = t->follow_up, placed = 0;
-	int y = rows; /* next line goes just above row y (rows are 1..LINES-2) */
+	/* Walk packets from the newest back, collecting lines bottom-up after skipping follow_up lines. */
+	size_t skip = t->follow_up, placed = 0, cap = (size_t)rows < TUI_FOLLOW_ROWS ? (size_t)rows : TUI_FOLLOW_ROWS;
 	const uint32_t dup = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION;
 	size_t total_lines = 0;
-	for (size_t k = t->flowpk.count; k-- > 0 && y > 0;) {
+	for (size_t k = t->flowpk.count; k-- > 0 && placed < cap;) {
 		const struct tui_pkt *p = hist_get(&t->hist, seqring_at(&t->flowpk, k));
 		if (!p->pl_cap || (p->events & dup))
 			continue;
@@ -1139,23 +1145,24 @@ static void tui_draw_follow(struct tui *t)
 		bool cut = p->payload > p->pl_cap;
 		size_t lines = nl + (cut ? 1 : 0);
 		total_lines += lines;
-		attr_t at = p->dir == DIR_C2S ? tui_attr(t, CP_CLIENT, 0, A_NORMAL) : tui_attr(t, CP_SERVER, 0, A_BOLD);
-		const char *mark = p->dir == DIR_C2S ? "> " : "< ";
-		for (size_t li = lines; li-- > 0 && y > 0;) {
+		for (size_t li = lines; li-- > 0 && placed < cap;) {
 			if (skip) {
 				skip--;
 				continue;
 			}
-			char text[TUI_LINE];
+			struct follow_line *fl = &t->fol[placed++];
+			fl->client = p->dir == DIR_C2S;
 			if (li == nl)
-				snprintf(text, sizeof text, "[%" PRIu32 " bytes not captured]", p->payload - p->pl_cap);
+				snprintf(fl->text, sizeof fl->text, "[%" PRIu32 " bytes not captured]", p->payload - p->pl_cap);
 			else
-				follow_line(d, p->pl_cap, width, li, text, sizeof text);
-			y--;
-			tui_put(1 + y, 0, 2, mark, at, false);
-			tui_put(1 + y, 2, width, text, at, false);
-			placed++;
+				follow_line(d, p->pl_cap, width, li, fl->text, sizeof fl->text);
 		}
+	}
+	for (size_t i = 0; i < placed; i++) { /* oldest at the top */
+		const struct follow_line *fl = &t->fol[placed - 1 - i];
+		attr_t at = fl->client ? tui_attr(t, CP_CLIENT, 0, A_NORMAL) : tui_attr(t, CP_SERVER, 0, A_BOLD);
+		tui_put(1 + (int)i, 0, 2, fl->client ? "> " : "< ", at, false);
+		tui_put(1 + (int)i, 2, width, fl->text, at, false);
 	}
 	if (!placed && !total_lines)
 		tui_put(1, 2, COLS - 2, "no payload in this flow yet", A_DIM, false);
@@ -1172,10 +1179,11 @@ static void tui_draw(struct tui *t)
 		erase();
 	if (t->lay.too_small) {
 		erase();
-		snprintf(t->line, sizeof t->line, "synwatch needs a terminal of at least %dx%d (this one is %dx%d):",
-			 TUI_MIN_COLS, TUI_MIN_ROWS, COLS, LINES);
+		snprintf(t->line, sizeof t->line, "synwatch needs %dx%d", TUI_MIN_COLS, TUI_MIN_ROWS);
 		tui_put(LINES / 2 - 1, 0, COLS, t->line, A_BOLD, false);
-		tui_put(LINES / 2, 0, COLS, "enlarge the window, or press q to quit.", A_NORMAL, false);
+		snprintf(t->line, sizeof t->line, "this terminal is %dx%d", COLS, LINES);
+		tui_put(LINES / 2, 0, COLS, t->line, A_NORMAL, false);
+		tui_put(LINES / 2 + 1, 0, COLS, "enlarge it, or q quits", A_NORMAL, false);
 	} else if (t->ov == OV_FOLLOW) {
 		tui_draw_follow(t);
 	} else {
@@ -1552,7 +1560,8 @@ static bool tui_alloc(struct tui *t)
 		return false;
 	t->pend_buf = malloc(TUI_PEND_MAX);
 	t->lrows = calloc(TUI_LADDER_ROWS, sizeof *t->lrows);
-	return t->pend_buf && t->lrows;
+	t->fol = calloc(TUI_FOLLOW_ROWS, sizeof *t->fol);
+	return t->pend_buf && t->lrows && t->fol;
 }
 
 static void tui_release(struct tui *t)
@@ -1562,6 +1571,7 @@ static void tui_release(struct tui *t)
 	seqring_free(&t->flowpk);
 	free(t->pend_buf);
 	free(t->lrows);
+	free(t->fol);
 	if (t->vf)
 		filter_free(t->vf);
 }

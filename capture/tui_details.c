@@ -313,9 +313,11 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 {
 	struct dout o = { emit, arg };
 	char t[32];
+	const char *ts = fmt_reltime(t, sizeof t, e->ts_ns, t0_ns);
+	while (*ts == ' ')
+		ts++;
 	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured%s, at %s s",
-	      e->n, e->len, e->caplen, e->stored < e->caplen ? " (history keeps fewer)" : "",
-	      fmt_reltime(t, sizeof t, e->ts_ns, t0_ns));
+	      e->n, e->len, e->caplen, e->stored < e->caplen ? " (history keeps fewer)" : "", ts);
 	if (e->flow_id) {
 		dline(&o, false, "  flow #%" PRIu64 ", %s", e->flow_id, e->dir == DIR_C2S ? "client -> server" : "server -> client");
 		if (e->before[0] || e->after[0])
