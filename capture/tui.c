@@ -741,8 +741,8 @@ static void tui_draw_status(struct tui *t)
 	uint64_t captured = st.packets - (t->have_pending ? 1 : 0);
 	uint64_t flows = fs.flows_created - (t->have_pending && (t->pending.events & EV_NEW_FLOW) ? 1 : 0);
 	const char *filter = pipeline_filter(t->pl);
-	snprintf(t->line, sizeof t->line, " synwatch  %s %s  capture filter: %s  view: %s", t->live ? "live on" : "file",
-		 pipeline_source_name(t->pl), filter && *filter ? filter : "(none)", *t->vf_text ? t->vf_text : "(all)");
+	snprintf(t->line, sizeof t->line, " %s%s  capture: %s  view: %s", pipeline_source_name(t->pl),
+		 t->live ? " (live)" : "", filter && *filter ? filter : "(all)", *t->vf_text ? t->vf_text : "(all)");
 	attr_t bar = tui_attr(t, CP_STATUS, 0, A_REVERSE);
 	tui_put(0, 0, COLS, t->line, bar, true);
 	char mode[64], sp[16];
@@ -757,9 +757,10 @@ static void tui_draw_status(struct tui *t)
 		snprintf(mode, sizeof mode, "REPLAY END");
 	else
 		snprintf(mode, sizeof mode, "REPLAY %s%s", sp, t->paused ? " PAUSED" : "");
-	snprintf(t->line, sizeof t->line,
-		 " shown %zu  captured %" PRIu64 "  dropped %" PRIu64 "  %.1f pkt/s  flows %" PRIu64 "  history %zu",
-		 t->lv.count, captured, st.kernel_drop + st.iface_drop, t->rate, flows, hist_count(&t->hist));
+	int n = snprintf(t->line, sizeof t->line, " shown %zu  captured %" PRIu64 "  dropped %" PRIu64 "  %.*f pkt/s  flows %" PRIu64,
+			 t->lv.count, captured, st.kernel_drop + st.iface_drop, t->rate < 100 ? 1 : 0, t->rate, flows);
+	if (COLS >= 100 && n > 0 && (size_t)n < sizeof t->line)
+		snprintf(t->line + n, sizeof t->line - (size_t)n, "  history %zu of %zu", hist_count(&t->hist), t->hist.cap);
 	size_t ml = strlen(mode);
 	int w = COLS - (int)ml - 3;
 	tui_put(1, 0, w, t->line, bar, true);
@@ -773,9 +774,12 @@ static void tui_draw_list(struct tui *t)
 	int y = t->lay.y[PANE_LIST], h = tui_pane_rows(t, PANE_LIST);
 	if (t->lay.h[PANE_LIST] <= 0)
 		return;
-	fmt_row_header(t->line, sizeof t->line, COLS);
-	tui_title(t, PANE_LIST, t->line);
 	lv_set_count(&t->lv, tui_visible(t), h);
+	const struct tui_pkt *last = tui_list_pkt(t, t->lv.top + (size_t)h - 1 < t->lv.count ? t->lv.top + (size_t)h - 1
+											   : t->lv.count - 1, NULL);
+	int numw = fmt_num_width(last ? last->n : 0);
+	fmt_row_header(t->line, sizeof t->line, COLS, numw);
+	tui_title(t, PANE_LIST, t->line);
 	for (int r = 0; r < h; r++) {
 		size_t i = t->lv.top + (size_t)r;
 		struct tui_pkt *p = tui_list_pkt(t, i, NULL);
@@ -783,7 +787,7 @@ static void tui_draw_list(struct tui *t)
 			tui_fill(y + 1 + r, 0, COLS, A_NORMAL);
 			continue;
 		}
-		fmt_row(t->line, sizeof t->line, p, t->t0, COLS);
+		fmt_row(t->line, sizeof t->line, p, t->t0, COLS, numw);
 		attr_t a = tui_class_attr(t, fmt_class(p));
 		if (i == t->lv.sel)
 			a = t->focus == PANE_LIST ? tui_attr(t, CP_SEL, 0, A_REVERSE) : a | A_BOLD | A_UNDERLINE;

@@ -155,16 +155,29 @@ char *fmt_endpoint(char *buf, size_t size, uint8_t af, const uint8_t *addr, bool
 	return buf;
 }
 
-char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns)
+/* Seconds since t0 in w (8 or 9) columns, with as many decimals as fit. */
+static char *fmt_time_col(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns, int w)
 {
 	double rel = (double)(ts_ns - t0_ns) / 1e9;
-	if (rel > -10 && rel < 100)
-		snprintf(buf, size, "%9.6f", rel);
-	else if (rel > -10000 && rel < 100000)
-		snprintf(buf, size, "%9.3f", rel);
+	int lim = w == 8 ? 10 : 100;
+	if (rel > -1 && rel < lim)
+		snprintf(buf, size, "%*.6f", w, rel);
+	else if (rel > -1000 && rel < 10000)
+		snprintf(buf, size, "%*.3f", w, rel);
 	else
-		snprintf(buf, size, "%9.0f", rel);
+		snprintf(buf, size, "%*.0f", w, rel);
 	return buf;
+}
+
+char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns)
+{
+	return fmt_time_col(buf, size, ts_ns, t0_ns, 9);
+}
+
+/* The Time column is 8 wide on narrow screens (one more character for Info), 9 otherwise. */
+static int fmt_time_width(int width)
+{
+	return width < 100 ? 8 : 9;
 }
 
 /* Endpoint column width for a screen width: IPv4 with port at 80 columns, full IPv6 when wide. */
@@ -173,12 +186,20 @@ static int fmt_ep_width(int width)
 	return width < 100 ? 15 : width < 140 ? 21 : 30;
 }
 
-size_t fmt_row_header(char *buf, size_t size, int width)
+int fmt_num_width(uint64_t max_n)
+{
+	int w = 1;
+	for (; max_n >= 10; max_n /= 10)
+		w++;
+	return w < 4 ? 4 : w;
+}
+
+size_t fmt_row_header(char *buf, size_t size, int width, int numw)
 {
 	int ep = fmt_ep_width(width);
 	struct sbuf s;
 	sb_init(&s, buf, size);
-	sb_printf(&s, "%5s %9s %-*s %-*s %-5s %s", "No.", "Time", ep, "Source", ep, "Destination", "Proto", "Info");
+	sb_printf(&s, "%*s %*s %-*s %-*s %-5s %s", numw, "No.", fmt_time_width(width), "Time", ep, "Source", ep, "Destination", "Proto", "Info");
 	if (width >= 0 && s.len > (size_t)width)
 		buf[s.len = (size_t)width] = '\0';
 	return s.len;
@@ -239,7 +260,7 @@ size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
 			  p->have_rel ? p->rseq : p->seq);
 		if (p->tcpflags & TCP_ACK)
 			sb_printf(&s, " Ack=%" PRIu32, p->have_rel ? p->rack : p->ack);
-		sb_printf(&s, " Win=%u Len=%" PRIu32, p->win, p->payload);
+		sb_printf(&s, " Len=%" PRIu32 " Win=%u", p->payload, p->win);
 		break;
 	case L4_UDP:
 		s.len += fmt_events(s.b + s.len, s.size - s.len, p->events, p->dup_ack_n);
@@ -280,7 +301,7 @@ size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
 	return s.len;
 }
 
-size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width)
+size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw)
 {
 	int ep = fmt_ep_width(width);
 	char a[64], b[64], t[32], proto[16];
@@ -290,7 +311,7 @@ size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, i
 	fmt_endpoint(a, sizeof a, p->af, p->src, ports, p->sport);
 	fmt_endpoint(b, sizeof b, p->af, p->dst, ports, p->dport);
 	fmt_proto(proto, sizeof proto, p);
-	sb_printf(&s, "%5" PRIu64 " %s ", p->n, fmt_reltime(t, sizeof t, p->ts_ns, t0_ns));
+	sb_printf(&s, "%*" PRIu64 " %s ", numw, p->n, fmt_time_col(t, sizeof t, p->ts_ns, t0_ns, fmt_time_width(width)));
 	sb_column(&s, a, ep, true);
 	sb_printf(&s, " ");
 	sb_column(&s, b, ep, true);

@@ -134,8 +134,10 @@ char *fmt_flags_words(uint16_t flags, char *buf, size_t size); /* "SYN, ACK"; "n
 size_t fmt_events(char *buf, size_t size, uint32_t events, uint32_t dup_ack_n); /* "[Retransmission] " */
 char *fmt_endpoint(char *buf, size_t size, uint8_t af, const uint8_t *addr, bool port, uint16_t p);
 char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns); /* seconds since t0, 9 wide */
-size_t fmt_row_header(char *buf, size_t size, int width);
-size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width);
+/* numw: width of the No. column (fmt_num_width() of the biggest number on screen), so columns stay put. */
+int fmt_num_width(uint64_t max_n);
+size_t fmt_row_header(char *buf, size_t size, int width, int numw);
+size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw);
 size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p); /* the Info column alone */
 /* One hex dump line for data[off..off+16): "0010  45 00 ...  |E..<|". */
 size_t fmt_hexline(char *buf, size_t size, const uint8_t *data, size_t len, size_t off);

@@ -31,13 +31,23 @@ static void test_row_fits_80_columns_with_relative_numbers(void)
 {
 	struct tui_pkt p = tcp_pkt();
 	char row[256];
-	size_t n = fmt_row(row, sizeof row, &p, p.ts_ns - 1500000, 80);
+	size_t n = fmt_row(row, sizeof row, &p, p.ts_ns - 1500000, 80, fmt_num_width(2));
 	CU_ASSERT_TRUE(n <= 80);
 	CU_ASSERT_EQUAL(strlen(row), n);
-	CU_ASSERT_PTR_NOT_NULL(strstr(row, "    2  0.001500 127.0.0.1:45678 127.0.0.1:8080  TCP   [SYN, ACK] Seq=0 Ack=1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "   2 0.001500 127.0.0.1:45678 127.0.0.1:8080  TCP   [SYN, ACK] Seq=0 Ack=1 Len=0"));
 	p.have_rel = false;
-	fmt_row(row, sizeof row, &p, p.ts_ns, 200);
-	CU_ASSERT_PTR_NOT_NULL(strstr(row, "Seq=123456789 Ack=0 Win=65483 Len=0"));
+	fmt_row(row, sizeof row, &p, p.ts_ns, 200, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "    2  0.000000 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "Seq=123456789 Ack=0 Len=0 Win=65483"));
+}
+
+static void test_number_column_grows_with_numbers(void)
+{
+	CU_ASSERT_EQUAL(fmt_num_width(0), 4);
+	CU_ASSERT_EQUAL(fmt_num_width(9999), 4);
+	CU_ASSERT_EQUAL(fmt_num_width(99999), 5);
+	CU_ASSERT_EQUAL(fmt_num_width(100000), 6);
+	CU_ASSERT_EQUAL(fmt_num_width(1000000), 7);
 }
 
 static void test_row_header_matches_columns(void)
@@ -45,8 +55,10 @@ static void test_row_header_matches_columns(void)
 	char h[256], row[256];
 	struct tui_pkt p = tcp_pkt();
 	for (int w = 80; w <= 200; w += 60) {
-		fmt_row_header(h, sizeof h, w);
-		fmt_row(row, sizeof row, &p, p.ts_ns, w);
+		int numw = fmt_num_width(w == 80 ? 99 : 1234567);
+		p.n = w == 80 ? 99 : 1234567;
+		fmt_row_header(h, sizeof h, w, numw);
+		fmt_row(row, sizeof row, &p, p.ts_ns, w, numw);
 		const char *info_h = strstr(h, "Info"), *proto_h = strstr(h, "Proto");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(info_h);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(proto_h);
@@ -62,7 +74,7 @@ static void test_long_ipv6_endpoint_keeps_port(void)
 	memset(p.src, 0, 16);
 	p.src[0] = 0xfd, p.src[15] = 0x42, p.src[7] = 9;
 	char row[256];
-	fmt_row(row, sizeof row, &p, p.ts_ns, 80);
+	fmt_row(row, sizeof row, &p, p.ts_ns, 80, 5);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "~"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "::42]:45678 "));
 }
@@ -213,6 +225,7 @@ int register_test_tui_fmt(void)
 		return -1;
 	if (!CU_add_test(s, "row fits 80 columns with relative numbers", test_row_fits_80_columns_with_relative_numbers) ||
 	    !CU_add_test(s, "row header matches the columns", test_row_header_matches_columns) ||
+	    !CU_add_test(s, "number column grows with the numbers", test_number_column_grows_with_numbers) ||
 	    !CU_add_test(s, "long IPv6 endpoint keeps its port", test_long_ipv6_endpoint_keeps_port) ||
 	    !CU_add_test(s, "events and colour classes", test_events_and_classes) ||
 	    !CU_add_test(s, "decode problems are named", test_problems_are_named) ||
