@@ -17,7 +17,8 @@ tui_cleanup() {
 	for s in $TUI_SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done
 	rm -rf "$TUI_DIR"
 }
-trap tui_cleanup EXIT INT TERM
+trap tui_cleanup EXIT
+trap 'exit 1' INT TERM HUP PIPE # run the EXIT trap on these too
 
 # tui_require [PCAP...]: skip (77) unless tmux, a synwatch with --tui, and the captures are there.
 tui_require() {
