@@ -35,7 +35,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	FILE *out = stdout;
-	if (outpath && !(out = fopen(outpath, "w"))) {
+	if (outpath && !(out = fopen(outpath, "we"))) { /* "e": not inherited by the command */
 		fprintf(stderr, "tracecat: cannot write '%s'; fix: give a writable path\n", outpath);
 		return 2;
 	}
