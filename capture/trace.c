@@ -1044,12 +1044,16 @@ static bool handle_stop(struct tracer *t, struct tthread *h, int status, struct 
 	return false;
 }
 
-/* Handles pending stops without blocking until max events or nothing is pending; returns events. */
-static size_t step(struct tracer *t, struct sock_event *out, size_t max)
+#define STEP_BUDGET 512 /* stops handled per step() call, so a busy tracee cannot hold trace_poll */
+
+/* Handles pending stops without blocking until max events, nothing pending, or STEP_BUDGET stops.
+   Returns the events stored; *handled says how many stops were handled. */
+static size_t step(struct tracer *t, struct sock_event *out, size_t max, size_t *handled)
 {
 	size_t n = 0;
 	bool progress = true;
-	while (progress && n < max) {
+	*handled = 0;
+	while (progress && n < max && *handled < STEP_BUDGET) {
 		progress = false;
 		for (size_t k = 0; k < t->nth && n < max; k++) {
 			size_t i = (t->next + k) % t->nth;
@@ -1067,6 +1071,7 @@ static size_t step(struct tracer *t, struct sock_event *out, size_t max)
 				continue;
 			}
 			progress = true;
+			(*handled)++;
 			if (h && handle_stop(t, h, status, &out[n]))
 				n++;
 		}
@@ -1235,12 +1240,15 @@ int trace_poll(struct tracer *t, struct sock_event *out, size_t max, int timeout
 	int64_t deadline = timeout_ms < 0 ? INT64_MAX : now_us() + (int64_t)timeout_ms * 1000;
 	for (;;) {
 		drain_signalfd(t->sfd);
-		size_t n = step(t, out, max);
+		size_t handled;
+		size_t n = step(t, out, max, &handled);
 		if (n > 0 || t->live == 0)
 			return (int)n;
 		int64_t left = deadline == INT64_MAX ? INT64_MAX : deadline - now_us();
 		if (left <= 0)
 			return 0;
+		if (handled) /* busy with calls we do not report: step on without sleeping */
+			continue;
 		/* SIGCHLD wakes us; the 100 ms cap covers a signal another thread consumed. */
 		int wait_ms = left > 100000 ? 100 : (int)((left + 999) / 1000);
 		struct pollfd p = { t->sfd, POLLIN, 0 };

@@ -61,8 +61,10 @@ run_pair() {
 	wait $_srv || fail "traced nc server exited non-zero (port $_p)"
 	[ "$(cat "$TMP/srv.out.$_p")" = hi ] || fail "nc -l printed '$(cat "$TMP/srv.out.$_p")', want 'hi'"
 }
-with_strace() { _o=$1; shift; strace -f -qq -y -e trace=$CALLS -o "$_o" "$@"; }
-with_tracecat() { _o=$1; shift; "$TC" -o "$_o" -- "$@"; }
+# exec: these run in background subshells, so $! is the tracer itself and the cleanup's kill reaches it
+# (and PTRACE_O_EXITKILL or strace then ends the traced nc).
+with_strace() { _o=$1; shift; exec strace -f -qq -y -e trace=$CALLS -o "$_o" "$@"; }
+with_tracecat() { _o=$1; shift; exec "$TC" -o "$_o" -- "$@"; }
 
 # compare WHAT A B: fail with a diff when the normalised lists differ or are empty.
 compare() {

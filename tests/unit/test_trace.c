@@ -1,6 +1,8 @@
 /* test_trace.c — the tracer runs a command to its end, returns its exit status and socket calls, and refuses what it cannot run. */
 #include <CUnit/CUnit.h>
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "trace.h"
 
@@ -74,6 +76,32 @@ static void test_a_child_process_socket_calls_are_seen(void)
 	CU_ASSERT_TRUE(ev[nev - 1].ts_us >= ev[0].ts_us);
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A tracee busy with calls that are not reported (cat's read/write on files) cannot hold trace_poll
+   past its timeout; trace_free ends it. */
+static void test_poll_returns_in_time_while_the_tracee_is_busy(void)
+{
+	if (!trace_supported())
+		return;
+	char err[256];
+	char *argv[] = { "sh", "-c", "exec cat /dev/zero > /dev/null", NULL };
+	struct tracer *t = trace_start(argv, err, sizeof err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	struct sock_event ev[4];
+	int64_t t0 = mono_ms();
+	CU_ASSERT_EQUAL(trace_poll(t, ev, 4, 0), 0);
+	CU_ASSERT_EQUAL(trace_poll(t, ev, 4, 50), 0);
+	CU_ASSERT_TRUE(mono_ms() - t0 < 2000);
+	CU_ASSERT_FALSE(trace_done(t, NULL));
+	trace_free(t); /* kills cat */
+}
+
 static void test_missing_command_is_refused_with_a_fix(void)
 {
 	char err[256] = "";
@@ -98,6 +126,7 @@ int register_test_trace(void)
 		return -1;
 	if (!CU_add_test(s, "exit status is the command's", test_exit_status_is_the_commands) ||
 	    !CU_add_test(s, "a child process's socket calls are seen", test_a_child_process_socket_calls_are_seen) ||
+	    !CU_add_test(s, "poll returns in time while the tracee is busy", test_poll_returns_in_time_while_the_tracee_is_busy) ||
 	    !CU_add_test(s, "missing command is refused with a fix", test_missing_command_is_refused_with_a_fix))
 		return -1;
 	return 0;
