@@ -112,6 +112,11 @@ install: all
 	install -m 0755 build/synwatch build/sockdemo $(DESTDIR)$(BINDIR)/
 	install -m 0644 capture/synwatch.1 demo/sockdemo.1 $(DESTDIR)$(MANDIR)/
 
+# Let a normal user capture without sudo: file capabilities on the binary (needs root and libcap2-bin).
+# synwatch clears them again as soon as the capture is open.
+setcap: build/synwatch
+	setcap cap_net_raw,cap_net_admin=eip build/synwatch
+
 clean:
 	rm -rf build
 
