@@ -16,6 +16,7 @@
 #include <linux/audit.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -592,7 +593,7 @@ static void sb_sockopt_value(struct sb *b, pid_t tid, uint64_t level, uint64_t n
 }
 
 /* Up to ARRAY_SHOW iovecs; bytes shown in all of them together are capped by total (strace's way). */
-static void sb_iov(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, uint64_t total, bool show_data)
+static void sb_iov(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, uint64_t total)
 {
 	if (!addr) {
 		sb_printf(b, "NULL");
@@ -612,10 +613,7 @@ static void sb_iov(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, uint64_t 
 		uint64_t len = v.iov_len;
 		uint64_t show = len < total ? len : total;
 		sb_printf(b, "%s{iov_base=", i ? ", " : "");
-		if (show_data)
-			sb_data(b, tid, (uint64_t)(uintptr_t)v.iov_base, show);
-		else
-			sb_ptr(b, (uint64_t)(uintptr_t)v.iov_base);
+		sb_data(b, tid, (uint64_t)(uintptr_t)v.iov_base, show);
 		sb_printf(b, ", iov_len=%" PRIu64 "}", len);
 		total -= show;
 	}
@@ -641,7 +639,7 @@ static void sb_msghdr(struct sb *b, struct tthread *h, uint64_t addr, bool in, i
 	else
 		sb_printf(b, ", msg_namelen=%u", m.msg_namelen);
 	sb_printf(b, ", msg_iov=");
-	sb_iov(b, h->tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total < 0 ? 0 : (uint64_t)total, true);
+	sb_iov(b, h->tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total < 0 ? 0 : (uint64_t)total);
 	sb_printf(b, ", msg_iovlen=%zu", (size_t)m.msg_iovlen);
 	if (m.msg_controllen)
 		sb_printf(b, ", msg_control=%p", m.msg_control);
@@ -1100,11 +1098,11 @@ struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &t->oldmask);
+	pthread_sigmask(SIG_BLOCK, &chld, &t->oldmask);
 	t->sfd = signalfd(-1, &chld, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (t->sfd < 0) {
 		snprintf(err, errlen, "cannot create a signalfd for the tracer: %s", strerror(errno));
-		sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+		pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 		free(t);
 		return NULL;
 	}
@@ -1123,7 +1121,7 @@ struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 	if (pid == 0) {
 		/* Child: become traceable, let the parent set options, then exec. Reports errno on failure. */
 		close(pfd[0]);
-		sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+		pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 		int e = 0;
 		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 			e = errno;
@@ -1203,7 +1201,7 @@ fail_killed:
 		;
 fail:
 	close(t->sfd);
-	sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+	pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 	free(t->th);
 	free(t);
 	return NULL;
@@ -1287,7 +1285,7 @@ void trace_free(struct tracer *t)
 	}
 	drain_signalfd(t->sfd);
 	close(t->sfd);
-	sigprocmask(SIG_SETMASK, &t->oldmask, NULL);
+	pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 	free(t->th);
 	free(t);
 }
