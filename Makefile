@@ -23,6 +23,9 @@ LIB_SRC   := $(filter-out capture/main.c,$(sort $(wildcard capture/*.c)))
 DEMO_SRC  := $(sort $(wildcard demo/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
+# Test drivers for the e2e scripts: tests/tools/NAME.c -> build/tools/NAME, linked with the library.
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+TOOLS     := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
 LIB_OBJ   := $(LIB_SRC:%.c=build/obj/%.o)
 DEMO_OBJ  := $(DEMO_SRC:%.c=build/obj/%.o)
@@ -30,7 +33,7 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps run test check unit e2e asan clean install setcap pcaps
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools
 
 all: build/synwatch build/sockdemo
 
@@ -67,6 +70,12 @@ build/asan/synwatch: build/asan/obj/capture/main.o build/asan/libsynwatch.a
 build/asan/sockdemo: $(DEMO_SRC:%.c=build/asan/obj/%.o)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^
 
+tools: $(TOOLS)
+
+build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 # The unit-test runner registers one suite per tests/unit/test_NAME.c, via register_test_NAME().
 build/gen/suites.h: $(UNIT_TESTS) Makefile
 	@mkdir -p $(dir $@)
@@ -87,11 +96,11 @@ run: deps
 	@tests/run-classroom.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all asan build/unit_tests
+	@$(MAKE) --no-print-directory all asan build/unit_tests tools
 	@tests/run-all.sh
 
 # Without installing anything (for developers who already have the dependencies).
-check: all asan build/unit_tests
+check: all asan build/unit_tests tools
 	@tests/run-all.sh
 
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).
