@@ -134,6 +134,8 @@ void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s)
 static void lru_unlink(struct flow_table *t, uint32_t i)
 {
 	struct flow_priv *p = &t->priv[i];
+	if (p->cls >= FC_COUNT)
+		return; /* not on a list yet */
 	if (p->lprev != FLOW_NIL)
 		t->priv[p->lprev].lnext = p->lnext;
 	else
@@ -143,6 +145,7 @@ static void lru_unlink(struct flow_table *t, uint32_t i)
 	else
 		t->lru_tail[p->cls] = p->lprev;
 	p->lprev = p->lnext = FLOW_NIL;
+	p->cls = FC_COUNT;
 }
 
 static void lru_append(struct flow_table *t, uint32_t i, uint8_t cls)
@@ -236,6 +239,7 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	f->closed_first = -1;
 	f->first_ns = f->last_ns = now_ns;
 	p->in_use = NODE_HASHED;
+	p->cls = FC_COUNT; /* listed by the table_touch() that ends flow_track() */
 	uint32_t *b = &t->buckets[h & (t->nbuckets - 1)];
 	p->hnext = *b;
 	*b = i;

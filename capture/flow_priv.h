@@ -55,7 +55,7 @@ struct flow_priv {
 	uint32_t other_us;   /* time of the last packet in the direction opposite to last_dir */
 	uint32_t hnext;      /* next node in the hash chain (or in the free list) */
 	uint32_t lprev, lnext; /* neighbours in the class's LRU list */
-	uint8_t cls;         /* enum flow_class */
+	uint8_t cls;         /* enum flow_class of the list it is on; FC_COUNT while on none */
 	uint8_t last_dir;    /* direction of the last packet (its time is flow.last_ns) */
 	uint8_t in_use;      /* NODE_FREE, NODE_HASHED, or NODE_DETACHED (superseded by port reuse: listed, not findable) */
 	uint8_t synack_seen; /* a SYN-ACK was seen (for ack_ns) */
