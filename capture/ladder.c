@@ -259,8 +259,14 @@ static void draw_arrow(struct line *l, const struct geom *g, const struct ladder
 		l->s[x] = c;
 	int room = (a1 - a0 + 1) - 6; /* three shaft characters on each side of the text */
 	int tl = (int)strlen(text);
-	if (tl > room)
+	if (tl > room) { /* cut at a word boundary when one is near */
 		tl = room;
+		for (int k = room; k > room / 2; k--)
+			if (text[k] == ' ') {
+				tl = k;
+				break;
+			}
+	}
 	if (r->dir == DIR_C2S) {
 		line_put(l, a0 + 3, text, tl);
 		l->s[a1] = '>';
