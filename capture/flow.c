@@ -86,9 +86,9 @@ struct flow_table *flowtab_new(size_t max_flows)
 		return NULL;
 	}
 	memset(t->buckets, 0xff, (size_t)nb * sizeof *t->buckets);
-	for (size_t i = 0; i < max_flows; i++)
-		t->priv[i].hnext = i + 1 < max_flows ? (uint32_t)(i + 1) : FLOW_NIL;
-	t->free_head = 0;
+	/* Nodes are taken from [0, fresh) and the free list; untouched pages of the pool cost no memory. */
+	t->free_head = FLOW_NIL;
+	t->fresh = 0;
 	for (int c = 0; c < FC_COUNT; c++)
 		t->lru_head[c] = t->lru_tail[c] = FLOW_NIL;
 	t->next_id = 1;
@@ -226,10 +226,15 @@ static uint32_t table_lookup(const struct flow_table *t, const struct flow_key *
 /* A fresh node (evicting the least recently used flow when full), hashed under k. */
 static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uint32_t h, int64_t now_ns)
 {
-	if (t->free_head == FLOW_NIL)
-		table_evict_one(t);
-	uint32_t i = t->free_head;
-	t->free_head = t->priv[i].hnext;
+	uint32_t i;
+	if (t->free_head == FLOW_NIL && t->fresh < t->cap) {
+		i = t->fresh++;
+	} else {
+		if (t->free_head == FLOW_NIL)
+			table_evict_one(t);
+		i = t->free_head;
+		t->free_head = t->priv[i].hnext;
+	}
 	struct flow *f = &t->flows[i];
 	struct flow_priv *p = &t->priv[i];
 	memset(f, 0, sizeof *f);
@@ -289,7 +294,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 {
 	size_t n = t->st.flows_active, k = 0;
 	uint32_t *idx = n ? malloc(n * sizeof *idx) : NULL;
-	for (size_t i = 0; i < t->cap && (idx || k < n); i++) {
+	for (size_t i = 0; i < t->fresh && k < n; i++) {
 		if (t->priv[i].in_use == NODE_FREE)
 			continue;
 		if (idx)
@@ -308,7 +313,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 
 const struct flow *flowtab_find(const struct flow_table *t, uint64_t id)
 {
-	for (size_t i = 0; i < t->cap; i++)
+	for (size_t i = 0; i < t->fresh; i++)
 		if (t->priv[i].in_use != NODE_FREE && t->flows[i].id == id)
 			return &t->flows[i];
 	return NULL;

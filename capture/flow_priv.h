@@ -67,7 +67,8 @@ struct flow_table {
 	struct flow_priv *priv;   /* [cap] private state */
 	uint32_t *buckets;        /* [nbuckets] head node of each hash chain */
 	uint32_t nbuckets;        /* a power of two */
-	uint32_t free_head;       /* free-node list through priv.hnext */
+	uint32_t free_head;       /* free-node list through priv.hnext (nodes freed by expiry/eviction) */
+	uint32_t fresh;           /* nodes [fresh, cap) were never used */
 	uint32_t lru_head[FC_COUNT], lru_tail[FC_COUNT];
 	uint64_t next_id;         /* id of the next flow created */
 	int64_t now_ns;           /* newest packet timestamp seen (expiry clock) */

@@ -120,7 +120,8 @@ finished_fwd:
 		if (f->syn_ns && f->ack_ns && f->ack_ns > f->syn_ns)
 			thres_ns = f->ack_ns - f->syn_ns; /* Wireshark: the handshake's initial RTT */
 		uint64_t t_next = (uint64_t)(uint32_t)(s->now_us - fwd->nextseq_us) * 1000u;
-		if (not_adv && (int64_t)t_next < thres_ns && nextseq != seq + seglen) {
+		const uint32_t synfin = (flags & (TCP_SYN | TCP_FIN)) ? 1 : 0; /* a resent SYN/FIN is not out of order */
+		if (not_adv && (int64_t)t_next < thres_ns && nextseq != seq + seglen + synfin) {
 			ev |= EV_OUT_OF_ORDER;
 			goto finished_retrans;
 		}

@@ -167,6 +167,16 @@ static void test_keep_alive_one_below_next_seq(void)
 	CU_ASSERT_EQUAL(ev(), EV_KEEP_ALIVE);
 }
 
+static void test_resent_syn_ack_soon_after_is_retransmission_not_out_of_order(void)
+{
+	conn_init(&C, T, 0, next_port++, 5000);
+	syn(&C, 1, 0, -1, 0);
+	syn(&C, 0, 1, -1, 1000);
+	syn(&C, 0, 1, -1, 500); /* 0.5 ms: under the 3 ms out-of-order threshold, but a SYN occupies its seq */
+	CU_ASSERT_EQUAL(ev(), EV_RETRANSMISSION);
+	CU_ASSERT_EQUAL(C.r.rseq, 0);
+}
+
 static void test_rst_reports_sender_direction(void)
 {
 	open_conn(-1);
@@ -205,6 +215,8 @@ int register_test_tcp_analysis(void)
 	    !CU_add_test(s, "window full (no scaling)", test_window_full_without_scaling) ||
 	    !CU_add_test(s, "window full (scaled)", test_window_full_uses_window_scale_from_both_syns) ||
 	    !CU_add_test(s, "keep-alive", test_keep_alive_one_below_next_seq) ||
+	    !CU_add_test(s, "resent SYN-ACK is a retransmission",
+			 test_resent_syn_ack_soon_after_is_retransmission_not_out_of_order) ||
 	    !CU_add_test(s, "rst by the server", test_rst_reports_sender_direction) ||
 	    !CU_add_test(s, "IPv6", test_ipv6_connection_analysed_the_same))
 		return 1;
