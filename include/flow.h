@@ -108,6 +108,9 @@ struct track_result {
 
 struct flow_table;
 
+/* Added: the default for --max-flows (about 258 bytes each: 246 MiB reserved, touched only as used). */
+#define FLOW_DEFAULT_MAX_FLOWS 1000000
+
 /* A table for at most max_flows flows (memory reserved up front); NULL on allocation failure. */
 struct flow_table *flowtab_new(size_t max_flows);
 void flowtab_free(struct flow_table *t);
