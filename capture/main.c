@@ -93,7 +93,7 @@ static void usage(FILE *f)
 	      "  --no-color      no colours in the panel (also when NO_COLOR is set)\n"
 	      "  --stats         only counters and the flow summary, no per-packet output\n"
 	      "  --flows         the flow table at the end (and on SIGUSR1)\n"
-	      "  --max-flows N   flows tracked at once (default 1048576; least recently used evicted)\n"
+	      "  --max-flows N   flows tracked at once (default 1000000; least recently used evicted)\n"
 	      "  --ladder [FLOW] sequence diagram of FLOW (default: of every flow) at the end\n"
 	      "  --width N       columns of the ladder (default $COLUMNS or 100)\n"
 	      "  -h, --help      this text;  -V, --version  the version\n"

@@ -238,10 +238,10 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 		}
 	}
 
-	pl->flows = flowtab_new(o->max_flows ? o->max_flows : 1048576);
+	size_t max_flows = o->max_flows ? o->max_flows : FLOW_DEFAULT_MAX_FLOWS;
+	pl->flows = flowtab_new(max_flows);
 	if (!pl->flows) {
-		snprintf(err, errlen, "cannot reserve memory for %zu flows; lower --max-flows",
-			 o->max_flows ? o->max_flows : (size_t)1048576);
+		snprintf(err, errlen, "cannot reserve memory for %zu flows; lower --max-flows", max_flows);
 		*code = EXIT_FAILURE_RUNTIME;
 		goto fail;
 	}
