@@ -240,7 +240,7 @@ size_t fmt_event_line(char *buf, size_t n, const struct sd_event *ev)
 	at = put(buf, n, at, ",\"args\":");
 	at = fmt_json_string(buf, n, at, ev->args ? ev->args : "");
 	at = put(buf, n, at, ",\"ret\":%ld,\"errno\":", ev->ret);
-	at = json_opt(buf, n, at, ev->err ? fmt_errno_name(ev->err) : NULL);
+	at = json_opt(buf, n, at, ev->ret == -1 && ev->err ? fmt_errno_name(ev->err) : NULL);
 	at = put(buf, n, at, ",\"local\":");
 	at = json_opt(buf, n, at, ev->local);
 	at = put(buf, n, at, ",\"remote\":");

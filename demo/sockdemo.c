@@ -230,8 +230,16 @@ int main(int argc, char **argv)
 		if (c == ':')
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		if (!(option_roles(c) & role)) {
-			fprintf(stderr, "sockdemo: option '%s' does not apply to '%s'; see sockdemo --help\n",
-				argv[optind - 1], argv[1]);
+			const char *name = NULL;
+			for (const struct option *lo = longopts; lo->name && !name; lo++)
+				if (lo->val == c)
+					name = lo->name;
+			if (c < 256)
+				fprintf(stderr, "sockdemo: option '-%c' does not apply to '%s'; see sockdemo --help\n", c,
+					argv[1]);
+			else
+				fprintf(stderr, "sockdemo: option '--%s' does not apply to '%s'; see sockdemo --help\n",
+					name ? name : "?", argv[1]);
 			return SD_EXIT_USAGE;
 		}
 		switch (c) {

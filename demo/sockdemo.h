@@ -62,7 +62,7 @@ struct sd_event {
 	int fd;             /* the socket acted on; -1 writes null (poll, failed socket) */
 	const char *args;   /* the arguments as narrated, without the parentheses */
 	long ret;
-	int err;            /* errno when ret is -1, else 0 (written as null) */
+	int err;            /* errno of a failed call; written only when ret is -1, else null */
 	const char *local;  /* endpoint or NULL/"" (null) */
 	const char *remote; /* endpoint or NULL/"" (null) */
 };
