@@ -1,7 +1,7 @@
 # sockdemo.sh — shared helpers for the sockdemo end-to-end tests: free ports, tcpdump on lo, packet and event views.
 # Sourced (not run) by tests/e2e/sockdemo_*.sh from the repository root. POSIX sh and awk only.
 
-SD=build/sockdemo
+SD=${SOCKDEMO:-build/sockdemo} # SOCKDEMO=build/asan/sockdemo runs the tests against the sanitized build
 TMP=$(mktemp -d)
 TCPDUMP_PID=""
 cleanup() {
@@ -53,9 +53,10 @@ wait_for() {
 
 # start_capture FILE PORT [IFACE]: tcpdump writing FILE, returns once it is really listening.
 start_capture() {
+	rm -f "$TMP/tcpdump.err" # never see the previous capture's "listening on"
 	tcpdump --immediate-mode -i "${3:-lo}" -w "$1" -U "port $2 or icmp or icmp6" 2>"$TMP/tcpdump.err" &
 	TCPDUMP_PID=$!
-	wait_for "grep -q 'listening on' '$TMP/tcpdump.err'" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
+	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
 }
 
 pcap_count() {
