@@ -5,7 +5,7 @@ need_capture
 
 family_vars 4
 run_scenario backlog
-stop_capture "$CAP" 31
+stop_capture "$CAP" "$PORT" '(c>s F\..*){3}s>c \.$'
 packets "$CAP" "$PORT" > "$PK"
 ports=$(awk '$1 == "c>s" && $2 == "S" && !seen[$3]++ { print $3 }' "$PK")
 [ "$(echo $ports | wc -w)" -eq 3 ] || fail "expected 3 client ports, got: $ports"

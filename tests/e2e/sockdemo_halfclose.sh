@@ -5,7 +5,7 @@ need_capture
 
 family_vars 4
 run_scenario halfclose
-stop_capture "$CAP" 9
+stop_capture "$CAP" "$PORT" 's>c FP?\.,c>s \.$'
 packets "$CAP" "$PORT" > "$PK"
 # Nagle may merge the three replies, and the last one may carry the FIN ([FP.]).
 expect_flow "halfclose" "$(flow_line -sig "$PK")" '^c>s S,s>c S\.,c>s P\.,c>s F\.,((s>c P\.,)+s>c F\.|(s>c P\.,)*s>c FP\.)$'

@@ -6,7 +6,7 @@ need_capture
 for fam in 4 6; do
 	family_vars $fam
 	run_scenario handshake $FAMOPT
-	stop_capture "$CAP" 10
+	stop_capture "$CAP" "$PORT" ',c>s F\.,s>c F\.,c>s \.$'
 	packets "$CAP" "$PORT" > "$PK"
 	expect_flow "handshake -$fam" "$(flow_line -sig "$PK")" '^c>s S,s>c S\.,c>s P\.,s>c P\.,c>s F\.,s>c F\.$'
 	expect_flow "handshake -$fam (handshake ACK, last ACK)" "$(flow_line "$PK")" '^c>s S,s>c S\.,c>s \.,.*,c>s \.$'

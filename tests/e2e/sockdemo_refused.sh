@@ -6,7 +6,7 @@ need_capture
 for fam in 4 6; do
 	family_vars $fam
 	run_scenario refused $FAMOPT
-	stop_capture "$CAP" 2
+	stop_capture "$CAP" "$PORT" 's>c R\.$'
 	packets "$CAP" "$PORT" > "$PK"
 	expect_flow "refused -$fam" "$(flow_line "$PK")" '^c>s S,s>c R\.$'
 	C=$(awk 'NR == 1 { print $3 }' "$PK")

@@ -5,7 +5,7 @@ need_capture
 
 family_vars 4
 run_scenario reset
-stop_capture "$CAP" 6
+stop_capture "$CAP" "$PORT" 'c>s R\.?$'
 packets "$CAP" "$PORT" > "$PK"
 expect_flow "reset" "$(flow_line -sig "$PK")" '^c>s S,s>c S\.,c>s P\.,s>c P\.,c>s R\.?$'
 C=$(awk 'NR == 1 { print $3 }' "$PK")

@@ -11,7 +11,7 @@ check_narration_matches_events "$EV" "$NARR"
 # The last attempt is the one that crossed; earlier attempts were ordinary closes.
 C=$(awk -F'\t' '$1 == "client" && $3 == "connect" { c = $7 } END { sub(/.*:/, "", c); print c }' "$TMP/ev.tsv")
 attempts=$(grep -c '^== attempt [0-9]*:.*released together' "$NARR")
-stop_capture "$CAP" $((attempts * 7))
+stop_capture "$CAP" "$PORT" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$'
 packets "$CAP" "$PORT" | awk -v c="$C" '$3 == c' > "$PK"
 expect_flow "simultaneous-close (client port $C)" "$(flow_line -sig "$PK")" '^c>s S,s>c S\.,(c>s F\.,s>c F\.|s>c F\.,c>s F\.)$'
 # Crossing: the second FIN's ACK number does not cover the first FIN (it equals the first FIN's seq, not seq+1).

@@ -14,7 +14,7 @@ expect_ev client bind 3 "3 0 null $LO:$C null"
 second=$(awk -F'\t' '$1 == "client" && $3 == "connect" { n++; r = $5 } END { print n, r }' "$TMP/ev.tsv")
 case $second in
 "2 0")
-	stop_capture "$CAP" 20
+	stop_capture "$CAP" "$PORT" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$'
 	packets "$CAP" "$PORT" > "$PK"
 	one='c>s S,s>c S\.,c>s P\.,s>c P\.,c>s F\.,s>c F\.'
 	expect_flow "timewait (two connections)" "$(flow_line -sig "$PK")" "^$one,$one\$"
@@ -23,7 +23,7 @@ case $second in
 	echo "timewait: bind EADDRINUSE, then a second connection from port $C"
 	;;
 "2 -1")
-	stop_capture "$CAP" 10
+	stop_capture "$CAP" "$PORT" ',c>s F\.,s>c F\.,c>s \.$'
 	expect_ev client connect 2 "3 -1 EADDRNOTAVAIL $LO:$C $LO:$PORT"
 	echo "timewait: this kernel refuses to reuse the TIME_WAIT four-tuple (EADDRNOTAVAIL), as narrated"
 	;;

@@ -5,7 +5,7 @@ need_capture
 
 family_vars 4
 run_scenario udp
-stop_capture "$CAP" 4
+stop_capture "$CAP" "$PORT" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$'
 packets "$CAP" "$PORT" > "$PK"
 expect_flow "udp" "$(flow_line "$PK")" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$'
 C=$(awk 'NR == 1 { print $3 }' "$PK")
@@ -23,7 +23,7 @@ echo "udp: 4 datagrams, client port $C"
 for fam in 4 6; do
 	family_vars $fam
 	run_scenario unreachable $FAMOPT
-	stop_capture "$CAP" 2
+	stop_capture "$CAP" "$PORT" 'icmp port-unreachable$'
 	packets "$CAP" "$PORT" > "$PK"
 	expect_flow "unreachable -$fam" "$(flow_line "$PK")" '^c>s UDP,icmp port-unreachable$'
 	C=$(awk 'NR == 1 { print $3 }' "$PK")

@@ -63,9 +63,10 @@ pcap_count() {
 	tcpdump -nn -r "$1" 2>/dev/null | wc -l | tr -d ' '
 }
 
-# stop_capture FILE MIN: waits until FILE holds at least MIN packets (or 5 s), then stops tcpdump.
+# stop_capture FILE PORT ERE: waits until the packets in FILE (as flow_line shows them) match ERE, that is
+# the exchange's last packet is in the file (or 5 s pass), then stops tcpdump.
 stop_capture() {
-	wait_for "[ \$(pcap_count '$1') -ge $2 ]" 50
+	wait_for "packets '$1' '$2' > '$TMP/stop.pk'; flow_line '$TMP/stop.pk' | grep -Eq '$3'" 50
 	kill -INT "$TCPDUMP_PID"
 	wait "$TCPDUMP_PID"
 	TCPDUMP_PID=""
@@ -199,7 +200,7 @@ run_scenario() {
 	start_capture "$CAP" "$PORT"
 	"$SD" scenario "$name" -p "$PORT" --narrate --events "$EV" "$@" 2>"$NARR"
 	rc=$?
-	[ $rc -eq 0 ] || { stop_capture "$CAP" 0; fail "scenario $name exited $rc: $(grep -v '^\[' "$NARR" | tail -n 5)"; }
+	[ $rc -eq 0 ] || { stop_capture "$CAP" "$PORT" ''; fail "scenario $name exited $rc: $(grep -v '^\[' "$NARR" | tail -n 5)"; }
 }
 
 # expect_ev ROLE CALL N "FD RET ERRNO LOCAL REMOTE" [ARGS]: the Nth ROLE CALL event has exactly these values.
