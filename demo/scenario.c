@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -127,6 +128,10 @@ static pid_t child_start(const char *role, child_fn fn, struct scen_ctx *x, void
 		return -1;
 	}
 	if (pid == 0) {
+		/* If the scenario is interrupted (Ctrl-C, kill), its processes go with it and free the port. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() == 1)
+			_exit(SD_EXIT_RUNTIME);
 		narrate_role(role);
 		signal(SIGALRM, SIG_DFL);
 		alarm(CHILD_TIMEOUT);

@@ -20,11 +20,11 @@ kill -INT "$SERVER_PID"; wait "$SERVER_PID"; rc=$?; SERVER_PID=""
 expect_eq "server exit after load" "$rc" 0
 grep -q "after 1101 connections" "$TMP/server.err" || fail "server count: $(tail -n 1 "$TMP/server.err")"
 
-"$SD" server --udp -p "$PORT" --no-narrate 2>"$TMP/server.err" &
+"$SD" server --udp -p "$PORT" --no-narrate 2>"$TMP/udpserver.err" &
 SERVER_PID=$!
-wait_for "grep -q 'serving UDP' '$TMP/server.err'" || fail "UDP server did not start: $(cat "$TMP/server.err")"
+wait_for "grep -q 'serving UDP' '$TMP/udpserver.err'" || fail "UDP server did not start: $(cat "$TMP/udpserver.err")"
 "$TMP/sockload" udp "$PORT" -n 10000 -w 32 -t 60 > "$TMP/udp.out" 2>&1 || fail "UDP load: $(cat "$TMP/udp.out")"
 grep -q "udp ok: 10000 datagrams echoed, none lost" "$TMP/udp.out" || fail "$(cat "$TMP/udp.out")"
 kill -INT "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
-grep -q "after 10000 datagrams" "$TMP/server.err" || fail "UDP server count: $(tail -n 1 "$TMP/server.err")"
+grep -q "after 10000 datagrams" "$TMP/udpserver.err" || fail "UDP server count: $(tail -n 1 "$TMP/udpserver.err")"
 cat "$TMP/tcp.out" "$TMP/udp.out" | grep 'ok:'

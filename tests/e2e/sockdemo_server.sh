@@ -56,27 +56,27 @@ grep -q "server stopped by SIGINT after" "$TMP/server.err" || fail "no stop line
 
 # --print writes what arrives to stdout like nc -l; the client gets no echo and still exits 0
 PORT=$(free_port)
-"$SD" server -p "$PORT" --print --no-narrate > "$TMP/print.out" 2>"$TMP/server.err" &
+"$SD" server -p "$PORT" --print --no-narrate > "$TMP/print.out" 2>"$TMP/print.err" &
 SERVER_PID=$!
-wait_for "grep -q 'serving TCP' '$TMP/server.err'" || fail "print server did not start"
+wait_for "grep -q 'serving TCP' '$TMP/print.err'" || fail "print server did not start"
 out=$(printf 'to stdout\n' | "$SD" client -p "$PORT" --no-narrate) || fail "client of --print server exit $?"
 expect_eq "no echo from --print" "$out" ""
 wait_for "grep -q 'to stdout' '$TMP/print.out'" 20 || fail "--print did not write: $(cat "$TMP/print.out")"
 kill -INT "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
 
 # --discard: nothing echoed, nothing printed
-"$SD" server -p "$PORT" --discard --no-narrate > "$TMP/discard.out" 2>"$TMP/server.err" &
+"$SD" server -p "$PORT" --discard --no-narrate > "$TMP/discard.out" 2>"$TMP/discard.err" &
 SERVER_PID=$!
-wait_for "grep -q 'serving TCP' '$TMP/server.err'" || fail "discard server did not start"
+wait_for "grep -q 'serving TCP' '$TMP/discard.err'" || fail "discard server did not start"
 out=$("$SD" client -m dropped -p "$PORT" --shutdown --no-narrate) || fail "client of --discard server exit $?"
 expect_eq "no echo from --discard" "$out" ""
 kill -INT "$SERVER_PID"; wait "$SERVER_PID"; SERVER_PID=""
 [ -s "$TMP/discard.out" ] && fail "--discard printed something"
 
 # UDP echo, IPv6
-"$SD" server --udp -6 -p "$PORT" --no-narrate 2>"$TMP/server.err" &
+"$SD" server --udp -6 -p "$PORT" --no-narrate 2>"$TMP/udp.err" &
 SERVER_PID=$!
-wait_for "grep -q 'serving UDP on \[::1\]:$PORT' '$TMP/server.err'" || fail "UDP server did not start: $(cat "$TMP/server.err")"
+wait_for "grep -q 'serving UDP on \[::1\]:$PORT' '$TMP/udp.err'" || fail "UDP server did not start: $(cat "$TMP/udp.err")"
 out=$(printf 'dgram 1\ndgram 2\n' | "$SD" client --udp -6 -p "$PORT" --no-narrate) || fail "UDP client exit $?"
 expect_eq "UDP echo" "$out" "$(printf 'dgram 1\ndgram 2')"
 kill -TERM "$SERVER_PID"; wait "$SERVER_PID"; rc=$?; SERVER_PID=""
