@@ -35,14 +35,15 @@ record() {
 	echo "record-pcaps: $out: $(pcap_count "$out") packets: $(flow_line "$TMP/pk")"
 }
 
-LOF="port $PORT or icmp or icmp6"
+# ICMP only where the scenario causes it: other programs' ICMP errors on lo must not end up in the files.
+LOF="port $PORT"
 record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake
 record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake -6
 record refused lo "$LOF" '^c>s S,s>c R\.$' refused
 record reset lo "$LOF" 'c>s R\.?$' reset
 record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' udp
-record unreachable lo "$LOF" '^c>s UDP,icmp port-unreachable$' unreachable
-record unreachable6 lo "$LOF" '^c>s UDP,icmp port-unreachable$' unreachable -6
+record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' unreachable
+record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' unreachable -6
 record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' halfclose
 record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' simultaneous-close
 record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' timewait
@@ -58,7 +59,8 @@ info() { # NAME: "COUNT | LINKTYPE"
 	echo
 	echo "Real loopback traffic made by \`sockdemo scenario NAME -p $PORT\` (demo/), recorded by"
 	echo "\`tests/record-pcaps.sh\` (\`make pcaps\`, as root) with"
-	echo "\`tcpdump --immediate-mode -i lo -U -w NAME.pcap 'port $PORT or icmp or icmp6'\`, default snaplen (262144)."
+	echo "\`tcpdump --immediate-mode -i lo -U -w NAME.pcap 'port $PORT'\` (\`'port $PORT or icmp'\` for unreachable,"
+	echo "\`'port $PORT or icmp6'\` for unreachable6), default snaplen (262144)."
 	echo "\`any-sll2.pcap\` was recorded with \`-i any\` and the filter \`host 127.0.0.1 and port $PORT\`, which gives the"
 	echo "LINUX_SLL2 link type with this libpcap. Re-recording gives new ports, sequence numbers and times,"
 	echo "and the same packet sequence (the exact number of bare ACKs may vary)."

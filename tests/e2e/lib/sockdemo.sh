@@ -86,7 +86,7 @@ packets() {
 			tok = ($0 ~ /udp port [0-9]+ unreachable/ || $0 ~ /unreachable port/) ? "port-unreachable" : "icmp-other"
 			cp = "-"
 			if (match($0, /udp port [0-9]+/)) { s = substr($0, RSTART, RLENGTH); sub(/udp port /, "", s); cp = s }
-			print "icmp", tok, cp, "-", "-", $1
+			if (cp == P) print "icmp", tok, cp, "-", "-", $1 # other programs ICMP errors are not ours
 			next
 		}
 		sp = port($(ip + 1)); dp = port($(ip + 3))
