@@ -84,10 +84,13 @@ build/gen/suites.h: $(UNIT_TESTS) Makefile
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: build/gen/suites.h
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: CPPFLAGS += -Ibuild/gen
 
-build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a
+# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c).
+DEMO_UNIT_SRC := demo/format.c
+
+build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/obj/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
 
-build/asan/unit_tests: $(ASAN_UNIT_OBJ) build/asan/libsynwatch.a
+build/asan/unit_tests: $(ASAN_UNIT_OBJ) build/asan/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/asan/obj/%.o)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
 
 # The README's two commands: both install what is missing first.
