@@ -157,34 +157,32 @@ static void names_forget(int fd)
 		memset(n, 0, sizeof *n);
 }
 
-static void local_of(int fd, char *buf)
+/* This end's (peer false) or the other end's address of fd, remembered so it can still be named after the
+ * socket lost it (a refused or reset connection, a closed fd). */
+static void endpoint_name(int fd, char *buf, bool peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t l = sizeof ss;
 	struct fd_names *n = names_for(fd);
+	char *memo = n ? (peer ? n->remote : n->local) : NULL;
 	memset(&ss, 0, sizeof ss);
 	buf[0] = '\0';
-	if (getsockname(fd, (struct sockaddr *)&ss, &l) == 0)
+	if ((peer ? getpeername(fd, (struct sockaddr *)&ss, &l) : getsockname(fd, (struct sockaddr *)&ss, &l)) == 0)
 		endpoint_of(buf, &ss);
-	if (n && buf[0])
-		memcpy(n->local, buf, EP_MAX);
-	else if (n)
-		memcpy(buf, n->local, EP_MAX);
+	if (memo && buf[0])
+		memcpy(memo, buf, EP_MAX);
+	else if (memo)
+		memcpy(buf, memo, EP_MAX);
+}
+
+static void local_of(int fd, char *buf)
+{
+	endpoint_name(fd, buf, false);
 }
 
 static void remote_of(int fd, char *buf)
 {
-	struct sockaddr_storage ss;
-	socklen_t l = sizeof ss;
-	struct fd_names *n = names_for(fd);
-	memset(&ss, 0, sizeof ss);
-	buf[0] = '\0';
-	if (getpeername(fd, (struct sockaddr *)&ss, &l) == 0)
-		endpoint_of(buf, &ss);
-	if (n && buf[0])
-		memcpy(n->remote, buf, EP_MAX);
-	else if (n)
-		memcpy(buf, n->remote, EP_MAX);
+	endpoint_name(fd, buf, true);
 }
 
 static const char *or_peer(const char *ep)
