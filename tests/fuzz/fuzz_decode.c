@@ -1,0 +1,174 @@
+/* fuzz_decode.c — libFuzzer harness: decode, flow tracking, text/JSON views and the ladder on one packet per input. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "flow.h"
+#include "fuzz_decode.h"
+#include "ladder.h"
+#include "obuf.h"
+#include "view.h"
+
+#define FUZZ_MAX_FLOWS 4096   /* small, so that inputs soon fill the table and evict */
+#define FUZZ_BOOK_ROWS 16     /* ladder rows kept per flow by the text-mode recorder */
+#define FUZZ_BOOK_EVERY 2048  /* inputs between printing (and starting afresh) the recorder and the table */
+
+/* State kept across inputs, like one long capture. */
+static struct {
+	bool ready;
+	struct flow_table *flows;
+	struct ladder_book *book;
+	struct obuf out;      /* per-packet views, written to /dev/null */
+	FILE *devnull;        /* the FILE-based printers (--flows, --ladder) */
+	struct packet pkt;
+	uint64_t n;           /* inputs seen: packet numbers */
+	int64_t sec;          /* the capture clock */
+	uint32_t nsec;
+	size_t emitted;       /* bytes of ladder lines seen (keeps the emit callback from being optimised away) */
+} fz;
+
+static uint32_t be_u32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Every ladder line is a terminated string no wider than asked: read it all (ASan checks the reads). */
+static void sink_line(const char *line, long idx, void *arg)
+{
+	size_t n = strlen(line);
+	int width = *(const int *)arg;
+	if (n > (size_t)(width < LADDER_MIN_WIDTH ? LADDER_MIN_WIDTH : width > LADDER_MAX_WIDTH ? LADDER_MAX_WIDTH : width))
+		abort();
+	fz.emitted += n + (size_t)(idx & 1);
+}
+
+/* Flows leaving the table are printed as the TUI's and --flows' remove hooks would. */
+static void on_remove(const struct flow *f, bool evicted, void *arg)
+{
+	(void)arg;
+	flowtab_print_flow(f, fz.devnull, evicted);
+}
+
+static void visit_flow(const struct flow *f, void *arg)
+{
+	size_t *count = arg;
+	char a[FLOW_EP_STRLEN], b[FLOW_EP_STRLEN];
+	flow_endpoint_str(&f->client, f->proto == 6 || f->proto == 17, a);
+	flow_endpoint_str(&f->server, f->proto == 6 || f->proto == 17, b);
+	if (flowtab_find(fz.flows, f->id) != f)
+		abort(); /* a listed flow must be found by its id */
+	*count += strlen(a) + strlen(b) > 0;
+}
+
+static void fuzz_init(void)
+{
+	fz.flows = flowtab_new(FUZZ_MAX_FLOWS);
+	fz.book = ladder_book_new(FUZZ_BOOK_ROWS);
+	fz.devnull = fopen("/dev/null", "w");
+	int fd = open("/dev/null", O_WRONLY);
+	if (!fz.flows || !fz.book || !fz.devnull || fd < 0)
+		abort();
+	obuf_init(&fz.out, fd);
+	flowtab_set_remove_hook(fz.flows, on_remove, NULL);
+	fz.sec = 1700000000;
+	fz.ready = true;
+}
+
+/* Every FUZZ_BOOK_EVERY inputs: print the table and the recorded ladders, walk the table, start a new recorder. */
+static void fuzz_checkpoint(bool json, int width)
+{
+	flowtab_print(fz.flows, fz.devnull, json);
+	size_t visited = 0;
+	flowtab_foreach(fz.flows, visit_flow, &visited);
+	struct flowtab_stats st;
+	flowtab_stats(fz.flows, &st);
+	if (visited != st.flows_active || st.flows_active > FUZZ_MAX_FLOWS)
+		abort();
+	ladder_book_print(fz.book, fz.flows, 0, fz.devnull, width);
+	ladder_book_free(fz.book);
+	fz.book = ladder_book_new(FUZZ_BOOK_ROWS);
+	if (!fz.book)
+		abort();
+}
+
+/* Advance the clock (wrapping in unsigned arithmetic: the harness itself must not overflow). */
+static void clock_step(unsigned step, bool backwards)
+{
+	static const uint64_t step_ns[4] = { 1000000ull, 1000ull, 1000000000ull, 400000000000ull };
+	uint64_t ns = step_ns[step & 3];
+	uint64_t s = ns / 1000000000ull, frac = ns % 1000000000ull;
+	uint64_t nsec = fz.nsec % 1000000000u;
+	if (!backwards) {
+		nsec += frac;
+		s += nsec / 1000000000ull;
+		fz.nsec = (uint32_t)(nsec % 1000000000ull);
+		fz.sec = (int64_t)((uint64_t)fz.sec + s);
+	} else {
+		if (nsec < frac) {
+			nsec += 1000000000ull;
+			s++;
+		}
+		fz.nsec = (uint32_t)(nsec - frac);
+		fz.sec = (int64_t)((uint64_t)fz.sec - s);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!fz.ready)
+		fuzz_init();
+	uint8_t hdr[FZ_HDR_LEN] = { 0 };
+	size_t h = size < FZ_HDR_LEN ? size : FZ_HDR_LEN;
+	memcpy(hdr, data, h);
+	data += h;
+	size -= h;
+	int linktype = fuzz_linktypes[hdr[0] % FUZZ_NLINKTYPES];
+	unsigned flags = hdr[1];
+	bool nano = flags & FZ_NANO;
+	if ((flags & FZ_WILD_TIME) && size >= FZ_WILD_LEN) {
+		fz.sec = (int64_t)((uint64_t)be_u32(data) << 32 | be_u32(data + 4));
+		fz.nsec = be_u32(data + 8);
+		data += FZ_WILD_LEN;
+		size -= FZ_WILD_LEN;
+	} else {
+		clock_step((flags & FZ_STEP_MASK) >> FZ_STEP_SHIFT, flags & FZ_BACKWARDS);
+	}
+	if (size > UINT32_MAX - 65535u)
+		return 0;
+	uint32_t caplen = (uint32_t)size;
+	uint32_t d = (uint32_t)hdr[2] << 8 | hdr[3];
+	uint32_t len = (flags & FZ_LEN_BELOW) ? (caplen > d ? caplen - d : 0) : caplen + d;
+
+	/* As pipeline_next(): decode, number and time, track. */
+	struct packet *pkt = &fz.pkt;
+	struct track_result tr;
+	decode_packet(pkt, linktype, data, caplen, len);
+	pkt->n = ++fz.n;
+	pkt->ts_sec = fz.sec;
+	pkt->ts_nsec = fz.nsec;
+	flow_track(fz.flows, pkt, &tr);
+
+	/* As run_batch(): the per-packet views and the --ladder recorder. */
+	view_text_packet(&fz.out, pkt, &tr, nano);
+	view_json_packet(&fz.out, pkt, &tr, nano);
+	obuf_maybe_flush(&fz.out);
+	ladder_book_add(fz.book, pkt, &tr);
+
+	/* As the TUI's ladder pane: this packet's row drawn under its flow, at a width from the input. */
+	int width = 40 + (int)((fz.n * 37 + d) % 400);
+	if (tr.flow) {
+		struct ladder_row row;
+		ladder_row_from(&row, pkt, &tr);
+		ladder_render(tr.flow, &row, 1, width, sink_line, &width);
+	}
+	if (fz.n % FUZZ_BOOK_EVERY == 0)
+		fuzz_checkpoint(nano, width);
+	return 0;
+}
