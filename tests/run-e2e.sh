@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-e2e.sh — runs each tests/e2e/*.sh (or those named) with a time bound; prints one summary line.
+# run-e2e.sh — runs each tests/e2e/*.sh (or those named) with a time bound; prints one summary line (named E2E_NAME, default e2e).
 cd "$(dirname "$0")/.." || exit 2
 pass=0 fail=0 skip=0
 scripts=${*:-$(ls tests/e2e/*.sh 2>/dev/null)}
@@ -13,5 +13,5 @@ for t in $scripts; do
 	*) fail=$((fail + 1)); echo "FAIL $name (exit $rc)"; printf '%s\n' "$out" | tail -n 40 | sed 's/^/    /' ;;
 	esac
 done
-echo "e2e: $pass passed, $fail failed, $skip skipped"
+echo "${E2E_NAME:-e2e}: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
