@@ -77,7 +77,7 @@ static void fuzz_init(void)
 		abort();
 	obuf_init(&fz.out, fd);
 	flowtab_set_remove_hook(fz.flows, on_remove, NULL);
-	fz.sec = 1700000000;
+	fz.sec = FZ_CLOCK_START;
 	fz.ready = true;
 }
 
@@ -98,52 +98,10 @@ static void fuzz_checkpoint(bool json, int width)
 		abort();
 }
 
-/* Advance the clock (wrapping in unsigned arithmetic: the harness itself must not overflow). */
-static void clock_step(unsigned step, bool backwards)
+/* One packet through what pipeline_next() and run_batch() do with it, and the TUI's ladder pane. */
+static void fuzz_packet(int linktype, const uint8_t *data, uint32_t caplen, unsigned flags, uint32_t d)
 {
-	static const uint64_t step_ns[4] = { 1000000ull, 1000ull, 1000000000ull, 400000000000ull };
-	uint64_t ns = step_ns[step & 3];
-	uint64_t s = ns / 1000000000ull, frac = ns % 1000000000ull;
-	uint64_t nsec = fz.nsec % 1000000000u;
-	if (!backwards) {
-		nsec += frac;
-		s += nsec / 1000000000ull;
-		fz.nsec = (uint32_t)(nsec % 1000000000ull);
-		fz.sec = (int64_t)((uint64_t)fz.sec + s);
-	} else {
-		if (nsec < frac) {
-			nsec += 1000000000ull;
-			s++;
-		}
-		fz.nsec = (uint32_t)(nsec - frac);
-		fz.sec = (int64_t)((uint64_t)fz.sec - s);
-	}
-}
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
-	if (!fz.ready)
-		fuzz_init();
-	uint8_t hdr[FZ_HDR_LEN] = { 0 };
-	size_t h = size < FZ_HDR_LEN ? size : FZ_HDR_LEN;
-	memcpy(hdr, data, h);
-	data += h;
-	size -= h;
-	int linktype = fuzz_linktypes[hdr[0] % FUZZ_NLINKTYPES];
-	unsigned flags = hdr[1];
 	bool nano = flags & FZ_NANO;
-	if ((flags & FZ_WILD_TIME) && size >= FZ_WILD_LEN) {
-		fz.sec = (int64_t)((uint64_t)be_u32(data) << 32 | be_u32(data + 4));
-		fz.nsec = be_u32(data + 8);
-		data += FZ_WILD_LEN;
-		size -= FZ_WILD_LEN;
-	} else {
-		clock_step((flags & FZ_STEP_MASK) >> FZ_STEP_SHIFT, flags & FZ_BACKWARDS);
-	}
-	if (size > UINT32_MAX - 65535u)
-		return 0;
-	uint32_t caplen = (uint32_t)size;
-	uint32_t d = (uint32_t)hdr[2] << 8 | hdr[3];
 	uint32_t len = (flags & FZ_LEN_BELOW) ? (caplen > d ? caplen - d : 0) : caplen + d;
 
 	/* As pipeline_next(): decode, number and time, track. */
@@ -170,5 +128,53 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (fz.n % FUZZ_BOOK_EVERY == 0)
 		fuzz_checkpoint(nano, width);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (!fz.ready)
+		fuzz_init();
+	uint8_t hdr[FZ_HDR_LEN] = { 0 };
+	size_t h = size < FZ_HDR_LEN ? size : FZ_HDR_LEN;
+	memcpy(hdr, data, h);
+	data += h;
+	size -= h;
+	int linktype = fuzz_linktypes[hdr[0] % FUZZ_NLINKTYPES];
+	unsigned flags = hdr[1];
+	uint32_t d = (uint32_t)hdr[2] << 8 | hdr[3];
+	unsigned step = (flags & FZ_STEP_MASK) >> FZ_STEP_SHIFT;
+	if ((flags & FZ_WILD_TIME) && size >= FZ_WILD_LEN) {
+		fz.sec = (int64_t)((uint64_t)be_u32(data) << 32 | be_u32(data + 4));
+		fz.nsec = be_u32(data + 8);
+		data += FZ_WILD_LEN;
+		size -= FZ_WILD_LEN;
+	} else {
+		fz_clock_step(&fz.sec, &fz.nsec, step, flags & FZ_BACKWARDS);
+	}
+	if (size > UINT32_MAX - 65535u)
+		return 0;
+	if (!(flags & FZ_MULTI)) {
+		fuzz_packet(linktype, data, (uint32_t)size, flags, d);
+		return 0;
+	}
+	/* Several packets, each copied to a buffer of its own size so that reading past its end is caught. */
+	for (bool first = true; size > 0; first = false) {
+		size_t n = size >= 2 ? (size_t)(data[0] << 8 | data[1]) : 0;
+		size_t skip = size >= 2 ? 2 : size;
+		data += skip;
+		size -= skip;
+		if (n > size)
+			n = size;
+		uint8_t *copy = malloc(n ? n : 1);
+		if (!copy)
+			abort();
+		memcpy(copy, data, n);
+		if (!first)
+			fz_clock_step(&fz.sec, &fz.nsec, step, flags & FZ_BACKWARDS);
+		fuzz_packet(linktype, copy, (uint32_t)n, flags, d);
+		free(copy);
+		data += n;
+		size -= n;
+	}
 	return 0;
 }

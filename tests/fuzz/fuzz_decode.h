@@ -2,6 +2,9 @@
 #ifndef SYNWATCH_FUZZ_DECODE_H
 #define SYNWATCH_FUZZ_DECODE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 /*
  * One fuzz input is one captured packet behind a 4-byte header (16 bytes with FZ_WILD_TIME):
  *   byte 0     link-type selector: fuzz_linktypes[byte0 % FUZZ_NLINKTYPES]
@@ -10,7 +13,7 @@
  *              which a damaged capture file can claim; libpcap passes it through)
  *   [FZ_WILD_TIME: bytes 4-11 ts_sec as a big-endian int64, bytes 12-15 ts_nsec big-endian: any value a
  *              pcapng if_tsoffset or a damaged pcap header can produce]
- *   the rest   the packet bytes (caplen = what is left)
+ *   the rest   the packet bytes (caplen = what is left), or with FZ_MULTI several length-prefixed packets
  * Timestamps otherwise rise from one input to the next by the FZ_STEP_* amount, so that the flow table
  * (kept across inputs) sees idle timeouts, evictions and port reuse as in a long capture.
  */
@@ -21,6 +24,8 @@ enum {
 	FZ_LEN_BELOW = 1u << 3,   /* wire length = caplen - d (not below 0) */
 	FZ_WILD_TIME = 1u << 4,   /* 12 bytes of timestamp follow the header; the clock continues from it */
 	FZ_BACKWARDS = 1u << 5,   /* the step goes back in time (captures merged out of order do) */
+	FZ_MULTI = 1u << 6,       /* the rest is several packets, each as a big-endian 16-bit length and its
+	                             bytes, one clock step apart (a handshake in one input) */
 };
 
 #define FZ_HDR_LEN 4
@@ -41,5 +46,29 @@ static const int fuzz_linktypes[] = {
 	9,   /* PPP: unsupported, shown as "unsupported link type PPP" */
 };
 #define FUZZ_NLINKTYPES (sizeof fuzz_linktypes / sizeof fuzz_linktypes[0])
+
+#define FZ_CLOCK_START 1700000000 /* the clock's first second (before the first step) */
+
+/* Advance (or take back) the capture clock by FZ_STEP_* class `step`, wrapping in unsigned arithmetic. */
+static inline void fz_clock_step(int64_t *sec, uint32_t *nsec, unsigned step, bool backwards)
+{
+	static const uint64_t step_ns[4] = { 1000000ull, 1000ull, 1000000000ull, 400000000000ull };
+	uint64_t ns = step_ns[step & 3];
+	uint64_t s = ns / 1000000000ull, frac = ns % 1000000000ull;
+	uint64_t n = *nsec % 1000000000u;
+	if (!backwards) {
+		n += frac;
+		s += n / 1000000000ull;
+		*nsec = (uint32_t)(n % 1000000000ull);
+		*sec = (int64_t)((uint64_t)*sec + s);
+	} else {
+		if (n < frac) {
+			n += 1000000000ull;
+			s++;
+		}
+		*nsec = (uint32_t)(n - frac);
+		*sec = (int64_t)((uint64_t)*sec - s);
+	}
+}
 
 #endif

@@ -60,6 +60,26 @@ static int write_seed(const char *dir, const char *capture, unsigned n, int sel,
 	return 0;
 }
 
+#define MULTI_MAX 8000 /* bytes of a multi-packet seed (the fuzz runs cut inputs at 8192) */
+
+static int write_multi(const char *dir, const char *capture, int sel, const uint8_t *pkts, size_t n)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s-multi", dir, base_name(capture));
+	FILE *f = fopen(path, "wb");
+	if (!f) {
+		fprintf(stderr, "seeds: cannot write '%s': %s\n", path, strerror(errno));
+		return -1;
+	}
+	uint8_t hdr[FZ_HDR_LEN] = { (uint8_t)sel, FZ_MULTI, 0, 0 };
+	int ok = fwrite(hdr, 1, sizeof hdr, f) == sizeof hdr && fwrite(pkts, 1, n, f) == n;
+	if (fclose(f) != 0 || !ok) {
+		fprintf(stderr, "seeds: cannot write '%s'\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* Seeds from one capture; unreadable captures (the malformed corpus has several) are skipped quietly. */
 static int seeds_from(const char *dir, const char *capture, unsigned *total)
 {
@@ -72,12 +92,23 @@ static int seeds_from(const char *dir, const char *capture, unsigned *total)
 	const u_char *data;
 	unsigned n = 0;
 	int rc = 0;
+	/* Besides one seed per packet, the first packets together as one FZ_MULTI seed (a whole handshake). */
+	static uint8_t multi[MULTI_MAX];
+	size_t mlen = 0;
 	while (sel >= 0 && n < SEEDS_PER_FILE && pcap_next_ex(p, &h, &data) == 1) {
 		if (write_seed(dir, capture, ++n, sel, h, data) != 0) {
 			rc = -1;
 			break;
 		}
+		if (h->caplen <= 65535 && mlen + 2 + h->caplen <= MULTI_MAX) {
+			multi[mlen++] = (uint8_t)(h->caplen >> 8);
+			multi[mlen++] = (uint8_t)h->caplen;
+			memcpy(multi + mlen, data, h->caplen);
+			mlen += h->caplen;
+		}
 	}
+	if (rc == 0 && n > 1 && write_multi(dir, capture, sel, multi, mlen) != 0)
+		rc = -1;
 	*total += n;
 	pcap_close(p);
 	return rc;
@@ -86,13 +117,21 @@ static int seeds_from(const char *dir, const char *capture, unsigned *total)
 static void put16(FILE *f, uint16_t v) { fwrite(&v, 2, 1, f); }
 static void put32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
 
+/* One packet of a fuzz input, as the harness feeds it. */
+struct fz_pkt {
+	const uint8_t *data;
+	uint32_t caplen, len;
+	int64_t sec;
+	uint32_t nsec;
+};
+#define FZ_MAX_PKTS 4096
+
 /*
- * A one-packet pcapng in the host's byte order whose timestamp libpcap turns into ts_sec = sec exactly
- * (nanosecond if_tsresol; if_tsoffset, a signed 64-bit count of seconds, carries sec): the only way a
- * capture file hands a reader seconds outside the 32 bits of a classic pcap record.
+ * A pcapng in the host's byte order from which libpcap hands over exactly each packet's ts_sec: one
+ * interface per packet, with nanosecond if_tsresol and its seconds in if_tsoffset (a signed 64-bit count
+ * of seconds) — the only way a capture file gives a reader seconds outside a classic pcap's 32 bits.
  */
-static int write_pcapng(const char *out, int dlt, int64_t sec, uint32_t nsec, const uint8_t *data, uint32_t caplen,
-			uint32_t len)
+static int write_pcapng(const char *out, int dlt, const struct fz_pkt *pk, size_t n)
 {
 	FILE *f = fopen(out, "wb");
 	if (!f) {
@@ -103,20 +142,25 @@ static int write_pcapng(const char *out, int dlt, int64_t sec, uint32_t nsec, co
 	/* Section header block (pcapng §4.1): byte-order magic, version 1.0, section length unknown. */
 	put32(f, 0x0a0d0d0a); put32(f, 28); put32(f, 0x1a2b3c4d); put16(f, 1); put16(f, 0);
 	put32(f, 0xffffffff); put32(f, 0xffffffff); put32(f, 28);
-	/* Interface description block (§4.2): if_tsresol 9 (ns), if_tsoffset sec, end of options. */
-	put32(f, 1); put32(f, 44); put16(f, (uint16_t)linktype); put16(f, 0); put32(f, 262144);
-	put16(f, 9); put16(f, 1); put32(f, 9);
-	put16(f, 14); put16(f, 8); put32(f, (uint32_t)(uint64_t)sec); put32(f, (uint32_t)((uint64_t)sec >> 32));
-	put32(f, 0); put32(f, 44);
-	/* Enhanced packet block (§4.3): interface 0, timestamp nsec (in ns units), the bytes padded to 4. */
-	uint32_t padded = (caplen + 3u) & ~3u, blen = 32 + padded;
-	uint64_t ts = nsec % 1000000000u;
-	put32(f, 6); put32(f, blen); put32(f, 0); put32(f, (uint32_t)(ts >> 32)); put32(f, (uint32_t)ts);
-	put32(f, caplen); put32(f, len);
-	fwrite(data, 1, caplen, f);
-	for (uint32_t i = caplen; i < padded; i++)
-		fputc(0, f);
-	put32(f, blen);
+	for (size_t i = 0; i < n; i++) {
+		/* Interface description block (§4.2): if_tsresol 9 (ns), if_tsoffset sec, end of options. */
+		uint64_t sec = (uint64_t)pk[i].sec;
+		put32(f, 1); put32(f, 44); put16(f, (uint16_t)linktype); put16(f, 0); put32(f, 262144);
+		put16(f, 9); put16(f, 1); put32(f, 9);
+		put16(f, 14); put16(f, 8); put32(f, (uint32_t)sec); put32(f, (uint32_t)(sec >> 32));
+		put32(f, 0); put32(f, 44);
+	}
+	for (size_t i = 0; i < n; i++) {
+		/* Enhanced packet block (§4.3): its own interface, the fraction in ns, the bytes padded to 4. */
+		uint32_t padded = (pk[i].caplen + 3u) & ~3u, blen = 32 + padded;
+		uint32_t ts = pk[i].nsec % 1000000000u;
+		put32(f, 6); put32(f, blen); put32(f, (uint32_t)i); put32(f, 0); put32(f, ts);
+		put32(f, pk[i].caplen); put32(f, pk[i].len);
+		fwrite(pk[i].data, 1, pk[i].caplen, f);
+		for (uint32_t k = pk[i].caplen; k < padded; k++)
+			fputc(0, f);
+		put32(f, blen);
+	}
 	if (fclose(f) != 0) {
 		fprintf(stderr, "seeds: cannot write '%s'\n", out);
 		return 1;
@@ -124,42 +168,71 @@ static int write_pcapng(const char *out, int dlt, int64_t sec, uint32_t nsec, co
 	return 0;
 }
 
+static uint32_t rd32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /*
- * A fuzz input as a capture of one packet: its link type, lengths and (when set) its wild timestamp; a
- * classic pcap when the seconds fit its 32 bits (any fraction, even >= 10^9, is kept), else a pcapng.
+ * A fuzz input as the capture it stands for, read from a fresh harness (clock at FZ_CLOCK_START): its
+ * link type, lengths and timestamps. A classic pcap (nanosecond) when every second fits its 32 bits
+ * (any 32-bit fraction, even >= 10^9, is kept as the harness had it), else a pcapng.
  */
 static int to_pcap(const char *in, const char *out)
 {
 	static uint8_t buf[1 << 20];
+	static struct fz_pkt pk[FZ_MAX_PKTS];
 	FILE *f = fopen(in, "rb");
 	if (!f) {
 		fprintf(stderr, "seeds: cannot read '%s': %s\n", in, strerror(errno));
 		return 1;
 	}
-	size_t n = fread(buf, 1, sizeof buf, f);
+	size_t size = fread(buf, 1, sizeof buf, f);
 	fclose(f);
+	const uint8_t *p = buf;
 	uint8_t hdr[FZ_HDR_LEN] = { 0 };
-	memcpy(hdr, buf, n < FZ_HDR_LEN ? n : FZ_HDR_LEN);
-	size_t off = n < FZ_HDR_LEN ? n : FZ_HDR_LEN;
-	struct pcap_pkthdr h = { .ts = { 1700000000, 0 } };
+	size_t h = size < FZ_HDR_LEN ? size : FZ_HDR_LEN;
+	memcpy(hdr, p, h);
+	p += h;
+	size -= h;
 	int dlt = fuzz_linktypes[hdr[0] % FUZZ_NLINKTYPES];
-	bool wild = (hdr[1] & FZ_WILD_TIME) && n - off >= FZ_WILD_LEN;
-	int64_t sec = 0;
-	uint32_t nsec = 0;
-	if (wild) {
-		const uint8_t *w = buf + off;
-		sec = (int64_t)((uint64_t)((uint32_t)w[0] << 24 | (uint32_t)w[1] << 16 | (uint32_t)w[2] << 8 | w[3]) << 32 |
-				(uint32_t)w[4] << 24 | (uint32_t)w[5] << 16 | (uint32_t)w[6] << 8 | w[7]);
-		nsec = (uint32_t)w[8] << 24 | (uint32_t)w[9] << 16 | (uint32_t)w[10] << 8 | w[11];
-		off += FZ_WILD_LEN;
-		h.ts.tv_sec = (time_t)sec;
-		h.ts.tv_usec = (suseconds_t)nsec;
-	}
-	h.caplen = (uint32_t)(n - off);
+	unsigned flags = hdr[1], step = (flags & FZ_STEP_MASK) >> FZ_STEP_SHIFT;
 	uint32_t d = (uint32_t)hdr[2] << 8 | hdr[3];
-	h.len = (hdr[1] & FZ_LEN_BELOW) ? (h.caplen > d ? h.caplen - d : 0) : h.caplen + d;
-	if (wild && (sec < 0 || sec > (int64_t)UINT32_MAX))
-		return write_pcapng(out, dlt, sec, nsec, buf + off, h.caplen, h.len);
+	int64_t sec = FZ_CLOCK_START;
+	uint32_t nsec = 0;
+	if ((flags & FZ_WILD_TIME) && size >= FZ_WILD_LEN) {
+		sec = (int64_t)((uint64_t)rd32(p) << 32 | rd32(p + 4));
+		nsec = rd32(p + 8);
+		p += FZ_WILD_LEN;
+		size -= FZ_WILD_LEN;
+	} else {
+		fz_clock_step(&sec, &nsec, step, flags & FZ_BACKWARDS);
+	}
+	size_t n = 0;
+	bool classic = true;
+	for (bool first = true; n < FZ_MAX_PKTS && (first || size > 0); first = false) {
+		size_t c = size;
+		if (flags & FZ_MULTI) {
+			c = size >= 2 ? (size_t)(p[0] << 8 | p[1]) : 0;
+			size_t skip = size >= 2 ? 2 : size;
+			p += skip;
+			size -= skip;
+			if (c > size)
+				c = size;
+			if (!first)
+				fz_clock_step(&sec, &nsec, step, flags & FZ_BACKWARDS);
+		}
+		pk[n] = (struct fz_pkt){ p, (uint32_t)c, 0, sec, nsec };
+		pk[n].len = (flags & FZ_LEN_BELOW) ? (pk[n].caplen > d ? pk[n].caplen - d : 0) : pk[n].caplen + d;
+		classic = classic && sec >= 0 && sec <= (int64_t)UINT32_MAX;
+		n++;
+		p += c;
+		size -= c;
+		if (!(flags & FZ_MULTI))
+			break;
+	}
+	if (!classic)
+		return write_pcapng(out, dlt, pk, n);
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(dlt, 262144, PCAP_TSTAMP_PRECISION_NANO);
 	pcap_dumper_t *dump = dead ? pcap_dump_open(dead, out) : NULL;
 	if (!dump) {
@@ -168,7 +241,11 @@ static int to_pcap(const char *in, const char *out)
 			pcap_close(dead);
 		return 1;
 	}
-	pcap_dump((u_char *)dump, &h, buf + off);
+	for (size_t i = 0; i < n; i++) {
+		struct pcap_pkthdr ph = { .ts = { (time_t)pk[i].sec, (suseconds_t)pk[i].nsec }, .caplen = pk[i].caplen,
+					  .len = pk[i].len };
+		pcap_dump((u_char *)dump, &ph, pk[i].data);
+	}
 	pcap_dump_close(dump);
 	pcap_close(dead);
 	return 0;
