@@ -23,11 +23,14 @@ echo "== end-to-end tests"
 tests/run-e2e.sh > "$log/e2e" 2>&1
 cat "$log/e2e"; add "$log/e2e"
 
-# The scripts that read hostile or odd input, again against the ASan+UBSan build. Every report is written
-# to a file in $san (world-writable: synwatch runs as nobody after -Z drops root) and any file there fails
-# the stage, whatever the script made of the exit status. LeakSanitizer stops the process with ptrace at
-# exit; where that is not allowed (some containers) it cannot run, and leaks are then not checked.
-ASAN_E2E="cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more"
+# The scripts that read hostile or odd input, again against the ASan+UBSan build. Any report stops the
+# process (halt_on_error, abort_on_error; the build has -fno-sanitize-recover=all), and any report found
+# also fails the stage whatever the script made of the exit status: ASan and LSan write theirs to files in
+# $san (world-writable: synwatch runs as nobody after -Z drops root); UBSan (GCC's ignores log_path) writes
+# to stderr, and tests/lib.sh and run-e2e.sh copy any report a script kept or printed into $san.
+# LeakSanitizer stops the process with ptrace at exit; where that is not allowed (some containers) it
+# cannot run, and leaks are then not checked.
+ASAN_E2E=${ASAN_E2E:-"cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more"}
 echo "== end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer: $ASAN_E2E"
 san=$(mktemp -d) && chmod 1777 "$san"
 trap 'rm -rf "$log" "$san"' EXIT
@@ -40,7 +43,7 @@ sanopts="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$san/repor
 scripts=""
 for t in $ASAN_E2E; do scripts="$scripts tests/e2e/$t.sh"; done
 # shellcheck disable=SC2086
-SW=build/asan/synwatch SD=build/asan/sockdemo E2E_NAME=e2e-asan \
+SW=build/asan/synwatch SD=build/asan/sockdemo E2E_NAME=e2e-asan E2E_SAN_DIR="$san" \
 	ASAN_OPTIONS="$sanopts:detect_leaks=$leaks" UBSAN_OPTIONS="$sanopts" LSAN_OPTIONS="$sanopts" \
 	tests/run-e2e.sh $scripts > "$log/e2e-asan" 2>&1
 cat "$log/e2e-asan"; add "$log/e2e-asan"

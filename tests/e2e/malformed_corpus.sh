@@ -44,14 +44,14 @@ for f in $files; do
 		fi
 		if [ -n "$why" ]; then
 			bad=$((bad + 1))
-			echo "FAIL: $SW -r $f $mode: $why"
-			head -n 15 "$TMP/err" | sed 's/^/    /'
+			{ echo "FAIL: $SW -r $f $mode: $why"; head -n 15 "$TMP/err" | sed 's/^/    /'; } >> "$TMP/fails"
 		fi
 	done
 done
 if [ -n "$noflow" ]; then
-	echo "note: $(echo $noflow | wc -w) captures without flows get exit 2 'no flow 0 to draw' from --flows --ladder (main.c bug, see the issue 8 report):"
-	echo "$noflow" | tr ' ' '\n' | sed '/^$/d; s/^/    /' | head -n 200
+	echo "note: $(echo $noflow | wc -w) captures without flows get exit 2 'no flow 0 to draw' from --flows --ladder (main.c bug, see the issue 8 report), e.g.:"
+	echo "$noflow" | tr ' ' '\n' | sed '/^$/d; s/^/    /' | head -n 5
 fi
+[ -f "$TMP/fails" ] && cat "$TMP/fails"
 echo "malformed-corpus: $runs runs over $(echo $files | wc -w) captures, $bad failed"
 [ "$bad" -eq 0 ]
