@@ -18,7 +18,7 @@
 
 #define FUZZ_MAX_FLOWS 4096   /* small, so that inputs soon fill the table and evict */
 #define FUZZ_BOOK_ROWS 16     /* ladder rows kept per flow by the text-mode recorder */
-#define FUZZ_BOOK_EVERY 2048  /* inputs between printing (and starting afresh) the recorder and the table */
+#define FUZZ_BOOK_EVERY 2048  /* packets between printing (and starting afresh) the recorder and the table */
 
 /* State kept across inputs, like one long capture. */
 static struct {
@@ -157,8 +157,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_packet(linktype, data, (uint32_t)size, flags, d);
 		return 0;
 	}
-	/* Several packets, each copied to a buffer of its own size so that reading past its end is caught. */
-	for (bool first = true; size > 0; first = false) {
+	/* Several packets (at most FZ_MULTI_MAX, to keep inputs fast), each copied to a buffer of its own
+	 * size so that reading past its end is caught. */
+	for (int k = 0; size > 0 && k < FZ_MULTI_MAX; k++) {
+		bool first = k == 0;
 		size_t n = size >= 2 ? (size_t)(data[0] << 8 | data[1]) : 0;
 		size_t skip = size >= 2 ? 2 : size;
 		data += skip;

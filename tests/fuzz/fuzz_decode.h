@@ -24,12 +24,13 @@ enum {
 	FZ_LEN_BELOW = 1u << 3,   /* wire length = caplen - d (not below 0) */
 	FZ_WILD_TIME = 1u << 4,   /* 12 bytes of timestamp follow the header; the clock continues from it */
 	FZ_BACKWARDS = 1u << 5,   /* the step goes back in time (captures merged out of order do) */
-	FZ_MULTI = 1u << 6,       /* the rest is several packets, each as a big-endian 16-bit length and its
-	                             bytes, one clock step apart (a handshake in one input) */
+	FZ_MULTI = 1u << 6,       /* the rest is several packets (the harness takes the first 64), each as a
+	                             big-endian 16-bit length and its bytes, one clock step apart */
 };
 
 #define FZ_HDR_LEN 4
 #define FZ_WILD_LEN 12
+#define FZ_MULTI_MAX 64 /* packets taken from one FZ_MULTI input; the rest is ignored */
 
 /* The link types synwatch decodes (DLT_* values as pcap_datalink() returns them), then one it does not. */
 static const int fuzz_linktypes[] = {

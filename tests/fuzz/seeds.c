@@ -124,7 +124,7 @@ struct fz_pkt {
 	int64_t sec;
 	uint32_t nsec;
 };
-#define FZ_MAX_PKTS 4096
+#define FZ_MAX_PKTS FZ_MULTI_MAX
 
 /*
  * A pcapng in the host's byte order from which libpcap hands over exactly each packet's ts_sec: one
