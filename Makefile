@@ -33,7 +33,7 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz
 
 all: build/synwatch build/sockdemo
 
@@ -76,6 +76,30 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# libFuzzer harness (clang) over the decoder, flow tracker, views and ladder; tests/fuzz/seeds makes its seeds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/names.c,$(LIB_SRC))
+# make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
+FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_decode: build/fuzz/obj/tests/fuzz/fuzz_decode.o $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+build/fuzz/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz_decode.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# Fuzz for FUZZ_SECONDS (default 60) from seeds out of pcaps/ and the shared corpus; crashes land in build/fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_decode build/fuzz/seeds
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # The unit-test runner registers one suite per tests/unit/test_NAME.c, via register_test_NAME().
 build/gen/suites.h: $(UNIT_TESTS) Makefile
 	@mkdir -p $(dir $@)
@@ -99,11 +123,11 @@ run: deps
 	@tests/run-classroom.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all asan build/unit_tests tools
+	@$(MAKE) --no-print-directory all asan build/unit_tests tools $(FUZZ_BINS)
 	@tests/run-all.sh
 
 # Without installing anything (for developers who already have the dependencies).
-check: all asan build/unit_tests tools
+check: all asan build/unit_tests tools $(FUZZ_BINS)
 	@tests/run-all.sh
 
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).

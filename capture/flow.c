@@ -423,7 +423,7 @@ static bool layer_key(const struct ip_layer *ip, struct flow_key *k, struct endp
 
 static int64_t pkt_ns(const struct packet *pkt)
 {
-	return pkt->ts_sec * NS_PER_S + (int64_t)pkt->ts_nsec;
+	return packet_time_ns(pkt); /* clamped: time differences below cannot overflow */
 }
 
 static void result_untracked(struct flow_table *t, struct track_result *r)

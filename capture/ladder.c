@@ -79,7 +79,7 @@ void ladder_row_from(struct ladder_row *row, const struct packet *p, const struc
 {
 	memset(row, 0, sizeof *row);
 	row->pkt_no = p->n;
-	row->ts_ns = p->ts_sec * 1000000000LL + (int64_t)p->ts_nsec;
+	row->ts_ns = packet_time_ns(p);
 	row->dir = (uint8_t)r->dir;
 	row->proto = r->flow ? r->flow->proto : 0;
 	row->have_rel = r->have_rel;
