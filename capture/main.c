@@ -451,7 +451,9 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 			flows_print(out, pl, json);
 		if (book) {
 			obuf_flush(out);
-			if (ladder_book_print(book, pipeline_flows(pl), o->ladder_flow, stdout, o->width) == 0) {
+			/* A capture with no flow has no ladder to draw; only a flow asked for by number must exist. */
+			if (ladder_book_print(book, pipeline_flows(pl), o->ladder_flow, stdout, o->width) == 0 &&
+			    o->ladder_flow) {
 				fprintf(stderr, "synwatch: no flow %llu to draw; list them with --flows\n",
 					(unsigned long long)o->ladder_flow);
 				if (code == EXIT_OK)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,8 +288,12 @@ int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *
 	}
 	decode_packet(pkt, pl->linktype, data, h->caplen, h->len);
 	pkt->n = pl->packets;
-	pkt->ts_sec = h->ts.tv_sec;
-	pkt->ts_nsec = (uint32_t)(pl->nano ? h->ts.tv_usec : h->ts.tv_usec * 1000);
+	/* A damaged record can hold a fraction of a second or more: carry it into the seconds. */
+	uint64_t frac = (uint64_t)(uint32_t)h->ts.tv_usec;
+	uint64_t nsec = pl->nano ? frac : frac * 1000;
+	int64_t carry = (int64_t)(nsec / 1000000000u);
+	pkt->ts_sec = h->ts.tv_sec <= INT64_MAX - carry ? (int64_t)h->ts.tv_sec + carry : INT64_MAX;
+	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
 	flow_track(pl->flows, pkt, tr);
 	return 1;
 }

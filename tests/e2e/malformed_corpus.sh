@@ -24,15 +24,6 @@ for f in $files; do
 		case $rc in
 		0 | 3) ;;
 		124 | 137) why="hung: killed after ${PER_FILE}s" ;;
-		2)
-			# main.c's --ladder (every flow) on a capture with no flow says "no flow 0 to draw" and exits 2:
-			# a known bug in main.c (reported to the lead); listed below, not failed, until it is fixed.
-			if [ "$mode" = "--flows --ladder" ] && grep -q "^synwatch: no flow 0 to draw" "$TMP/err"; then
-				noflow="$noflow $f"
-			else
-				why="exit 2"
-			fi
-			;;
 		*) why="exit $rc" ;;
 		esac
 		if grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer' "$TMP/err"; then
@@ -48,10 +39,6 @@ for f in $files; do
 		fi
 	done
 done
-if [ -n "$noflow" ]; then
-	echo "note: $(echo $noflow | wc -w) captures without flows get exit 2 'no flow 0 to draw' from --flows --ladder (main.c bug, see the issue 8 report), e.g.:"
-	echo "$noflow" | tr ' ' '\n' | sed '/^$/d; s/^/    /' | head -n 5
-fi
 [ -f "$TMP/fails" ] && cat "$TMP/fails"
 echo "malformed-corpus: $runs runs over $(echo $files | wc -w) captures, $bad failed"
 [ "$bad" -eq 0 ]
