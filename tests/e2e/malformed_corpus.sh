@@ -11,7 +11,7 @@ files=$(ls tests/fuzz/regressions/*.pcap* pcaps/*.pcap* 2>/dev/null)
 [ -n "$(echo $files)" ] || skip "no shared corpus (../shared/corpus) and no captures in pcaps/"
 
 PER_FILE=${MALFORMED_TIMEOUT:-30} # seconds per run: an ASan build reads the largest file in well under 2
-runs=0 bad=0 noflow=""
+runs=0 bad=0
 for f in $files; do
 	# --json and --text with a small flow table (reserving the default 1M flows costs an ASan build ~80 ms
 	# a run); --flows --ladder with the default one.
