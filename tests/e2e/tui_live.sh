@@ -7,7 +7,9 @@ tui_require
 tui_require_live
 PT=$((20000 + $$ % 20000))
 PU=$((PT + 1))
-tui_start 80 24 -i lo "tcp port $PT or udp port $PU or icmp"
+# Tall enough that the whole exchange (8 TCP + UDP + ICMP) stays in the packet list: the list follows
+# the newest packet, and at 24 rows the SYN scrolls off before the screen can be read.
+tui_start 100 48 -i lo "tcp port $PT or udp port $PU or icmp"
 tui_wait "LIVE" 5
 tui_wait "waiting for packets" 5
 
