@@ -185,7 +185,7 @@ const struct tl_item *timeline_peek(const struct timeline *tl, int64_t now_ns)
 	if (!it)
 		return NULL;
 	int64_t pw = tl->pkt_done ? INT64_MAX : tl->pkt_wm;
-	int64_t cw = tl->call_done ? INT64_MAX : tl->call_wm;
+	int64_t cw = tl->call_done ? INT64_MAX : tl->calls_ordered ? tl->call_wm : INT64_MIN;
 	if (it->key_ns <= (pw < cw ? pw : cw))
 		return it;
 	if (now_ns != INT64_MIN && it->key_ns <= now_ns - tl->grace_ns)

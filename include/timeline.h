@@ -62,6 +62,9 @@ struct timeline {
 	int64_t call_wm;  /* newest call return time pushed */
 	bool pkt_done;    /* no more packets will come (end of file, -c reached) */
 	bool call_done;   /* no more calls will come (events file read whole, tracer ended) */
+	bool calls_ordered; /* calls arrive in order of return time, so call_wm says all before it came
+	                       (false for several processes writing one events file: each is in order, but
+	                       a line of one may come after a later line of another) */
 	int64_t grace_ns; /* release an item this long after its time even if a source lags */
 	bool oom;         /* a text could not be stored (it was cut) */
 };
@@ -79,7 +82,7 @@ void timeline_push_note(struct timeline *tl, int64_t ts_ns, const char *text, si
 
 /*
  * The earliest held item if it may be released now, else NULL. It may when both sources have gone past
- * its time (a source that is done counts as past everything), when it is older than now_ns - grace
+ * its time (a source that is done counts as past everything; the calls only with calls_ordered), when it is older than now_ns - grace
  * (now_ns = INT64_MIN disables this: replay waits for the data), or when a queue is full.
  * Call timeline_pop() after using it.
  */
