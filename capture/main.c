@@ -45,6 +45,7 @@ struct options {
 	bool explicit_view; /* --text or --json was given (not only implied) */
 	bool flows;        /* --flows: flow table at the end */
 	const char *user;  /* -Z: the user to become after opening the capture (root: nobody) */
+	bool user_set;     /* -Z was given */
 	struct tui_opts tui; /* --speed, --step, --history, --no-color */
 	bool ladder;       /* --ladder [FLOW]: sequence diagram(s) at the end */
 	uint64_t ladder_flow; /* the flow to draw; 0 = every flow */
@@ -315,6 +316,7 @@ static int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case 'Z':
 			o->user = optarg;
+			o->user_set = true;
 			break;
 		case OPT_TEXT:
 			o->view = VIEW_TEXT;
@@ -1314,10 +1316,25 @@ int main(int argc, char **argv)
 	}
 	/* --trace: the command starts before we give up root (a tracer keeps its tracee), with the rights of
 	   the user who ran sudo, else with ours. */
+	static char trace_user[256];
 	if (opt.trace) {
+		/* synwatch and the command share a user: the tracer tells sockets by reading the command's
+		   /proc/PID/fd, which only the same user (or root) may. */
 		uid_t uid = (uid_t)-1;
 		gid_t gid = (gid_t)-1;
-		invoking_user(&uid, &gid);
+		struct passwd *pw = NULL;
+		if (opt.user_set) {
+			if (geteuid() == 0 && (pw = getpwnam(opt.user)) != NULL) {
+				uid = pw->pw_uid;
+				gid = pw->pw_gid;
+			}
+		} else if (invoking_user(&uid, &gid) && (pw = getpwuid(uid)) != NULL) {
+			snprintf(trace_user, sizeof trace_user, "%s", pw->pw_name);
+			opt.user = trace_user;
+		} else {
+			uid = (uid_t)-1;
+			opt.user = "root"; /* started by root itself: the command runs as root, and so do we */
+		}
 		merge.tracer = trace_start_as(opt.trace_argv, uid, gid, err, sizeof err);
 		if (!merge.tracer) {
 			fprintf(stderr, "synwatch: %s\n", err);
