@@ -44,7 +44,7 @@ struct options {
 	bool stats;        /* --stats: counters and flow summary only */
 	bool explicit_view; /* --text or --json was given (not only implied) */
 	bool flows;        /* --flows: flow table at the end */
-	const char *user;  /* -Z: the user to become after opening the capture (root: nobody) */
+	const char *user;  /* -Z: the user to become after opening the capture (NULL: sudo's user, or nobody) */
 	bool user_set;     /* -Z was given */
 	struct tui_opts tui; /* --speed, --step, --history, --no-color */
 	bool ladder;       /* --ladder [FLOW]: sequence diagram(s) at the end */
@@ -108,7 +108,7 @@ static void usage(FILE *f)
 	      "  -p              do not put the interface in promiscuous mode\n"
 	      "  -B KIB          kernel capture buffer in KiB (default 32768)\n"
 	      "  --nano          nanosecond timestamps for live capture\n"
-	      "  -Z USER         after opening the capture, run as USER (default nobody when root)\n"
+	      "  -Z USER         after opening the capture, run as USER (default: the sudo user, else nobody)\n"
 	      "  --text          one line per packet (default when stdout is not a terminal)\n"
 	      "  --json          one JSON object per packet per line\n"
 	      "  --tui           the interactive panel (default when stdout is a terminal)\n"
@@ -282,7 +282,6 @@ static int options_parse(int argc, char **argv, struct options *o)
 		}
 	}
 	o->p.promisc = true;
-	o->user = "nobody";
 	tui_opts_default(&o->tui);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:Z:phV", longopts, NULL)) != -1) {

@@ -143,7 +143,7 @@ size_t fmt_msg_flags(char *buf, size_t n, int flags)
 	return flags_format(buf, n, msg_names, COUNT(msg_names), (unsigned)flags);
 }
 
-size_t fmt_endpoint(char *buf, size_t n, const struct sockaddr *sa)
+size_t demo_fmt_endpoint(char *buf, size_t n, const struct sockaddr *sa)
 {
 	char a[INET6_ADDRSTRLEN];
 	if (n)
@@ -170,7 +170,7 @@ size_t fmt_sockaddr(char *buf, size_t n, const struct sockaddr *sa)
 	char ep[INET6_ADDRSTRLEN + 10];
 	if (!sa)
 		return put(buf, n, 0, "NULL");
-	if (fmt_endpoint(ep, sizeof ep, sa) == 0)
+	if (demo_fmt_endpoint(ep, sizeof ep, sa) == 0)
 		return put(buf, n, 0, "{%s}", fmt_family(sa->sa_family));
 	return put(buf, n, 0, "{%s, %s}", fmt_family(sa->sa_family), ep);
 }

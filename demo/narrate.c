@@ -118,7 +118,7 @@ static void endpoint_of(char *buf, const struct sockaddr_storage *ss)
 		return;
 	if (ss->ss_family == AF_INET6 && ((const struct sockaddr_in6 *)ss)->sin6_port == 0)
 		return;
-	fmt_endpoint(buf, EP_MAX, sa);
+	demo_fmt_endpoint(buf, EP_MAX, sa);
 }
 
 /*
@@ -379,7 +379,7 @@ int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 	int64_t t1 = sd_now_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
 	fmt_sockaddr(addr, sizeof addr, sa);
-	fmt_endpoint(ep, sizeof ep, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
 	snprintf(args, sizeof args, "%d, %s, %u", fd, addr, (unsigned)len);
 	switch (e) {
 	case 0:
@@ -486,7 +486,7 @@ int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
 		return connect(fd, sa, len);
 	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
 	fmt_sockaddr(addr, sizeof addr, sa);
-	fmt_endpoint(ep, sizeof ep, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
 	snprintf(args, sizeof args, "%d, %s, %u", fd, addr, (unsigned)len);
 	int type = sock_type(fd);
 	if (type == SOCK_STREAM && sock_blocking(fd, 0))
@@ -609,7 +609,7 @@ ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const str
 	fmt_data(data, sizeof data, buf, len, DATA_SHOW);
 	fmt_msg_flags(fl, sizeof fl, flags);
 	fmt_sockaddr(addr, sizeof addr, sa);
-	fmt_endpoint(ep, sizeof ep, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
 	snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, %u", fd, data, len, fl, addr, (unsigned)salen);
 	local_of(fd, loc);
 	send_sentence(s, sock_type(fd), r, len, e, ep);
@@ -701,7 +701,7 @@ ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockad
 	if (r >= 0) {
 		fmt_data(data, sizeof data, buf, (size_t)r, DATA_SHOW);
 		fmt_sockaddr(addr, sizeof addr, sa);
-		fmt_endpoint(ep, sizeof ep, sa);
+		demo_fmt_endpoint(ep, sizeof ep, sa);
 		snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, [%u => %u]", fd, data, len, fl, addr, (unsigned)inlen,
 			 (unsigned)*salen);
 	} else {

@@ -924,7 +924,7 @@ static int scenario_one(const struct scenario *s, const struct sd_opts *o)
 	struct scen_ctx x = { .name = s->name, .family = o->family, .port = o->port };
 	addr_make(&x.srv, &x.srvlen, x.family, x.port);
 	char ep[80];
-	fmt_endpoint(ep, sizeof ep, (struct sockaddr *)&x.srv);
+	demo_fmt_endpoint(ep, sizeof ep, (struct sockaddr *)&x.srv);
 	narrate_say("== scenario %s on %s", s->name, ep);
 	int rc = s->run(&x);
 	if (rc == 0)

@@ -178,7 +178,7 @@ static int server_tcp(const struct sd_opts *o, const struct sockaddr_storage *ss
 	if (narrate_listen(lfd, SOMAXCONN) < 0)
 		return sd_explain_failure("listen on", (const struct sockaddr *)ss, errno, o->port);
 	char ep[80];
-	fmt_endpoint(ep, sizeof ep, (const struct sockaddr *)ss);
+	demo_fmt_endpoint(ep, sizeof ep, (const struct sockaddr *)ss);
 	fprintf(stderr, "sockdemo: serving TCP on %s (%s); Ctrl-C stops\n", ep, mode_name(o->mode));
 
 	char *buf = malloc(IO_MAX);
@@ -278,7 +278,7 @@ static int server_udp(const struct sd_opts *o, const struct sockaddr_storage *ss
 	if (rc != SD_EXIT_OK)
 		return rc;
 	char ep[80];
-	fmt_endpoint(ep, sizeof ep, (const struct sockaddr *)ss);
+	demo_fmt_endpoint(ep, sizeof ep, (const struct sockaddr *)ss);
 	fprintf(stderr, "sockdemo: serving UDP on %s (%s); Ctrl-C stops\n", ep, mode_name(o->mode));
 	static char buf[IO_MAX];
 	unsigned long datagrams = 0;

@@ -73,7 +73,7 @@ bool sd_resolve(const struct sd_opts *o, bool passive, struct sockaddr_storage *
 int sd_explain_failure(const char *what, const struct sockaddr *sa, int err, uint16_t port)
 {
 	char ep[80];
-	fmt_endpoint(ep, sizeof ep, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
 	switch (err) {
 	case EADDRINUSE:
 		fprintf(stderr, "sockdemo: cannot %s %s: address already in use (another program listens there, or a "

@@ -40,7 +40,7 @@ struct sd_opts {
 /* "ECONNREFUSED" for a known errno, else "E<number>" in a static buffer; NULL for 0. */
 const char *fmt_errno_name(int err);
 /* "127.0.0.1:8888" or "[::1]:8888"; "" for NULL or a family other than AF_INET/AF_INET6. */
-size_t fmt_endpoint(char *buf, size_t n, const struct sockaddr *sa);
+size_t demo_fmt_endpoint(char *buf, size_t n, const struct sockaddr *sa);
 /* strace-like "{AF_INET, 127.0.0.1:8888}" as in the narration. */
 size_t fmt_sockaddr(char *buf, size_t n, const struct sockaddr *sa);
 /* A C string literal of data as strace shows it: at most `show` bytes, then `...` when longer. */

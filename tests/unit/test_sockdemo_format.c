@@ -22,23 +22,23 @@ static void test_endpoints_ipv4_and_bracketed_ipv6(void)
 {
 	char b[64];
 	struct sockaddr_in a = v4("127.0.0.1", 8888);
-	CU_ASSERT_EQUAL(fmt_endpoint(b, sizeof b, (struct sockaddr *)&a), strlen("127.0.0.1:8888"));
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, (struct sockaddr *)&a), strlen("127.0.0.1:8888"));
 	CU_ASSERT_STRING_EQUAL(b, "127.0.0.1:8888");
 	struct sockaddr_in6 s6;
 	memset(&s6, 0, sizeof s6);
 	s6.sin6_family = AF_INET6;
 	s6.sin6_port = htons(65535);
 	s6.sin6_addr = in6addr_loopback;
-	fmt_endpoint(b, sizeof b, (struct sockaddr *)&s6);
+	demo_fmt_endpoint(b, sizeof b, (struct sockaddr *)&s6);
 	CU_ASSERT_STRING_EQUAL(b, "[::1]:65535");
 	fmt_sockaddr(b, sizeof b, (struct sockaddr *)&s6);
 	CU_ASSERT_STRING_EQUAL(b, "{AF_INET6, [::1]:65535}");
 	fmt_sockaddr(b, sizeof b, (struct sockaddr *)&a);
 	CU_ASSERT_STRING_EQUAL(b, "{AF_INET, 127.0.0.1:8888}");
 	struct sockaddr un = { .sa_family = AF_UNIX };
-	CU_ASSERT_EQUAL(fmt_endpoint(b, sizeof b, &un), 0);
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, &un), 0);
 	CU_ASSERT_STRING_EQUAL(b, "");
-	CU_ASSERT_EQUAL(fmt_endpoint(b, sizeof b, NULL), 0);
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, NULL), 0);
 }
 
 static void test_endpoint_truncates_without_overflow(void)
@@ -46,7 +46,7 @@ static void test_endpoint_truncates_without_overflow(void)
 	char b[8];
 	memset(b, 'x', sizeof b);
 	struct sockaddr_in a = v4("127.0.0.1", 8888);
-	size_t n = fmt_endpoint(b, 6, (struct sockaddr *)&a);
+	size_t n = demo_fmt_endpoint(b, 6, (struct sockaddr *)&a);
 	CU_ASSERT_EQUAL(n, 5);
 	CU_ASSERT_STRING_EQUAL(b, "127.0");
 	CU_ASSERT_EQUAL(b[6], 'x'); /* nothing written past n */
