@@ -1,5 +1,6 @@
 /* main.c — synwatch: parses the command line, opens the pipeline and runs the chosen view's loop. */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <pcap/pcap.h>
@@ -1264,6 +1265,27 @@ static void summary_print(struct pipeline *pl, const struct options *o)
 		fprintf(stderr, "%llu packets written to %s\n", (unsigned long long)s.written, o->p.write);
 }
 
+/* Mark every descriptor above stderr close-on-exec: the traced command and sockdemo must not inherit the
+   capture socket or the -w file (libpcap does not set FD_CLOEXEC). */
+static void fds_cloexec(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		return;
+	int self = dirfd(d);
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long fd = strtol(e->d_name, &end, 10);
+		if (*end || e->d_name[0] == '.' || fd <= 2 || fd == self)
+			continue;
+		int fl = fcntl((int)fd, F_GETFD);
+		if (fl >= 0)
+			fcntl((int)fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+	closedir(d);
+}
+
 /* The user who ran us through sudo (SUDO_UID/SUDO_GID), when we are root; false otherwise. */
 static bool invoking_user(uid_t *uid, gid_t *gid)
 {
@@ -1315,6 +1337,7 @@ int main(int argc, char **argv)
 	}
 	/* --trace: the command starts before we give up root (a tracer keeps its tracee), with the rights of
 	   the user who ran sudo, else with ours. */
+	fds_cloexec();
 	static char trace_user[256];
 	if (opt.trace) {
 		/* synwatch and the command share a user: the tracer tells sockets by reading the command's

@@ -16,7 +16,9 @@ bool timeline_call_waits(const char *call)
 int64_t timeline_call_key(const struct sock_event *ev)
 {
 	int64_t ret_ns = ev->ts_us * 1000;
-	if (ev->ret < 0 || ev->err || timeline_call_waits(ev->call))
+	/* A non-blocking connect() sends its SYN before it returns EINPROGRESS: not a failure that waited. */
+	bool in_progress = strcmp(ev->errname, "EINPROGRESS") == 0;
+	if (((ev->ret < 0 || ev->err) && !in_progress) || timeline_call_waits(ev->call))
 		return ret_ns;
 	return (ev->ts_us - (ev->dur_us > 0 ? ev->dur_us : 0)) * 1000;
 }

@@ -15,7 +15,8 @@
  * placed when it was entered (ts - dur): connect before its SYN, send before its data, close and
  * shutdown before their FIN. A call that waits for packets is placed when it returned: accept after
  * the handshake's last ACK, recv/read/poll after the data or FIN they report. A failed call is placed
- * when it returned, so the errno stands beside the RST or ICMP error that caused it.
+ * when it returned, so the errno stands beside the RST or ICMP error that caused it (but a non-blocking
+ * connect's EINPROGRESS, returned after its SYN left, stands at entry).
  */
 int64_t timeline_call_key(const struct sock_event *ev);
 /* True for the calls placed at their return (accept, accept4, recv, recvfrom, recvmsg, read, poll). */

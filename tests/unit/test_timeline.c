@@ -50,6 +50,10 @@ static void test_calls_that_cause_packets_stand_at_entry_waiting_and_failed_ones
 	CU_ASSERT_EQUAL(timeline_call_key(&r), 1000 * 1000);
 	struct sock_event bad = mkev("connect", 1000, 300, -1, NULL, NULL);
 	CU_ASSERT_EQUAL(timeline_call_key(&bad), 1000 * 1000); /* beside the RST that ended it */
+	struct sock_event nb = mkev("connect", 1000, 300, -1, NULL, NULL);
+	snprintf(nb.errname, sizeof nb.errname, "EINPROGRESS");
+	nb.err = 115;
+	CU_ASSERT_EQUAL(timeline_call_key(&nb), 700 * 1000); /* its SYN left inside the call */
 	CU_ASSERT_TRUE(timeline_call_waits("accept4"));
 	CU_ASSERT_FALSE(timeline_call_waits("send"));
 }
