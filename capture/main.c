@@ -830,6 +830,9 @@ struct merge {
 	struct sockdiag_row rows[2][SOCK_ROWS_MAX];
 	size_t nrows[2];
 	int cur;                       /* rows[cur] is the latest snapshot */
+	struct sock_event tbuf[64];    /* panel: calls from the tracer not yet handed over */
+	size_t tbuf_i, tbuf_n;
+	char status[1200];             /* panel: the line shown once the command or sockdemo ended */
 	bool sock_first;               /* no snapshot taken yet */
 	int64_t next_sock_ms;
 	uint64_t calls_shown;
@@ -1286,6 +1289,58 @@ static void fds_cloexec(void)
 	closedir(d);
 }
 
+/* The panel's source of calls (struct tui_feed.calls): the events file, then the tracer. */
+static size_t feed_calls(void *arg, struct sock_event *out, size_t max)
+{
+	struct merge *m = arg;
+	size_t n = 0;
+	char err[512];
+	while (n < max) {
+		if (m->have_events) {
+			enum events_status st = events_reader_next(&m->er, &out[n], err, sizeof err);
+			if (st == EVENTS_EVENT) {
+				n++;
+				continue;
+			}
+			if (st == EVENTS_BAD)
+				continue; /* counted by the reader; a terminal cannot take a message mid-screen */
+		}
+		if (m->tracer) {
+			if (m->tbuf_i < m->tbuf_n) {
+				out[n++] = m->tbuf[m->tbuf_i++];
+				continue;
+			}
+			int k = trace_poll(m->tracer, m->tbuf, sizeof m->tbuf / sizeof m->tbuf[0], 0);
+			if (k > 0) {
+				m->tbuf_n = (size_t)k;
+				m->tbuf_i = 0;
+				continue;
+			}
+		}
+		break;
+	}
+	return n;
+}
+
+/* The panel's status line once the traced command or sockdemo ended, else NULL. */
+static const char *feed_status(void *arg)
+{
+	struct merge *m = arg;
+	int st;
+	if (m->tracer && trace_done(m->tracer, &st)) {
+		snprintf(m->status, sizeof m->status, "the traced command exited with status %d; q quits", st);
+		return m->status;
+	}
+	if (demo.pid > 0 && demo_reap()) {
+		char last[1024];
+		demo_last_error(last, sizeof last);
+		snprintf(m->status, sizeof m->status, "sockdemo exited with status %d%s%s", demo.status, last[0] ? ": " : "",
+			 last);
+		return m->status;
+	}
+	return NULL;
+}
+
 /* The user who ran us through sudo (SUDO_UID/SUDO_GID), when we are root; false otherwise. */
 static bool invoking_user(uid_t *uid, gid_t *gid)
 {
@@ -1393,6 +1448,17 @@ int main(int argc, char **argv)
 	obuf_init(&out, STDOUT_FILENO);
 	int cmd_status = -1;
 	code = TUI_FALLBACK_TEXT;
+	static struct tui_feed feed;
+	if (merged) {
+		feed.calls = merge.have_events || merge.tracer ? feed_calls : NULL;
+		feed.arg = &merge;
+		feed.live_calls = (merge.have_events || merge.tracer) && pipeline_live(pl);
+		feed.sockets = opt.sockets;
+		feed.ports = opt.ports;
+		feed.nports = opt.nports;
+		feed.status = feed_status;
+		opt.tui.feed = &feed;
+	}
 	if (opt.view == VIEW_TUI) {
 		code = tui_run(pl, &opt.tui);
 		if (code == TUI_FALLBACK_TEXT) {
