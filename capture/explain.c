@@ -58,7 +58,8 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 	put(buf, n, &len, "%s \u2192 %s: ", Who[snd], who[rcv]);
 	put(buf, n, &len, "%s.", what, NULL);
 	bool snd_changed = in->proto == 6 && in->after[snd] != in->before[snd] && in->after[snd] != TCPS_NONE;
-	bool rcv_changed = in->proto == 6 && in->after[rcv] != in->before[rcv] && in->after[rcv] != TCPS_NONE;
+	bool rcv_changed = in->proto == 6 && in->after[rcv] != in->before[rcv] && in->after[rcv] != TCPS_NONE &&
+			   !(in->before[rcv] == TCPS_NONE && in->after[rcv] == TCPS_LISTEN); /* only inferred from the SYN */
 	if (in->call) {
 		put(buf, n, &len, " The %s called %s()", who[snd], in->call);
 		if (snd_changed)
