@@ -1083,13 +1083,19 @@ static void merge_sockets(struct merge *m)
 	m->cur = nxt;
 }
 
-/* Read what the events file and the tracer have now. */
-static void merge_calls(struct merge *m)
+/* Read what the events file and the tracer have now, leaving room in the timeline (the rest stays in the
+   file for the next turn). True when the events file has nothing more now. */
+static bool merge_calls(struct merge *m)
 {
 	struct sock_event ev;
 	char err[512];
+	bool drained = true;
 	if (m->have_events) {
 		for (;;) {
+			if (m->tl.ocount >= TL_OTHERS_MAX - 64) {
+				drained = false;
+				break;
+			}
 			enum events_status st = events_reader_next(&m->er, &ev, err, sizeof err);
 			if (st == EVENTS_EVENT)
 				timeline_push_call(&m->tl, &ev);
@@ -1108,6 +1114,7 @@ static void merge_calls(struct merge *m)
 		if (n < 0)
 			fprintf(stderr, "synwatch: --trace: %s\n", trace_error(m->tracer));
 	}
+	return drained;
 }
 
 /* Every flow a call was matched to has ended (FIN both ways, RST, refused): the last packets are in. */
@@ -1149,15 +1156,17 @@ static int run_merged(struct pipeline *pl, const struct options *o, struct obuf 
 	obuf_init(&m->scratch, -1);
 	if (!m->have_events && !m->tracer)
 		m->tl.call_done = true;
-	if (!m->live && m->have_events) { /* replay: the events file as it is now */
-		merge_calls(m);
-		m->tl.call_done = true;
-	}
+	/* Replay: the events file as it is now, read as the packets go (a line of one process is rarely
+	   written after a later line of another: calls count as ordered). */
+	if (!m->live && m->have_events)
+		m->tl.calls_ordered = true;
 	int fd = pipeline_fd(pl);
 	int64_t linger_from = -1;
 	int64_t next_sock = 0;
 	int code = EXIT_OK;
 	while (!got_stop && !out->closed) {
+		if (!m->live && m->have_events && !m->tl.call_done && merge_calls(m))
+			m->tl.call_done = true;
 		int rc = 0, k = 0;
 		while (k < 256 && (rc = pipeline_next(pl, &pkt, &tr)) == 1) {
 			k++;
@@ -1225,8 +1234,14 @@ static int run_merged(struct pipeline *pl, const struct options *o, struct obuf 
 			poll(pfd, 2, timeout);
 		}
 	}
-	if (m->live)
-		merge_calls(m);
+	/* The rest: what came in last (live), or what the replay has not reached. */
+	for (int i = 0; i < 1000000 && !out->closed; i++) {
+		bool drained = merge_calls(m);
+		if (drained)
+			break;
+		merge_drain(m, true);
+		m->tl.pkt_done = m->tl.call_done = false;
+	}
 	merge_drain(m, true);
 	if (!out->closed) {
 		if (o->stats)
