@@ -747,6 +747,10 @@ static void tui_step(struct tui *t)
 		if (t->live)
 			return; /* the first `s` freezes the list */
 	}
+	if (t->explain && t->msg[0] && !t->msg_err) { /* a hint gives way to the explanation of the step */
+		t->msg[0] = '\0';
+		t->dirty |= D_FOOTER;
+	}
 	t->lv.follow = true;
 	t->ladder_driven = false;
 	if (t->live) {

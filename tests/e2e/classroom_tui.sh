@@ -1,7 +1,7 @@
 #!/bin/sh
 # classroom_tui.sh — `synwatch --tui --classroom` in tmux at 80x24 and 200x50: call rows among the packets,
 # the kernel's socket table pane, an explanation in the footer, the ladder with calls; q restores the
-# terminal and stops sockdemo.
+# terminal and stops sockdemo. Also --step replay explaining each packet.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib/tui_tmux.sh
 tui_require
@@ -45,6 +45,20 @@ check_screen() {
 	done
 	echo "ok: classroom screen at ${1}x$2"
 }
+# --step replay: each step's packet is explained in the footer from the tracker's states.
+tui_start 80 24 -r pcaps/handshake.pcap --step
+tui_wait "paused before the first packet" 5 || exit 1
+tui_keys s
+tui_wait "Client → server: SYN." 5 || exit 1
+tui_wait "the client is now SYN-SENT" 5 || exit 1
+tui_keys s
+tui_wait "Server → client: SYN-ACK. The server's kernel answers" 5 || exit 1
+tui_keys e # back to the key hints
+tui_wait "F1Help" 5 || exit 1
+tui_keys q
+tui_check_restored || exit 1
+echo "ok: --step explains each packet"
+
 P=$((20000 + $$ % 9000))
 check_screen 80 24 "$P"
 check_screen 200 50 "$((P + 2))"
