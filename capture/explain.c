@@ -118,7 +118,7 @@ int explain_call(char *buf, size_t n, const char *call, int side, bool failed, c
 	for (size_t i = 0; i < sizeof effects / sizeof effects[0]; i++)
 		if (strcmp(effects[i].call, call) == 0)
 			effect = effects[i].effect;
-	const char *w = side ? who[1] : who[0];
+	const char *w = side < 0 ? "traced process" : side ? who[1] : who[0];
 	if (failed)
 		return snprintf(buf, n, "The %s's %s() failed with %s: the kernel reports what the network said.", w, call,
 				errname && *errname ? errname : "an error");

@@ -1427,7 +1427,22 @@ int main(int argc, char **argv)
 			uid = (uid_t)-1;
 			opt.user = "root"; /* started by root itself: the command runs as root, and so do we */
 		}
+		/* The panel owns the terminal: there the command reads and writes /dev/null. */
+		int saved[3] = { -1, -1, -1 };
+		int nul = opt.view == VIEW_TUI ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
+		for (int i = 0; nul >= 0 && i < 3; i++) {
+			saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
+			dup2(nul, i);
+		}
 		merge.tracer = trace_start_as(opt.trace_argv, uid, gid, err, sizeof err);
+		for (int i = 0; i < 3; i++) {
+			if (saved[i] >= 0) {
+				dup2(saved[i], i);
+				close(saved[i]);
+			}
+		}
+		if (nul >= 0)
+			close(nul);
 		if (!merge.tracer) {
 			fprintf(stderr, "synwatch: %s\n", err);
 			pipeline_close(pl);

@@ -468,7 +468,9 @@ static int tui_call_side(const struct tui_pkt *p, const struct sock_event *ev)
 {
 	if (p->flow_id)
 		return p->dir ? 1 : 0;
-	return strcmp(ev->role, "server") == 0 ? 1 : 0;
+	if (strcmp(ev->role, "server") == 0)
+		return 1;
+	return strcmp(ev->role, "client") == 0 ? 0 : -1;
 }
 
 /* Put a call on the timeline: matched to the flow of a packet still waiting (a connect before its SYN),
@@ -961,7 +963,7 @@ static void tui_draw_list(struct tui *t)
 			struct sock_event ev;
 			const struct sock_event *e = tui_call_event(t, p, &ev);
 			fmt_call_row(t->line, sizeof t->line, p, e, t->t0, COLS, numw);
-			a = tui_attr(t, e && tui_call_side(p, e) ? CP_SERVER : CP_CLIENT, A_BOLD, A_BOLD);
+			a = tui_attr(t, e && tui_call_side(p, e) == 1 ? CP_SERVER : CP_CLIENT, A_BOLD, A_BOLD);
 		} else {
 			fmt_row(t->line, sizeof t->line, p, t->t0, COLS, numw);
 			a = tui_class_attr(t, fmt_class(p));
@@ -1199,7 +1201,8 @@ static void tui_draw_details(struct tui *t, int y, int rows)
 			return;
 		}
 		char st[1024], a[64], b[64];
-		snprintf(t->line, sizeof t->line, "Socket call by the %s, pid %d", ev.role, (int)ev.pid);
+		snprintf(t->line, sizeof t->line, "Socket call by the %s, pid %d",
+			 strcmp(ev.role, "traced") == 0 ? "traced process" : ev.role, (int)ev.pid);
 		tui_text_line(&o, t->line, A_BOLD);
 		events_format_strace(&ev, st, sizeof st);
 		tui_text_line(&o, st, A_NORMAL);

@@ -30,7 +30,7 @@ struct explain_in {
 int explain_packet(char *buf, size_t n, const struct explain_in *in);
 
 /* The call's effect in a sentence ("The client calls connect(): its kernel sends SYN and waits for
-   SYN-ACK."), for a call row; side 0 client, 1 server. */
+   SYN-ACK."), for a call row; side 0 client, 1 server, -1 a traced process of unknown role. */
 int explain_call(char *buf, size_t n, const char *call, int side, bool failed, const char *errname);
 
 #endif

@@ -66,3 +66,19 @@ grep -qE ' socket \+ tcp +TIME-WAIT ' "$O" || fail "no TIME-WAIT socket appeared
 n=$(grep -cE 'call  (client|server) pid [0-9]+: socket\(' "$O")
 [ "$n" -ge 14 ] || fail "only $n socket() calls on the timeline"
 echo "classroom text: $(grep -c ' call ' "$O") calls, $(grep -c ' IP ' "$O") packets in order"
+
+# --keep loops the scenarios; SIGTERM ends synwatch, sockdemo and the events file with it.
+TMPDIR="$TMP/tmpdir" $SW --classroom --keep -p "$P" > "$TMP/keep" 2> "$TMP/keep.err" &
+KPID=$!
+bg_pid $KPID
+wait_for "$TMP/keep" 'call  client pid [0-9]+: connect\(' 30 || fail "--classroom --keep showed no connect"
+pgrep -f "sockdemo scenario all --loop -p $P " >/dev/null || fail "--keep did not run the scenarios in a loop"
+kill -TERM $KPID
+wait_exit $KPID 10 || fail "--classroom did not stop on SIGTERM"
+n=0
+while pgrep -f "sockdemo scenario all --loop -p $P " >/dev/null; do
+	n=$((n + 1)); [ $n -lt 100 ] || fail "sockdemo still runs after synwatch ended on SIGTERM"; sleep 0.05
+done
+[ -z "$(ls -A "$TMP/tmpdir")" ] || fail "files left after SIGTERM: $(ls -A "$TMP/tmpdir")"
+expect_exit 2 'sets its own filter' $SW --classroom port 80
+expect_exit 2 'takes a port' $SW --classroom -p 0

@@ -62,3 +62,23 @@ echo "ok: --step explains each packet"
 P=$((20000 + $$ % 9000))
 check_screen 80 24 "$P"
 check_screen 200 50 "$((P + 2))"
+
+# --trace in the panel: the traced nc's calls among the packets, and its exit in the footer.
+if command -v nc >/dev/null 2>&1; then
+	PT=$((P + 4))
+	tui_start 120 30 --trace "tcp port $PT" -- nc -l 127.0.0.1 "$PT"
+	tui_wait "listen(3, 1) = 0" 10 || exit 1
+	printf 'hi\n' | timeout 5 nc -N 127.0.0.1 "$PT"
+	tui_wait "traced command exited with status 0" 10 || exit 1
+	tui_keys space Home
+	n=0
+	until tui_screen | grep -qF "accept4(3"; do
+		tui_keys Down
+		n=$((n + 1))
+		[ $n -lt 30 ] || { echo "FAIL: no accept4 row in the list"; tui_screen; exit 1; }
+	done
+	tui_screen | grep -qF "[SYN]" || { echo "FAIL: no SYN near the accept4 row"; tui_screen; exit 1; }
+	tui_keys q
+	tui_wait "synwatch-exit=0" 5 || exit 1
+	echo "ok: --trace in the panel"
+fi

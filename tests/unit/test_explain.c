@@ -96,6 +96,8 @@ static void test_call_sentences(void)
 	CU_ASSERT_STRING_EQUAL(b, "The client calls connect(): its kernel sends SYN (TCP) and waits for SYN-ACK.");
 	explain_call(b, sizeof b, "connect", 0, true, "ECONNREFUSED");
 	CU_ASSERT_STRING_EQUAL(b, "The client's connect() failed with ECONNREFUSED: the kernel reports what the network said.");
+	explain_call(b, sizeof b, "close", -1, false, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "The traced process calls close(): "));
 	explain_call(b, sizeof b, "getsockopt", 1, false, NULL);
 	CU_ASSERT_STRING_EQUAL(b, "The server calls getsockopt().");
 }
