@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,6 @@
 #include "privs.h"
 #include "tui.h"
 #include "view.h"
-#include <pwd.h>
 
 #define SYNWATCH_VERSION "0.1.0"
 #define LADDER_ROWS_PER_FLOW 10000 /* --ladder keeps the first rows of each flow */
@@ -1487,6 +1487,7 @@ int main(int argc, char **argv)
 		feed.ports = opt.ports;
 		feed.nports = opt.nports;
 		feed.status = feed_status;
+		feed.poll_fd = merge.tracer ? trace_fd(merge.tracer) : -1;
 		opt.tui.feed = &feed;
 	}
 	if (opt.view == VIEW_TUI) {

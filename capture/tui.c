@@ -584,7 +584,7 @@ static void tui_feed_pump(struct tui *t)
 		}
 		t->dirty |= D_FLOWS;
 	}
-	if (t->feed->status && !t->feed_ended_shown) {
+	if (t->feed->status && !t->feed_ended_shown && !t->ncalls && !(t->hold_live && hist_count(&t->hold))) {
 		const char *st = t->feed->status(t->feed->arg);
 		if (st) {
 			t->feed_ended_shown = true;
@@ -2061,8 +2061,12 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			timeout_ns = 20 * 1000000LL;
 		if (t->msg[0] && t->msg_until - now < timeout_ns)
 			timeout_ns = t->msg_until - now > 0 ? t->msg_until - now : 0;
-		struct pollfd pfd[2] = { { STDIN_FILENO, POLLIN, 0 }, { fd, POLLIN, 0 } };
-		int nfd = fd >= 0 && t->live && !t->ended ? 2 : 1;
+		struct pollfd pfd[3] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		int nfd = 1;
+		if (fd >= 0 && t->live && !t->ended)
+			pfd[nfd++].fd = fd;
+		if (t->feed && t->feed->poll_fd >= 0 && !t->feed_ended_shown)
+			pfd[nfd++].fd = t->feed->poll_fd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
 		if (poll(pfd, (nfds_t)nfd, ms) < 0 && errno != EINTR) {
 			snprintf(t->errtext, sizeof t->errtext, "poll: %s", strerror(errno));

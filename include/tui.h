@@ -44,6 +44,8 @@ struct tui_feed {
 	bool sockets;           /* show the kernel's socket table (sock_diag) in the flows pane; k toggles */
 	const uint16_t *ports;  /* the ports the socket pane shows (none: all) */
 	size_t nports;
+	int poll_fd;            /* a descriptor that becomes readable when calls may be ready (the tracer's),
+	                           or -1: the panel wakes for it instead of waiting for its next turn */
 	/* The line the panel shows when the feed's command ended (or NULL): "traced command exited 0". */
 	const char *(*status)(void *arg);
 };

@@ -53,7 +53,8 @@ near "refused: ECONNREFUSED beside the RST" "$(at "Flags \[R\.\].*connection-ref
 near "reset: ECONNRESET beside the RST" "$(at "Flags \[R\.\].*\| flow [0-9]+ c2s \| rst")" \
 	"$(at "recv\(.*= -1 ECONNRESET")"
 # unreachable: the UDP client's recv fails with ECONNREFUSED beside the ICMP port unreachable.
-near "unreachable: ECONNREFUSED beside the ICMP error" "$(at "ICMP destination unreachable, port unreachable")" \
+# (the ICMP error quoting our datagram: other programs' ICMP errors on lo pass the filter too)
+near "unreachable: ECONNREFUSED beside the ICMP error" "$(at "ICMP destination unreachable, port unreachable.*quoting IP 127\.0\.0\.1:[0-9]+ > 127\.0\.0\.1:$P: UDP")" \
 	"$(at "recv\(.*= -1 ECONNREFUSED")"
 # udp: sendto before its datagram, recvfrom after it.
 U=$(grep -m1 -E 'client pid [0-9]+: sendto\(.*\| flow [0-9]+ client$' "$O" | sed -E 's/.*\| flow ([0-9]+) client/\1/')
