@@ -1,6 +1,7 @@
 # classroom_text.sh — `synwatch --classroom` with stdout not a terminal: one round of every sockdemo scenario
 # as a text timeline, calls and packets in causal order (connect before SYN, accept after the handshake's
-# last ACK, close before FIN, errno beside the RST or ICMP error); exits 0, leaves no process or file.
+# last ACK, close and shutdown before their FIN in every flow, errno beside the RST or ICMP error); exits 0,
+# leaves no process or file, also after SIGTERM with --keep.
 . tests/lib.sh
 need_root
 need_cmd ss
@@ -61,6 +62,27 @@ U=$(grep -m1 -E 'client pid [0-9]+: sendto\(.*\| flow [0-9]+ client$' "$O" | sed
 [ -n "$U" ] || fail "no UDP sendto() matched to a flow"
 before "udp: sendto before the datagram" "$(at "client pid [0-9]+: sendto\(.*\| flow $U client$")" "$(at "UDP.*\| flow $U c2s")"
 before "udp: the datagram before recvfrom" "$(at "UDP.*\| flow $U c2s")" "$(at "server pid [0-9]+: recvfrom\(.*\| flow $U server$")"
+# Every flow: a close()/shutdown() that made a FIN stands before that FIN; accept() returns after the
+# handshake's last ACK (halfclose, simultaneous-close, backlog and timewait included).
+awk '
+function flowof(line,   m) { if (match(line, /\| flow [0-9]+ /)) return substr(line, RSTART + 7, RLENGTH - 8); return "" }
+/ call  (client|server) pid [0-9]+: (close|shutdown)\(/ && / = 0 \| flow [0-9]+ (client|server)$/ {
+	f = flowof($0); side = ($0 ~ /client$/) ? "c2s" : "s2c"
+	if (!((f, side) in closer)) closer[f, side] = NR
+}
+/ IP .*Flags \[F/ {
+	f = flowof($0); side = ($0 ~ /\| flow [0-9]+ c2s/) ? "c2s" : "s2c"
+	if (!((f, side) in fin)) fin[f, side] = NR
+}
+/ call  server pid [0-9]+: accept4?\(.*\| flow [0-9]+ server$/ { f = flowof($0); if (!(f in acc)) acc[f] = NR }
+/server SYN-RECEIVED->ESTABLISHED/ { f = flowof($0); if (!(f in est)) est[f] = NR }
+END {
+	for (k in fin) if ((k in closer) && closer[k] > fin[k]) { split(k, p, SUBSEP); printf "flow %s %s: close/shutdown (line %d) after its FIN (line %d)\n", p[1], p[2], closer[k], fin[k]; bad = 1 }
+	for (f in acc) if ((f in est) && acc[f] < est[f]) { printf "flow %s: accept (line %d) before the last ACK (line %d)\n", f, acc[f], est[f]; bad = 1 }
+	for (k in closer) n++
+	if (n < 8) { printf "only %d closing calls matched to flows\n", n; bad = 1 }
+	exit bad
+}' "$O" > "$TMP/order" || fail "$(cat "$TMP/order")"
 # the socket table's changes are on the timeline too.
 grep -qE ' socket \+ tcp +TIME-WAIT ' "$O" || fail "no TIME-WAIT socket appeared on the timeline"
 # every scenario's calls are there: 9 scenarios, each opens sockets.
