@@ -492,6 +492,19 @@ void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const stru
 		ladder_row_from(row, pkt, tr);
 }
 
+void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row)
+{
+	if (!b || (b->only && snap->id != b->only))
+		return;
+	struct book_flow *bf = book_get(b, snap);
+	if (!bf)
+		return;
+	bf->snap = *snap;
+	struct ladder_row *slot = book_slot(bf, b->max_rows);
+	if (slot)
+		*slot = *row;
+}
+
 bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row)
 {
 	struct book_flow *bf = book_find(b, flow_id);

@@ -2,6 +2,7 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1086,6 +1087,11 @@ bool trace_supported(void)
 
 struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 {
+	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
+}
+
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
+{
 	if (!argv || !argv[0]) {
 		snprintf(err, errlen, "--trace needs a command; fix: synwatch --trace -- COMMAND [ARGS]");
 		return NULL;
@@ -1123,7 +1129,9 @@ struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 		close(pfd[0]);
 		pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 		int e = 0;
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
+		if (uid != (uid_t)-1 && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
+			e = errno;
+		else if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 			e = errno;
 		else {
 			raise(SIGSTOP);
@@ -1303,7 +1311,14 @@ bool trace_supported(void)
 
 struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 {
+	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
+}
+
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
+{
 	(void)argv;
+	(void)uid;
+	(void)gid;
 	snprintf(err, errlen, "--trace: tracing system calls is supported on x86-64 only; fix: use sockdemo "
 		 "--events on this architecture");
 	return NULL;

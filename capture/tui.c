@@ -15,9 +15,13 @@
 #include <wchar.h>
 
 #include "decode.h"
+#include "events.h"
+#include "explain.h"
 #include "flow.h"
 #include "ladder.h"
 #include "pipeline.h"
+#include "sockdiag.h"
+#include "timeline.h"
 #include "tui.h"
 #include "tui_core.h"
 
@@ -31,6 +35,9 @@
 #define TUI_LINE 1024                  /* longest line drawn */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
 #define TUI_FOLLOW_ROWS 512            /* follow view lines drawn at most (taller screens show that many) */
+#define TUI_CALLS_MAX 1024             /* socket calls waiting for their place on the timeline */
+#define TUI_HOLD_MAX 8192              /* live packets waiting (at most TUI_CALL_GRACE_MS) for the calls */
+#define TUI_SOCK_ROWS 512              /* sockets the socket pane keeps */
 
 /* Colour pairs. */
 enum {
@@ -108,6 +115,20 @@ struct tui {
 	struct ladder_row *lrows;
 	struct follow_line *fol; /* TUI_FOLLOW_ROWS lines */
 	char line[TUI_LINE];
+	/* Classroom view (o->feed): calls on the timeline, the socket table, explanations. */
+	const struct tui_feed *feed;
+	bool hold_live;          /* live packets wait in hold for the calls */
+	struct tui_hist hold;    /* those packets, oldest first */
+	struct sock_event *calls; /* calls not yet placed, sorted by timeline_call_key */
+	size_t ncalls;
+	struct tl_flows *recent; /* flows of the packets placed, for matching calls */
+	struct sockdiag_row *sock; /* the socket table as last read */
+	size_t nsock;
+	int64_t sock_next;       /* when to read it again (tui_now) */
+	char sock_err[160];      /* why it cannot be read, "" when it can */
+	bool show_sockets;       /* the flows pane shows the socket table (k toggles) */
+	bool explain;            /* the footer explains the current packet (e toggles) */
+	bool feed_ended_shown;   /* the feed's status line was put in the footer */
 };
 
 static int64_t tui_now(void)
@@ -401,7 +422,12 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 	struct tui_pkt *p = hist_push(&t->hist, e, data, caplen, &seq);
 	if (t->hist.first != first)
 		tui_after_evict(t);
-	p->match = !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
+	p->match = p->is_call || !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
+	if (t->recent && !p->is_call && p->flow_id) {
+		const struct flow *f = flowtab_find(pipeline_flows(t->pl), p->flow_id);
+		if (f)
+			tl_flows_note(t->recent, f);
+	}
 	if (!t->have_t0) {
 		t->have_t0 = true;
 		t->t0 = p->ts_ns;
@@ -428,12 +454,151 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 	}
 }
 
+/* The event of a call row, copied out of the history (NULL when its bytes were not kept). */
+static const struct sock_event *tui_call_event(const struct tui *t, const struct tui_pkt *p, struct sock_event *ev)
+{
+	if (!p->is_call || p->stored != sizeof *ev)
+		return NULL;
+	memcpy(ev, hist_bytes(&t->hist, p), sizeof *ev);
+	return ev;
+}
+
+/* The end that made a call: the flow's (client 0, server 1), else what the event says. */
+static int tui_call_side(const struct tui_pkt *p, const struct sock_event *ev)
+{
+	if (p->flow_id)
+		return p->dir ? 1 : 0;
+	if (strcmp(ev->role, "server") == 0)
+		return 1;
+	return strcmp(ev->role, "client") == 0 ? 0 : -1;
+}
+
+/* Put a call on the timeline: matched to the flow of a packet still waiting (a connect before its SYN),
+   else to the most recent flow placed. */
+static void tui_place_call(struct tui *t, const struct sock_event *ev)
+{
+	struct tui_pkt e;
+	memset(&e, 0, sizeof e);
+	e.is_call = true;
+	e.ts_ns = timeline_call_key(ev);
+	enum flow_dir side = DIR_C2S;
+	bool before = e.ts_ns < ev->ts_us * 1000;
+	bool found = false;
+	for (uint64_t s = t->hold.first; before && t->hold_live && s < t->hold.next && !found; s++) {
+		const struct tui_pkt *h = hist_get(&t->hold, s);
+		const struct flow *f = h->flow_id ? flowtab_find(pipeline_flows(t->pl), h->flow_id) : NULL;
+		if (f && timeline_event_side(ev, f, &side)) {
+			e.flow_id = f->id;
+			e.before[0] = e.after[0] = h->before[0];
+			e.before[1] = e.after[1] = h->before[1];
+			found = true;
+		}
+	}
+	const struct flow *f = found || !t->recent ? NULL : tl_flows_match(t->recent, ev, &side);
+	if (f) {
+		const struct flow *live = flowtab_find(pipeline_flows(t->pl), f->id);
+		e.flow_id = f->id;
+		for (int i = 0; i < 2; i++)
+			e.before[i] = e.after[i] = (uint8_t)(live ? live->state[i] : f->state[i]);
+		found = true;
+	}
+	e.dir = (uint8_t)side;
+	e.proto = f ? f->proto : 0;
+	tui_ingest(t, &e, (const uint8_t *)ev, sizeof *ev);
+}
+
+/* Place the waiting calls that stand before ts_ns (all with INT64_MAX). */
+static void tui_calls_until(struct tui *t, int64_t ts_ns)
+{
+	size_t k = 0;
+	while (k < t->ncalls && timeline_call_key(&t->calls[k]) <= ts_ns)
+		tui_place_call(t, &t->calls[k++]);
+	if (k) {
+		memmove(t->calls, t->calls + k, (t->ncalls - k) * sizeof *t->calls);
+		t->ncalls -= k;
+	}
+}
+
+/* A packet the pipeline gave: straight into the history (after the calls before it), or into hold. */
+static void tui_take(struct tui *t, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
+{
+	if (t->hold_live) {
+		while (hist_count(&t->hold) &&
+		       (hist_count(&t->hold) >= t->hold.cap || hist_bytes_used(&t->hold) + caplen + 1 > t->hold.budget)) {
+			/* full: the oldest goes now */
+			struct tui_pkt *h = hist_get(&t->hold, t->hold.first);
+			tui_calls_until(t, h->ts_ns);
+			tui_ingest(t, h, hist_bytes(&t->hold, h), h->stored);
+			t->hold.first++;
+		}
+		uint64_t seq;
+		hist_push(&t->hold, e, data, caplen, &seq);
+		return;
+	}
+	if (t->feed)
+		tui_calls_until(t, e->ts_ns);
+	tui_ingest(t, e, data, caplen);
+}
+
+/* Calls in (kept sorted), and what waited long enough out, in time order. */
+static void tui_feed_pump(struct tui *t)
+{
+	if (!t->feed)
+		return;
+	if (t->feed->calls) {
+		struct sock_event ev;
+		while (t->ncalls < TUI_CALLS_MAX && t->feed->calls(t->feed->arg, &ev, 1) == 1) {
+			int64_t key = timeline_call_key(&ev);
+			size_t pos = t->ncalls;
+			while (pos > 0 && timeline_call_key(&t->calls[pos - 1]) > key)
+				pos--;
+			memmove(t->calls + pos + 1, t->calls + pos, (t->ncalls - pos) * sizeof *t->calls);
+			t->calls[pos] = ev;
+			t->ncalls++;
+		}
+	}
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	int64_t limit = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec - (int64_t)TUI_CALL_GRACE_MS * 1000000;
+	bool full = t->ncalls == TUI_CALLS_MAX;
+	if (t->hold_live) {
+		while (hist_count(&t->hold)) {
+			struct tui_pkt *h = hist_get(&t->hold, t->hold.first);
+			if (h->ts_ns > limit && !full)
+				break;
+			tui_calls_until(t, h->ts_ns);
+			tui_ingest(t, h, hist_bytes(&t->hold, h), h->stored);
+			t->hold.first++;
+			full = false;
+		}
+	}
+	if (t->live || t->ended)
+		tui_calls_until(t, t->ended ? INT64_MAX : full ? timeline_call_key(&t->calls[0]) : limit);
+	if (t->feed->sockets && tui_now() >= t->sock_next) {
+		t->sock_next = tui_now() + (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
+		int n = sockdiag_snapshot(t->sock, TUI_SOCK_ROWS, t->feed->ports, t->feed->nports, t->sock_err,
+					  sizeof t->sock_err);
+		if (n >= 0) {
+			t->nsock = (size_t)n < TUI_SOCK_ROWS ? (size_t)n : TUI_SOCK_ROWS;
+			t->sock_err[0] = '\0';
+		}
+		t->dirty |= D_FLOWS;
+	}
+	if (t->feed->status && !t->feed_ended_shown && !t->ncalls && !(t->hold_live && hist_count(&t->hold))) {
+		const char *st = t->feed->status(t->feed->arg);
+		if (st) {
+			t->feed_ended_shown = true;
+			tui_message(t, false, "%s", st);
+		}
+	}
+}
+
 static void tui_release_pending(struct tui *t)
 {
 	if (!t->have_pending)
 		return;
 	t->have_pending = false;
-	tui_ingest(t, &t->pending, t->pend_buf, t->pend_len);
+	tui_take(t, &t->pending, t->pend_buf, t->pend_len);
 }
 
 /* Re-evaluate the display filter over the whole history, keeping the selected packet if still shown. */
@@ -445,7 +610,7 @@ static void tui_refilter(struct tui *t)
 	seqring_clear(&t->shown);
 	for (uint64_t s = t->hist.first; s < t->hist.next; s++) {
 		struct tui_pkt *p = hist_get(&t->hist, s);
-		p->match = !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
+		p->match = p->is_call || !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
 		if (p->match)
 			seqring_push(&t->shown, s);
 	}
@@ -549,7 +714,7 @@ static void tui_pump(struct tui *t, int64_t *wait_ns)
 			t->have_pending = true;
 			continue;
 		}
-		tui_ingest(t, &e, t->dec.data, t->dec.caplen);
+		tui_take(t, &e, t->dec.data, t->dec.caplen);
 	}
 }
 
@@ -583,6 +748,10 @@ static void tui_step(struct tui *t)
 		tui_pause_toggle(t);
 		if (t->live)
 			return; /* the first `s` freezes the list */
+	}
+	if (t->explain && t->msg[0] && !t->msg_err) { /* a hint gives way to the explanation of the step */
+		t->msg[0] = '\0';
+		t->dirty |= D_FOOTER;
 	}
 	t->lv.follow = true;
 	t->ladder_driven = false;
@@ -700,6 +869,8 @@ static void tui_save(struct tui *t, const char *path)
 	size_t n = 0;
 	for (size_t i = 0; i < t->lv.count; i++) {
 		struct tui_pkt *p = tui_list_pkt(t, i, NULL);
+		if (p->is_call)
+			continue;
 		struct pcap_pkthdr h;
 		memset(&h, 0, sizeof h);
 		int64_t sec = p->ts_ns / 1000000000LL, ns = p->ts_ns % 1000000000LL;
@@ -787,8 +958,16 @@ static void tui_draw_list(struct tui *t)
 			tui_fill(y + 1 + r, 0, COLS, A_NORMAL);
 			continue;
 		}
-		fmt_row(t->line, sizeof t->line, p, t->t0, COLS, numw);
-		attr_t a = tui_class_attr(t, fmt_class(p));
+		attr_t a;
+		if (p->is_call) {
+			struct sock_event ev;
+			const struct sock_event *e = tui_call_event(t, p, &ev);
+			fmt_call_row(t->line, sizeof t->line, p, e, t->t0, COLS, numw);
+			a = tui_attr(t, e && tui_call_side(p, e) == 1 ? CP_SERVER : CP_CLIENT, A_BOLD, A_BOLD);
+		} else {
+			fmt_row(t->line, sizeof t->line, p, t->t0, COLS, numw);
+			a = tui_class_attr(t, fmt_class(p));
+		}
 		if (i == t->lv.sel)
 			a = t->focus == PANE_LIST ? tui_attr(t, CP_SEL, 0, A_REVERSE) : a | A_BOLD | A_UNDERLINE;
 		tui_put(y + 1 + r, 0, COLS, t->line, a, true);
@@ -972,6 +1151,19 @@ static void tui_draw_ladder(struct tui *t, int y, int rows)
 		for (; n < TUI_LADDER_ROWS && n < (size_t)rows && top + n < t->flowpk.count; n++) {
 			const struct tui_pkt *p = hist_get(&t->hist, seqring_at(&t->flowpk, top + n));
 			struct track_result tr;
+			if (p->is_call) {
+				struct sock_event ev;
+				char label[LADDER_LABEL_MAX];
+				enum tcp_state st[2] = { (enum tcp_state)p->before[0], (enum tcp_state)p->before[1] };
+				if (tui_call_event(t, p, &ev) && ev.ret < 0)
+					snprintf(label, sizeof label, "%s() = -1 %s", ev.call, ev.errname);
+				else if (tui_call_event(t, p, &ev))
+					snprintf(label, sizeof label, "%s()", ev.call);
+				else
+					snprintf(label, sizeof label, "call");
+				ladder_row_call(&t->lrows[n], p->ts_ns, p->dir ? DIR_S2C : DIR_C2S, label, st);
+				continue;
+			}
 			tui_redecode(t, p);
 			tui_track_of(t, p, &tr);
 			ladder_row_from(&t->lrows[n], &t->scratch, &tr);
@@ -1001,6 +1193,35 @@ static void tui_draw_details(struct tui *t, int y, int rows)
 		tui_put(y, 2, COLS - 2, "no packet selected", A_DIM, false);
 		return;
 	}
+	if (p->is_call) {
+		struct sock_event ev;
+		struct text_out o = { .t = t, .y = y, .rows = rows, .skip = t->lower_top, .hilite = -1 };
+		if (!tui_call_event(t, p, &ev)) {
+			tui_text_line(&o, "(this call's details are no longer kept)", A_DIM);
+			return;
+		}
+		char st[1024], a[64], b[64];
+		snprintf(t->line, sizeof t->line, "Socket call by the %s, pid %d",
+			 strcmp(ev.role, "traced") == 0 ? "traced process" : ev.role, (int)ev.pid);
+		tui_text_line(&o, t->line, A_BOLD);
+		events_format_strace(&ev, st, sizeof st);
+		tui_text_line(&o, st, A_NORMAL);
+		snprintf(t->line, sizeof t->line, "took %lld us; shown when it %s", (long long)ev.dur_us,
+			 p->ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
+		tui_text_line(&o, t->line, A_NORMAL);
+		events_format_endpoint(&ev.local, a, sizeof a);
+		events_format_endpoint(&ev.remote, b, sizeof b);
+		snprintf(t->line, sizeof t->line, "local %s  remote %s", a, b);
+		tui_text_line(&o, t->line, A_NORMAL);
+		if (p->flow_id)
+			snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->flow_id, p->dir ? "server" : "client");
+		else
+			snprintf(t->line, sizeof t->line, "no flow (no packet of this socket seen yet)");
+		tui_text_line(&o, t->line, A_NORMAL);
+		explain_call(t->line, sizeof t->line, ev.call, tui_call_side(p, &ev), ev.ret < 0, ev.errname);
+		tui_text_line(&o, t->line, A_NORMAL);
+		return;
+	}
 	tui_redecode(t, p);
 	struct text_out o = { .t = t, .y = y, .rows = rows, .skip = t->lower_top, .hilite = -1 };
 	details_render(&t->scratch, p, t->t0, tui_details_emit, &o);
@@ -1028,6 +1249,8 @@ static void tui_draw_lower(struct tui *t)
 	if (t->lower == LOWER_LADDER)
 		snprintf(t->line, sizeof t->line, " Ladder: flow %" PRIu64 " (%zu packets in history)   Enter: details  f: follow",
 			 t->ladder_id, t->flowpk_id == t->ladder_id ? t->flowpk.count : 0);
+	else if (p && p->is_call)
+		snprintf(t->line, sizeof t->line, " Details: socket call   Enter: ladder of its flow");
 	else if (p)
 		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   Enter: ladder of its flow", n);
 	else
@@ -1039,6 +1262,103 @@ static void tui_draw_lower(struct tui *t)
 		tui_draw_ladder(t, y + 1, rows);
 	else
 		tui_draw_details(t, y + 1, rows);
+}
+
+/* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
+static bool tui_call_sends(const char *c, const struct tui_pkt *p)
+{
+	if (p->tcpflags & TCP_SYN)
+		return strcmp(c, "connect") == 0;
+	if (p->tcpflags & (TCP_FIN | TCP_RST))
+		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
+	if (p->payload)
+		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
+		       strcmp(c, "sendmsg") == 0 || (p->proto == 17 && strcmp(c, "connect") == 0);
+	return false;
+}
+
+/* The sentence about the current row (see explain.h); false when nothing is selected. */
+static bool tui_explain(struct tui *t, char *buf, size_t n)
+{
+	uint64_t seq;
+	const struct tui_pkt *p = tui_current(t, &seq);
+	if (!p)
+		return false;
+	struct sock_event ev;
+	if (p->is_call) {
+		if (!tui_call_event(t, p, &ev))
+			return false;
+		explain_call(buf, n, ev.call, tui_call_side(p, &ev), ev.ret < 0, ev.errname);
+		return true;
+	}
+	if (!p->flow_id)
+		return false;
+	struct explain_in in;
+	memset(&in, 0, sizeof in);
+	in.proto = p->proto;
+	in.dir = p->dir;
+	in.tcpflags = p->tcpflags;
+	in.payload = p->payload;
+	in.icmp_err = p->icmp_err;
+	in.icmp_what = p->icmp_code_name;
+	in.events = p->events;
+	for (int i = 0; i < 2; i++) {
+		in.before[i] = p->before[i];
+		in.after[i] = p->after[i];
+	}
+	/* The causing call: the nearest earlier call of this flow by the sending end that sends such a packet. */
+	static char call[SOCKEV_CALL_MAX];
+	for (uint64_t s = seq, k = 0; s > t->hist.first && k < 64; k++) {
+		const struct tui_pkt *c = hist_get(&t->hist, --s);
+		if (c->flow_id != p->flow_id || c->dir != p->dir)
+			continue;
+		if (!c->is_call) {
+			if ((c->tcpflags & p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) || (c->payload && p->payload && !(p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
+				break; /* an earlier packet of the same kind took that call */
+			continue;
+		}
+		if (tui_call_event(t, c, &ev) && ev.ret >= 0 && tui_call_sends(ev.call, p)) {
+			snprintf(call, sizeof call, "%s", ev.call);
+			in.call = call;
+			break;
+		}
+	}
+	explain_packet(buf, n, &in);
+	return true;
+}
+
+/* The socket pane: the kernel's table for the filter's ports, the selected flow's sockets highlighted. */
+static void tui_draw_sockets(struct tui *t)
+{
+	int y = t->lay.y[PANE_FLOWS], h = tui_pane_rows(t, PANE_FLOWS);
+	if (t->lay.h[PANE_FLOWS] <= 0)
+		return;
+	char ports[160] = "";
+	size_t used = 0;
+	for (size_t i = 0; t->feed && i < t->feed->nports && used < sizeof ports - 8; i++)
+		used += (size_t)snprintf(ports + used, sizeof ports - used, "%s%u", i ? "," : " ", t->feed->ports[i]);
+	snprintf(t->line, sizeof t->line, " Sockets (kernel, as ss -tuan) port%s%s: %zu   o: flows", t->feed && t->feed->nports > 1 ? "s" : "",
+		 t->feed && t->feed->nports ? ports : "s (all)", t->nsock);
+	tui_title(t, PANE_FLOWS, t->line);
+	for (int r = 0; r < h; r++)
+		tui_fill(y + 1 + r, 0, COLS, A_NORMAL);
+	if (t->sock_err[0]) {
+		tui_put(y + 1, 2, COLS - 2, t->sock_err, tui_attr(t, CP_ERROR, 0, A_BOLD), false);
+		return;
+	}
+	tui_put(y + 1, 0, COLS, SOCKDIAG_HEADER, A_BOLD, true);
+	const struct tui_pkt *cur = tui_current(t, NULL);
+	const struct flow *f = cur && cur->flow_id ? flowtab_find(pipeline_flows(t->pl), cur->flow_id) : NULL;
+	for (int r = 0; r + 1 < h && (size_t)r < t->nsock; r++) {
+		const struct sockdiag_row *row = &t->sock[r];
+		sockdiag_format(row, t->line, sizeof t->line);
+		bool mine = f && row->proto == f->proto &&
+			    ((row->local.port == f->client.port && row->remote.port == f->server.port) ||
+			     (row->local.port == f->server.port && row->remote.port == f->client.port));
+		tui_put(y + 2 + r, 0, COLS, t->line, mine ? tui_attr(t, CP_SEL, 0, A_REVERSE) : A_NORMAL, true);
+	}
+	if (!t->nsock)
+		tui_put(y + 2, 2, COLS - 2, "no socket on these ports right now", A_DIM, false);
 }
 
 static const struct {
@@ -1066,6 +1386,10 @@ static void tui_draw_footer(struct tui *t)
 		return;
 	}
 	t->msg[0] = '\0';
+	if (t->explain && tui_explain(t, t->line, sizeof t->line)) {
+		tui_put(y, 0, COLS, t->line, A_BOLD, true);
+		return;
+	}
 	int x = 0;
 	for (size_t i = 0; i < sizeof tui_fkeys / sizeof tui_fkeys[0] && x < COLS; i++) {
 		int kw = (int)strlen(tui_fkeys[i].key), lw = (int)strlen(tui_fkeys[i].label) + 1;
@@ -1093,6 +1417,8 @@ static const char *const tui_help_lines[] = {
 	"w  F2         save the packets shown to a pcap file",
 	"f  F6         follow the flow's payload both ways (Esc closes)",
 	"c  F9         clear the history (flows idle since then are hidden)",
+	"o             flows pane: the kernel's socket table (as ss -tuan) / flows",
+	"e             explain the selected packet in the footer / key hints",
 	"?  h  F1      this help                Ctrl-L  redraw the screen",
 	"q  F10        quit (also Ctrl-C)       mouse   click selects, wheel scrolls",
 	"Colours: SYN green, FIN yellow, RST red, analysis (retransmission...) red,",
@@ -1195,8 +1521,12 @@ static void tui_draw(struct tui *t)
 			tui_draw_status(t);
 		if (t->lay.h[PANE_LIST] > 0 && (t->dirty & (D_LIST | D_CLEAR)))
 			tui_draw_list(t);
-		if (t->dirty & (D_FLOWS | D_CLEAR))
-			tui_draw_flows(t); /* also keeps the flow selection in step when the pane is zoomed away */
+		if (t->dirty & (D_FLOWS | D_CLEAR)) {
+			if (t->show_sockets && t->lay.h[PANE_FLOWS] > 0)
+				tui_draw_sockets(t);
+			else
+				tui_draw_flows(t); /* also keeps the flow selection in step when the pane is zoomed away */
+		}
 		if (t->lay.h[PANE_LOWER] > 0 && (t->dirty & (D_LOWER | D_CLEAR)))
 			tui_draw_lower(t);
 		if (t->ov == OV_HELP)
@@ -1540,6 +1870,18 @@ static bool tui_key(struct tui *t, int key)
 	case KEY_F(9):
 		tui_clear(t);
 		break;
+	case 'o':
+		if (t->feed && t->feed->sockets) {
+			t->show_sockets = !t->show_sockets;
+			t->dirty |= D_FLOWS | D_CLEAR;
+		} else {
+			tui_message(t, false, "the socket table needs --sockets (or --classroom)");
+		}
+		break;
+	case 'e':
+		t->explain = !t->explain;
+		t->dirty |= D_FOOTER;
+		break;
 	case '?':
 	case 'h':
 	case KEY_F(1):
@@ -1565,6 +1907,15 @@ static bool tui_alloc(struct tui *t)
 	t->pend_buf = malloc(TUI_PEND_MAX);
 	t->lrows = calloc(TUI_LADDER_ROWS, sizeof *t->lrows);
 	t->fol = calloc(TUI_FOLLOW_ROWS, sizeof *t->fol);
+	if (t->feed) {
+		if (t->hold_live && !hist_init(&t->hold, TUI_HOLD_MAX, 16u << 20))
+			return false;
+		t->calls = calloc(TUI_CALLS_MAX, sizeof *t->calls);
+		t->recent = calloc(1, sizeof *t->recent);
+		t->sock = calloc(TUI_SOCK_ROWS, sizeof *t->sock);
+		if (!t->calls || !t->recent || !t->sock)
+			return false;
+	}
 	return t->pend_buf && t->lrows && t->fol;
 }
 
@@ -1576,6 +1927,11 @@ static void tui_release(struct tui *t)
 	free(t->pend_buf);
 	free(t->lrows);
 	free(t->fol);
+	if (t->hold.pkt)
+		hist_free(&t->hold);
+	free(t->calls);
+	free(t->recent);
+	free(t->sock);
 	if (t->vf)
 		filter_free(t->vf);
 }
@@ -1602,6 +1958,10 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	t->zoom = -1;
 	t->ladder_headers = 2;
 	t->paused = o->step;
+	t->feed = o->feed;
+	t->hold_live = t->feed && t->feed->live_calls && t->live;
+	t->show_sockets = t->feed && t->feed->sockets;
+	t->explain = o->explain || o->step || t->feed;
 	clock_init(&t->clk, t->live ? 1.0 : o->speed);
 	lv_init(&t->lv);
 	lv_init(&t->fv);
@@ -1653,6 +2013,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			break;
 		int64_t wait_ns;
 		tui_pump(t, &wait_ns);
+		tui_feed_pump(t);
 		if (t->fastfwd && t->ended) {
 			t->fastfwd = false;
 			lv_end(&t->lv, tui_pane_rows(t, PANE_LIST));
@@ -1696,10 +2057,16 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			if (frame < timeout_ns)
 				timeout_ns = frame > 0 ? frame : 0;
 		}
+		if (t->feed && timeout_ns > 20 * 1000000LL) /* calls, held packets and sockets come due */
+			timeout_ns = 20 * 1000000LL;
 		if (t->msg[0] && t->msg_until - now < timeout_ns)
 			timeout_ns = t->msg_until - now > 0 ? t->msg_until - now : 0;
-		struct pollfd pfd[2] = { { STDIN_FILENO, POLLIN, 0 }, { fd, POLLIN, 0 } };
-		int nfd = fd >= 0 && t->live && !t->ended ? 2 : 1;
+		struct pollfd pfd[3] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		int nfd = 1;
+		if (fd >= 0 && t->live && !t->ended)
+			pfd[nfd++].fd = fd;
+		if (t->feed && t->feed->poll_fd >= 0 && !t->feed_ended_shown)
+			pfd[nfd++].fd = t->feed->poll_fd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
 		if (poll(pfd, (nfds_t)nfd, ms) < 0 && errno != EINTR) {
 			snprintf(t->errtext, sizeof t->errtext, "poll: %s", strerror(errno));

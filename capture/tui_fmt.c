@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tui_core.h"
+#include "events.h"
 
 /* A bounded string being appended to; output past size is dropped, the text stays NUL-terminated. */
 struct sbuf {
@@ -298,6 +299,23 @@ size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
 	else if (p->status == DEC_INVALID)
 		sb_printf(&s, " [invalid %s: %s]", p->problem_layer && *p->problem_layer ? p->problem_layer : "link",
 			  p->bad_field ? p->bad_field : "?");
+	return s.len;
+}
+
+size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struct sock_event *ev, int64_t t0_ns,
+		    int width, int numw)
+{
+	char t[32], st[512];
+	struct sbuf s;
+	sb_init(&s, buf, size);
+	if (ev)
+		events_format_strace(ev, st, sizeof st);
+	else
+		snprintf(st, sizeof st, "(call no longer kept)");
+	sb_printf(&s, "%*s %s  call  %s %d: %s", numw, "", fmt_time_col(t, sizeof t, p->ts_ns, t0_ns, fmt_time_width(width)),
+		  ev ? ev->role : "?", ev ? (int)ev->pid : 0, st);
+	if (width >= 0 && s.len > (size_t)width)
+		buf[s.len = (size_t)width] = '\0';
 	return s.len;
 }
 

@@ -71,6 +71,9 @@ struct ladder_book *ladder_book_new(size_t max_rows_per_flow);
 void ladder_book_only(struct ladder_book *b, uint64_t flow_id);
 /* Record one tracked packet (packets outside any flow are ignored). */
 void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const struct track_result *tr);
+/* Record a row made earlier (ladder_row_from) with snap, the flow as of that row: what ladder_book_add
+   does, for views that hold packets back before drawing them (the classroom timeline). */
+void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row);
 /* Add a call row to a recorded flow; false when the flow is not recorded. */
 bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row);
 /*

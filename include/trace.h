@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "events.h"
 
@@ -44,6 +45,10 @@ bool trace_supported(void);
  * directory; fix: ..."), when ptrace is not permitted, or on an unsupported architecture.
  */
 struct tracer *trace_start(char *const argv[], char *err, size_t errlen);
+
+/* trace_start, with the command running as uid/gid (its only group gid) when uid is not (uid_t)-1: the
+   child switches before it becomes traceable, so a root tracer runs the command with a user's rights. */
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen);
 
 /* A descriptor that becomes readable when a traced process stopped or exited (poll it for POLLIN,
    then call trace_poll with timeout 0). */

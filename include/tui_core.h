@@ -51,6 +51,10 @@ struct tui_pkt {
 	const char *proto_name;   /* static IP protocol name ("gre") for protocols not decoded, or NULL */
 	const char *problem_layer; /* static layer name where the capture was cut or went wrong */
 	const char *bad_field;    /* static text from the decoder for DEC_INVALID */
+	/* Added for the classroom view: a socket call kept as a row among the packets. Its stored bytes are
+	   the struct sock_event; ts_ns is where it stands on the timeline; flow_id/dir (the calling end:
+	   DIR_C2S client, DIR_S2C server) and before[] are set when the call matched a flow. */
+	bool is_call;
 };
 
 /* ---- History: a preallocated ring of packets and an arena of their bytes; oldest evicted first. ---- */
@@ -139,6 +143,10 @@ int fmt_num_width(uint64_t max_n);
 size_t fmt_row_header(char *buf, size_t size, int width, int numw);
 size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw);
 size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p); /* the Info column alone */
+/* A call row (p->is_call) in the list: "   0.000123  call  client 4712: connect(3, ...) = 0". */
+struct sock_event;
+size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struct sock_event *ev, int64_t t0_ns,
+		    int width, int numw);
 /* One hex dump line for data[off..off+16): "0010  45 00 ...  |E..<|". */
 size_t fmt_hexline(char *buf, size_t size, const uint8_t *data, size_t len, size_t off);
 

@@ -37,6 +37,7 @@ for size in "80 24" "200 50"; do
 	tui_keys Escape Home Enter
 	tui_wait "Ladder: flow 1 (" 5
 	tui_keys z
+	tui_wait_gone "Proto Info" 5 # zoomed: the packet list's header is gone (SYN-SENT alone is on screen before)
 	tui_wait "FIN-WAIT-1" 5
 	tui_screen > "$TUI_DIR/ladder"
 	tui_order "$TUI_DIR/ladder" "SYN-SENT" "ESTABLISHED" "FIN-WAIT-1"

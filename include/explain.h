@@ -1,0 +1,36 @@
+/* explain.h — one teaching sentence about a packet, from the flow tracker's states and the call that caused it. */
+#ifndef SYNWATCH_EXPLAIN_H
+#define SYNWATCH_EXPLAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What the sentence is built from (all plain values: fill it from a tui_pkt, a packet or a test). */
+struct explain_in {
+	uint8_t proto;          /* 6 TCP, 17 UDP, 1/58 ICMP */
+	uint8_t dir;            /* enum flow_dir: 0 client to server, 1 server to client */
+	uint16_t tcpflags;      /* TCP_* bits */
+	uint32_t payload;       /* payload bytes */
+	bool icmp_err;          /* an ICMP error about the flow (dir: who sent the error) */
+	const char *icmp_what;  /* its code name ("port unreachable"), or NULL */
+	uint8_t before[2];      /* enum tcp_state of [client, server] before the packet */
+	uint8_t after[2];       /* ... and after it */
+	uint32_t events;        /* EV_* bits from tracking */
+	const char *call;       /* the system call of the sending end that caused the packet ("connect"), or NULL */
+};
+
+/*
+ * Writes one sentence (or two) into buf, e.g.
+ *   "Client → server: SYN. The client called connect(); it is now SYN-SENT."
+ *   "Server → client: SYN-ACK. The server's kernel answers for the listening socket; the client is now
+ *    ESTABLISHED, the server SYN-RECEIVED."
+ * Returns the length snprintf would have written.
+ */
+int explain_packet(char *buf, size_t n, const struct explain_in *in);
+
+/* The call's effect in a sentence ("The client calls connect(): its kernel sends SYN and waits for
+   SYN-ACK."), for a call row; side 0 client, 1 server, -1 a traced process of unknown role. */
+int explain_call(char *buf, size_t n, const char *call, int side, bool failed, const char *errname);
+
+#endif
