@@ -16,6 +16,7 @@
 #include "obuf.h"
 #include "pipeline.h"
 #include "privs.h"
+#include "tui.h"
 #include "view.h"
 
 #define SYNWATCH_VERSION "0.1.0"
@@ -28,6 +29,7 @@ struct options {
 	bool stats;        /* --stats: counters and flow summary only */
 	bool flows;        /* --flows: flow table at the end */
 	const char *user;  /* -Z: the user to become after opening the capture (root: nobody) */
+	struct tui_opts tui; /* --speed, --step, --history, --no-color */
 	char filter[4096]; /* the expression words joined */
 };
 
@@ -64,7 +66,8 @@ static void signals_install(void)
 static void usage(FILE *f)
 {
 	fputs("usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
-	      "                [--text | --json] [--stats] [--flows] [--max-flows N] [BPF EXPRESSION...]\n"
+	      "                [--text | --json | --tui [--speed X] [--step] [--history N] [--no-color]]\n"
+	      "                [--stats] [--flows] [--max-flows N] [BPF EXPRESSION...]\n"
 	      "\n"
 	      "  -i IFACE        capture live on IFACE (default lo)\n"
 	      "  -r FILE         read a pcap or pcapng file ('-' for stdin)\n"
@@ -77,6 +80,11 @@ static void usage(FILE *f)
 	      "  -Z USER         after opening the capture, run as USER (default nobody when root)\n"
 	      "  --text          one line per packet (default when stdout is not a terminal)\n"
 	      "  --json          one JSON object per packet per line\n"
+	      "  --tui           the interactive panel (default when stdout is a terminal)\n"
+	      "  --speed X       replay -r at X times the original speed (0: as fast as possible)\n"
+	      "  --step          start the replay paused; s steps one packet\n"
+	      "  --history N     packets the panel keeps (default 100000)\n"
+	      "  --no-color      no colours in the panel (also when NO_COLOR is set)\n"
 	      "  --stats         only counters and the flow summary, no per-packet output\n"
 	      "  --flows         the flow table at the end (and on SIGUSR1)\n"
 	      "  --max-flows N   flows tracked at once (default 1048576; least recently used evicted)\n"
@@ -115,6 +123,10 @@ enum {
 	OPT_FLOWS,
 	OPT_MAX_FLOWS,
 	OPT_NANO,
+	OPT_SPEED,
+	OPT_STEP,
+	OPT_HISTORY,
+	OPT_NO_COLOR,
 };
 
 static int options_parse(int argc, char **argv, struct options *o)
@@ -126,6 +138,11 @@ static int options_parse(int argc, char **argv, struct options *o)
 		{ "flows", no_argument, NULL, OPT_FLOWS },
 		{ "max-flows", required_argument, NULL, OPT_MAX_FLOWS },
 		{ "nano", no_argument, NULL, OPT_NANO },
+		{ "tui", no_argument, NULL, OPT_TUI },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "step", no_argument, NULL, OPT_STEP },
+		{ "history", required_argument, NULL, OPT_HISTORY },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -134,6 +151,7 @@ static int options_parse(int argc, char **argv, struct options *o)
 	int c;
 	o->p.promisc = true;
 	o->user = "nobody";
+	tui_opts_default(&o->tui);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:Z:phV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -186,6 +204,29 @@ static int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NANO:
 			o->p.nano = true;
+			break;
+		case OPT_TUI:
+			o->view = VIEW_TUI;
+			break;
+		case OPT_SPEED: {
+			char *end;
+			errno = 0;
+			double sp = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(sp >= 0 && sp <= 1000))
+				return fail_usage("--speed takes a factor from 0 (as fast as possible) to 1000, got", optarg);
+			o->tui.speed = sp;
+			break;
+		}
+		case OPT_STEP:
+			o->tui.step = true;
+			break;
+		case OPT_HISTORY:
+			if (!parse_number(optarg, 100, 100000000, &v))
+				return fail_usage("--history takes a number of packets from 100 to 100000000, got", optarg);
+			o->tui.history = (size_t)v;
+			break;
+		case OPT_NO_COLOR:
+			o->tui.no_color = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -385,8 +426,9 @@ int main(int argc, char **argv)
 	int code = options_parse(argc, argv, &opt);
 	if (code >= 0)
 		return code;
+	/* The panel when a person is watching; text for pipes, files and the counters-only modes. */
 	if (opt.view == VIEW_AUTO)
-		opt.view = VIEW_TEXT;
+		opt.view = isatty(STDOUT_FILENO) && !opt.stats && !opt.flows ? VIEW_TUI : VIEW_TEXT;
 
 	signals_install();
 	char err[2048];
@@ -407,7 +449,17 @@ int main(int argc, char **argv)
 			pipeline_filter(pl));
 
 	obuf_init(&out, STDOUT_FILENO);
-	code = run_batch(pl, &opt, &out);
+	code = TUI_FALLBACK_TEXT;
+	if (opt.view == VIEW_TUI) {
+		code = tui_run(pl, &opt.tui);
+		if (code == TUI_FALLBACK_TEXT) {
+			fprintf(stderr, "synwatch: this terminal cannot show the panel (TERM=%s); showing text instead\n",
+				getenv("TERM") ? getenv("TERM") : "unset");
+			opt.view = VIEW_TEXT;
+		}
+	}
+	if (code == TUI_FALLBACK_TEXT)
+		code = run_batch(pl, &opt, &out);
 	if (out.error) {
 		fprintf(stderr, "synwatch: cannot write output: %s\n", strerror(out.error));
 		code = EXIT_FAILURE_RUNTIME;

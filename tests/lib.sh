@@ -64,6 +64,6 @@ expect_exit() {
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	_got=$?
 	[ "$_got" -eq "$_want" ] || fail "'$*' exited $_got, want $_want; stderr: $(cat "$TMP/err")"
-	grep -Eq "$_pat" "$TMP/err" || fail "'$*' stderr does not match /$_pat/: $(cat "$TMP/err")"
+	grep -Eq -e "$_pat" "$TMP/err" || fail "'$*' stderr does not match /$_pat/: $(cat "$TMP/err")"
 	[ "$(wc -l < "$TMP/err")" -le 1 ] || fail "'$*' printed more than one error line: $(cat "$TMP/err")"
 }

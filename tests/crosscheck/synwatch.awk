@@ -23,14 +23,15 @@ function get(s, key,    v) {
 		inner = substr(line, p + 8, i - p - 7)
 		line = substr(line, 1, p - 1) substr(line, i + 1)
 	}
-	# Drop the fragment object so its keys do not shadow the packet's.
-	gsub(/"frag":\{[^}]*\}/, "", line)
 	n = get(line, "n")
 	if (get(line, "l3") == "-") { print n, "none"; next }
+	if (index(line, "\"frag\":{")) {
+		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
+		next
+	}
 	proto = get(line, "proto")
 	if (proto == "icmp6") proto = "icmpv6"
 	if (proto != "tcp" && proto != "udp" && proto != "icmp" && proto != "icmpv6") proto = "other"
-	frag = index($0, "\"frag\":{") && get(line, "sport") == "-"
 	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
 	if (proto == "tcp") {

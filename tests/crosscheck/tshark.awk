@@ -50,6 +50,14 @@ function plain_link(list,    a, n, i) {
 	return 1
 }
 
+# An IPv6 fragment header directly in the first IPv6 packet's chain of headers.
+function frag6(list,    a, n, i) {
+	n = split(list, a, ":")
+	for (i = 1; i <= n; i++) if (a[i] == "ipv6") break
+	for (i = i + 1; i <= n && a[i] ~ /^ipv6\./; i++) if (a[i] == "ipv6.fraghdr") return 1
+	return 0
+}
+
 {
 	n = $1; protos = $2
 	if (!plain_link(protos)) { print n, "skip"; next }
@@ -57,9 +65,14 @@ function plain_link(list,    a, n, i) {
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
 	if (first == "") { print n, "none"; next }
-	# Fragments other than the first are not decoded beyond IP by either side (reassembly is off).
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
 	dst = first == "ip" ? occ($4, 1) : occ($6, 1)
+	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
+	# header of a first fragment, which synwatch does.
+	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
+		next
+	}
 	l4 = l4_after(protos, 1)
 	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"

@@ -12,7 +12,8 @@ fi
 fields="-e frame.number -e frame.protocols -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst
  -e tcp.srcport -e tcp.dstport -e udp.srcport -e udp.dstport -e tcp.flags -e tcp.seq_raw -e tcp.ack_raw
  -e tcp.window_size_value -e tcp.len -e udp.length -e tcp.options.mss_val -e tcp.options.wscale.shift
- -e tcp.options.timestamp.tsval -e tcp.options.timestamp.tsecr -e icmp.type -e icmp.code -e icmpv6.type -e icmpv6.code"
+ -e tcp.options.timestamp.tsval -e tcp.options.timestamp.tsecr -e icmp.type -e icmp.code -e icmpv6.type -e icmpv6.code
+ -e ip.flags.mf -e ip.frag_offset"
 bad=0 total=0 compared=0
 for f in $files; do
 	# Reassembly off: each frame is compared as it is on the wire.
