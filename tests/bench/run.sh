@@ -76,15 +76,22 @@ F1M=$B/flows-s$SEED-F$FLOWS.pcap
 # time_cmd NAME STDOUT CMD...: run CMD $REPS times under rusage with stdout to STDOUT and stderr to
 # $RUNS/NAME.err. Sets T_NAME (median wall s), M_NAME (peak RSS KiB, max over runs), O_NAME (bytes the
 # last run wrote to stdout: wchar less its stderr). Returns 1 (and notes a failure) if a run failed.
+# With TC_LIMIT=SECONDS a run still going after that long is stopped: X_NAME=SECONDS, T_NAME empty,
+# no more runs, return 2 (not a failure: the command is just slower than the limit).
 time_cmd() {
 	tc_name=$1 _out=$2
 	shift 2
 	: > "$RUNS/$tc_name"
 	_i=0
 	while [ "$_i" -lt "$REPS" ]; do
-		"$B/rusage" -o "$RUNS/$tc_name.rep" -1 "$_out" -2 "$RUNS/$tc_name.err" -- "$@"
+		"$B/rusage" ${TC_LIMIT:+-t "$TC_LIMIT"} -o "$RUNS/$tc_name.rep" -1 "$_out" -2 "$RUNS/$tc_name.err" -- "$@"
 		_st=$?
 		cat "$RUNS/$tc_name.rep" >> "$RUNS/$tc_name"
+		if [ "$_st" -eq 124 ] && [ -n "${TC_LIMIT:-}" ]; then
+			say "  $tc_name: stopped at the ${TC_LIMIT} s limit"
+			eval "T_$tc_name= M_$tc_name= O_$tc_name= X_$tc_name=$TC_LIMIT"
+			return 2
+		fi
 		if [ "$_st" -ne 0 ]; then
 			note_failure "$tc_name: '$*' exited $_st: $(tail -n 2 "$RUNS/$tc_name.err" | tr '\n' ' ')"
 			eval "T_$tc_name= M_$tc_name= O_$tc_name="
@@ -112,11 +119,17 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 >= b 
 # row LABEL NAME: one line of the results table (time, RSS, × floor, tcpdump-fastest ÷ this).
 row() {
 	_t=$(val T "$2") _m=$(val M "$2")
-	[ -n "$_t" ] || { say "$(printf '%-44s %10s' "$1" "not run")"; printf '| %s | not run | | | |\n' "$1" >> "$B/table.md"; return; }
+	if [ -z "$_t" ]; then
+		_x=$(val X "$2")
+		_why=${_x:+"> $_x (stopped)"}
+		say "$(printf '%-50s %10s' "$1" "${_why:-not run}")"
+		printf '| `%s` | %s | | | |\n' "$1" "${_why:-not run}" >> "$B/table.md"
+		return
+	fi
 	_mib=$(awk -v k="$_m" 'BEGIN { printf "%.1f", k / 1024 }')
 	_xf=$(ratio "$_t" "$T_floor")
 	_vt=$(ratio "${T_td_fast:-}" "$_t")
-	say "$(printf '%-44s %10s %9s %9s %10s' "$1" "$_t" "$_mib" "$_xf" "$_vt")"
+	say "$(printf '%-50s %10s %9s %9s %10s' "$1" "$_t" "$_mib" "$_xf" "$_vt")"
 	printf '| `%s` | %s | %s | %s | %s |\n' "$1" "$_t" "$_mib" "$_xf" "$_vt" >> "$B/table.md"
 }
 
@@ -135,6 +148,7 @@ bench_file() {
 	capture "$FS" -s "$SEED" -n "$SMALL" -c "$CONNS" || { note_failure "gencap failed for $FS"; return; }
 	say "  file: $F ($(wc -c < "$F") bytes); small file for tshark: $FS"
 	cat "$F" "$FS" > /dev/null # into the page cache before anything is timed
+	TC_LIMIT=
 
 	time_cmd floor /dev/null "$B/floor" "$F"
 	if [ "$sw_ok" = 1 ]; then
@@ -143,34 +157,36 @@ bench_file() {
 		time_cmd sw_json /dev/null "$SW" -r "$F" --json
 	fi
 
-	# tcpdump's text configurations, probed on the small file; the fastest is the comparison.
-	say "  tcpdump text configurations on the small file (median of 3):"
+	# tcpdump's text configurations, all on F. Without -S tcpdump tracks every TCP connection for
+	# relative sequence numbers in a table whose lookups slow down as connections accumulate (on 2M
+	# packets / 100k connections a run takes many minutes), so: the -S configurations first, then the
+	# others once each (tcpdump -nn, the plain one, $REPS times if it keeps within the limit), each
+	# stopped at 3x the fastest so far (at least 10 s). The fastest, median of $REPS, is the comparison.
+	time_cmd td_utcS /dev/null env TZ=UTC tcpdump -nn -S -r "$F"
 	_reps=$REPS
-	REPS=3
-	time_cmd tdp_nn /dev/null tcpdump -nn -r "$FS"
-	time_cmd tdp_nnS /dev/null tcpdump -nn -S -r "$FS"
-	time_cmd tdp_utc /dev/null env TZ=UTC tcpdump -nn -r "$FS"
-	time_cmd tdp_utcS /dev/null env TZ=UTC tcpdump -nn -S -r "$FS"
+	REPS=1
+	time_cmd td_nnS /dev/null tcpdump -nn -S -r "$F"
+	TC_LIMIT=$(awk -v a="${T_td_utcS:-}" -v b="${T_td_nnS:-}" 'BEGIN { m = a; if (m == "" || (b != "" && b + 0 < m + 0)) m = b
+		l = int(3 * m + 1); print (l < 10 ? 10 : l) }')
+	time_cmd td_utc /dev/null env TZ=UTC tcpdump -nn -r "$F"
 	REPS=$_reps
-	fast=nn best=
-	for c in nn nnS utc utcS; do
-		_t=$(val T "tdp_$c")
+	time_cmd td_nn /dev/null tcpdump -nn -r "$F"
+	TC_LIMIT=
+	fast= best=
+	for c in utcS nnS utc nn; do
+		_t=$(val T "td_$c")
 		[ -n "$_t" ] || continue
 		if [ -z "$best" ] || ! ge "$_t" "$best"; then best=$_t fast=$c; fi
 	done
 	case $fast in
-	nn) fast_label="tcpdump -nn -r F" ; set -- tcpdump -nn -r "$F" ;;
-	nnS) fast_label="tcpdump -nn -S -r F" ; set -- tcpdump -nn -S -r "$F" ;;
-	utc) fast_label="TZ=UTC tcpdump -nn -r F" ; set -- env TZ=UTC tcpdump -nn -r "$F" ;;
-	utcS) fast_label="TZ=UTC tcpdump -nn -S -r F" ; set -- env TZ=UTC tcpdump -nn -S -r "$F" ;;
+	nn) fast_label="tcpdump -nn -r F" ;;
+	nnS) fast_label="tcpdump -nn -S -r F"; [ "$REPS" -gt 1 ] && time_cmd td_nnS /dev/null tcpdump -nn -S -r "$F" ;;
+	utc) fast_label="TZ=UTC tcpdump -nn -r F"; [ "$REPS" -gt 1 ] && time_cmd td_utc /dev/null env TZ=UTC tcpdump -nn -r "$F" ;;
+	utcS) fast_label="TZ=UTC tcpdump -nn -S -r F" ;;
+	*) fast_label="(no tcpdump text run finished)" ;;
 	esac
 	say "  fastest tcpdump text configuration: $fast_label"
-	time_cmd td_nn /dev/null tcpdump -nn -r "$F"
-	if [ "$fast" = nn ]; then
-		T_td_fast=${T_td_nn:-} M_td_fast=${M_td_nn:-}
-	else
-		time_cmd td_fast /dev/null "$@"
-	fi
+	eval "T_td_fast=\${T_td_$fast:-} M_td_fast=\${M_td_$fast:-}"
 	time_cmd td_write /dev/null tcpdump -r "$F" -w /dev/null
 
 	# tshark on the small file, scaled to the big one by the packet counts.
@@ -182,13 +198,20 @@ bench_file() {
 	done
 
 	say ""
-	say "$(printf '%-44s %10s %9s %9s %10s' "command (F = $PACKETS packets)" "median s" "RSS MiB" "x floor" "tcpdump/x")"
+	say "$(printf '%-50s %10s %9s %9s %10s' "command (F = $PACKETS packets)" "median s" "RSS MiB" "x floor" "tcpdump/x")"
 	row "floor (pcap_loop, count only)" floor
 	row "synwatch -r F --stats" sw_stats
 	row "synwatch -r F --text >/dev/null" sw_text
 	row "synwatch -r F --json >/dev/null" sw_json
-	row "tcpdump -nn -r F >/dev/null" td_nn
-	[ "$fast" = nn ] || row "$fast_label >/dev/null (fastest text)" td_fast
+	for c in utcS nnS utc nn; do
+		case $c in
+		nn) _l="tcpdump -nn -r F" ;; nnS) _l="tcpdump -nn -S -r F" ;;
+		utc) _l="TZ=UTC tcpdump -nn -r F" ;; utcS) _l="TZ=UTC tcpdump -nn -S -r F" ;;
+		esac
+		_l="$_l >/dev/null"
+		[ "$c" = "$fast" ] && _l="$_l (fastest)"
+		row "$_l" "td_$c"
+	done
 	row "tcpdump -r F -w /dev/null" td_write
 	row "tshark -q -z conv,tcp (on $SMALL packets)" ts_conv
 	row "tshark -T fields (on $SMALL packets)" ts_fields

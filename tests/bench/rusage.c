@@ -1,6 +1,6 @@
 /* rusage.c — run a command and report its wall time, CPU time, peak RSS (ru_maxrss from wait4) and bytes written. */
 /*
- * Usage: rusage [-o REPORT] [-i STDIN] [-1 STDOUT] [-2 STDERR] -- COMMAND [ARG...]
+ * Usage: rusage [-o REPORT] [-i STDIN] [-1 STDOUT] [-2 STDERR] [-t SECONDS] -- COMMAND [ARG...]
  *
  * Runs COMMAND (PATH search) with the given redirections and writes one line to REPORT (default:
  * standard error):
@@ -10,7 +10,9 @@
  * when unavailable), which lets a caller check that a run writing to /dev/null wrote as much as a run
  * writing to a file. SIGINT and SIGTERM sent to rusage are passed on to the child (so `kill -INT`
  * stops a live capture cleanly and the report still comes out). status is the child's exit status,
- * or 128+signal. rusage exits with that status; 125 when it cannot run at all (bad command line,
+ * or 128+signal. With -t, a child still running after SECONDS gets SIGTERM (SIGKILL 5 s later if it
+ * is still there) and status is 124, as with timeout(1).
+ * rusage exits with that status; 125 when it cannot run at all (bad command line,
  * cannot open a redirection, fork/exec failure: a one-line reason on stderr).
  */
 #include <errno.h>
@@ -30,10 +32,17 @@
 #include <unistd.h>
 
 static volatile sig_atomic_t got_signal; /* last SIGINT/SIGTERM received, to pass on */
+static volatile sig_atomic_t got_alarm;  /* the -t limit (or the grace period after it) ran out */
 
 static void rusage_on_signal(int sig)
 {
 	got_signal = sig;
+}
+
+static void rusage_on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
 }
 
 static double rusage_seconds(struct timeval tv)
@@ -74,15 +83,24 @@ static void rusage_redirect(const char *path, int fd, int flags)
 int main(int argc, char **argv)
 {
 	const char *report = NULL, *in = NULL, *out = NULL, *errf = NULL;
+	long limit = 0;
 	int ch;
-	while ((ch = getopt(argc, argv, "+o:i:1:2:")) != -1) {
+	char *end;
+	while ((ch = getopt(argc, argv, "+o:i:1:2:t:")) != -1) {
 		switch (ch) {
 		case 'o': report = optarg; break;
 		case 'i': in = optarg; break;
 		case '1': out = optarg; break;
 		case '2': errf = optarg; break;
+		case 't':
+			limit = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end || limit < 1 || limit > 86400) {
+				fprintf(stderr, "rusage: -t takes a time limit from 1 to 86400 seconds, got %s\n", optarg);
+				return 125;
+			}
+			break;
 		default:
-			fprintf(stderr, "usage: rusage [-o REPORT] [-i STDIN] [-1 STDOUT] [-2 STDERR] -- COMMAND [ARG...]\n");
+			fprintf(stderr, "usage: rusage [-o REPORT] [-i STDIN] [-1 STDOUT] [-2 STDERR] [-t SECONDS] -- COMMAND [ARG...]\n");
 			return 125;
 		}
 	}
@@ -100,6 +118,8 @@ int main(int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = rusage_on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -111,6 +131,7 @@ int main(int argc, char **argv)
 	if (pid == 0) {
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
+		signal(SIGALRM, SIG_DFL);
 		if (in)
 			rusage_redirect(in, 0, O_RDONLY);
 		if (out)
@@ -124,6 +145,9 @@ int main(int argc, char **argv)
 
 	/* Wait for the exit without reaping, so /proc/PID/io is still there; pass signals on meanwhile. */
 	siginfo_t si;
+	int timed_out = 0;
+	if (limit)
+		alarm((unsigned)limit);
 	for (;;) {
 		memset(&si, 0, sizeof si);
 		if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT) == 0)
@@ -136,7 +160,15 @@ int main(int argc, char **argv)
 			kill(pid, got_signal);
 			got_signal = 0;
 		}
+		if (got_alarm) {
+			got_alarm = 0;
+			kill(pid, timed_out ? SIGKILL : SIGTERM);
+			if (!timed_out)
+				alarm(5);
+			timed_out = 1;
+		}
 	}
+	alarm(0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long long wchar = rusage_wchar(pid);
 
@@ -148,7 +180,7 @@ int main(int argc, char **argv)
 			return 125;
 		}
 	}
-	int status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int status = timed_out ? 124 : WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	fprintf(rep, "wall=%.6f user=%.6f sys=%.6f maxrss_kib=%ld wchar=%lld status=%d\n", wall,
 		rusage_seconds(ru.ru_utime), rusage_seconds(ru.ru_stime), ru.ru_maxrss, wchar, status);
