@@ -1,6 +1,6 @@
 /* gencap.c — deterministic benchmark capture: a seeded mix of TCP, DNS-like UDP and ICMP errors on loopback addresses. */
 /*
- * Usage: gencap [-s SEED] [-n PACKETS] [-c CONNECTIONS] [-F FLOWS] -o FILE
+ * Usage: gencap [-s SEED] [-n PACKETS] [-c CONNECTIONS] [-a CLIENT_HOSTS] [-F FLOWS] -o FILE
  *
  * Writes a classic pcap (microsecond timestamps, LINKTYPE_EN10MB) with its own writer. Same seed and
  * options give the same bytes on every machine: the PRNG is xoshiro256** seeded by splitmix64, the
@@ -11,7 +11,15 @@
  * closed port, or advances one randomly chosen TCP connection by one segment (handshake with MSS,
  * SACK-permitted, timestamps and window scale; request/response rounds with ACKs every two segments;
  * a few retransmissions and duplicate ACKs; FIN from either side, RST, or a refused SYN). A finished
- * connection is replaced by a new one from a new client. About 10% of everything is IPv6.
+ * connection is replaced by a new one. About 10% of everything is IPv6.
+ *
+ * Clients: CLIENT_HOSTS IPv4 hosts (default 2048) and a quarter as many IPv6 hosts, each opening many
+ * connections from ports 49152-54151 (never two open connections on the same address and port). Not
+ * one new address per connection: tcpdump caches address strings in a 4096-bucket table indexed by
+ * the address's first bytes in memory order, so on little-endian machines every 127.x.y.z lands in
+ * one of 16 buckets; with hundreds of thousands of distinct loopback addresses (2M packets of a
+ * new-client-per-connection mix) a tcpdump run took 14 minutes instead of ~20 s. That is an artefact of
+ * all-loopback addressing, not of real traffic, so the default keeps the host count realistic.
  * Packet mix: ~78% TCP, ~20% UDP, ~2% ICMP port unreachable quoting the UDP datagram.
  *
  * Flow mode (-F FLOWS): FLOWS SYNs from distinct 127.a.b.c client addresses that never close, for
@@ -150,12 +158,16 @@ static struct addr addr6(uint16_t net, uint64_t host)
 	return x;
 }
 
-/* A client: 127.1-254.0-255.1-254, or fd00:0:0:1::/64 with a random interface ID. */
-static struct addr addr_client(struct rng *r, bool v6)
+/*
+ * Client host k of a pool (k < 65536): 127.A.B.C with A random in 1-254 and B.C a bijective scramble
+ * of k, or fd00:0:0:1:R:R:R:k with R random — distinct by construction.
+ */
+static struct addr addr_client(struct rng *r, bool v6, uint32_t k)
 {
 	if (v6)
-		return addr6(1, rng_next(r) | 1);
-	return addr4(127, (uint8_t)(1 + rng_below(r, 254)), (uint8_t)rng_below(r, 256), (uint8_t)(1 + rng_below(r, 254)));
+		return addr6(1, (rng_next(r) & ~0xffffull) | k);
+	uint32_t x = (k * 40503u) & 0xffffu;
+	return addr4(127, (uint8_t)(1 + rng_below(r, 254)), (uint8_t)(x >> 8), (uint8_t)x);
 }
 
 #define N_SERVERS 16
@@ -169,9 +181,10 @@ static struct addr addr_server(struct rng *r, bool v6)
  * A client's ephemeral port: 49152-54151 (the start of IANA's dynamic range), where Wireshark 4.0
  * registers no TCP/UDP dissector, so tshark dissects the traffic by the server's port or as data.
  */
+#define CLIENT_PORTS 5000u
 static uint16_t port_client(struct rng *r)
 {
-	return (uint16_t)(49152 + rng_below(r, 5000));
+	return (uint16_t)(49152 + rng_below(r, CLIENT_PORTS));
 }
 
 static struct addr addr_dns(bool v6)
@@ -294,6 +307,13 @@ struct gen {
 	uint64_t conns_started;   /* TCP connections begun (SYNs, not counting retransmissions) */
 	uint64_t rexmits, dupacks, resets, refused;
 	bool failed;
+	/*
+	 * Client hosts: every TCP connection, DNS query and UDP probe comes from one of pool_n IPv4 and
+	 * pool_n/4 IPv6 addresses (distinct), from a port that no open connection of that host uses.
+	 */
+	struct addr *pool4, *pool6;
+	uint32_t pool_n4, pool_n6;
+	uint8_t *ports4, *ports6; /* bit per (host, port - 49152): in use by an open TCP connection */
 };
 
 static void pcap_header(struct gen *g)
@@ -396,6 +416,7 @@ struct conn {
 	uint64_t id;              /* distinct per connection; keys payload bytes */
 	struct addr cli, srv;
 	uint16_t cport, sport;
+	uint32_t host;            /* the client's index in its pool (its port is reserved there) */
 	uint32_t cnxt, snxt;      /* next sequence number the client / server sends */
 	uint32_t cts_base, sts_base; /* each end's timestamp clock offset (RFC 7323 TSval) */
 	uint32_t cts_last, sts_last; /* last TSval each end sent; the other end echoes it */
@@ -415,15 +436,68 @@ struct conn {
 
 static const uint16_t server_ports[] = { 18000, 18001, 18002, 18003 }; /* no Wireshark dissector claims these */
 
+/* The port-in-use bit of (host, port) in the pool of family v6. */
+static bool pool_bit(struct gen *g, bool v6, uint32_t host, uint16_t port, int set)
+{
+	uint64_t i = (uint64_t)host * CLIENT_PORTS + (port - 49152u);
+	uint8_t *map = v6 ? g->ports6 : g->ports4;
+	bool was = map[i / 8] >> (i % 8) & 1;
+	if (set > 0)
+		map[i / 8] |= (uint8_t)(1u << (i % 8));
+	else if (set < 0)
+		map[i / 8] &= (uint8_t)~(1u << (i % 8));
+	return was;
+}
+
+/* A client host from the pool (and for TCP, a port it has free, reserved until conn_release). */
+static const struct addr *pool_pick(struct gen *g, bool v6, uint32_t *host)
+{
+	uint32_t n = v6 ? g->pool_n6 : g->pool_n4;
+	*host = rng_below(&g->rng, n);
+	return v6 ? &g->pool6[*host] : &g->pool4[*host];
+}
+
+static bool pool_init(struct gen *g, uint32_t hosts)
+{
+	g->pool_n4 = hosts;
+	g->pool_n6 = hosts / 4 ? hosts / 4 : 1;
+	g->pool4 = calloc(g->pool_n4, sizeof *g->pool4);
+	g->pool6 = calloc(g->pool_n6, sizeof *g->pool6);
+	g->ports4 = calloc(((uint64_t)g->pool_n4 * CLIENT_PORTS + 7) / 8, 1);
+	g->ports6 = calloc(((uint64_t)g->pool_n6 * CLIENT_PORTS + 7) / 8, 1);
+	if (!g->pool4 || !g->pool6 || !g->ports4 || !g->ports6)
+		return false;
+	for (uint32_t k = 0; k < g->pool_n4; k++)
+		g->pool4[k] = addr_client(&g->rng, false, k);
+	for (uint32_t k = 0; k < g->pool_n6; k++)
+		g->pool6[k] = addr_client(&g->rng, true, k);
+	return true;
+}
+
+static void pool_free(struct gen *g)
+{
+	free(g->pool4);
+	free(g->pool6);
+	free(g->ports4);
+	free(g->ports6);
+}
+
+static void conn_release(struct gen *g, struct conn *c)
+{
+	pool_bit(g, c->cli.v6, c->host, c->cport, -1);
+}
+
 static void conn_init(struct gen *g, struct conn *c, uint64_t id)
 {
 	struct rng *r = &g->rng;
 	bool v6 = rng_chance(r, 100);
 	memset(c, 0, sizeof *c);
 	c->id = id;
-	c->cli = addr_client(r, v6);
+	c->cli = *pool_pick(g, v6, &c->host);
 	c->srv = addr_server(r, v6);
-	c->cport = port_client(r);
+	do /* no two open connections share a client address and port */
+		c->cport = port_client(r);
+	while (pool_bit(g, v6, c->host, c->cport, 1));
 	c->sport = server_ports[rng_below(r, sizeof server_ports / sizeof server_ports[0])];
 	c->cnxt = (uint32_t)rng_next(r);
 	c->snxt = (uint32_t)rng_next(r);
@@ -703,7 +777,8 @@ static void gen_dns(struct gen *g, struct queue *q)
 {
 	struct rng *r = &g->rng;
 	bool v6 = rng_chance(r, 100);
-	struct addr cli = addr_client(r, v6), srv = addr_dns(v6);
+	uint32_t host;
+	struct addr cli = *pool_pick(g, v6, &host), srv = addr_dns(v6);
 	uint16_t cport = port_client(r);
 	uint16_t id = (uint16_t)rng_next(r);
 	uint16_t qtype = rng_chance(r, 700) ? 1 : 28; /* A or AAAA */
@@ -754,7 +829,8 @@ static void gen_unreach(struct gen *g, struct queue *q)
 {
 	struct rng *r = &g->rng;
 	bool v6 = rng_chance(r, 100);
-	struct addr cli = addr_client(r, v6), srv = addr_server(r, v6);
+	uint32_t host;
+	struct addr cli = *pool_pick(g, v6, &host), srv = addr_server(r, v6);
 	uint16_t cport = port_client(r);
 	uint16_t dport = (uint16_t)(33434 + rng_below(r, 64));
 	uint8_t pay[32], f[MAX_FRAME], icmp[MAX_FRAME];
@@ -790,14 +866,15 @@ static void gen_unreach(struct gen *g, struct queue *q)
 
 /* ---------- the two modes ---------- */
 
-static int gen_mix(struct gen *g, uint64_t packets, uint32_t nconns)
+static int gen_mix(struct gen *g, uint64_t packets, uint32_t nconns, uint32_t hosts)
 {
 	struct conn *conns = calloc(nconns, sizeof *conns);
 	struct queue q = { .items = malloc(PENDING_MAX * sizeof(struct pending)) };
-	if (!conns || !q.items) {
+	if (!conns || !q.items || !pool_init(g, hosts)) {
 		fprintf(stderr, "gencap: out of memory for %u connections; use a smaller -c\n", (unsigned)nconns);
 		free(conns);
 		free(q.items);
+		pool_free(g);
 		return 1;
 	}
 	uint64_t next_id = 1;
@@ -823,12 +900,15 @@ static int gen_mix(struct gen *g, uint64_t packets, uint32_t nconns)
 			gen_unreach(g, &q);
 		} else {
 			struct conn *c = &conns[rng_below(&g->rng, nconns)];
-			if (!conn_step(g, c))
+			if (!conn_step(g, c)) {
+				conn_release(g, c);
 				conn_init(g, c, next_id++);
+			}
 		}
 	}
 	free(conns);
 	free(q.items);
+	pool_free(g);
 	return 0;
 }
 
@@ -856,7 +936,7 @@ static int usage(const char *what, const char *arg)
 	if (what)
 		fprintf(stderr, "gencap: %s%s%s\n", what, arg ? " " : "", arg ? arg : "");
 	else
-		fprintf(stderr, "usage: gencap [-s SEED] [-n PACKETS] [-c CONNECTIONS] [-F FLOWS] -o FILE\n");
+		fprintf(stderr, "usage: gencap [-s SEED] [-n PACKETS] [-c CONNECTIONS] [-a CLIENT_HOSTS] [-F FLOWS] -o FILE\n");
 	return 2;
 }
 
@@ -875,10 +955,10 @@ static bool parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
 
 int main(int argc, char **argv)
 {
-	uint64_t seed = 1, packets = 2000000, conns = 10000, flows = 0;
+	uint64_t seed = 1, packets = 2000000, conns = 10000, flows = 0, hosts = 2048;
 	const char *out = NULL;
 	int ch;
-	while ((ch = getopt(argc, argv, "s:n:c:F:o:h")) != -1) {
+	while ((ch = getopt(argc, argv, "s:n:c:a:F:o:h")) != -1) {
 		switch (ch) {
 		case 's':
 			if (!parse_u64(optarg, 0, UINT64_MAX, &seed))
@@ -891,6 +971,10 @@ int main(int argc, char **argv)
 		case 'c':
 			if (!parse_u64(optarg, 1, 10000000, &conns))
 				return usage("-c takes a connection count from 1 to 10000000, got", optarg);
+			break;
+		case 'a':
+			if (!parse_u64(optarg, 1, 65536, &hosts))
+				return usage("-a takes a number of client hosts from 1 to 65536, got", optarg);
 			break;
 		case 'F':
 			if (!parse_u64(optarg, 1, 16000000, &flows))
@@ -908,6 +992,9 @@ int main(int argc, char **argv)
 	if (!out)
 		return usage("no output file: give -o FILE (or -o - for standard output)", NULL);
 
+	if (!flows && (hosts / 4 ? hosts / 4 : 1) * (uint64_t)CLIENT_PORTS < 4 * conns)
+		return usage("too few client hosts for that many connections (each has 5000 ports): raise -a or lower -c", NULL);
+
 	static struct gen g;
 	rng_seed(&g.rng, seed);
 	g.now_us = (uint64_t)START_SEC * 1000000u;
@@ -920,7 +1007,7 @@ int main(int argc, char **argv)
 	static char iobuf[1 << 20];
 	setvbuf(g.out, iobuf, _IOFBF, sizeof iobuf);
 	pcap_header(&g);
-	int rc = flows ? gen_flows(&g, flows) : gen_mix(&g, packets, (uint32_t)conns);
+	int rc = flows ? gen_flows(&g, flows) : gen_mix(&g, packets, (uint32_t)conns, (uint32_t)hosts);
 	if (fflush(g.out) != 0 || ferror(g.out))
 		g.failed = true;
 	if (g.out != stdout && fclose(g.out) != 0)
