@@ -116,9 +116,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 # ge A B: A >= B numerically.
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 >= b + 0) }'; }
 
-# row LABEL NAME: one line of the results table (time, RSS, × floor, tcpdump-fastest ÷ this).
+# row LABEL NAME [FLOOR [RATIO_TIME]]: one line of the results table (time, RSS, × floor, fastest
+# tcpdump text ÷ this). FLOOR names the floor run to compare with (default floor, the one on F; with
+# another floor the tcpdump column is "-"); RATIO_TIME replaces the time in the ratios (tshark's time
+# scaled to F).
 row() {
 	_t=$(val T "$2") _m=$(val M "$2")
+	_fl=$(val T "${3:-floor}") _rt=${4:-$_t}
 	if [ -z "$_t" ]; then
 		_x=$(val X "$2")
 		_why=${_x:+"> $_x (stopped)"}
@@ -127,8 +131,9 @@ row() {
 		return
 	fi
 	_mib=$(awk -v k="$_m" 'BEGIN { printf "%.1f", k / 1024 }')
-	_xf=$(ratio "$_t" "$T_floor")
-	_vt=$(ratio "${T_td_fast:-}" "$_t")
+	_xf=$(ratio "$_rt" "$_fl")
+	_vt=$(ratio "${T_td_fast:-}" "$_rt")
+	[ "${3:-floor}" = floor ] || _vt=-
 	say "$(printf '%-50s %10s %9s %9s %10s' "$1" "$_t" "$_mib" "$_xf" "$_vt")"
 	printf '| `%s` | %s | %s | %s | %s |\n' "$1" "$_t" "$_mib" "$_xf" "$_vt" >> "$B/table.md"
 }
@@ -213,9 +218,9 @@ bench_file() {
 		row "$_l" "td_$c"
 	done
 	row "tcpdump -r F -w /dev/null" td_write
-	row "tshark -q -z conv,tcp (on $SMALL packets)" ts_conv
-	row "tshark -T fields (on $SMALL packets)" ts_fields
-	say "  tshark scaled to $PACKETS packets: conv,tcp ${T_ts_conv_scaled:--} s, -T fields ${T_ts_fields_scaled:--} s"
+	row "tshark -q -z conv,tcp (on $SMALL packets)" ts_conv floor "${T_ts_conv_scaled:-}"
+	row "tshark -T fields (on $SMALL packets)" ts_fields floor "${T_ts_fields_scaled:-}"
+	say "  tshark scaled to $PACKETS packets (its ratios above use these): conv,tcp ${T_ts_conv_scaled:--} s, -T fields ${T_ts_fields_scaled:--} s"
 
 	# synwatch counted every packet?
 	if [ -s "$RUNS/sw_stats.out" ]; then
@@ -272,8 +277,8 @@ bench_flows() {
 	time_cmd floor_flows /dev/null "$B/floor" "$F1M"
 	[ "$sw_ok" = 1 ] && time_cmd sw_flows "$RUNS/sw_flows.out" "$SW" -r "$F1M" --stats --max-flows "$MAX_FLOWS"
 	REPS=$_reps
-	row "floor on F1M" floor_flows
-	row "synwatch -r F1M --stats --max-flows $MAX_FLOWS" sw_flows
+	row "floor on F1M" floor_flows floor_flows
+	row "synwatch -r F1M --stats --max-flows $MAX_FLOWS" sw_flows floor_flows
 	if [ -s "$RUNS/sw_flows.out" ]; then
 		say "  synwatch: $(grep -E '^flows' "$RUNS/sw_flows.out" | tr '\n' ' ')"
 		_a=$(sed -n 's/^flows_active: //p' "$RUNS/sw_flows.out")
@@ -472,7 +477,8 @@ summary() {
 		echo
 		echo "Capture F: $PACKETS generated packets (seed $SEED, $CONNS concurrent TCP connections, ~20% DNS-like UDP,"
 		echo "~2% ICMP port unreachable, ~10% IPv6, $(wc -c 2>/dev/null < "$F" || echo ?) bytes). Medians of $REPS runs; peak RSS"
-		echo "from wait4's ru_maxrss. tshark ran on $SMALL packets; its time is scaled by the packet counts."
+		echo "from wait4's ru_maxrss. tshark ran on $SMALL packets: its ratios use its time scaled by the packet counts."
+		echo "F1M: $FLOWS SYNs from distinct clients (its rows compare with the floor on F1M)."
 		echo
 		echo "| command | median s | peak RSS MiB | × floor | fastest tcpdump text ÷ this |"
 		echo "|---|---|---|---|---|"
