@@ -23,6 +23,9 @@ LIB_SRC   := $(filter-out capture/main.c,$(sort $(wildcard capture/*.c)))
 DEMO_SRC  := $(sort $(wildcard demo/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
+# Test drivers for the e2e scripts: tests/tools/NAME.c -> build/tools/NAME, linked with the library.
+TOOL_SRC  := $(sort $(wildcard tests/tools/*.c))
+TOOLS     := $(TOOL_SRC:tests/tools/%.c=build/tools/%)
 
 LIB_OBJ   := $(LIB_SRC:%.c=build/obj/%.o)
 DEMO_OBJ  := $(DEMO_SRC:%.c=build/obj/%.o)
@@ -30,7 +33,7 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps run test check unit e2e asan clean install setcap pcaps bench
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz bench
 
 all: build/synwatch build/sockdemo
 
@@ -67,6 +70,36 @@ build/asan/synwatch: build/asan/obj/capture/main.o build/asan/libsynwatch.a
 build/asan/sockdemo: $(DEMO_SRC:%.c=build/asan/obj/%.o)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^
 
+tools: $(TOOLS)
+
+build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# libFuzzer harness (clang) over the decoder, flow tracker, views and ladder; tests/fuzz/seeds makes its seeds.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/names.c,$(LIB_SRC))
+# make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
+FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
+
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -Itests/fuzz $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_decode: build/fuzz/obj/tests/fuzz/fuzz_decode.o $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
+build/fuzz/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz_decode.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+# Fuzz for FUZZ_SECONDS (default 60) from seeds out of pcaps/ and the shared corpus; crashes land in build/fuzz/.
+fuzz: deps
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_decode build/fuzz/seeds
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 # The unit-test runner registers one suite per tests/unit/test_NAME.c, via register_test_NAME().
 build/gen/suites.h: $(UNIT_TESTS) Makefile
 	@mkdir -p $(dir $@)
@@ -75,10 +108,13 @@ build/gen/suites.h: $(UNIT_TESTS) Makefile
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: build/gen/suites.h
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: CPPFLAGS += -Ibuild/gen
 
-build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a
+# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c).
+DEMO_UNIT_SRC := demo/format.c
+
+build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/obj/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
 
-build/asan/unit_tests: $(ASAN_UNIT_OBJ) build/asan/libsynwatch.a
+build/asan/unit_tests: $(ASAN_UNIT_OBJ) build/asan/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/asan/obj/%.o)
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS) $(CUNIT_LIBS)
 
 # The README's two commands: both install what is missing first.
@@ -87,11 +123,11 @@ run: deps
 	@tests/run-classroom.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all asan build/unit_tests
+	@$(MAKE) --no-print-directory all asan build/unit_tests tools $(FUZZ_BINS)
 	@tests/run-all.sh
 
 # Without installing anything (for developers who already have the dependencies).
-check: all asan build/unit_tests
+check: all asan build/unit_tests tools $(FUZZ_BINS)
 	@tests/run-all.sh
 
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).

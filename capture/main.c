@@ -15,11 +15,13 @@
 #include "flow.h"
 #include "obuf.h"
 #include "pipeline.h"
+#include "ladder.h"
 #include "privs.h"
 #include "tui.h"
 #include "view.h"
 
 #define SYNWATCH_VERSION "0.1.0"
+#define LADDER_ROWS_PER_FLOW 10000 /* --ladder keeps the first rows of each flow */
 
 enum view_mode { VIEW_AUTO, VIEW_TEXT, VIEW_JSON, VIEW_TUI };
 
@@ -27,9 +29,13 @@ struct options {
 	struct pipeline_opts p;
 	enum view_mode view;
 	bool stats;        /* --stats: counters and flow summary only */
+	bool explicit_view; /* --text or --json was given (not only implied) */
 	bool flows;        /* --flows: flow table at the end */
-	const char *user;  /* -Z: the user to become after opening the capture (root: nobody) */
+	const char *user;  /* -Z: the user to become after opening the capture (NULL: sudo's user, or nobody) */
 	struct tui_opts tui; /* --speed, --step, --history, --no-color */
+	bool ladder;       /* --ladder [FLOW]: sequence diagram(s) at the end */
+	uint64_t ladder_flow; /* the flow to draw; 0 = every flow */
+	int width;         /* --width: columns of the ladder (default $COLUMNS or 100) */
 	char filter[4096]; /* the expression words joined */
 };
 
@@ -67,7 +73,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
 	      "                [--text | --json | --tui [--speed X] [--step] [--history N] [--no-color]]\n"
-	      "                [--stats] [--flows] [--max-flows N] [BPF EXPRESSION...]\n"
+	      "                [--stats] [--flows] [--ladder [FLOW]] [--max-flows N] [BPF EXPRESSION...]\n"
 	      "\n"
 	      "  -i IFACE        capture live on IFACE (default lo)\n"
 	      "  -r FILE         read a pcap or pcapng file ('-' for stdin)\n"
@@ -77,7 +83,7 @@ static void usage(FILE *f)
 	      "  -p              do not put the interface in promiscuous mode\n"
 	      "  -B KIB          kernel capture buffer in KiB (default 32768)\n"
 	      "  --nano          nanosecond timestamps for live capture\n"
-	      "  -Z USER         after opening the capture, run as USER (default nobody when root)\n"
+	      "  -Z USER         after opening the capture, run as USER (default: the sudo user, else nobody)\n"
 	      "  --text          one line per packet (default when stdout is not a terminal)\n"
 	      "  --json          one JSON object per packet per line\n"
 	      "  --tui           the interactive panel (default when stdout is a terminal)\n"
@@ -87,7 +93,9 @@ static void usage(FILE *f)
 	      "  --no-color      no colours in the panel (also when NO_COLOR is set)\n"
 	      "  --stats         only counters and the flow summary, no per-packet output\n"
 	      "  --flows         the flow table at the end (and on SIGUSR1)\n"
-	      "  --max-flows N   flows tracked at once (default 1048576; least recently used evicted)\n"
+	      "  --max-flows N   flows tracked at once (default 1000000; least recently used evicted)\n"
+	      "  --ladder [FLOW] sequence diagram of FLOW (default: of every flow) at the end\n"
+	      "  --width N       columns of the ladder (default $COLUMNS or 100)\n"
 	      "  -h, --help      this text;  -V, --version  the version\n"
 	      "\n"
 	      "Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
@@ -127,6 +135,8 @@ enum {
 	OPT_STEP,
 	OPT_HISTORY,
 	OPT_NO_COLOR,
+	OPT_LADDER,
+	OPT_WIDTH,
 };
 
 static int options_parse(int argc, char **argv, struct options *o)
@@ -143,14 +153,23 @@ static int options_parse(int argc, char **argv, struct options *o)
 		{ "step", no_argument, NULL, OPT_STEP },
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "ladder", optional_argument, NULL, OPT_LADDER },
+		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long v;
 	int c;
+	/* `--ladder 3`: a number right after --ladder is the flow, not the start of the expression. */
+	for (int i = 1; i + 1 < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--ladder") == 0 && parse_number(argv[i + 1], 1, UINT64_MAX, &v)) {
+			o->ladder_flow = v;
+			memmove(&argv[i + 1], &argv[i + 2], (size_t)(argc - i - 1) * sizeof argv[0]);
+			argc--;
+		}
+	}
 	o->p.promisc = true;
-	o->user = "nobody";
 	tui_opts_default(&o->tui);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":i:r:w:c:s:B:Z:phV", longopts, NULL)) != -1) {
@@ -187,9 +206,11 @@ static int options_parse(int argc, char **argv, struct options *o)
 			break;
 		case OPT_TEXT:
 			o->view = VIEW_TEXT;
+			o->explicit_view = true;
 			break;
 		case OPT_JSON:
 			o->view = VIEW_JSON;
+			o->explicit_view = true;
 			break;
 		case OPT_STATS:
 			o->stats = true;
@@ -228,6 +249,19 @@ static int options_parse(int argc, char **argv, struct options *o)
 		case OPT_NO_COLOR:
 			o->tui.no_color = true;
 			break;
+		case OPT_LADDER:
+			o->ladder = true;
+			if (optarg) {
+				if (!parse_number(optarg, 1, UINT64_MAX, &v))
+					return fail_usage("--ladder takes a flow number of 1 or more, got", optarg);
+				o->ladder_flow = v;
+			}
+			break;
+		case OPT_WIDTH:
+			if (!parse_number(optarg, LADDER_MIN_WIDTH, LADDER_MAX_WIDTH, &v))
+				return fail_usage("--width takes a number of columns from 64 to 400, got", optarg);
+			o->width = (int)v;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(EXIT_OK);
@@ -241,6 +275,10 @@ static int options_parse(int argc, char **argv, struct options *o)
 			fprintf(stderr, "synwatch: unknown option '%s'; see synwatch --help\n", argv[optind - 1]);
 			return EXIT_USAGE;
 		}
+	}
+	if (!o->width) {
+		const char *cols = getenv("COLUMNS");
+		o->width = cols && parse_number(cols, LADDER_MIN_WIDTH, LADDER_MAX_WIDTH, &v) ? (int)v : 100;
 	}
 	/* The expression is the remaining words, as in tcpdump. */
 	size_t used = 0;
@@ -343,7 +381,18 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 	struct track_result tr;
 	struct counters cnt = { 0 };
 	bool json = o->view == VIEW_JSON;
-	bool per_packet = !o->stats;
+	/* --stats and --ladder replace the per-packet lines, unless --text/--json asked for them too. */
+	bool per_packet = !o->stats && (!o->ladder || o->explicit_view);
+	struct ladder_book *book = NULL;
+	if (o->ladder) {
+		book = ladder_book_new(LADDER_ROWS_PER_FLOW);
+		if (!book) {
+			fprintf(stderr, "synwatch: out of memory for --ladder\n");
+			return EXIT_FAILURE_RUNTIME;
+		}
+		if (o->ladder_flow)
+			ladder_book_only(book, o->ladder_flow);
+	}
 	bool nano = pipeline_nanosecond(pl);
 	int fd = pipeline_fd(pl);
 	int64_t last_flush = now_ms();
@@ -353,6 +402,8 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 		int rc = pipeline_next(pl, &pkt, &tr);
 		if (rc == 1) {
 			counters_add(&cnt, &pkt);
+			if (book)
+				ladder_book_add(book, &pkt, &tr);
 			if (per_packet) {
 				if (json)
 					view_json_packet(out, &pkt, &tr, nano);
@@ -398,7 +449,20 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 			counters_print(out, &cnt, pl, json);
 		if (o->flows)
 			flows_print(out, pl, json);
+		if (book) {
+			obuf_flush(out);
+			/* A capture with no flow has no ladder to draw; only a flow asked for by number must exist. */
+			if (ladder_book_print(book, pipeline_flows(pl), o->ladder_flow, stdout, o->width) == 0 &&
+			    o->ladder_flow) {
+				fprintf(stderr, "synwatch: no flow %llu to draw; list them with --flows\n",
+					(unsigned long long)o->ladder_flow);
+				if (code == EXIT_OK)
+					code = EXIT_USAGE;
+			}
+			fflush(stdout);
+		}
 	}
+	ladder_book_free(book);
 	obuf_flush(out);
 	return code;
 }
@@ -428,7 +492,7 @@ int main(int argc, char **argv)
 		return code;
 	/* The panel when a person is watching; text for pipes, files and the counters-only modes. */
 	if (opt.view == VIEW_AUTO)
-		opt.view = isatty(STDOUT_FILENO) && !opt.stats && !opt.flows ? VIEW_TUI : VIEW_TEXT;
+		opt.view = isatty(STDOUT_FILENO) && !opt.stats && !opt.flows && !opt.ladder ? VIEW_TUI : VIEW_TEXT;
 
 	signals_install();
 	char err[2048];

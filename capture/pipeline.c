@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pcap/pcap.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,10 +239,10 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 		}
 	}
 
-	pl->flows = flowtab_new(o->max_flows ? o->max_flows : 1048576);
+	size_t max_flows = o->max_flows ? o->max_flows : FLOW_DEFAULT_MAX_FLOWS;
+	pl->flows = flowtab_new(max_flows);
 	if (!pl->flows) {
-		snprintf(err, errlen, "cannot reserve memory for %zu flows; lower --max-flows",
-			 o->max_flows ? o->max_flows : (size_t)1048576);
+		snprintf(err, errlen, "cannot reserve memory for %zu flows; lower --max-flows", max_flows);
 		*code = EXIT_FAILURE_RUNTIME;
 		goto fail;
 	}
@@ -287,8 +288,12 @@ int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *
 	}
 	decode_packet(pkt, pl->linktype, data, h->caplen, h->len);
 	pkt->n = pl->packets;
-	pkt->ts_sec = h->ts.tv_sec;
-	pkt->ts_nsec = (uint32_t)(pl->nano ? h->ts.tv_usec : h->ts.tv_usec * 1000);
+	/* A damaged record can hold a fraction of a second or more: carry it into the seconds. */
+	uint64_t frac = (uint64_t)(uint32_t)h->ts.tv_usec;
+	uint64_t nsec = pl->nano ? frac : frac * 1000;
+	int64_t carry = (int64_t)(nsec / 1000000000u);
+	pkt->ts_sec = h->ts.tv_sec <= INT64_MAX - carry ? (int64_t)h->ts.tv_sec + carry : INT64_MAX;
+	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
 	flow_track(pl->flows, pkt, tr);
 	return 1;
 }

@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -20,8 +21,28 @@ static bool caps_clear(void)
 	return syscall(SYS_capset, &hdr, data) == 0;
 }
 
+/* The user who ran `sudo synwatch`, when that is who we are: files we write then belong to them. */
+static const char *sudo_user(void)
+{
+	const char *name = getenv("SUDO_USER");
+	const char *uid = getenv("SUDO_UID");
+	if (!name || !*name || !uid || strcmp(uid, "0") == 0)
+		return NULL;
+	struct passwd *pw = getpwnam(name);
+	if (!pw || pw->pw_uid == 0)
+		return NULL;
+	char buf[24];
+	snprintf(buf, sizeof buf, "%u", (unsigned)pw->pw_uid);
+	return strcmp(buf, uid) == 0 ? name : NULL;
+}
+
 bool privs_drop(const char *user, char *err, size_t errlen)
 {
+	if (!user) {
+		user = sudo_user();
+		if (!user)
+			user = "nobody";
+	}
 	if (geteuid() == 0 && strcmp(user, "root") != 0) {
 		errno = 0;
 		struct passwd *pw = getpwnam(user);

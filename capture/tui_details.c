@@ -13,7 +13,7 @@ void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_
 {
 	memset(e, 0, sizeof *e);
 	e->n = p->n;
-	e->ts_ns = p->ts_sec * 1000000000LL + p->ts_nsec;
+	e->ts_ns = packet_time_ns(p);
 	e->caplen = p->caplen;
 	e->len = p->len;
 	e->status = (uint8_t)p->status;

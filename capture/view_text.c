@@ -300,8 +300,11 @@ static void text_track(struct obuf *o, const struct track_result *tr)
 			obuf_puts(o, any ? ", " : " | ");
 			any = true;
 			obuf_puts(o, who[i]);
-			obuf_puts(o, tcp_state_name(tr->before[i]));
-			obuf_puts(o, "->");
+			/* A new flow's ends had no state before: name only the one they reached. */
+			if (tr->before[i] != TCPS_NONE) {
+				obuf_puts(o, tcp_state_name(tr->before[i]));
+				obuf_puts(o, "->");
+			}
 			obuf_puts(o, tcp_state_name(tr->after[i]));
 		}
 	}

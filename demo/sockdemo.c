@@ -1,8 +1,320 @@
-/* sockdemo.c — TCP/UDP demo client and server (skeleton, being written). */
+/* sockdemo.c — sockdemo's command line (server, client, scenario) and helpers shared by the roles. */
+#include <errno.h>
+#include <getopt.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 
-int main(void)
+#include "sockdemo.h"
+
+int64_t sd_now_us(void)
 {
-	fputs("sockdemo: not built yet\n", stderr);
-	return 1;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void sd_ignore_sigpipe(void)
+{
+	/* A send to a peer that reset would otherwise kill us; with SIG_IGN (and MSG_NOSIGNAL) it is EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+void sd_raise_nofile(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static bool resolve_family(const char *host, int family, int type, uint16_t port, bool passive,
+			   struct sockaddr_storage *ss, socklen_t *len, int *gai)
+{
+	struct addrinfo hints, *res = NULL;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = type;
+	hints.ai_flags = passive ? AI_PASSIVE : 0;
+	char service[8];
+	snprintf(service, sizeof service, "%u", port);
+	*gai = getaddrinfo(host, service, &hints, &res);
+	if (*gai != 0 || !res)
+		return false;
+	memcpy(ss, res->ai_addr, res->ai_addrlen);
+	*len = res->ai_addrlen;
+	freeaddrinfo(res);
+	return true;
+}
+
+bool sd_resolve(const struct sd_opts *o, bool passive, struct sockaddr_storage *ss, socklen_t *len)
+{
+	const char *host = o->host ? o->host : (o->family == AF_INET6 ? "::1" : "127.0.0.1");
+	int gai = 0;
+	memset(ss, 0, sizeof *ss);
+	if (resolve_family(host, o->family, o->type, o->port, passive, ss, len, &gai))
+		return true;
+	/* Without -4/-6 a name or address of the other family is still accepted (e.g. "::1"). */
+	if (!o->family_set && resolve_family(host, AF_INET6, o->type, o->port, passive, ss, len, &gai))
+		return true;
+	fprintf(stderr, "sockdemo: cannot resolve host '%s'%s: %s; fix: check the spelling, or give an address "
+			"such as 127.0.0.1 or ::1\n", host, o->family_set ? (o->family == AF_INET6 ? " as IPv6 (-6)" :
+			" as IPv4 (-4)") : "", gai_strerror(gai));
+	return false;
+}
+
+int sd_explain_failure(const char *what, const struct sockaddr *sa, int err, uint16_t port)
+{
+	char ep[80];
+	demo_fmt_endpoint(ep, sizeof ep, sa);
+	switch (err) {
+	case EADDRINUSE:
+		fprintf(stderr, "sockdemo: cannot %s %s: address already in use (another program listens there, or a "
+				"connection on that port is in TIME_WAIT); fix: stop that program or choose another port "
+				"with -p\n", what, ep);
+		return SD_EXIT_ADDRESS;
+	case EADDRNOTAVAIL:
+		if (strcmp(what, "bind") == 0)
+			fprintf(stderr, "sockdemo: cannot bind %s: address not available (no interface of this machine has "
+					"it); fix: use 127.0.0.1, ::1 or an address listed by 'ip -br address'\n", ep);
+		else
+			fprintf(stderr, "sockdemo: cannot %s %s: address not available (no free local port for it, or the "
+					"same connection is still in TIME_WAIT); fix: wait a minute or use another port\n",
+				what, ep);
+		return SD_EXIT_ADDRESS;
+	case EACCES:
+	case EPERM:
+		fprintf(stderr, "sockdemo: cannot %s %s: permission denied (ports below 1024 need root or "
+				"CAP_NET_BIND_SERVICE); fix: use a port of 1024 or above, e.g. -p 8888\n", what, ep);
+		return SD_EXIT_ADDRESS;
+	case ECONNREFUSED:
+		fprintf(stderr, "sockdemo: cannot %s %s: connection refused (nothing listens on that port: the answer "
+				"was RST or ICMP port unreachable); fix: start the server first (sockdemo server -p %u) or "
+				"check the port\n", what, ep, port);
+		return SD_EXIT_REFUSED;
+	case ECONNRESET:
+	case EPIPE:
+		fprintf(stderr, "sockdemo: %s %s: connection reset by the peer (it sent RST: it closed abortively or "
+				"vanished); fix: check the other side\n", what, ep);
+		return SD_EXIT_REFUSED;
+	case ETIMEDOUT:
+	case EHOSTUNREACH:
+	case ENETUNREACH:
+		fprintf(stderr, "sockdemo: cannot %s %s: %s; fix: check the address, and that the other side runs\n",
+			what, ep, strerror(err));
+		return SD_EXIT_RUNTIME;
+	default:
+		fprintf(stderr, "sockdemo: cannot %s %s: %s\n", what, ep, strerror(err));
+		return SD_EXIT_RUNTIME;
+	}
+}
+
+static void usage(FILE *f)
+{
+	fputs("usage: sockdemo server   [--tcp|--udp] [-4|-6] [-b ADDR] [-p PORT] [--echo|--print|--discard]\n"
+	      "       sockdemo client   [--tcp|--udp] [-4|-6] [-m TEXT] [--shutdown] [HOST [PORT]]\n"
+	      "       sockdemo scenario NAME|all [-p PORT] [-6] [--loop] [--pause SECONDS]\n"
+	      "       sockdemo scenario --list\n"
+	      "common options: --narrate | --no-narrate (default: narrate when stderr is a terminal),\n"
+	      "                --events FILE|- (one JSON line per socket call)\n"
+	      "defaults: TCP, 127.0.0.1 (::1 with -6), port 8888. See sockdemo(1).\n", f);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("sockdemo: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("; see sockdemo --help\n", stderr);
+	return SD_EXIT_USAGE;
+}
+
+static bool parse_port(const char *s, uint16_t *port)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 65535)
+		return false;
+	*port = (uint16_t)v;
+	return true;
+}
+
+static bool parse_seconds(const char *s, double *v)
+{
+	char *end;
+	errno = 0;
+	*v = strtod(s, &end);
+	return !errno && end != s && !*end && *v >= 0 && *v <= 3600;
+}
+
+enum role { ROLE_SERVER = 1, ROLE_CLIENT = 2, ROLE_SCENARIO = 4, ROLE_ALL = 7 };
+
+enum {
+	OPT_TCP = 256, OPT_UDP, OPT_NARRATE, OPT_NO_NARRATE, OPT_EVENTS, OPT_ECHO, OPT_PRINT, OPT_DISCARD,
+	OPT_SHUTDOWN, OPT_LIST, OPT_LOOP, OPT_PAUSE,
+};
+
+/* Which roles accept each option (by getopt value). */
+static int option_roles(int c)
+{
+	switch (c) {
+	case 'b': case OPT_ECHO: case OPT_PRINT: case OPT_DISCARD: return ROLE_SERVER;
+	case 'm': case OPT_SHUTDOWN: return ROLE_CLIENT;
+	case OPT_LIST: case OPT_LOOP: case OPT_PAUSE: return ROLE_SCENARIO;
+	case OPT_TCP: case OPT_UDP: case '4': return ROLE_SERVER | ROLE_CLIENT;
+	default: return ROLE_ALL;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "tcp", no_argument, NULL, OPT_TCP },
+		{ "udp", no_argument, NULL, OPT_UDP },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "message", required_argument, NULL, 'm' },
+		{ "narrate", no_argument, NULL, OPT_NARRATE },
+		{ "no-narrate", no_argument, NULL, OPT_NO_NARRATE },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "echo", no_argument, NULL, OPT_ECHO },
+		{ "print", no_argument, NULL, OPT_PRINT },
+		{ "discard", no_argument, NULL, OPT_DISCARD },
+		{ "shutdown", no_argument, NULL, OPT_SHUTDOWN },
+		{ "list", no_argument, NULL, OPT_LIST },
+		{ "loop", no_argument, NULL, OPT_LOOP },
+		{ "pause", required_argument, NULL, OPT_PAUSE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	if (argc < 2) {
+		usage(stderr);
+		return SD_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return SD_EXIT_OK;
+	}
+	enum role role;
+	if (strcmp(argv[1], "server") == 0)
+		role = ROLE_SERVER;
+	else if (strcmp(argv[1], "client") == 0)
+		role = ROLE_CLIENT;
+	else if (strcmp(argv[1], "scenario") == 0)
+		role = ROLE_SCENARIO;
+	else
+		return usage_error("unknown command '%s' (want server, client or scenario)", argv[1]);
+
+	struct sd_opts o = { .type = SOCK_STREAM, .family = AF_INET, .port = SD_DEFAULT_PORT, .mode = SD_ECHO };
+	int narrate = isatty(STDERR_FILENO);
+	const char *events = NULL;
+	bool list = false, pause_set = false, port_set = false;
+	opterr = 0;
+	optind = 2;
+	int c;
+	while ((c = getopt_long(argc, argv, ":46p:b:m:h", longopts, NULL)) != -1) {
+		if (c == '?') {
+			if (optopt)
+				fprintf(stderr, "sockdemo: unknown option '-%c'; see sockdemo --help\n", optopt);
+			else
+				fprintf(stderr, "sockdemo: unknown option '%s'; see sockdemo --help\n", argv[optind - 1]);
+			return SD_EXIT_USAGE;
+		}
+		if (c == ':')
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
+		if (!(option_roles(c) & role)) {
+			const char *name = NULL;
+			for (const struct option *lo = longopts; lo->name && !name; lo++)
+				if (lo->val == c)
+					name = lo->name;
+			if (c < 256)
+				fprintf(stderr, "sockdemo: option '-%c' does not apply to '%s'; see sockdemo --help\n", c,
+					argv[1]);
+			else
+				fprintf(stderr, "sockdemo: option '--%s' does not apply to '%s'; see sockdemo --help\n",
+					name ? name : "?", argv[1]);
+			return SD_EXIT_USAGE;
+		}
+		switch (c) {
+		case '4': o.family = AF_INET; o.family_set = true; break;
+		case '6': o.family = AF_INET6; o.family_set = true; break;
+		case OPT_TCP: o.type = SOCK_STREAM; break;
+		case OPT_UDP: o.type = SOCK_DGRAM; break;
+		case 'p':
+			if (!parse_port(optarg, &o.port))
+				return usage_error("port '%s' is not a number from 1 to 65535; fix: e.g. -p 8888", optarg);
+			port_set = true;
+			break;
+		case 'b': o.host = optarg; break;
+		case 'm': o.message = optarg; break;
+		case OPT_NARRATE: narrate = 1; break;
+		case OPT_NO_NARRATE: narrate = 0; break;
+		case OPT_EVENTS: events = optarg; break;
+		case OPT_ECHO: o.mode = SD_ECHO; break;
+		case OPT_PRINT: o.mode = SD_PRINT; break;
+		case OPT_DISCARD: o.mode = SD_DISCARD; break;
+		case OPT_SHUTDOWN: o.half_close = true; break;
+		case OPT_LIST: list = true; break;
+		case OPT_LOOP: o.loop = true; break;
+		case OPT_PAUSE:
+			if (!parse_seconds(optarg, &o.pause))
+				return usage_error("pause '%s' is not a number of seconds from 0 to 3600; fix: e.g. "
+						   "--pause 2", optarg);
+			pause_set = true;
+			break;
+		case 'h': usage(stdout); return SD_EXIT_OK;
+		}
+	}
+	int npos = argc - optind;
+	char **pos = argv + optind;
+	const char *scenario = NULL;
+	if (role == ROLE_SERVER && npos > 0)
+		return usage_error("unexpected argument '%s' for server (use -b ADDR and -p PORT)", pos[0]);
+	if (role == ROLE_CLIENT) {
+		if (npos > 2)
+			return usage_error("unexpected argument '%s' (client takes HOST [PORT])", pos[2]);
+		if (npos >= 1)
+			o.host = pos[0];
+		if (npos == 2) {
+			if (port_set)
+				return usage_error("port given twice ('%s' and -p)", pos[1]);
+			if (!parse_port(pos[1], &o.port))
+				return usage_error("port '%s' is not a number from 1 to 65535; fix: e.g. 8888", pos[1]);
+		}
+	}
+	if (role == ROLE_SCENARIO) {
+		if (list) {
+			scenario_list();
+			return SD_EXIT_OK;
+		}
+		if (npos != 1)
+			return usage_error("%s", npos ? "give one scenario name (sockdemo scenario --list shows them)"
+						      : "which scenario? (sockdemo scenario --list shows them)");
+		scenario = pos[0];
+		if (!pause_set)
+			o.pause = o.loop ? 3 : 1;
+	}
+
+	int events_fd = -1;
+	if (events && (events_fd = events_open(events)) < 0)
+		return SD_EXIT_USAGE;
+	sd_ignore_sigpipe();
+	switch (role) {
+	case ROLE_SERVER:
+		narrate_init("server", narrate, events_fd);
+		return server_run(&o);
+	case ROLE_CLIENT:
+		narrate_init("client", narrate, events_fd);
+		return client_run(&o);
+	default:
+		narrate_init("scenario", narrate, events_fd);
+		return scenario_run(scenario, &o);
+	}
 }

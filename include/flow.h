@@ -108,6 +108,9 @@ struct track_result {
 
 struct flow_table;
 
+/* Added: the default for --max-flows (about 258 bytes each: 246 MiB reserved, touched only as used). */
+#define FLOW_DEFAULT_MAX_FLOWS 1000000
+
 /* A table for at most max_flows flows (memory reserved up front); NULL on allocation failure. */
 struct flow_table *flowtab_new(size_t max_flows);
 void flowtab_free(struct flow_table *t);
@@ -119,6 +122,10 @@ void flow_track(struct flow_table *t, const struct packet *pkt, struct track_res
 struct flowtab_stats {
 	uint64_t flows_created, flows_active, evicted, expired, packets_tracked, packets_untracked;
 	size_t capacity, bytes_reserved; /* memory reserved for the table */
+	/* Added by the flow module: */
+	uint64_t port_reuses;  /* flows started by a new SYN on an existing flow's addresses and ports */
+	uint64_t icmp_unmatched; /* ICMP errors quoting a packet of no flow in the table (untracked) */
+	size_t bytes_per_flow; /* bytes_reserved / capacity, rounded up: the documented cost of one flow */
 };
 void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s);
 
@@ -128,6 +135,24 @@ const struct flow *flowtab_find(const struct flow_table *t, uint64_t id);
 
 /* The --flows table (text or one JSON object per flow line) and the counters. */
 void flowtab_print(const struct flow_table *t, FILE *out, bool json);
+
+/*
+ * Added by the flow module. A flow leaves the table when idle past its state's timeout (evicted=false) or
+ * to make room for a new one when the table is full (evicted=true, least recently used first); fn sees it
+ * just before (its end is already "timeout" if it was open). Pointers to it are invalid afterwards.
+ */
+void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
+			     void *arg);
+/* Added: one flow as a line of the --flows table (json=false, no header) or as its JSON object line. */
+void flowtab_print_flow(const struct flow *f, FILE *out, bool json);
+/* Added: idle timeouts per state class, in seconds (defaults: SYN-only 30, established 300, closed 60, UDP/ICMP 60). */
+struct flow_timeouts {
+	uint32_t syn, established, closed, datagram;
+};
+void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to);
+/* Added: text like "127.0.0.1:80", "[::1]:80", or "127.0.0.1" for ICMP; buf of FLOW_EP_STRLEN bytes. */
+#define FLOW_EP_STRLEN 56
+char *flow_endpoint_str(const struct endpoint *e, bool with_port, char *buf);
 
 /* Names. */
 const char *tcp_state_name(enum tcp_state s);   /* "ESTABLISHED", "SYN-SENT"... */

@@ -199,4 +199,22 @@ struct packet {
 	const uint8_t *data;      /* the captured bytes (caller's buffer, valid for this callback only) */
 };
 
+/*
+ * Added by hardening: the packet's timestamp in ns since the epoch, clamped to +-(2^62 - 1) ns (years 1824
+ * to 2116, wider than a classic pcap's 32-bit seconds) so that the difference of two such times never
+ * overflows. libpcap hands over any 64-bit ts_sec a pcapng file's if_tsoffset or a 1-second if_tsresol
+ * produces, and any 32-bit fraction a damaged pcap record header holds (so ts_nsec may exceed 999999999).
+ */
+#define PACKET_TS_NS_LIMIT (((int64_t)1 << 62) - 1)
+static inline int64_t packet_time_ns(const struct packet *p)
+{
+	const int64_t lim_s = PACKET_TS_NS_LIMIT / 1000000000;
+	if (p->ts_sec > lim_s)
+		return PACKET_TS_NS_LIMIT;
+	if (p->ts_sec < -lim_s)
+		return -PACKET_TS_NS_LIMIT;
+	int64_t ns = p->ts_sec * 1000000000 + (int64_t)p->ts_nsec;
+	return ns > PACKET_TS_NS_LIMIT ? PACKET_TS_NS_LIMIT : ns < -PACKET_TS_NS_LIMIT ? -PACKET_TS_NS_LIMIT : ns;
+}
+
 #endif

@@ -27,7 +27,7 @@ struct pipeline_opts {
 	const char *filter;    /* BPF expression, or NULL/"" for all */
 	int snaplen;           /* -s; 0 means the default 262144 */
 	uint64_t count;        /* -c; 0 means no limit */
-	size_t max_flows;      /* --max-flows; 0 means the default (1M) */
+	size_t max_flows;      /* --max-flows; 0 means FLOW_DEFAULT_MAX_FLOWS */
 	bool promisc;          /* put the interface in promiscuous mode (tcpdump's default; -p turns off) */
 	bool nano;             /* live: ask for nanosecond timestamps (--nano) */
 	int buffer_bytes;      /* live: kernel buffer size (-B KiB); 0 means 32 MiB */

@@ -8,6 +8,13 @@ E2E_PIDS=""
 cleanup() {
 	for p in $E2E_PIDS; do kill "$p" 2>/dev/null; done
 	for p in $E2E_PIDS; do wait "$p" 2>/dev/null; done
+	# run-all.sh's sanitizer stage: keep every sanitizer report a script saved under $TMP (a GCC build's
+	# UBSan ignores log_path and writes to stderr, which scripts often keep in a file and never show).
+	if [ -n "${E2E_SAN_DIR:-}" ]; then
+		grep -rlE 'runtime error:|ERROR: (AddressSanitizer|LeakSanitizer)' "$TMP" 2>/dev/null | while read -r _f; do
+			cp "$_f" "$E2E_SAN_DIR/saved.$$.$(basename "$_f")"
+		done
+	fi
 	rm -rf "$TMP"
 }
 trap cleanup EXIT INT TERM

@@ -13,7 +13,7 @@ wait_for "$TMP/err" "listening on lo" || fail "synwatch did not start: $(cat "$T
 
 nc -l 127.0.0.1 "$tport" > "$TMP/tcp.recv" &
 bg_pid $!
-nc -u -l 127.0.0.1 "$uport" > "$TMP/udp.recv" &
+"$SD" server --udp --no-narrate -p "$uport" > /dev/null 2>&1 &
 bg_pid $!
 n=0
 until ss -Hltn "sport = :$tport" | grep -q . && ss -Hlun "sport = :$uport" | grep -q .; do
@@ -24,10 +24,11 @@ nc -z 127.0.0.1 "$other" 2>/dev/null
 printf 'stray\n' | nc -u -w0 127.0.0.1 "$other" 2>/dev/null
 # Inside: one TCP exchange, two datagrams.
 printf 'hello\n' | nc -N 127.0.0.1 "$tport"
-printf 'dgram1\n' | nc -u -w0 127.0.0.1 "$uport"
-printf 'dgram2!\n' | nc -u -w0 127.0.0.1 "$uport"
+# Two datagrams, each echoed by the server: four UDP packets.
+"$SD" client --udp --no-narrate -m 'dgram1' 127.0.0.1 "$uport" > "$TMP/udp.reply" || fail "UDP exchange failed"
+"$SD" client --udp --no-narrate -m 'dgram2!' 127.0.0.1 "$uport" >> "$TMP/udp.reply" || fail "UDP exchange failed"
 
-wait_for "$TMP/out.json" "\"dport\":$uport.*\"payload\":8" || fail "second UDP datagram not reported"
+wait_for "$TMP/out.json" "\"sport\":$uport,.*\"payload\":8" || fail "echo of the second UDP datagram not reported"
 wait_for "$TMP/out.json" "\"sport\":$tport.*\"flags\":\"F\\.\"|\"dport\":$tport.*\"flags\":\"F\\.\"" || fail "no FIN reported"
 kill -INT $sw
 wait_exit $sw 10 || fail "synwatch did not stop on SIGINT"
@@ -38,6 +39,7 @@ grep -q "\"sport\":$tport,.*\"flags\":\"S\\.\"" "$j" || fail "no SYN-ACK from $t
 grep -q "\"dport\":$tport,.*\"flags\":\"\\.\"" "$j" || fail "no ACK to $tport"
 grep -q "\"dport\":$tport,.*\"payload\":6" "$j" || fail "no 6-byte data segment to $tport"
 grep -q "\"dport\":$uport,.*\"payload\":7" "$j" || fail "first datagram (7 bytes) missing"
+grep -q "\"dport\":$uport,.*\"payload\":8" "$j" || fail "second datagram (8 bytes) missing"
 grep -q "\"src\":\"127.0.0.1\"" "$j" || fail "no loopback source address"
 grep -q ":$other[,}]" "$j" && fail "port $other is outside the filter but was reported: $(grep ":$other" "$j" | head -n 2)"
 # Numbered from 1 without gaps.

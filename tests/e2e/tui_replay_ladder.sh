@@ -18,7 +18,8 @@ for size in "80 24" "200 50"; do
 
 	# The packet list, zoomed to the whole screen, from the first packet.
 	tui_keys Home z
-	tui_wait "[SYN]" 5
+	# Zoomed, the whole exchange fits: wait for its last part, not for what the unzoomed pane shows too.
+	tui_wait "[FIN, " 5
 	tui_screen > "$TUI_DIR/list"
 	tui_order "$TUI_DIR/list" "[SYN]" "[SYN, ACK]" "[ACK]" "[FIN, "
 	first_ack=$(grep -nF "[ACK]" "$TUI_DIR/list" | head -n 1 | cut -d: -f1)
@@ -36,7 +37,7 @@ for size in "80 24" "200 50"; do
 	tui_keys Escape Home Enter
 	tui_wait "Ladder: flow 1 (" 5
 	tui_keys z
-	tui_wait "SYN-SENT" 5
+	tui_wait "FIN-WAIT-1" 5
 	tui_screen > "$TUI_DIR/ladder"
 	tui_order "$TUI_DIR/ladder" "SYN-SENT" "ESTABLISHED" "FIN-WAIT-1"
 	grep -qE "TIME-WAIT|CLOSED" "$TUI_DIR/ladder" ||

@@ -8,6 +8,8 @@ TUI_SOCKS=""                        # every server started, killed on exit
 TUI_N=0
 TUI_SESSION="t"
 TUI_DIR=$(mktemp -d)
+# synwatch run as root becomes nobody once the capture is open: let it save (w) into this folder.
+chmod 1777 "$TUI_DIR"
 TUI_PIDS=""                         # background helpers we started (killed by pid on exit)
 
 tui_tmux() { tmux -L "$TUI_SOCK" "$@"; }

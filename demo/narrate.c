@@ -1,0 +1,905 @@
+/* narrate.c — performs each socket call, then tells it in strace's form plus one sentence about the wire. */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "sockdemo.h"
+
+#define ARGS_MAX 1024     /* the narrated arguments of one call */
+#define SENTENCE_MAX 1024 /* the plain sentence after it */
+#define EP_MAX 64         /* "[ffff:...]:65535" */
+#define DATA_SHOW 32      /* bytes of data shown, as strace does by default */
+#define POLL_SHOW 8       /* pollfd entries shown before "..." */
+
+static struct {
+	const char *role; /* "server", "client" */
+	long pid;
+	bool narrate;     /* narration lines to stderr */
+	int events_fd;    /* --events file, or -1 */
+} st = { "sockdemo", 0, false, -1 };
+
+void narrate_init(const char *role, bool narrate, int events_fd)
+{
+	st.role = role;
+	st.pid = (long)getpid();
+	st.narrate = narrate;
+	st.events_fd = events_fd;
+}
+
+void narrate_role(const char *role)
+{
+	st.role = role;
+	st.pid = (long)getpid();
+}
+
+bool narrate_on(void)
+{
+	return st.narrate;
+}
+
+static bool active(void)
+{
+	return st.narrate || st.events_fd >= 0;
+}
+
+/* Writes a whole buffer to stderr in one write(), so lines of two processes never interleave mid-line. */
+static void err_write(const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(STDERR_FILENO, s, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		len -= (size_t)w;
+	}
+}
+
+void narrate_say(const char *fmt, ...)
+{
+	if (!st.narrate)
+		return;
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	size_t len = (size_t)n < sizeof buf - 1 ? (size_t)n : sizeof buf - 2;
+	buf[len++] = '\n';
+	err_write(buf, len);
+}
+
+/* ---- introspection used only to tell the story (never narrated itself) ---- */
+
+static int sock_type(int fd)
+{
+	int t = 0;
+	socklen_t l = sizeof t;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &t, &l) == 0 ? t : -1;
+}
+
+static bool sock_listening(int fd)
+{
+	int v = 0;
+	socklen_t l = sizeof v;
+	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) == 0 && v;
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t l = sizeof ti;
+	memset(&ti, 0, sizeof ti);
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &l) == 0 ? ti.tcpi_state : -1;
+}
+
+static bool sock_blocking(int fd, int msg_flags)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && !(fl & O_NONBLOCK) && !(msg_flags & MSG_DONTWAIT);
+}
+
+/* An endpoint, or "" when the socket has none yet (unbound: port 0). */
+static void endpoint_of(char *buf, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)ss;
+	buf[0] = '\0';
+	if (ss->ss_family == AF_INET && ((const struct sockaddr_in *)ss)->sin_port == 0)
+		return;
+	if (ss->ss_family == AF_INET6 && ((const struct sockaddr_in6 *)ss)->sin6_port == 0)
+		return;
+	demo_fmt_endpoint(buf, EP_MAX, sa);
+}
+
+/*
+ * The endpoints last seen on each fd: once a connection has ended (FIN both ways, RST) the kernel no
+ * longer reports the peer, but the events of its last recv() and close() should still name it.
+ */
+struct fd_names {
+	char local[EP_MAX];
+	char remote[EP_MAX];
+};
+static struct fd_names *names; /* indexed by fd */
+static size_t names_cap;       /* entries in names */
+
+static struct fd_names *names_for(int fd)
+{
+	if (fd < 0)
+		return NULL;
+	if ((size_t)fd >= names_cap) {
+		size_t cap = names_cap ? names_cap : 64;
+		while (cap <= (size_t)fd)
+			cap *= 2;
+		struct fd_names *n = realloc(names, cap * sizeof *n);
+		if (!n)
+			return NULL;
+		memset(n + names_cap, 0, (cap - names_cap) * sizeof *n);
+		names = n;
+		names_cap = cap;
+	}
+	return &names[fd];
+}
+
+static void names_forget(int fd)
+{
+	struct fd_names *n = names_for(fd);
+	if (n)
+		memset(n, 0, sizeof *n);
+}
+
+/* This end's (peer false) or the other end's address of fd, remembered so it can still be named after the
+ * socket lost it (a refused or reset connection, a closed fd). */
+static void endpoint_name(int fd, char *buf, bool peer)
+{
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof ss;
+	struct fd_names *n = names_for(fd);
+	char *memo = n ? (peer ? n->remote : n->local) : NULL;
+	memset(&ss, 0, sizeof ss);
+	buf[0] = '\0';
+	if ((peer ? getpeername(fd, (struct sockaddr *)&ss, &l) : getsockname(fd, (struct sockaddr *)&ss, &l)) == 0)
+		endpoint_of(buf, &ss);
+	if (memo && buf[0])
+		memcpy(memo, buf, EP_MAX);
+	else if (memo)
+		memcpy(buf, memo, EP_MAX);
+}
+
+static void local_of(int fd, char *buf)
+{
+	endpoint_name(fd, buf, false);
+}
+
+static void remote_of(int fd, char *buf)
+{
+	endpoint_name(fd, buf, true);
+}
+
+static const char *or_peer(const char *ep)
+{
+	return ep && *ep ? ep : "the peer";
+}
+
+/* ---- output ---- */
+
+struct told {
+	const char *call;
+	int fd;             /* -1: none (poll) */
+	const char *args;
+	long ret;
+	int err;
+	const char *suffix; /* after the return value (poll's revents), or NULL */
+	const char *local, *remote;
+	const char *sentence;
+	int64_t t0, t1;     /* CLOCK_REALTIME microseconds: call entered, returned */
+};
+
+static void tell(const struct told *t)
+{
+	if (st.narrate) {
+		char buf[ARGS_MAX + SENTENCE_MAX + 256];
+		int n;
+		if (t->ret == -1 && t->err)
+			n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s) = -1 %s (%s)\n[%s %ld]     %s\n", st.role,
+				     st.pid, t->call, t->args, fmt_errno_name(t->err), strerror(t->err), st.role,
+				     st.pid, t->sentence);
+		else
+			n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s) = %ld%s\n[%s %ld]     %s\n", st.role, st.pid,
+				     t->call, t->args, t->ret, t->suffix ? t->suffix : "", st.role, st.pid,
+				     t->sentence);
+		if (n > 0)
+			err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	}
+	if (st.events_fd >= 0) {
+		char line[ARGS_MAX * 2 + 512];
+		struct sd_event ev = {
+			.ts = t->t1, .dur = t->t1 - t->t0, .pid = st.pid, .role = st.role, .call = t->call,
+			.fd = t->fd, .args = t->args, .ret = t->ret, .err = t->ret == -1 ? t->err : 0,
+			.local = t->local, .remote = t->remote,
+		};
+		size_t len = fmt_event_line(line, sizeof line, &ev);
+		if (len && !events_write(st.events_fd, line, len))
+			exit(SD_EXIT_RUNTIME);
+	}
+}
+
+/* strace -f's form for a call that is about to block: "accept(3, <unfinished ...>". */
+static void tell_waiting(const char *call, const char *args_so_far)
+{
+	if (!st.narrate)
+		return;
+	char buf[ARGS_MAX + 128];
+	int n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s <unfinished ...>\n", st.role, st.pid, call, args_so_far);
+	if (n > 0)
+		err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+}
+
+/* ---- the calls ---- */
+
+static const char *proto_name(int protocol)
+{
+	switch (protocol) {
+	case 0: return "0";
+	case IPPROTO_TCP: return "IPPROTO_TCP";
+	case IPPROTO_UDP: return "IPPROTO_UDP";
+	default: return "IPPROTO_?";
+	}
+}
+
+int narrate_socket(int family, int type, int protocol)
+{
+	if (!active())
+		return socket(family, type, protocol);
+	int64_t t0 = sd_now_us();
+	int r = socket(family, type, protocol);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	names_forget(r);
+	char args[ARGS_MAX], s[SENTENCE_MAX];
+	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+	snprintf(args, sizeof args, "%s, %s%s%s, %s", fmt_family(family), fmt_socktype(base),
+		 type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "", type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "",
+		 proto_name(protocol));
+	if (r >= 0)
+		snprintf(s, sizeof s, "socket: the kernel made a new %s endpoint, fd %d; nothing is sent on the wire.",
+			 base == SOCK_STREAM ? "TCP" : "UDP", r);
+	else if (e == EMFILE || e == ENFILE)
+		snprintf(s, sizeof s, "socket failed: no file descriptor left for it (ulimit -n); nothing on the wire.");
+	else
+		snprintf(s, sizeof s, "socket failed: no endpoint was made; nothing on the wire.");
+	struct told t = { "socket", r, args, r, e, NULL, NULL, NULL, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+static const char *sockopt_name(int level, int name)
+{
+	if (level == SOL_SOCKET) {
+		switch (name) {
+		case SO_REUSEADDR: return "SO_REUSEADDR";
+		case SO_REUSEPORT: return "SO_REUSEPORT";
+		case SO_KEEPALIVE: return "SO_KEEPALIVE";
+		case SO_RCVBUF: return "SO_RCVBUF";
+		case SO_SNDBUF: return "SO_SNDBUF";
+		}
+	} else if (level == IPPROTO_TCP && name == TCP_NODELAY) {
+		return "TCP_NODELAY";
+	} else if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
+		return "IPV6_V6ONLY";
+	}
+	return "?";
+}
+
+static const char *level_name(int level)
+{
+	switch (level) {
+	case SOL_SOCKET: return "SOL_SOCKET";
+	case IPPROTO_TCP: return "IPPROTO_TCP";
+	case IPPROTO_IPV6: return "IPPROTO_IPV6";
+	case IPPROTO_IP: return "IPPROTO_IP";
+	default: return "?";
+	}
+}
+
+int narrate_setsockopt_int(int fd, int level, int name, int value)
+{
+	if (!active())
+		return setsockopt(fd, level, name, &value, sizeof value);
+	int64_t t0 = sd_now_us();
+	int r = setsockopt(fd, level, name, &value, sizeof value);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	snprintf(args, sizeof args, "%d, %s, %s, [%d], %zu", fd, level_name(level), sockopt_name(level, name), value,
+		 sizeof value);
+	if (r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: the option was not changed; nothing on the wire.");
+	else if (level == SOL_SOCKET && name == SO_REUSEADDR)
+		snprintf(s, sizeof s, "setsockopt: SO_REUSEADDR lets bind() take the port even while old connections on "
+				      "it wait in TIME_WAIT; nothing on the wire.");
+	else
+		snprintf(s, sizeof s, "setsockopt: %s is now %d on fd %d; nothing on the wire.", sockopt_name(level, name),
+			 value, fd);
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_setsockopt_linger(int fd, int onoff, int seconds)
+{
+	struct linger lg = { .l_onoff = onoff, .l_linger = seconds };
+	if (!active())
+		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	int64_t t0 = sd_now_us();
+	int r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	snprintf(args, sizeof args, "%d, SOL_SOCKET, SO_LINGER, {l_onoff=%d, l_linger=%d}, %zu", fd, onoff, seconds,
+		 sizeof lg);
+	if (r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: linger unchanged; nothing on the wire.");
+	else if (onoff && seconds == 0)
+		snprintf(s, sizeof s, "setsockopt: linger on with a 0 s timeout: close() will now abort the connection "
+				      "with RST instead of FIN, discarding unsent data; nothing on the wire yet.");
+	else
+		snprintf(s, sizeof s, "setsockopt: close() will %s; nothing on the wire.",
+			 onoff ? "wait for unsent data to be acknowledged" : "return at once and send FIN");
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (!active())
+		return bind(fd, sa, len);
+	int64_t t0 = sd_now_us();
+	int r = bind(fd, sa, len);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
+	fmt_sockaddr(addr, sizeof addr, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
+	snprintf(args, sizeof args, "%d, %s, %u", fd, addr, (unsigned)len);
+	switch (e) {
+	case 0:
+		snprintf(s, sizeof s, "bind: this socket now owns %s; nothing on the wire.", ep);
+		break;
+	case EADDRINUSE:
+		snprintf(s, sizeof s, "bind failed: another socket already holds %s (a server, or a connection on that "
+				      "port in TIME_WAIT); nothing on the wire.", ep);
+		break;
+	case EADDRNOTAVAIL:
+		snprintf(s, sizeof s, "bind failed: no interface of this machine has the address of %s; nothing on "
+				      "the wire.", ep);
+		break;
+	case EACCES:
+		snprintf(s, sizeof s, "bind failed: ports below 1024 need root or CAP_NET_BIND_SERVICE; nothing on the "
+				      "wire.");
+		break;
+	default:
+		snprintf(s, sizeof s, "bind failed: the socket got no address; nothing on the wire.");
+	}
+	local_of(fd, loc);
+	struct told t = { "bind", fd, args, r, e, NULL, loc, NULL, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_listen(int fd, int backlog)
+{
+	if (!active())
+		return listen(fd, backlog);
+	int64_t t0 = sd_now_us();
+	int r = listen(fd, backlog);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX];
+	local_of(fd, loc);
+	snprintf(args, sizeof args, "%d, %d", fd, backlog);
+	if (r == 0)
+		snprintf(s, sizeof s, "listen: from now on the kernel answers SYNs to %s with SYN-ACK by itself and "
+				      "queues finished handshakes for accept() (Linux: up to backlog+1 = %d); nothing "
+				      "is sent until a SYN arrives.", loc, backlog + 1);
+	else if (e == EADDRINUSE)
+		snprintf(s, sizeof s, "listen failed: another socket already listens on this port; nothing on the wire.");
+	else
+		snprintf(s, sizeof s, "listen failed: SYNs to this port will still be answered with RST.");
+	struct told t = { "listen", fd, args, r, e, NULL, loc, NULL, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
+{
+	const char *call = flags ? "accept4" : "accept";
+	if (!active())
+		return accept4(fd, sa, len, flags);
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX] = "", rem[EP_MAX] = "", addr[EP_MAX + 16];
+	socklen_t inlen = *len;
+	if (sock_blocking(fd, 0)) {
+		snprintf(args, sizeof args, "%d,", fd);
+		tell_waiting(call, args);
+	}
+	int64_t t0 = sd_now_us();
+	int r = accept4(fd, sa, len, flags);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char fl[64] = "";
+	if (flags)
+		snprintf(fl, sizeof fl, ", %s%s%s", flags & SOCK_NONBLOCK ? "SOCK_NONBLOCK" : "",
+			 (flags & SOCK_NONBLOCK) && (flags & SOCK_CLOEXEC) ? "|" : "",
+			 flags & SOCK_CLOEXEC ? "SOCK_CLOEXEC" : "");
+	if (r >= 0) {
+		fmt_sockaddr(addr, sizeof addr, sa);
+		snprintf(args, sizeof args, "%d, %s, [%u => %u]%s", fd, addr, (unsigned)inlen, (unsigned)*len, fl);
+		names_forget(r);
+		local_of(r, loc);
+		remote_of(r, rem);
+		snprintf(s, sizeof s, "%s: took the connection from %s whose handshake (SYN, SYN-ACK, ACK) the kernel "
+				      "had already completed; new fd %d; nothing on the wire.", call, rem, r);
+	} else {
+		snprintf(args, sizeof args, "%d, {?}, [%u]%s", fd, (unsigned)inlen, fl);
+		local_of(fd, loc);
+		if (e == EAGAIN)
+			snprintf(s, sizeof s, "%s: no finished handshake was waiting (non-blocking socket); nothing on "
+					      "the wire.", call);
+		else if (e == EMFILE || e == ENFILE)
+			snprintf(s, sizeof s, "%s failed: no file descriptor left (ulimit -n); the connection stays in "
+					      "the accept queue.", call);
+		else if (e == EINTR)
+			snprintf(s, sizeof s, "%s: a signal interrupted the wait; nothing on the wire.", call);
+		else
+			snprintf(s, sizeof s, "%s failed: no connection was taken.", call);
+	}
+	struct told t = { call, fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
+{
+	if (!active())
+		return connect(fd, sa, len);
+	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
+	fmt_sockaddr(addr, sizeof addr, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
+	snprintf(args, sizeof args, "%d, %s, %u", fd, addr, (unsigned)len);
+	int type = sock_type(fd);
+	if (type == SOCK_STREAM && sock_blocking(fd, 0))
+		tell_waiting("connect", args);
+	int64_t t0 = sd_now_us();
+	int r = connect(fd, sa, len);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	local_of(fd, loc);
+	if (type == SOCK_DGRAM) {
+		if (r == 0)
+			snprintf(s, sizeof s, "connect on UDP sends nothing: it fixes the peer %s for send()/recv() and "
+					      "lets ICMP errors about it reach this socket; local port chosen: %s.", ep, loc);
+		else
+			snprintf(s, sizeof s, "connect failed: no peer was set; nothing on the wire.");
+	} else {
+		switch (e) {
+		case 0:
+			if (t1 - t0 >= 900000)
+				snprintf(s, sizeof s, "connect: the kernel sent SYN from %s to %s and returned when SYN-ACK "
+						      "arrived and our ACK left; it took %.1f s because unanswered SYNs "
+						      "were retransmitted (first after 1 s).", loc, ep, (double)(t1 - t0) / 1e6);
+			else
+				snprintf(s, sizeof s, "connect: the kernel sent SYN from %s to %s and returned when SYN-ACK "
+						      "arrived and our ACK left: the connection is established.", loc, ep);
+			break;
+		case ECONNREFUSED:
+			snprintf(s, sizeof s, "connect failed: our SYN to %s was answered by RST: nothing listens on that "
+					      "port (connection refused).", ep);
+			break;
+		case ETIMEDOUT:
+			snprintf(s, sizeof s, "connect failed: our SYN to %s and its retransmissions got no answer.", ep);
+			break;
+		case EADDRNOTAVAIL:
+			snprintf(s, sizeof s, "connect failed: no usable local port for %s (the same four-tuple is still "
+					      "in TIME_WAIT, or the ports ran out); nothing was sent.", ep);
+			break;
+		case EINPROGRESS:
+			snprintf(s, sizeof s, "connect: SYN sent to %s; the handshake goes on without us (non-blocking).", ep);
+			break;
+		case ENETUNREACH:
+		case EHOSTUNREACH:
+			snprintf(s, sizeof s, "connect failed: no route to %s; nothing or only ICMP errors on the wire.", ep);
+			break;
+		default:
+			snprintf(s, sizeof s, "connect failed: no connection to %s.", ep);
+		}
+	}
+	struct told t = { "connect", fd, args, r, e, NULL, loc, ep, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+/* The sentence for a send on a TCP or UDP socket (also sendto). */
+static void send_sentence(char *s, int type, ssize_t r, size_t len, int e, const char *to)
+{
+	if (type == SOCK_DGRAM) {
+		if (r >= 0)
+			snprintf(s, SENTENCE_MAX, "send: one UDP datagram of %zd bytes left for %s; no handshake, no "
+						  "acknowledgement.", r, or_peer(to));
+		else if (e == ECONNREFUSED)
+			snprintf(s, SENTENCE_MAX, "send failed: an earlier datagram to %s was answered by ICMP port "
+						  "unreachable; nothing sent this time.", or_peer(to));
+		else
+			snprintf(s, SENTENCE_MAX, "send failed: no datagram left.");
+		return;
+	}
+	if (r >= 0 && (size_t)r == len)
+		snprintf(s, SENTENCE_MAX, "send: %zd bytes copied into the kernel, which sends them to %s in a segment "
+					  "with PSH set; the peer's ACK comes back without waking us.", r, or_peer(to));
+	else if (r >= 0)
+		snprintf(s, SENTENCE_MAX, "send: only %zd of %zu bytes fit in the send buffer (the peer reads slowly); "
+					  "they go out as the peer's window allows.", r, len);
+	else if (e == EAGAIN)
+		snprintf(s, SENTENCE_MAX, "send: the send buffer is full (the peer is not reading); nothing new on the "
+					  "wire.");
+	else if (e == EPIPE)
+		snprintf(s, SENTENCE_MAX, "send failed: this side can no longer send (we shut down writing, or an RST "
+					  "ended the connection); MSG_NOSIGNAL made it an error instead of SIGPIPE; nothing "
+					  "sent.");
+	else if (e == ECONNRESET)
+		snprintf(s, SENTENCE_MAX, "send failed: an RST from %s had already aborted the connection; nothing sent.",
+			 or_peer(to));
+	else
+		snprintf(s, SENTENCE_MAX, "send failed: nothing sent.");
+}
+
+ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
+{
+	if (!active())
+		return send(fd, buf, len, flags);
+	int64_t t0 = sd_now_us();
+	ssize_t r = send(fd, buf, len, flags);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], rem[EP_MAX];
+	fmt_data(data, sizeof data, buf, len, DATA_SHOW);
+	fmt_msg_flags(fl, sizeof fl, flags);
+	snprintf(args, sizeof args, "%d, %s, %zu, %s", fd, data, len, fl);
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	send_sentence(s, sock_type(fd), r, len, e, rem);
+	struct told t = { "send", fd, args, (long)r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *sa, socklen_t salen)
+{
+	if (!active())
+		return sendto(fd, buf, len, flags, sa, salen);
+	int64_t t0 = sd_now_us();
+	ssize_t r = sendto(fd, buf, len, flags, sa, salen);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], ep[EP_MAX];
+	char addr[EP_MAX + 16];
+	fmt_data(data, sizeof data, buf, len, DATA_SHOW);
+	fmt_msg_flags(fl, sizeof fl, flags);
+	fmt_sockaddr(addr, sizeof addr, sa);
+	demo_fmt_endpoint(ep, sizeof ep, sa);
+	snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, %u", fd, data, len, fl, addr, (unsigned)salen);
+	local_of(fd, loc);
+	send_sentence(s, sock_type(fd), r, len, e, ep);
+	struct told t = { "sendto", fd, args, (long)r, e, NULL, loc, ep, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+static void recv_sentence(char *s, const char *call, int type, ssize_t r, int e, const char *from)
+{
+	if (type == SOCK_DGRAM) {
+		if (r >= 0)
+			snprintf(s, SENTENCE_MAX, "%s: one datagram of %zd bytes from %s, whole, with its sender's "
+						  "address.", call, r, or_peer(from));
+		else if (e == ECONNREFUSED)
+			snprintf(s, SENTENCE_MAX, "%s failed: our datagram to %s was answered by an ICMP port unreachable: "
+						  "nothing listens on that UDP port, and the kernel reported it on this "
+						  "connected socket.", call, or_peer(from));
+		else if (e == EAGAIN)
+			snprintf(s, SENTENCE_MAX, "%s: no datagram waiting; nothing on the wire.", call);
+		else
+			snprintf(s, SENTENCE_MAX, "%s failed: no datagram.", call);
+		return;
+	}
+	if (r > 0)
+		snprintf(s, SENTENCE_MAX, "%s: %zd bytes from %s had arrived (our kernel ACKed them as they came).", call,
+			 r, or_peer(from));
+	else if (r == 0)
+		snprintf(s, SENTENCE_MAX, "%s returned 0: the FIN from %s arrived: it will send no more, and our kernel "
+					  "ACKed the FIN.", call, or_peer(from));
+	else if (e == ECONNRESET)
+		snprintf(s, SENTENCE_MAX, "%s failed: an RST arrived from %s: the connection was aborted and unread data "
+					  "is lost.", call, or_peer(from));
+	else if (e == EAGAIN)
+		snprintf(s, SENTENCE_MAX, "%s: nothing waiting (non-blocking); nothing on the wire.", call);
+	else if (e == ETIMEDOUT)
+		snprintf(s, SENTENCE_MAX, "%s failed: our retransmissions to %s went unanswered.", call, or_peer(from));
+	else if (e == ENOTCONN)
+		snprintf(s, SENTENCE_MAX, "%s failed: the socket is not connected.", call);
+	else
+		snprintf(s, SENTENCE_MAX, "%s failed.", call);
+}
+
+ssize_t narrate_recv(int fd, void *buf, size_t len, int flags)
+{
+	if (!active())
+		return recv(fd, buf, len, flags);
+	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], rem[EP_MAX];
+	remote_of(fd, rem); /* before: an RST or FIN may leave it unconnected */
+	if (sock_blocking(fd, flags)) {
+		snprintf(args, sizeof args, "%d,", fd);
+		tell_waiting("recv", args);
+	}
+	int64_t t0 = sd_now_us();
+	ssize_t r = recv(fd, buf, len, flags);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	if (r >= 0)
+		fmt_data(data, sizeof data, buf, (size_t)r, DATA_SHOW);
+	else
+		snprintf(data, sizeof data, "...");
+	fmt_msg_flags(fl, sizeof fl, flags);
+	snprintf(args, sizeof args, "%d, %s, %zu, %s", fd, data, len, fl);
+	local_of(fd, loc);
+	recv_sentence(s, "recv", sock_type(fd), r, e, rem);
+	struct told t = { "recv", fd, args, (long)r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockaddr *sa, socklen_t *salen)
+{
+	if (!active())
+		return recvfrom(fd, buf, len, flags, sa, salen);
+	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], ep[EP_MAX] = "";
+	char addr[EP_MAX + 16];
+	socklen_t inlen = *salen;
+	if (sock_blocking(fd, flags)) {
+		snprintf(args, sizeof args, "%d,", fd);
+		tell_waiting("recvfrom", args);
+	}
+	int64_t t0 = sd_now_us();
+	ssize_t r = recvfrom(fd, buf, len, flags, sa, salen);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	fmt_msg_flags(fl, sizeof fl, flags);
+	if (r >= 0) {
+		fmt_data(data, sizeof data, buf, (size_t)r, DATA_SHOW);
+		fmt_sockaddr(addr, sizeof addr, sa);
+		demo_fmt_endpoint(ep, sizeof ep, sa);
+		snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, [%u => %u]", fd, data, len, fl, addr, (unsigned)inlen,
+			 (unsigned)*salen);
+	} else {
+		snprintf(args, sizeof args, "%d, ..., %zu, %s, {?}, [%u]", fd, len, fl, (unsigned)inlen);
+		remote_of(fd, ep);
+	}
+	local_of(fd, loc);
+	recv_sentence(s, "recvfrom", sock_type(fd), r, e, ep);
+	struct told t = { "recvfrom", fd, args, (long)r, e, NULL, loc, ep, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+/* What one ready pollfd means, for the sentence. */
+static size_t poll_reason(char *s, size_t n, const struct pollfd *p)
+{
+	if (p->revents & POLLNVAL)
+		return (size_t)snprintf(s, n, "fd %d is not open", p->fd);
+	if (p->revents & POLLERR)
+		return (size_t)snprintf(s, n, "fd %d has an error waiting (an RST or an ICMP error arrived)", p->fd);
+	if ((p->revents & POLLIN) && sock_listening(p->fd))
+		return (size_t)snprintf(s, n, "fd %d has a finished handshake waiting for accept()", p->fd);
+	if (p->revents & POLLIN)
+		return (size_t)snprintf(s, n, "fd %d has something to read (data, a FIN or an RST)", p->fd);
+	if (p->revents & POLLHUP)
+		return (size_t)snprintf(s, n, "fd %d is hung up (both directions closed)", p->fd);
+	if (p->revents & POLLOUT)
+		return (size_t)snprintf(s, n, "fd %d has room to send", p->fd);
+	return (size_t)snprintf(s, n, "fd %d is ready", p->fd);
+}
+
+int narrate_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	if (!active())
+		return poll(fds, n, timeout);
+	char args[ARGS_MAX], out[ARGS_MAX], s[SENTENCE_MAX], ev[64];
+	size_t at = 0;
+	at += (size_t)snprintf(args + at, sizeof args - at, "[");
+	for (nfds_t i = 0; i < n && i < POLL_SHOW; i++) {
+		fmt_poll_events(ev, sizeof ev, fds[i].events);
+		at += (size_t)snprintf(args + at, sizeof args - at, "%s{fd=%d, events=%s}", i ? ", " : "", fds[i].fd, ev);
+	}
+	snprintf(args + at, sizeof args - at, "%s], %lu, %d", n > POLL_SHOW ? ", ..." : "", (unsigned long)n, timeout);
+	if (timeout != 0)
+		tell_waiting("poll", args);
+	int64_t t0 = sd_now_us();
+	int r = poll(fds, n, timeout);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	out[0] = '\0';
+	if (r > 0) {
+		size_t o = (size_t)snprintf(out, sizeof out, " ([");
+		size_t sa = (size_t)snprintf(s, sizeof s, "poll: woke up because ");
+		int shown = 0;
+		for (nfds_t i = 0; i < n; i++) {
+			if (!fds[i].revents)
+				continue;
+			if (shown == POLL_SHOW) {
+				o += (size_t)snprintf(out + o, sizeof out - o, ", ...");
+				sa += (size_t)snprintf(s + sa, sizeof s - sa, ", and more");
+				break;
+			}
+			fmt_poll_events(ev, sizeof ev, fds[i].revents);
+			o += (size_t)snprintf(out + o, sizeof out - o, "%s{fd=%d, revents=%s}", shown ? ", " : "",
+					      fds[i].fd, ev);
+			if (shown < 3) {
+				sa += (size_t)snprintf(s + sa, sizeof s - sa, "%s", shown ? "; " : "");
+				if (sa < sizeof s)
+					sa += poll_reason(s + sa, sizeof s - sa, &fds[i]);
+			}
+			shown++;
+			if (o >= sizeof out || sa >= sizeof s)
+				break;
+		}
+		if (o < sizeof out)
+			snprintf(out + o, sizeof out - o, "])");
+		if (sa < sizeof s)
+			snprintf(s + sa, sizeof s - sa, ".");
+	} else if (r == 0) {
+		snprintf(out, sizeof out, " (Timeout)");
+		snprintf(s, sizeof s, "poll: %d ms passed and nothing arrived.", timeout);
+	} else if (e == EINTR) {
+		snprintf(s, sizeof s, "poll: a signal interrupted the wait.");
+	} else {
+		snprintf(s, sizeof s, "poll failed.");
+	}
+	struct told t = { "poll", -1, args, r, e, out, NULL, NULL, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_shutdown(int fd, int how)
+{
+	if (!active())
+		return shutdown(fd, how);
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	int64_t t0 = sd_now_us();
+	int r = shutdown(fd, how);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	snprintf(args, sizeof args, "%d, %s", fd, fmt_shut_how(how));
+	if (r < 0 && e == ENOTCONN)
+		snprintf(s, sizeof s, "shutdown failed: the socket is not connected (an RST may have closed it); nothing "
+				      "on the wire.");
+	else if (r < 0)
+		snprintf(s, sizeof s, "shutdown failed; nothing on the wire.");
+	else if (how == SHUT_RD)
+		snprintf(s, sizeof s, "shutdown(SHUT_RD): nothing on the wire; we just stop reading.");
+	else
+		snprintf(s, sizeof s, "shutdown(%s): the kernel sent FIN to %s: we send no more data%s.",
+			 fmt_shut_how(how), or_peer(rem), how == SHUT_WR ? " but can still receive (half-close)" : "");
+	struct told t = { "shutdown", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+static void close_sentence(char *s, int fd, int type, int state, bool abort_linger, int unread, const char *rem,
+			   const char *loc)
+{
+	if (type == SOCK_DGRAM) {
+		snprintf(s, SENTENCE_MAX, "close: UDP has no connection to end: nothing on the wire; %s is free again.",
+			 *loc ? loc : "the port");
+		return;
+	}
+	switch (state) {
+	case TCP_LISTEN:
+		snprintf(s, SENTENCE_MAX, "close: the listening socket is gone: new SYNs to %s will be answered with "
+					  "RST, queued connections never accepted are reset.", loc);
+		return;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		if (abort_linger)
+			snprintf(s, SENTENCE_MAX, "close: SO_LINGER 0 makes this an abortive close: the kernel sent RST to %s "
+						  "instead of FIN; no TIME_WAIT on either side.", or_peer(rem));
+		else if (unread > 0)
+			snprintf(s, SENTENCE_MAX, "close: %d bytes we never read were still queued, so the kernel sent RST "
+						  "to %s instead of FIN.", unread, or_peer(rem));
+		else if (state == TCP_CLOSE_WAIT)
+			snprintf(s, SENTENCE_MAX, "close: the peer had already sent its FIN; the kernel now sends ours to %s "
+						  "(LAST_ACK) and forgets the connection when the peer ACKs it.", or_peer(rem));
+		else
+			snprintf(s, SENTENCE_MAX, "close: the kernel sent FIN to %s; this side waits for the peer's FIN "
+						  "(FIN_WAIT) and then stays in TIME_WAIT for 60 s.", or_peer(rem));
+		return;
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		snprintf(s, SENTENCE_MAX, "close: our FIN already went out with shutdown(); the kernel finishes the "
+					  "close on its own (TIME_WAIT once the peer's FIN comes); fd %d is freed.", fd);
+		return;
+	case TCP_CLOSING:
+	case TCP_LAST_ACK:
+	case TCP_TIME_WAIT:
+		snprintf(s, SENTENCE_MAX, "close: both FINs were already sent; the kernel waits for the last ACK on its "
+					  "own; nothing new on the wire.");
+		return;
+	case TCP_CLOSE:
+		snprintf(s, SENTENCE_MAX, "close: the connection had already ended (FINs exchanged, refused or reset); "
+					  "nothing on the wire; fd %d is freed.", fd);
+		return;
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		snprintf(s, SENTENCE_MAX, "close: the handshake was not finished; the kernel gives it up.");
+		return;
+	default:
+		snprintf(s, SENTENCE_MAX, "close: fd %d is freed.", fd);
+	}
+}
+
+int narrate_close(int fd)
+{
+	if (!active())
+		return close(fd);
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	int type = sock_type(fd);
+	int state = type == SOCK_STREAM ? tcp_state(fd) : -1;
+	struct linger lg = { 0, 0 };
+	socklen_t ll = sizeof lg;
+	bool abort_linger = getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 && lg.l_onoff && lg.l_linger == 0;
+	int unread = 0;
+	if (type == SOCK_STREAM && state != TCP_LISTEN && ioctl(fd, FIONREAD, &unread) < 0)
+		unread = 0;
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	int64_t t0 = sd_now_us();
+	int r = close(fd);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = sd_now_us();
+	names_forget(fd);
+	snprintf(args, sizeof args, "%d", fd);
+	if (r < 0)
+		snprintf(s, sizeof s, "close failed: fd %d was not open.", fd);
+	else
+		close_sentence(s, fd, type, state, abort_linger, unread, rem, loc);
+	struct told t = { "close", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}

@@ -1,0 +1,44 @@
+# malformed_corpus.sh — every capture of the shared corpus (malformed and well-formed) and of tests/fuzz/regressions is read to the end in --json, --text and --flows --ladder: no crash, no hang, no sanitizer report, exit 0 or 3.
+# run-all.sh runs it a second time with SW=build/asan/synwatch and sanitizer reports sent to files it checks.
+. tests/lib.sh
+[ -x "$SW" ] || fail "$SW not built"
+corpus=""
+for d in "${SYNWATCH_CORPUS:-}" ../shared/corpus ../../shared/corpus; do
+	[ -n "$d" ] && [ -d "$d/malformed" ] && { corpus=$d; break; }
+done
+files=$(ls tests/fuzz/regressions/*.pcap* pcaps/*.pcap* 2>/dev/null)
+[ -n "$corpus" ] && files="$files $(ls "$corpus"/malformed/* "$corpus"/well-formed/* 2>/dev/null | grep -v -e '\.md$' -e '\.tsv$')"
+[ -n "$(echo $files)" ] || skip "no shared corpus (../shared/corpus) and no captures in pcaps/"
+
+PER_FILE=${MALFORMED_TIMEOUT:-30} # seconds per run: an ASan build reads the largest file in well under 2
+runs=0 bad=0
+for f in $files; do
+	# --json and --text with a small flow table (reserving the default 1M flows costs an ASan build ~80 ms
+	# a run); --flows --ladder with the default one.
+	for mode in "--json --max-flows 4096" "--text --max-flows 4096" "--flows --ladder"; do
+		runs=$((runs + 1))
+		# shellcheck disable=SC2086
+		timeout -k 2 "$PER_FILE" "$SW" -r "$f" $mode > "$TMP/out" 2> "$TMP/err"
+		rc=$?
+		why=""
+		case $rc in
+		0 | 3) ;;
+		124 | 137) why="hung: killed after ${PER_FILE}s" ;;
+		*) why="exit $rc" ;;
+		esac
+		if grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer' "$TMP/err"; then
+			why="${why:+$why, }sanitizer report"
+		fi
+		# Read to the end: the closing line counts the packets read (for exit 3, those before the cut).
+		if [ -z "$why" ] && ! grep -q "^[0-9]* packets read from $f\$" "$TMP/err"; then
+			why="no 'packets read' line (stopped early?)"
+		fi
+		if [ -n "$why" ]; then
+			bad=$((bad + 1))
+			{ echo "FAIL: $SW -r $f $mode: $why"; head -n 15 "$TMP/err" | sed 's/^/    /'; } >> "$TMP/fails"
+		fi
+	done
+done
+[ -f "$TMP/fails" ] && cat "$TMP/fails"
+echo "malformed-corpus: $runs runs over $(echo $files | wc -w) captures, $bad failed"
+[ "$bad" -eq 0 ]

@@ -1,0 +1,82 @@
+#!/bin/sh
+# record-pcaps.sh — re-records the reference captures in pcaps/ from real loopback traffic made by sockdemo (make pcaps).
+# Needs root and tcpdump. Uses port 8888 (PCAP_PORT=N to change; the timewait capture also uses N+1).
+# Writes pcaps/NAME.pcap and pcaps/README.md (what each holds, how it was recorded, packet count, link type).
+cd "$(dirname "$0")/.." || exit 2
+. tests/e2e/lib/sockdemo.sh
+
+PORT=${PCAP_PORT:-8888}
+[ "$(id -u)" -eq 0 ] || { echo "record-pcaps: capturing needs root; fix: sudo make pcaps" >&2; exit 1; }
+command -v tcpdump >/dev/null 2>&1 || { echo "record-pcaps: tcpdump is not installed; fix: make deps" >&2; exit 1; }
+if [ -n "$(ss -Hltun "( sport = :$PORT or sport = :$((PORT + 1)) )")" ]; then
+	echo "record-pcaps: port $PORT or $((PORT + 1)) is in use; fix: stop what listens there, or PCAP_PORT=N make pcaps" >&2
+	exit 1
+fi
+mkdir -p pcaps
+
+# record NAME IFACE FILTER DONE_ERE SCENARIO [OPTIONS]: runs the scenario under tcpdump, stops once the packets
+# (as the flow line "c>s S,s>c S.,...") match DONE_ERE, i.e. the exchange's last packet is in the file.
+record() {
+	name=$1 iface=$2 filter=$3 done_re=$4
+	shift 4
+	out=pcaps/$name.pcap
+	rm -f "$out"
+	rm -f "$TMP/tcpdump.err" # never see the previous capture's "listening on"
+	tcpdump --immediate-mode -i "$iface" -w "$out" -U "$filter" 2>"$TMP/tcpdump.err" &
+	TCPDUMP_PID=$!
+	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
+	"$SD" scenario "$@" -p "$PORT" --no-narrate || fail "scenario $* failed"
+	wait_for "packets '$out' '$PORT' > '$TMP/pk'; flow_line '$TMP/pk' | grep -Eq '$done_re'" 50 ||
+		fail "$name: the capture did not complete: $(flow_line "$TMP/pk")"
+	kill -INT "$TCPDUMP_PID"
+	wait "$TCPDUMP_PID"
+	TCPDUMP_PID=""
+	# ss would show the TIME_WAIT left by one capture; the next one can still bind thanks to SO_REUSEADDR.
+	echo "record-pcaps: $out: $(pcap_count "$out") packets: $(flow_line "$TMP/pk")"
+}
+
+# ICMP only where the scenario causes it: other programs' ICMP errors on lo must not end up in the files.
+LOF="port $PORT"
+record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake
+record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake -6
+record refused lo "$LOF" '^c>s S,s>c R\.$' refused
+record reset lo "$LOF" 'c>s R\.?$' reset
+record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' udp
+record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' unreachable
+record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' unreachable -6
+record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' halfclose
+record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' simultaneous-close
+record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' timewait
+record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s>c F\.,c>s \.$' handshake
+
+# README.md beside them, with the counts and link types of the files just written.
+info() { # NAME: "COUNT | LINKTYPE"
+	lt=$(tcpdump -r "pcaps/$1.pcap" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([^ ]*\).*/\1/p' | head -n 1)
+	echo "$(pcap_count "pcaps/$1.pcap") | $lt"
+}
+{
+	echo "# Reference captures"
+	echo
+	echo "Real loopback traffic made by \`sockdemo scenario NAME -p $PORT\` (demo/), recorded by"
+	echo "\`tests/record-pcaps.sh\` (\`make pcaps\`, as root) with"
+	echo "\`tcpdump --immediate-mode -i lo -U -w NAME.pcap 'port $PORT'\` (\`'port $PORT or icmp'\` for unreachable,"
+	echo "\`'port $PORT or icmp6'\` for unreachable6), default snaplen (262144)."
+	echo "\`any-sll2.pcap\` was recorded with \`-i any\` and the filter \`host 127.0.0.1 and port $PORT\`, which gives the"
+	echo "LINUX_SLL2 link type with this libpcap. Re-recording gives new ports, sequence numbers and times,"
+	echo "and the same packet sequence (the exact number of bare ACKs may vary)."
+	echo
+	echo "| file | traffic | packets | link type |"
+	echo "|---|---|---|---|"
+	echo "| handshake.pcap | IPv4 TCP: SYN, SYN-ACK, ACK; one message each way; FIN from the client, FIN from the server, last ACK | $(info handshake) |"
+	echo "| handshake6.pcap | the same over IPv6 (::1) | $(info handshake6) |"
+	echo "| refused.pcap | IPv4 TCP SYN to a port nobody listens on, answered by RST-ACK | $(info refused) |"
+	echo "| reset.pcap | handshake, one message each way, then RST from the client (SO_LINGER 0 close) | $(info reset) |"
+	echo "| udp.pcap | IPv4 UDP: two datagrams from the client, each echoed | $(info udp) |"
+	echo "| unreachable.pcap | IPv4 UDP datagram to a closed port and the ICMP destination unreachable (port unreachable) | $(info unreachable) |"
+	echo "| unreachable6.pcap | the same over IPv6: ICMPv6 destination unreachable, code 4 (port unreachable) | $(info unreachable6) |"
+	echo "| halfclose.pcap | the client sends a request and FIN (shutdown SHUT_WR); the server sends three replies (Nagle may merge them), then FIN | $(info halfclose) |"
+	echo "| simultaneous-close.pcap | both ends send FIN at once: the FINs cross (each one's ACK number does not cover the other FIN), then both ACKs. Earlier attempts, if any, are ordinary closes; the crossing is the last connection | $(info simultaneous-close) |"
+	echo "| timewait.pcap | a connection from client port $((PORT + 1)), closed by the client (TIME_WAIT); a second connection from the same port, reusing the TIME_WAIT four-tuple | $(info timewait) |"
+	echo "| any-sll2.pcap | the handshake exchange captured with -i any (LINUX_SLL2 headers, interface lo, direction In) | $(info any-sll2) |"
+} > pcaps/README.md
+echo "record-pcaps: wrote $(ls pcaps/*.pcap | wc -l | tr -d ' ') captures and pcaps/README.md"

@@ -1,0 +1,260 @@
+/* test_ladder.c — the ladder diagram of a handshake, data, loss and close, against golden text; the recorder's bounds. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_fixture.h"
+#include "ladder.h"
+
+static const char golden_tcp[] =
+	"flow 1 tcp: client 127.0.0.1:43210 -> server 127.0.0.1:8080\n"
+	"    #       time           client                               server\n"
+	"                127.0.0.1:43210                                   127.0.0.1:8080\n"
+	"        0.000000              * connect()                         |\n"
+	"    1   0.000000     SYN-SENT |---S seq 0 win 65495 mss 65495---->| LISTEN\n"
+	"    2   0.000052  ESTABLISHED |<---S. seq 0 ack 1 win 65495 mss---| SYN-RECEIVED\n"
+	"    3   0.000083              |---. seq 1 ack 1 win 512---------->| ESTABLISHED\n"
+	"    4   0.001083              |---P. seq 1 ack 1 win 512 len 6--->|\n"
+	"    5   0.201083              |---P. seq 1 ack 1 win 512 len 6--->|\n"
+	"                              |  [retransmission]                 |\n"
+	"    6   0.201123              |<----------. seq 1 ack 7 win 512---|\n"
+	"    7   0.201163              |<----------. seq 1 ack 7 win 512---|\n"
+	"                              |  [dup-ack #1]                     |\n"
+	"    8   0.202163   FIN-WAIT-1 |---F. seq 7 ack 1 win 512--------->| CLOSE-WAIT\n"
+	"    9   0.202213    TIME-WAIT |<---------F. seq 1 ack 8 win 512---| LAST-ACK\n"
+	"   10   0.202243              |---. seq 8 ack 2 win 512---------->| CLOSED\n"
+	"end: fin, closed first by the client; 6 packets c>s, 4 s>c\n";
+
+static const char golden_udp[] =
+	"flow 2 udp: client 127.0.0.1:5353 -> server 127.0.0.1:9999\n"
+	"    #       time           client                               server\n"
+	"                 127.0.0.1:5353                                   127.0.0.1:9999\n"
+	"    1   0.000000              |---UDP len 5---------------------->|\n"
+	"    2   0.000010              |<~~~~~~~~~~ICMP port unreachable~~~|\n"
+	"                              |  [connection-refused]             |\n"
+	"end: refused, closed first by the server; 1 packets c>s, 0 s>c\n";
+
+static char *book_text(const struct ladder_book *b, const struct flow_table *t, uint64_t id, int width, int *n)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	*n = ladder_book_print(b, t, id, m, width);
+	fclose(m);
+	return buf;
+}
+
+static void show_diff(const char *want, const char *got)
+{
+	if (strcmp(want, got) != 0)
+		fprintf(stderr, "\n--- expected\n%s--- got\n%s", want, got);
+}
+
+static struct flow_table *T;
+static struct ladder_book *B;
+
+static void build_conversations(size_t max_rows)
+{
+	T = flowtab_new(8);
+	B = ladder_book_new(max_rows);
+	struct conn c;
+	conn_init(&c, T, 0, 43210, 8080);
+#define ADD() ladder_book_add(B, &c.p, &c.r)
+	syn(&c, 1, 0, 7, 0);
+	ADD();
+	syn(&c, 0, 1, 7, 52);
+	ADD();
+	seg(&c, 1, TCP_ACK, 1, 1, 0, 512, 31);
+	ADD();
+	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 1000);
+	ADD();
+	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 200000);
+	ADD();
+	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
+	ADD();
+	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
+	ADD();
+	seg(&c, 1, TCP_FIN | TCP_ACK, 7, 1, 0, 512, 1000);
+	ADD();
+	seg(&c, 0, TCP_FIN | TCP_ACK, 1, 8, 0, 512, 50);
+	ADD();
+	seg(&c, 1, TCP_ACK, 8, 2, 0, 512, 30);
+	ADD();
+	struct conn u;
+	conn_init(&u, T, 0, 5353, 9999);
+	udp(&u, 1, 5, 0);
+	ladder_book_add(B, &u.p, &u.r);
+	icmp_err(&u, 0, 3, 3, 10);
+	ladder_book_add(B, &u.p, &u.r);
+	seg(&u, 1, TCP_SYN, 0, 0, 0, 1, 10); /* a third flow: TCP on the UDP flow's ports */
+	ladder_book_add(B, &u.p, &u.r);
+}
+
+static void free_conversations(void)
+{
+	ladder_book_free(B);
+	flowtab_free(T);
+}
+
+static void test_call_rows_attach_to_recorded_flows_only(void)
+{
+	build_conversations(100);
+	const struct flow *f = flowtab_find(T, 2);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	struct ladder_row call;
+	enum tcp_state none[2] = { TCPS_NONE, TCPS_NONE };
+	ladder_row_call(&call, f->first_ns + 20000, DIR_S2C, "recvfrom() = -1 ECONNREFUSED", none);
+	CU_ASSERT_EQUAL(call.kind, LADDER_CALL);
+	CU_ASSERT_TRUE(ladder_book_add_call(B, 2, &call));
+	CU_ASSERT_FALSE(ladder_book_add_call(B, 99, &call));
+	int np;
+	char *txt = book_text(B, T, 2, 80, &np);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "|      recvfrom() = -1 ECONNREFUSED *\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "        0.000020              |"));
+	free(txt);
+	free_conversations();
+}
+
+struct sink {
+	char text[8192];
+	long idx[128];
+	int lines;
+};
+
+static void sink_emit(const char *line, long idx, void *arg)
+{
+	struct sink *s = arg;
+	strcat(s->text, line);
+	strcat(s->text, "\n");
+	if (s->lines < 128)
+		s->idx[s->lines] = idx;
+	s->lines++;
+}
+
+static void test_render_golden_with_call_row_and_row_indices(void)
+{
+	build_conversations(100);
+	const struct flow *f = flowtab_find(T, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	/* rows as a view keeps them: a connect() call row first, then the recorded packets */
+	struct ladder_row rows[16];
+	enum tcp_state none[2] = { TCPS_NONE, TCPS_NONE };
+	ladder_row_call(&rows[0], f->first_ns, DIR_C2S, "connect()", none);
+	free_conversations();
+	/* the same conversation again, its rows kept by the caller (as the TUI does) instead of a book */
+	T = flowtab_new(8);
+	struct conn c;
+	conn_init(&c, T, 0, 43210, 8080);
+	size_t n = 1;
+	syn(&c, 1, 0, 7, 0);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	syn(&c, 0, 1, 7, 52);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 1, TCP_ACK, 1, 1, 0, 512, 31);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 1000);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 200000);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 1, TCP_FIN | TCP_ACK, 7, 1, 0, 512, 1000);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 0, TCP_FIN | TCP_ACK, 1, 8, 0, 512, 50);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	seg(&c, 1, TCP_ACK, 8, 2, 0, 512, 30);
+	ladder_row_from(&rows[n++], &c.p, &c.r);
+	rows[0].ts_ns = c.r.flow->first_ns;
+	CU_ASSERT_EQUAL(rows[1].rseq, 0);
+	CU_ASSERT_EQUAL(rows[1].after[DIR_C2S], TCPS_SYN_SENT);
+	CU_ASSERT_STRING_EQUAL(rows[1].label, "mss 65495 sackOK TS ws 7");
+	static struct sink s;
+	memset(&s, 0, sizeof s);
+	ladder_render(c.r.flow, rows, n, 80, sink_emit, &s);
+	show_diff(golden_tcp, s.text);
+	CU_ASSERT_STRING_EQUAL(s.text, golden_tcp);
+	/* header lines -1; each row's index on its arrow and on its notes; the footer -1 */
+	CU_ASSERT_EQUAL(s.idx[0], -1);
+	CU_ASSERT_EQUAL(s.idx[2], -1);
+	CU_ASSERT_EQUAL(s.idx[3], 0);  /* the call row */
+	CU_ASSERT_EQUAL(s.idx[4], 1);  /* SYN */
+	CU_ASSERT_EQUAL(s.idx[8], 5);  /* the retransmission... */
+	CU_ASSERT_EQUAL(s.idx[9], 5);  /* ...and its note */
+	CU_ASSERT_EQUAL(s.idx[s.lines - 1], -1);
+	for (char *l = s.text; *l; l = strchr(l, '\n') + 1)
+		CU_ASSERT_TRUE(strchr(l, '\n') - l <= 80);
+	flowtab_free(T);
+}
+
+static void test_book_prints_icmp_error_flow_golden(void)
+{
+	build_conversations(100);
+	int np;
+	char *txt = book_text(B, T, 2, 80, &np);
+	CU_ASSERT_EQUAL(np, 1);
+	show_diff(golden_udp, txt);
+	CU_ASSERT_STRING_EQUAL(txt, golden_udp);
+	free(txt);
+	txt = book_text(B, T, 0, 80, &np);
+	CU_ASSERT_EQUAL(np, 3); /* every flow, in id order */
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "flow 3 tcp"));
+	CU_ASSERT_TRUE(strstr(txt, "flow 1 tcp") < strstr(txt, "flow 2 udp"));
+	free(txt);
+	txt = book_text(B, T, 42, 80, &np);
+	CU_ASSERT_EQUAL(np, 0);
+	CU_ASSERT_STRING_EQUAL(txt, "");
+	free(txt);
+	free_conversations();
+}
+
+static void test_book_keeps_first_rows_and_counts_the_rest(void)
+{
+	build_conversations(3);
+	int np;
+	char *txt = book_text(B, T, 1, 80, &np);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "    3   0.000083"));
+	CU_ASSERT_PTR_NULL(strstr(txt, "    4   0.001083"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "(7 more rows not drawn: the ladder keeps the first 3 of each flow)"));
+	/* the footer still tells how the flow ended */
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "end: fin"));
+	free(txt);
+	free_conversations();
+}
+
+static void test_book_only_records_the_chosen_flow(void)
+{
+	T = flowtab_new(8);
+	B = ladder_book_new(10);
+	ladder_book_only(B, 2);
+	struct conn a, b;
+	conn_init(&a, T, 0, 1111, 53);
+	conn_init(&b, T, 0, 2222, 53);
+	udp(&a, 1, 1, 0);
+	ladder_book_add(B, &a.p, &a.r);
+	udp(&b, 1, 1, 0);
+	ladder_book_add(B, &b.p, &b.r);
+	int np;
+	char *txt = book_text(B, T, 0, 80, &np);
+	CU_ASSERT_EQUAL(np, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "flow 2 udp"));
+	free(txt);
+	free_conversations();
+}
+
+int register_test_ladder(void)
+{
+	CU_pSuite s = CU_add_suite("ladder", NULL, NULL);
+	if (!s)
+		return 1;
+	if (!CU_add_test(s, "call rows attach to recorded flows only", test_call_rows_attach_to_recorded_flows_only) ||
+	    !CU_add_test(s, "handshake to close: golden text, row indices",
+			 test_render_golden_with_call_row_and_row_indices) ||
+	    !CU_add_test(s, "ICMP error drawn on the UDP flow: golden text", test_book_prints_icmp_error_flow_golden) ||
+	    !CU_add_test(s, "recorder keeps the first rows, counts the rest", test_book_keeps_first_rows_and_counts_the_rest) ||
+	    !CU_add_test(s, "recorder restricted to one flow", test_book_only_records_the_chosen_flow))
+		return 1;
+	return 0;
+}

@@ -1,0 +1,155 @@
+/* test_sockdemo_format.c — sockdemo's narration and event formatting: endpoints, data, names, JSON lines. */
+#include <CUnit/CUnit.h>
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+
+#include "../../demo/sockdemo.h"
+
+static struct sockaddr_in v4(const char *a, uint16_t port)
+{
+	struct sockaddr_in s;
+	memset(&s, 0, sizeof s);
+	s.sin_family = AF_INET;
+	s.sin_port = htons(port);
+	inet_pton(AF_INET, a, &s.sin_addr);
+	return s;
+}
+
+static void test_endpoints_ipv4_and_bracketed_ipv6(void)
+{
+	char b[64];
+	struct sockaddr_in a = v4("127.0.0.1", 8888);
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, (struct sockaddr *)&a), strlen("127.0.0.1:8888"));
+	CU_ASSERT_STRING_EQUAL(b, "127.0.0.1:8888");
+	struct sockaddr_in6 s6;
+	memset(&s6, 0, sizeof s6);
+	s6.sin6_family = AF_INET6;
+	s6.sin6_port = htons(65535);
+	s6.sin6_addr = in6addr_loopback;
+	demo_fmt_endpoint(b, sizeof b, (struct sockaddr *)&s6);
+	CU_ASSERT_STRING_EQUAL(b, "[::1]:65535");
+	fmt_sockaddr(b, sizeof b, (struct sockaddr *)&s6);
+	CU_ASSERT_STRING_EQUAL(b, "{AF_INET6, [::1]:65535}");
+	fmt_sockaddr(b, sizeof b, (struct sockaddr *)&a);
+	CU_ASSERT_STRING_EQUAL(b, "{AF_INET, 127.0.0.1:8888}");
+	struct sockaddr un = { .sa_family = AF_UNIX };
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, &un), 0);
+	CU_ASSERT_STRING_EQUAL(b, "");
+	CU_ASSERT_EQUAL(demo_fmt_endpoint(b, sizeof b, NULL), 0);
+}
+
+static void test_endpoint_truncates_without_overflow(void)
+{
+	char b[8];
+	memset(b, 'x', sizeof b);
+	struct sockaddr_in a = v4("127.0.0.1", 8888);
+	size_t n = demo_fmt_endpoint(b, 6, (struct sockaddr *)&a);
+	CU_ASSERT_EQUAL(n, 5);
+	CU_ASSERT_STRING_EQUAL(b, "127.0");
+	CU_ASSERT_EQUAL(b[6], 'x'); /* nothing written past n */
+}
+
+static void test_data_is_escaped_and_cut_like_strace(void)
+{
+	char b[128];
+	fmt_data(b, sizeof b, "hi\n\t\"\\\x01", 7, 32);
+	CU_ASSERT_STRING_EQUAL(b, "\"hi\\n\\t\\\"\\\\\\x01\"");
+	fmt_data(b, sizeof b, "abcdef", 6, 3);
+	CU_ASSERT_STRING_EQUAL(b, "\"abc\"...");
+	fmt_data(b, sizeof b, "", 0, 32);
+	CU_ASSERT_STRING_EQUAL(b, "\"\"");
+}
+
+static void test_errno_names_known_unknown_and_none(void)
+{
+	CU_ASSERT_STRING_EQUAL(fmt_errno_name(ECONNREFUSED), "ECONNREFUSED");
+	CU_ASSERT_STRING_EQUAL(fmt_errno_name(ECONNRESET), "ECONNRESET");
+	CU_ASSERT_STRING_EQUAL(fmt_errno_name(EADDRINUSE), "EADDRINUSE");
+	CU_ASSERT_STRING_EQUAL(fmt_errno_name(EPIPE), "EPIPE");
+	CU_ASSERT_STRING_EQUAL(fmt_errno_name(9999), "E9999");
+	CU_ASSERT_PTR_NULL(fmt_errno_name(0));
+}
+
+static void test_flag_names_join_with_bar(void)
+{
+	char b[64];
+	fmt_poll_events(b, sizeof b, POLLIN | POLLOUT);
+	CU_ASSERT_STRING_EQUAL(b, "POLLIN|POLLOUT");
+	fmt_poll_events(b, sizeof b, 0);
+	CU_ASSERT_STRING_EQUAL(b, "0");
+	fmt_msg_flags(b, sizeof b, MSG_NOSIGNAL | MSG_DONTWAIT);
+	CU_ASSERT_STRING_EQUAL(b, "MSG_DONTWAIT|MSG_NOSIGNAL");
+	fmt_msg_flags(b, sizeof b, MSG_NOSIGNAL | 0x10000000);
+	CU_ASSERT_STRING_EQUAL(b, "MSG_NOSIGNAL|0x10000000");
+	CU_ASSERT_STRING_EQUAL(fmt_shut_how(SHUT_WR), "SHUT_WR");
+	CU_ASSERT_STRING_EQUAL(fmt_socktype(SOCK_DGRAM), "SOCK_DGRAM");
+	CU_ASSERT_STRING_EQUAL(fmt_family(AF_INET6), "AF_INET6");
+}
+
+static void test_json_string_escapes_quotes_backslash_controls(void)
+{
+	char b[64];
+	size_t n = fmt_json_string(b, sizeof b, 0, "a\"b\\c\nd\x1f");
+	CU_ASSERT_STRING_EQUAL(b, "\"a\\\"b\\\\c\\u000ad\\u001f\"");
+	CU_ASSERT_EQUAL(n, strlen(b));
+	CU_ASSERT_EQUAL(fmt_json_string(b, 5, 0, "abcdef"), 5); /* did not fit: returns n */
+}
+
+static void test_event_line_has_every_field_in_order(void)
+{
+	char b[512];
+	struct sd_event ev = {
+		.ts = 1700000000123456, .dur = 42, .pid = 4711, .role = "client", .call = "connect", .fd = 3,
+		.args = "3, {AF_INET, 127.0.0.1:9}, 16", .ret = -1, .err = ECONNREFUSED,
+		.local = "127.0.0.1:40000", .remote = "127.0.0.1:9",
+	};
+	size_t n = fmt_event_line(b, sizeof b, &ev);
+	const char *want = "{\"ts\":1700000000123456,\"dur\":42,\"pid\":4711,\"role\":\"client\",\"call\":\"connect\","
+			   "\"fd\":3,\"args\":\"3, {AF_INET, 127.0.0.1:9}, 16\",\"ret\":-1,\"errno\":\"ECONNREFUSED\","
+			   "\"local\":\"127.0.0.1:40000\",\"remote\":\"127.0.0.1:9\"}\n";
+	CU_ASSERT_STRING_EQUAL(b, want);
+	CU_ASSERT_EQUAL(n, strlen(want));
+}
+
+static void test_event_line_writes_null_for_absent_values(void)
+{
+	char b[512];
+	struct sd_event ev = { .ts = 1, .pid = 2, .role = "server", .call = "poll", .fd = -1,
+			       .args = "[{fd=3, events=POLLIN}], 1, -1", .ret = 1, .err = 0, .local = "", .remote = NULL };
+	fmt_event_line(b, sizeof b, &ev);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "\"fd\":null,"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "\"errno\":null,\"local\":null,\"remote\":null}\n"));
+	ev.ret = 5;
+	ev.err = EAGAIN; /* errno is only reported for a failed call */
+	fmt_event_line(b, sizeof b, &ev);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "\"ret\":5,\"errno\":null"));
+}
+
+static void test_event_line_never_written_truncated(void)
+{
+	char b[40];
+	struct sd_event ev = { .ts = 1, .pid = 2, .role = "server", .call = "close", .fd = 3, .args = "3" };
+	CU_ASSERT_EQUAL(fmt_event_line(b, sizeof b, &ev), 0);
+}
+
+int register_test_sockdemo_format(void)
+{
+	CU_pSuite s = CU_add_suite("sockdemo_format", NULL, NULL);
+	if (!s)
+		return -1;
+	if (!CU_add_test(s, "endpoints: IPv4 and bracketed IPv6", test_endpoints_ipv4_and_bracketed_ipv6) ||
+	    !CU_add_test(s, "endpoint truncates without overflow", test_endpoint_truncates_without_overflow) ||
+	    !CU_add_test(s, "data escaped and cut like strace", test_data_is_escaped_and_cut_like_strace) ||
+	    !CU_add_test(s, "errno names: known, unknown, none", test_errno_names_known_unknown_and_none) ||
+	    !CU_add_test(s, "flag names joined with |", test_flag_names_join_with_bar) ||
+	    !CU_add_test(s, "JSON strings escape quotes, backslash, controls",
+			 test_json_string_escapes_quotes_backslash_controls) ||
+	    !CU_add_test(s, "event line has every field in order", test_event_line_has_every_field_in_order) ||
+	    !CU_add_test(s, "event line writes null for absent values", test_event_line_writes_null_for_absent_values) ||
+	    !CU_add_test(s, "event line never written truncated", test_event_line_never_written_truncated))
+		return -1;
+	return 0;
+}
