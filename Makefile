@@ -33,7 +33,7 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz bench
 
 all: build/synwatch build/sockdemo
 
@@ -134,6 +134,16 @@ check: all asan build/unit_tests tools $(FUZZ_BINS)
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).
 pcaps: all
 	@tests/record-pcaps.sh
+
+# Benchmark (issue 7): tools from tests/bench/*.c into build/bench/, then the timed runs.
+BENCH_TOOLS := $(patsubst tests/bench/%.c,build/bench/%,$(wildcard tests/bench/*.c))
+
+build/bench/%: tests/bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+bench: all $(BENCH_TOOLS)
+	@tests/bench/run.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -1,0 +1,508 @@
+#!/bin/sh
+# run.sh — `make bench`: times synwatch against libpcap's floor, tcpdump and tshark on generated captures, measures flow-table memory and live-flood drops; writes build/bench/results.{txt,md}.
+#
+# Run from `make bench` (which builds build/synwatch and build/bench/{gencap,floor,rusage,udpflood}).
+# Environment (all optional):
+#   BENCH_REPS=5           repetitions per timed command (the median is reported)
+#   BENCH_SEED=1           generator seed;  BENCH_PACKETS=2000000 packets in the main capture
+#   BENCH_CONNS=10000      concurrent TCP connections;  BENCH_SMALL=100000 packets in the tshark capture
+#   BENCH_FLOWS=1000000    concurrent flows in the memory capture (checked against --max-flows 1048576)
+#   BENCH_FLOOD_SECS=5     duration of each live UDP flood
+#   BENCH_PARTS="file flows live tui"   which parts to run
+#   SW=build/synwatch      the synwatch binary
+# Targets are reported PASS/FAIL, not enforced: the exit status is 0 unless a tool failed to run
+# (non-zero exit, missing binary) or an output check found the benchmark output differing from a
+# normal run's (those make it 1).
+cd "$(dirname "$0")/../.." || exit 2
+. tests/lib.sh
+trap 'bench_cleanup' EXIT
+trap 'exit 1' INT TERM HUP
+bench_cleanup() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	cleanup
+}
+
+B=build/bench
+SW=${SW:-build/synwatch}
+REPS=${BENCH_REPS:-5}
+SEED=${BENCH_SEED:-1}
+PACKETS=${BENCH_PACKETS:-2000000}
+CONNS=${BENCH_CONNS:-10000}
+SMALL=${BENCH_SMALL:-100000}
+FLOWS=${BENCH_FLOWS:-1000000}
+FLOOD_SECS=${BENCH_FLOOD_SECS:-5}
+PARTS=${BENCH_PARTS:-file flows live tui}
+MAX_FLOWS=1048576
+RSS_LIMIT_KIB=262144 # 256 MiB
+
+RES=$B/results.txt
+MD=$B/results.md
+RUNS=$B/runs
+mkdir -p "$RUNS" || exit 2
+: > "$RES"
+: > "$B/targets.md"
+: > "$B/table.md"
+tool_failures=0
+
+say() { printf '%s\n' "$*" | tee -a "$RES"; }
+note_failure() { tool_failures=$((tool_failures + 1)); say "ERROR: $*"; }
+has_part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+for t in gencap floor rusage udpflood; do
+	[ -x "$B/$t" ] || { echo "run.sh: $B/$t is not built; run 'make bench'" >&2; exit 2; }
+done
+sw_ok=1
+[ -x "$SW" ] || { sw_ok=0; note_failure "$SW is not built: synwatch rows are skipped (run 'make' first)"; }
+
+# ---------- captures (generated once per seed/size, again when gencap is rebuilt) ----------
+
+# capture FILE GENCAP-ARGS...: make FILE unless it exists and is newer than gencap.
+capture() {
+	_f=$1
+	shift
+	if [ -s "$_f" ] && [ "$_f" -nt "$B/gencap" ]; then
+		return 0
+	fi
+	"$B/gencap" "$@" -o "$_f.tmp" 2> "$_f.log" && mv "$_f.tmp" "$_f" || { cat "$_f.log" >&2; return 1; }
+	sed 's/^/  /' "$_f.log" | tee -a "$RES"
+}
+
+F=$B/mix-s$SEED-n$PACKETS-c$CONNS.pcap
+FS=$B/mix-s$SEED-n$SMALL-c$CONNS.pcap
+F1M=$B/flows-s$SEED-F$FLOWS.pcap
+
+# ---------- timing ----------
+
+# time_cmd NAME STDOUT CMD...: run CMD $REPS times under rusage with stdout to STDOUT and stderr to
+# $RUNS/NAME.err. Sets T_NAME (median wall s), M_NAME (peak RSS KiB, max over runs), O_NAME (bytes the
+# last run wrote to stdout: wchar less its stderr). Returns 1 (and notes a failure) if a run failed.
+# With TC_LIMIT=SECONDS a run still going after that long is stopped: X_NAME=SECONDS, T_NAME empty,
+# no more runs, return 2 (not a failure: the command is just slower than the limit).
+time_cmd() {
+	tc_name=$1 _out=$2
+	shift 2
+	: > "$RUNS/$tc_name"
+	_i=0
+	while [ "$_i" -lt "$REPS" ]; do
+		"$B/rusage" ${TC_LIMIT:+-t "$TC_LIMIT"} -o "$RUNS/$tc_name.rep" -1 "$_out" -2 "$RUNS/$tc_name.err" -- "$@"
+		_st=$?
+		cat "$RUNS/$tc_name.rep" >> "$RUNS/$tc_name"
+		if [ "$_st" -eq 124 ] && [ -n "${TC_LIMIT:-}" ]; then
+			say "  $tc_name: stopped at the ${TC_LIMIT} s limit"
+			eval "T_$tc_name= M_$tc_name= O_$tc_name= X_$tc_name=$TC_LIMIT"
+			return 2
+		fi
+		if [ "$_st" -ne 0 ]; then
+			note_failure "$tc_name: '$*' exited $_st: $(tail -n 2 "$RUNS/$tc_name.err" | tr '\n' ' ')"
+			eval "T_$tc_name= M_$tc_name= O_$tc_name="
+			return 1
+		fi
+		_i=$((_i + 1))
+	done
+	_errsz=$(wc -c < "$RUNS/$tc_name.err")
+	eval "$(awk -v n="$tc_name" -v errsz="$_errsz" '
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		  w[NR] = v["wall"]; if (v["maxrss_kib"] + 0 > rss) rss = v["maxrss_kib"] + 0; wc = v["wchar"] }
+		END { m = NR; for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (w[j] < w[i]) { t = w[i]; w[i] = w[j]; w[j] = t }
+		      med = (m % 2) ? w[(m + 1) / 2] : (w[m / 2] + w[m / 2 + 1]) / 2
+		      printf "T_%s=%.6f M_%s=%d O_%s=%d\n", n, med, n, rss, n, wc - errsz }' "$RUNS/$tc_name")"
+	say "  $tc_name: $(awk '{ printf "%s%s", (NR > 1 ? ", " : ""), substr($1, 6) }' "$RUNS/$tc_name") s; median $(val T "$tc_name") s, peak RSS $(val M "$tc_name") KiB"
+}
+
+val() { eval "printf '%s' \"\${$1_$2:-}\""; }
+
+# ratio A B: A/B with two decimals ("-" when either is missing or B is 0).
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f\n", a / b }'; }
+# ge A B: A >= B numerically.
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a != "" && b != "" && a + 0 >= b + 0) }'; }
+
+# row LABEL NAME [FLOOR [RATIO_TIME]]: one line of the results table (time, RSS, × floor, fastest
+# tcpdump text ÷ this). FLOOR names the floor run to compare with (default floor, the one on F; with
+# another floor the tcpdump column is "-"); RATIO_TIME replaces the time in the ratios (tshark's time
+# scaled to F).
+row() {
+	_t=$(val T "$2") _m=$(val M "$2")
+	_fl=$(val T "${3:-floor}") _rt=${4:-$_t}
+	if [ -z "$_t" ]; then
+		_x=$(val X "$2")
+		_why=${_x:+"> $_x (stopped)"}
+		say "$(printf '%-50s %10s' "$1" "${_why:-not run}")"
+		printf '| `%s` | %s | | | |\n' "$1" "${_why:-not run}" >> "$B/table.md"
+		return
+	fi
+	_mib=$(awk -v k="$_m" 'BEGIN { printf "%.1f", k / 1024 }')
+	_xf=$(ratio "$_rt" "$_fl")
+	_vt=$(ratio "${T_td_fast:-}" "$_rt")
+	[ "${3:-floor}" = floor ] || _vt=-
+	say "$(printf '%-50s %10s %9s %9s %10s' "$1" "$_t" "$_mib" "$_xf" "$_vt")"
+	printf '| `%s` | %s | %s | %s | %s |\n' "$1" "$_t" "$_mib" "$_xf" "$_vt" >> "$B/table.md"
+}
+
+# target TEXT OK: record PASS/FAIL for a target.
+target() {
+	if [ "$2" = 1 ]; then _r=PASS; elif [ "$2" = 0 ]; then _r=FAIL; else _r="NOT MEASURED"; fi
+	say "  $_r  $1"
+	printf '| %s | %s |\n' "$1" "$_r" >> "$B/targets.md"
+}
+
+# ---------- part 1: reading a capture ----------
+
+bench_file() {
+	say "== reading a capture: $PACKETS packets (seed $SEED, $CONNS connections), $REPS runs each"
+	capture "$F" -s "$SEED" -n "$PACKETS" -c "$CONNS" || { note_failure "gencap failed for $F"; return; }
+	capture "$FS" -s "$SEED" -n "$SMALL" -c "$CONNS" || { note_failure "gencap failed for $FS"; return; }
+	say "  file: $F ($(wc -c < "$F") bytes); small file for tshark: $FS"
+	cat "$F" "$FS" > /dev/null # into the page cache before anything is timed
+	TC_LIMIT=
+
+	time_cmd floor /dev/null "$B/floor" "$F"
+	if [ "$sw_ok" = 1 ]; then
+		time_cmd sw_stats "$RUNS/sw_stats.out" "$SW" -r "$F" --stats
+		time_cmd sw_text /dev/null "$SW" -r "$F" --text
+		time_cmd sw_json /dev/null "$SW" -r "$F" --json
+	fi
+
+	# tcpdump's text configurations, all on F. Without -S tcpdump tracks every TCP connection for
+	# relative sequence numbers in a table whose lookups slow down as connections accumulate (on 2M
+	# packets / 100k connections a run takes many minutes), so: the -S configurations first, then the
+	# others once each (tcpdump -nn, the plain one, $REPS times if it keeps within the limit), each
+	# stopped at 3x the fastest so far (at least 10 s). The fastest, median of $REPS, is the comparison.
+	time_cmd td_utcS /dev/null env TZ=UTC tcpdump -nn -S -r "$F"
+	_reps=$REPS
+	REPS=1
+	time_cmd td_nnS /dev/null tcpdump -nn -S -r "$F"
+	TC_LIMIT=$(awk -v a="${T_td_utcS:-}" -v b="${T_td_nnS:-}" 'BEGIN { m = a; if (m == "" || (b != "" && b + 0 < m + 0)) m = b
+		l = int(3 * m + 1); print (l < 10 ? 10 : l) }')
+	time_cmd td_utc /dev/null env TZ=UTC tcpdump -nn -r "$F"
+	REPS=$_reps
+	time_cmd td_nn /dev/null tcpdump -nn -r "$F"
+	TC_LIMIT=
+	fast= best=
+	for c in utcS nnS utc nn; do
+		_t=$(val T "td_$c")
+		[ -n "$_t" ] || continue
+		if [ -z "$best" ] || ! ge "$_t" "$best"; then best=$_t fast=$c; fi
+	done
+	case $fast in
+	nn) fast_label="tcpdump -nn -r F" ;;
+	nnS) fast_label="tcpdump -nn -S -r F"; [ "$REPS" -gt 1 ] && time_cmd td_nnS /dev/null tcpdump -nn -S -r "$F" ;;
+	utc) fast_label="TZ=UTC tcpdump -nn -r F"; [ "$REPS" -gt 1 ] && time_cmd td_utc /dev/null env TZ=UTC tcpdump -nn -r "$F" ;;
+	utcS) fast_label="TZ=UTC tcpdump -nn -S -r F" ;;
+	*) fast_label="(no tcpdump text run finished)" ;;
+	esac
+	say "  fastest tcpdump text configuration: $fast_label"
+	eval "T_td_fast=\${T_td_$fast:-} M_td_fast=\${M_td_$fast:-}"
+	time_cmd td_write /dev/null tcpdump -r "$F" -w /dev/null
+
+	# tshark on the small file, scaled to the big one by the packet counts.
+	time_cmd ts_conv /dev/null tshark -r "$FS" -q -z conv,tcp
+	time_cmd ts_fields /dev/null tshark -r "$FS" -T fields -e frame.number -e ip.src -e tcp.srcport
+	for n in ts_conv ts_fields; do
+		_t=$(val T $n)
+		[ -n "$_t" ] && eval "T_${n}_scaled=$(awk -v t="$_t" -v a="$PACKETS" -v b="$SMALL" 'BEGIN { printf "%.3f", t * a / b }')"
+	done
+
+	say ""
+	say "$(printf '%-50s %10s %9s %9s %10s' "command (F = $PACKETS packets)" "median s" "RSS MiB" "x floor" "tcpdump/x")"
+	row "floor (pcap_loop, count only)" floor
+	row "synwatch -r F --stats" sw_stats
+	row "synwatch -r F --text >/dev/null" sw_text
+	row "synwatch -r F --json >/dev/null" sw_json
+	for c in utcS nnS utc nn; do
+		case $c in
+		nn) _l="tcpdump -nn -r F" ;; nnS) _l="tcpdump -nn -S -r F" ;;
+		utc) _l="TZ=UTC tcpdump -nn -r F" ;; utcS) _l="TZ=UTC tcpdump -nn -S -r F" ;;
+		esac
+		_l="$_l >/dev/null"
+		[ "$c" = "$fast" ] && _l="$_l (fastest)"
+		row "$_l" "td_$c"
+	done
+	row "tcpdump -r F -w /dev/null" td_write
+	row "tshark -q -z conv,tcp (on $SMALL packets)" ts_conv floor "${T_ts_conv_scaled:-}"
+	row "tshark -T fields (on $SMALL packets)" ts_fields floor "${T_ts_fields_scaled:-}"
+	say "  tshark scaled to $PACKETS packets (its ratios above use these): conv,tcp ${T_ts_conv_scaled:--} s, -T fields ${T_ts_fields_scaled:--} s"
+
+	# synwatch counted every packet?
+	if [ -s "$RUNS/sw_stats.out" ]; then
+		_np=$(sed -n 's/^packets: //p' "$RUNS/sw_stats.out")
+		say "  synwatch --stats: $(tr '\n' ' ' < "$RUNS/sw_stats.out")"
+		[ "$_np" = "$PACKETS" ] || note_failure "synwatch --stats counted '$_np' packets, the file has $PACKETS"
+	fi
+
+	check_outputs
+
+	say ""
+	say "targets (medians, this run):"
+	target "--stats ≤ 1.5× floor ($(ratio "${T_sw_stats:-}" "${T_floor:-}")×)" \
+		"$(if [ -z "${T_sw_stats:-}" ]; then echo -; else ge "$(awk -v a="$T_floor" 'BEGIN{print a*1.5}')" "$T_sw_stats" && echo 1 || echo 0; fi)"
+	target "--text ≥ 5× faster than $fast_label ($(ratio "${T_td_fast:-}" "${T_sw_text:-}")×)" \
+		"$(if [ -z "${T_sw_text:-}" ]; then echo -; else ge "$(ratio "$T_td_fast" "$T_sw_text")" 5 && echo 1 || echo 0; fi)"
+	target "--json ≥ 3× faster than $fast_label ($(ratio "${T_td_fast:-}" "${T_sw_json:-}")×)" \
+		"$(if [ -z "${T_sw_json:-}" ]; then echo -; else ge "$(ratio "$T_td_fast" "$T_sw_json")" 3 && echo 1 || echo 0; fi)"
+	target "--json ≥ 50× faster than tshark -T fields, scaled ($(ratio "${T_ts_fields_scaled:-}" "${T_sw_json:-}")×)" \
+		"$(if [ -z "${T_sw_json:-}" ] || [ -z "${T_ts_fields_scaled:-}" ]; then echo -; else ge "$(ratio "$T_ts_fields_scaled" "$T_sw_json")" 50 && echo 1 || echo 0; fi)"
+}
+
+# The benchmark runs write to /dev/null. Check they wrote exactly what a normal run writes: the bytes
+# each timed run passed to write(2) on stdout (the kernel's wchar) equal the size of a run into a
+# regular file, and that file hashes the same as a run into a pipe.
+check_outputs() {
+	[ "$sw_ok" = 1 ] || return 0
+	say "  output checks (benchmark output = normal output):"
+	for v in text json; do
+		_o=$(val O "sw_$v")
+		[ -n "$_o" ] || continue
+		"$SW" -r "$F" --$v > "$RUNS/normal.$v" 2>/dev/null
+		_size=$(wc -c < "$RUNS/normal.$v")
+		_hf=$(sha256sum < "$RUNS/normal.$v" | cut -d' ' -f1)
+		_hp=$("$SW" -r "$F" --$v 2>/dev/null | sha256sum | cut -d' ' -f1)
+		rm -f "$RUNS/normal.$v"
+		if [ "$_o" = "$_size" ] && [ "$_hf" = "$_hp" ]; then
+			say "    --$v: /dev/null runs wrote $_o bytes = the normal output's $_size; file and pipe sha256 $_hf"
+		else
+			note_failure "--$v output differs: /dev/null run wrote $_o bytes, normal run $_size; sha256 file $_hf, pipe $_hp"
+		fi
+	done
+}
+
+# ---------- part 2: memory with 1M concurrent flows ----------
+
+bench_flows() {
+	say ""
+	say "== memory: $FLOWS concurrent flows (one SYN each, never closed), --max-flows $MAX_FLOWS"
+	capture "$F1M" -s "$SEED" -F "$FLOWS" || { note_failure "gencap failed for $F1M"; return; }
+	cat "$F1M" > /dev/null
+	_reps=$REPS
+	REPS=$(( REPS < 3 ? REPS : 3 ))
+	time_cmd floor_flows /dev/null "$B/floor" "$F1M"
+	[ "$sw_ok" = 1 ] && time_cmd sw_flows "$RUNS/sw_flows.out" "$SW" -r "$F1M" --stats --max-flows "$MAX_FLOWS"
+	REPS=$_reps
+	row "floor on F1M" floor_flows floor_flows
+	row "synwatch -r F1M --stats --max-flows $MAX_FLOWS" sw_flows floor_flows
+	if [ -s "$RUNS/sw_flows.out" ]; then
+		say "  synwatch: $(grep -E '^flows' "$RUNS/sw_flows.out" | tr '\n' ' ')"
+		_a=$(sed -n 's/^flows_active: //p' "$RUNS/sw_flows.out")
+		[ "$_a" = "$FLOWS" ] || say "  note: flows_active is '$_a', not $FLOWS: the table did not hold every flow"
+	fi
+	_m=$(val M sw_flows)
+	target "$FLOWS concurrent flows in ≤ 256 MiB peak RSS ($(awk -v k="${_m:-0}" 'BEGIN { printf "%.1f", k / 1024 }') MiB)" \
+		"$(if [ -z "$_m" ]; then echo -; else ge "$RSS_LIMIT_KIB" "$_m" && echo 1 || echo 0; fi)"
+}
+
+# ---------- part 3: live UDP flood on lo ----------
+
+# drops FILE: "captured received dropped" from tcpdump-style closing lines.
+drops() {
+	printf '%s %s %s\n' "$(sed -n 's/^\([0-9]*\) packets captured$/\1/p' "$1" | tail -n 1)" \
+		"$(sed -n 's/^\([0-9]*\) packets received by filter$/\1/p' "$1" | tail -n 1)" \
+		"$(sed -n 's/^\([0-9]*\) packets dropped by kernel$/\1/p' "$1" | tail -n 1)"
+}
+
+# rss_sampler PID OUT: VmRSS (KiB) of PID once a second into OUT until it exits (background).
+rss_sampler() {
+	while kill -0 "$1" 2>/dev/null; do
+		sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null >> "$2"
+		sleep 1
+	done
+}
+
+# (Variables here avoid _n, _p: tests/lib.sh's wait_for/free_port use them.)
+# live_one NAME SIZE CMD...: start CMD (a capture on lo, filter on $port) under rusage, flood for
+# FLOOD_SECS with SIZE-byte payloads, let it drain 1 s, SIGINT it; sets L_NAME="captured recv drop sent".
+live_one() {
+	lv_name=$1 _size=$2
+	shift 2
+	_err=$RUNS/$lv_name.err
+	: > "$_err"
+	: > "$RUNS/$lv_name.rss"
+	"$B/rusage" -o "$RUNS/$lv_name.rep" -1 /dev/null -2 "$_err" -- "$@" &
+	_pid=$!
+	bg_pid $_pid
+	if ! wait_for "$_err" "listening on" 10 2>/dev/null; then
+		kill -INT $_pid 2>/dev/null
+		wait $_pid
+		note_failure "$lv_name: the capture did not start: $(tail -n 2 "$_err" | tr '\n' ' ')"
+		return 1
+	fi
+	_child=$(pgrep -P $_pid | head -n 1)
+	[ -n "$_child" ] && rss_sampler "$_child" "$RUNS/$lv_name.rss" &
+	"$B/udpflood" -p "$port" -s "$_size" -d "$FLOOD_SECS" > "$RUNS/$lv_name.flood" 2>&1 || note_failure "$lv_name: udpflood failed: $(cat "$RUNS/$lv_name.flood")"
+	sleep 1
+	kill -INT $_pid
+	wait $_pid
+	_st=$?
+	wait 2>/dev/null
+	[ "$_st" -eq 0 ] || note_failure "$lv_name: '$*' exited $_st: $(tail -n 2 "$_err" | tr '\n' ' ')"
+	_sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$RUNS/$lv_name.flood")
+	_rss=$(awk 'NR == 1 { f = $1 } { l = $1; if ($1 > m) m = $1 } END { printf "%d/%d/%d", f, l, m }' "$RUNS/$lv_name.rss")
+	eval "L_$lv_name=\"$(drops "$_err") ${_sent:-0}\""
+	say "  $(printf '%-30s' "$*" | cut -c1-60): $(val L "$lv_name" | awk '{ printf "captured %s, received %s, dropped by kernel %s; flood sent %s", $1, $2, $3, $4 }'); RSS first/last/max KiB $_rss; $(cat "$RUNS/$lv_name.rep")"
+}
+
+# live_target WHAT "CAPTURED RECEIVED DROPPED SENT" (synwatch) "..." (tcpdump): the floods are separate
+# runs of different sizes (the sender's rate depends on the capture competing for the CPU), so the
+# kernel drops are compared as a share of what the kernel offered the capture ("received by filter").
+live_target() {
+	lt_sr=$(echo "$2" | cut -d' ' -f2) lt_sd=$(echo "$2" | cut -d' ' -f3)
+	lt_tr=$(echo "$3" | cut -d' ' -f2) lt_td=$(echo "$3" | cut -d' ' -f3)
+	if [ -z "$lt_sd" ] || [ -z "$lt_td" ] || [ -z "$lt_sr" ] || [ -z "$lt_tr" ]; then
+		target "live flood ${size}-byte: $1 kernel drops ≤ tcpdump's" -
+		return
+	fi
+	lt_sp=$(awk -v d="$lt_sd" -v r="$lt_sr" 'BEGIN { printf "%.2f", (r > 0 ? 100 * d / r : 0) }')
+	lt_tp=$(awk -v d="$lt_td" -v r="$lt_tr" 'BEGIN { printf "%.2f", (r > 0 ? 100 * d / r : 0) }')
+	target "live flood ${size}-byte: $1 kernel drops $lt_sd ($lt_sp%) ≤ tcpdump's $lt_td ($lt_tp%)" \
+		"$(ge "$lt_tp" "$lt_sp" && echo 1 || echo 0)"
+}
+
+bench_live() {
+	say ""
+	if [ "$(id -u)" -ne 0 ]; then
+		say "== live flood: not run (capturing on lo needs root)"
+		target "live flood: synwatch --text drops ≤ tcpdump's" -
+		return
+	fi
+	say "== live flood on lo: udpflood (sendmmsg, one sender) for $FLOOD_SECS s, capture stopped with SIGINT 1 s after"
+	for size in 64 1400; do
+		port=$(free_port)
+		say " payload $size bytes, udp port $port:"
+		[ "$sw_ok" = 1 ] && live_one "live_sw_$size" "$size" "$SW" -i lo --text "udp port $port"
+		live_one "live_td_$size" "$size" tcpdump -i lo -nn "udp port $port"
+		live_target "synwatch --text" "$(val L "live_sw_$size")" "$(val L "live_td_$size")"
+	done
+	say "  (tcpdump uses libpcap's default 2 MiB buffer, synwatch its default -B 32768 KiB)"
+}
+
+# The TUI under the same flood, in a detached pane of a private tmux server (160x48, TERM=screen);
+# drops from its closing lines on stderr, memory sampled once a second; then the latency of one packet
+# to the screen. Runs when synwatch has a TUI (--tui in its --help). BENCH_TUI_CMD replaces the
+# command (the filter is appended), e.g. to try the harness with tcpdump.
+TMUX_SOCK=synwatch-bench-$$
+bt() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+# tui_pane CMD...: a fresh session running CMD (exec'ed: the pane's pid is CMD's); prints that pid.
+tui_pane() {
+	bt kill-server 2>/dev/null
+	bt new-session -d -s bench -x 160 -y 48 "exec env TERM=screen $*" || return 1
+	bt set-option -t bench status off > /dev/null
+	bt list-panes -t bench -F '#{pane_pid}'
+}
+
+live_tui() {
+	say ""
+	tui_cmd=${BENCH_TUI_CMD:-}
+	if [ -z "$tui_cmd" ]; then
+		if [ "$sw_ok" = 1 ] && "$SW" --help 2>&1 | grep -q -- '--tui'; then
+			tui_cmd="$SW -i lo --tui"
+		else
+			say "== live flood with the TUI: not run (no synwatch with --tui)"
+			target "live flood: synwatch TUI drops ≤ tcpdump's" -
+			return
+		fi
+	fi
+	if [ "$(id -u)" -ne 0 ] || ! command -v tmux > /dev/null 2>&1; then
+		say "== live flood with the TUI: not run (needs root for lo and tmux)"
+		target "live flood: synwatch TUI drops ≤ tcpdump's" -
+		return
+	fi
+	say "== live flood with the TUI in tmux (160x48): $tui_cmd"
+	for size in 64 1400; do
+		port=$(free_port)
+		tui_name=live_tui_$size
+		tui_err=$RUNS/$tui_name.err
+		: > "$tui_err"
+		: > "$RUNS/$tui_name.rss"
+		tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $tui_err")
+		if [ -z "$tui_pid" ] || ! wait_for "$tui_err" "listening on" 10 2>/dev/null; then
+			note_failure "$tui_name: the TUI did not start: $(tail -n 2 "$tui_err" | tr '\n' ' ')"
+			bt kill-server 2>/dev/null
+			continue
+		fi
+		sleep 0.5 # the panel draws its first screen
+		rss_sampler "$tui_pid" "$RUNS/$tui_name.rss" &
+		"$B/udpflood" -p "$port" -s "$size" -d "$FLOOD_SECS" > "$RUNS/$tui_name.flood" 2>&1 ||
+			note_failure "$tui_name: udpflood failed: $(cat "$RUNS/$tui_name.flood")"
+		sleep 1
+		kill -INT "$tui_pid" 2>/dev/null
+		wait_exit "$tui_pid" 10 || note_failure "$tui_name: the TUI did not stop within 10 s of SIGINT"
+		bt kill-server 2>/dev/null
+		wait 2>/dev/null
+		tui_sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$RUNS/$tui_name.flood")
+		tui_rss=$(awk 'NR == 1 { f = $1 } { l = $1; if ($1 > m) m = $1 } END { printf "%d/%d/%d", f, l, m }' "$RUNS/$tui_name.rss")
+		set -- $(drops "$tui_err")
+		say "  payload $size: captured ${1:-?}, received ${2:-?}, dropped by kernel ${3:-?}; flood sent ${tui_sent:-?}; RSS first/last/max KiB $tui_rss"
+		live_target "synwatch TUI" "${1:-} ${2:-} ${3:-} ${tui_sent:-}" "$(val L "live_td_$size")"
+	done
+
+	# Latency: one datagram to a fresh port; time until the pane shows that port (polling capture-pane,
+	# which itself takes a few ms, so this is an upper bound).
+	port=$(free_port)
+	tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $RUNS/live_tui_latency.err")
+	wait_for "$RUNS/live_tui_latency.err" "listening on" 10 2>/dev/null
+	sleep 1
+	tui_t0=$(date +%s%N)
+	"$B/udpflood" -p "$port" -s 16 -d 1 -b 1 -r 1 > /dev/null 2>&1 &
+	bg_pid $!
+	tui_lat=
+	tui_i=0
+	while [ $tui_i -lt 1000 ]; do
+		if bt capture-pane -p -t bench | grep -q "$port"; then
+			tui_lat=$(( ($(date +%s%N) - tui_t0) / 1000000 ))
+			break
+		fi
+		tui_i=$((tui_i + 1))
+	done
+	bt kill-server 2>/dev/null
+	wait 2>/dev/null
+	say "  a datagram to port $port appeared in the pane after ${tui_lat:-(never, 1000 polls)} ms"
+	target "a packet on lo on screen within 50 ms (${tui_lat:-never} ms)" \
+		"$(if [ -z "$tui_lat" ]; then echo 0; else [ "$tui_lat" -le 50 ] && echo 1 || echo 0; fi)"
+}
+
+# ---------- the summary ----------
+
+machine() {
+	_cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+	_mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	printf '%s, %s, %s cores, %s RAM, Linux %s; %s; %s; %s\n' "$(uname -m)" "${_cpu:-unknown CPU}" "$(nproc)" \
+		"$_mem" "$(uname -r)" "$(tcpdump --version 2>&1 | head -n 1)" "$(tcpdump --version 2>&1 | sed -n 2p)" \
+		"$(tshark --version 2>/dev/null | head -n 1 | sed 's/ (Git.*//')"
+}
+
+summary() {
+	{
+		echo "### Benchmark ($(date -u +%Y-%m-%d), \`make bench\`)"
+		echo
+		echo "Machine: $(machine)"
+		echo
+		echo "Capture F: $PACKETS generated packets (seed $SEED, $CONNS concurrent TCP connections, ~20% DNS-like UDP,"
+		echo "~2% ICMP port unreachable, ~10% IPv6, $(wc -c 2>/dev/null < "$F" || echo ?) bytes). Medians of $REPS runs; peak RSS"
+		echo "from wait4's ru_maxrss. tshark ran on $SMALL packets: its ratios use its time scaled by the packet counts."
+		echo "F1M: $FLOWS SYNs from distinct clients (its rows compare with the floor on F1M)."
+		echo
+		echo "| command | median s | peak RSS MiB | × floor | fastest tcpdump text ÷ this |"
+		echo "|---|---|---|---|---|"
+		cat "$B/table.md"
+		echo
+		echo "| target | result |"
+		echo "|---|---|"
+		cat "$B/targets.md"
+		echo
+		echo "Full log: build/bench/results.txt."
+	} > "$MD"
+}
+
+say "synwatch benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+say "machine: $(machine)"
+has_part file && bench_file
+has_part flows && bench_flows
+has_part live && bench_live
+has_part tui && live_tui
+summary
+say ""
+say "results: $RES, summary: $MD"
+if [ "$tool_failures" -ne 0 ]; then
+	say "$tool_failures tool failure(s) above"
+	exit 1
+fi
+exit 0
