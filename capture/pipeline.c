@@ -13,9 +13,24 @@
 
 #include "cursor.h"
 #include "decode.h"
+#include "pcapfile.h"
 
 #define DEFAULT_SNAPLEN 262144
 #define LIVE_BUFFER_BYTES (32 * 1024 * 1024) /* kernel ring: large enough to ride out a redraw */
+
+/*
+ * Packets read from the fast file reader are decoded AHEAD places before they are tracked and shown,
+ * so that the flow table's memory for each can be fetched while the packets before it are worked on.
+ */
+#define AHEAD 16
+
+/* One packet read ahead: where its bytes are, decoded. */
+struct slot {
+	struct pcap_pkthdr h;     /* as libpcap would give it (for -w) */
+	const uint8_t *data;      /* in the fast reader's mapping */
+	size_t offset;            /* of its record in the file (pages before it may be released) */
+	struct packet pkt;
+};
 
 struct pipeline {
 	pcap_t *pcap;
@@ -30,6 +45,14 @@ struct pipeline {
 	char name[256];            /* interface or file name */
 	char filter[1024];         /* the expression as given */
 	char error[PCAP_ERRBUF_SIZE + 256];
+	/* Reading classic pcap files without libpcap's copies (pcapfile.c), decoding ahead: */
+	struct pcapfile *fast;     /* the fast reader while it lasts; NULL: libpcap reads */
+	bool fast_ended;           /* it returned its last record (the ring may still hold some) */
+	struct bpf_program prog;   /* the filter, which the fast reader's records go through by hand */
+	bool have_prog;
+	uint64_t passed_ahead;     /* packets read ahead that passed the filter (stops at -c) */
+	unsigned head, fill;       /* ring[head] is the oldest packet read ahead; fill are held */
+	struct slot ring[AHEAD];
 };
 
 struct view_filter {
@@ -221,6 +244,12 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 	if (*code != EXIT_OK)
 		goto fail;
 	pl->linktype = pcap_datalink(pl->pcap);
+	if (!pl->live && strcmp(o->file, "-") != 0) {
+		FILE *f = pcap_file(pl->pcap);
+		int snap = pcap_snapshot(pl->pcap);
+		if (f && snap > 0)
+			pl->fast = pcapfile_open(fileno(f), (uint32_t)snap);
+	}
 
 	if (o->filter && *o->filter) {
 		struct bpf_program prog;
@@ -231,7 +260,8 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 			goto fail;
 		}
 		int rc = pcap_setfilter(pl->pcap, &prog);
-		pcap_freecode(&prog);
+		pl->prog = prog; /* kept for the fast reader, freed by pipeline_close */
+		pl->have_prog = true;
 		if (rc != 0) {
 			snprintf(err, errlen, "cannot apply filter '%s': %s", o->filter, pcap_geterr(pl->pcap));
 			*code = EXIT_FAILURE_RUNTIME;
@@ -266,10 +296,80 @@ fail:
 	return NULL;
 }
 
+/* The capture time; a damaged record can hold a fraction of a second or more: carry it into the seconds. */
+static void pipeline_set_time(struct packet *pkt, int64_t sec, uint32_t frac, bool nano)
+{
+	uint64_t nsec = nano ? frac : (uint64_t)frac * 1000;
+	int64_t carry = (int64_t)(nsec / 1000000000u);
+	pkt->ts_sec = sec <= INT64_MAX - carry ? sec + carry : INT64_MAX;
+	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
+}
+
+/*
+ * Fill the ring from the fast reader: read, filter and decode until AHEAD packets are held, -c packets
+ * have been read, or the reader is done. When it is done libpcap's file position is set to where it
+ * stopped, so that libpcap reads on from there (the rest of a damaged or growing file).
+ */
+static void pipeline_read_ahead(struct pipeline *pl)
+{
+	while (!pl->fast_ended && pl->fill < AHEAD && !(pl->count && pl->passed_ahead >= pl->count)) {
+		struct pcapfile_rec r;
+		int rc = pcapfile_next(pl->fast, &r);
+		if (rc <= 0) {
+			pl->fast_ended = true;
+			if (fseeko(pcap_file(pl->pcap), (off_t)pcapfile_offset(pl->fast), SEEK_SET) != 0)
+				copy_str(pl->error, sizeof pl->error, strerror(errno));
+			break;
+		}
+		struct slot *s = &pl->ring[(pl->head + pl->fill) % AHEAD];
+		s->h.ts.tv_sec = (time_t)r.ts_sec;
+		s->h.ts.tv_usec = (int32_t)r.ts_frac; /* libpcap reads it as a signed 32-bit field */
+		s->h.caplen = r.caplen;
+		s->h.len = r.len;
+		if (pl->have_prog && !pcap_offline_filter(&pl->prog, &s->h, r.data))
+			continue;
+		s->data = r.data;
+		s->offset = r.offset;
+		decode_packet(&s->pkt, pl->linktype, r.data, r.caplen, r.len);
+		pipeline_set_time(&s->pkt, r.ts_sec, r.ts_frac, pl->nano);
+		pl->fill++;
+		pl->passed_ahead++;
+	}
+}
+
+/* The oldest packet read ahead: number, write, track, hand over. */
+static int pipeline_emit(struct pipeline *pl, struct packet *pkt, struct track_result *tr)
+{
+	struct slot *s = &pl->ring[pl->head];
+	pl->head = (pl->head + 1) % AHEAD;
+	pl->fill--;
+	pl->packets++;
+	if (pl->dumper) {
+		pcap_dump((u_char *)pl->dumper, &s->h, s->data);
+		pl->written++;
+	}
+	*pkt = s->pkt;
+	pkt->n = pl->packets;
+	flow_track(pl->flows, pkt, tr);
+	/* Nothing before this packet's record is needed again. */
+	pcapfile_release(pl->fast, s->offset);
+	return 1;
+}
+
 int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr)
 {
 	if (pl->stopped || (pl->count && pl->packets >= pl->count))
 		return -1;
+	if (pl->fast) {
+		pipeline_read_ahead(pl);
+		if (pl->fill)
+			return pipeline_emit(pl, pkt, tr);
+		if (pl->error[0])
+			return -2;
+		/* Every record the fast reader took is out: libpcap reads the rest (or meets the end). */
+		pcapfile_close(pl->fast);
+		pl->fast = NULL;
+	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
 	int rc = pcap_next_ex(pl->pcap, &h, &data);
@@ -288,12 +388,7 @@ int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *
 	}
 	decode_packet(pkt, pl->linktype, data, h->caplen, h->len);
 	pkt->n = pl->packets;
-	/* A damaged record can hold a fraction of a second or more: carry it into the seconds. */
-	uint64_t frac = (uint64_t)(uint32_t)h->ts.tv_usec;
-	uint64_t nsec = pl->nano ? frac : frac * 1000;
-	int64_t carry = (int64_t)(nsec / 1000000000u);
-	pkt->ts_sec = h->ts.tv_sec <= INT64_MAX - carry ? (int64_t)h->ts.tv_sec + carry : INT64_MAX;
-	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
+	pipeline_set_time(pkt, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, pl->nano);
 	flow_track(pl->flows, pkt, tr);
 	return 1;
 }
@@ -342,6 +437,9 @@ void pipeline_close(struct pipeline *pl)
 		return;
 	if (pl->dumper)
 		pcap_dump_close(pl->dumper);
+	pcapfile_close(pl->fast);
+	if (pl->have_prog)
+		pcap_freecode(&pl->prog);
 	if (pl->pcap)
 		pcap_close(pl->pcap);
 	if (pl->flows)
