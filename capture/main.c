@@ -544,7 +544,7 @@ static int64_t now_ms(void)
 /* The non-interactive loop: text, JSON or counters only. Returns an exit code. */
 static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *out)
 {
-	static struct packet pkt;
+	const struct packet *pkt = NULL;
 	struct track_result tr;
 	struct counters cnt = { 0 };
 	bool json = o->view == VIEW_JSON;
@@ -566,18 +566,18 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 	int code = EXIT_OK;
 
 	while (!got_stop && !out->closed) {
-		int rc = pipeline_next(pl, &pkt, &tr);
+		int rc = pipeline_next_ref(pl, &pkt, &tr);
 		if (rc == 1) {
-			counters_add(&cnt, &pkt);
+			counters_add(&cnt, pkt);
 			if (book)
-				ladder_book_add(book, &pkt, &tr);
+				ladder_book_add(book, pkt, &tr);
 			if (per_packet) {
 				if (json)
-					view_json_packet(out, &pkt, &tr, nano);
+					view_json_packet(out, pkt, &tr, nano);
 				else
-					view_text_packet(out, &pkt, &tr, nano);
+					view_text_packet(out, pkt, &tr, nano);
 			}
-			if (fd >= 0 && (pkt.n & 1023) == 0 && now_ms() - last_flush > 200) {
+			if (fd >= 0 && (pkt->n & 1023) == 0 && now_ms() - last_flush > 200) {
 				obuf_flush(out);
 				pipeline_flush(pl);
 				last_flush = now_ms();

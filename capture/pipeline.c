@@ -337,8 +337,8 @@ static void pipeline_read_ahead(struct pipeline *pl)
 	}
 }
 
-/* The oldest packet read ahead: number, write, track, hand over. */
-static int pipeline_emit(struct pipeline *pl, struct packet *pkt, struct track_result *tr)
+/* The oldest packet read ahead: number, write, track, hand over (in place: *pkt points into the ring). */
+static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct track_result *tr)
 {
 	struct slot *s = &pl->ring[pl->head];
 	pl->head = (pl->head + 1) % AHEAD;
@@ -348,15 +348,15 @@ static int pipeline_emit(struct pipeline *pl, struct packet *pkt, struct track_r
 		pcap_dump((u_char *)pl->dumper, &s->h, s->data);
 		pl->written++;
 	}
-	*pkt = s->pkt;
-	pkt->n = pl->packets;
-	flow_track(pl->flows, pkt, tr);
+	s->pkt.n = pl->packets;
+	flow_track(pl->flows, &s->pkt, tr);
+	*pkt = &s->pkt;
 	/* Nothing before this packet's record is needed again. */
 	pcapfile_release(pl->fast, s->offset);
 	return 1;
 }
 
-int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr)
+int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct track_result *tr)
 {
 	if (pl->stopped || (pl->count && pl->packets >= pl->count))
 		return -1;
@@ -386,11 +386,22 @@ int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *
 		pcap_dump((u_char *)pl->dumper, h, data);
 		pl->written++;
 	}
-	decode_packet(pkt, pl->linktype, data, h->caplen, h->len);
-	pkt->n = pl->packets;
-	pipeline_set_time(pkt, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, pl->nano);
-	flow_track(pl->flows, pkt, tr);
+	struct packet *p = &pl->ring[0].pkt; /* the ring is not in use once libpcap reads */
+	decode_packet(p, pl->linktype, data, h->caplen, h->len);
+	p->n = pl->packets;
+	pipeline_set_time(p, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, pl->nano);
+	flow_track(pl->flows, p, tr);
+	*pkt = p;
 	return 1;
+}
+
+int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr)
+{
+	const struct packet *p;
+	int rc = pipeline_next_ref(pl, &p, tr);
+	if (rc == 1)
+		*pkt = *p;
+	return rc;
 }
 
 int pipeline_fd(const struct pipeline *pl)

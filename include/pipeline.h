@@ -48,6 +48,8 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
  * pkt->data is valid until the next call.
  */
 int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr);
+/* The same without copying the decoded packet: *pkt points at the pipeline's, valid until the next call. */
+int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct track_result *tr);
 
 int pipeline_fd(const struct pipeline *pl);          /* selectable fd for live capture, -1 for files */
 bool pipeline_live(const struct pipeline *pl);
