@@ -24,6 +24,12 @@
  */
 #define AHEAD 16
 
+/*
+ * -w goes through a stdio buffer that this file flushes itself, always between two records, before it
+ * would fill: every write(2) ends on a record boundary, so even a SIGKILL leaves a file of whole records.
+ */
+#define DUMP_BUF (1u << 20)
+
 /* One packet read ahead: where its bytes are, decoded. */
 struct slot {
 	struct pcap_pkthdr h;     /* as libpcap would give it (for -w) */
@@ -35,6 +41,8 @@ struct slot {
 struct pipeline {
 	pcap_t *pcap;
 	pcap_dumper_t *dumper;     /* -w, or NULL */
+	char *dump_buf;            /* the -w stream's buffer (DUMP_BUF bytes), flushed only between records */
+	size_t dump_pending;       /* bytes written into it since the last flush */
 	struct flow_table *flows;
 	bool live;
 	bool nano;                 /* timestamps are nanoseconds (file precision, or --nano live) */
@@ -279,7 +287,29 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 
 	/* -w last, so that no error above leaves a file behind. */
 	if (o->write) {
-		pl->dumper = pcap_dump_open(pl->pcap, o->write);
+		if (strcmp(o->write, "-") == 0) {
+			pl->dumper = pcap_dump_open(pl->pcap, o->write);
+		} else {
+			FILE *wf = fopen(o->write, "wb");
+			pl->dump_buf = wf ? malloc(DUMP_BUF) : NULL;
+			if (wf && (!pl->dump_buf || setvbuf(wf, pl->dump_buf, _IOFBF, DUMP_BUF) != 0)) {
+				fclose(wf);
+				unlink(o->write);
+				wf = NULL;
+				errno = ENOMEM;
+			}
+			if (!wf) {
+				snprintf(err, errlen, "cannot write '%s': %s; check that its directory exists and is writable",
+					 o->write, strerror(errno));
+				*code = EXIT_OUTPUT;
+				goto fail;
+			}
+			pl->dumper = pcap_dump_fopen(pl->pcap, wf);
+			if (!pl->dumper) {
+				fclose(wf);
+				unlink(o->write);
+			}
+		}
 		if (!pl->dumper) {
 			snprintf(err, errlen, "cannot write '%s': %s; check that its directory exists and is writable",
 				 o->write, pcap_geterr(pl->pcap));
@@ -294,6 +324,19 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 fail:
 	pipeline_close(pl);
 	return NULL;
+}
+
+/* One record to -w, flushing first when it would not fit the buffer whole. */
+static void pipeline_dump(struct pipeline *pl, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	size_t rec = 16 + (size_t)h->caplen;
+	if (pl->dump_buf && pl->dump_pending + rec > DUMP_BUF) {
+		pcap_dump_flush(pl->dumper);
+		pl->dump_pending = 0;
+	}
+	pcap_dump((u_char *)pl->dumper, h, data);
+	pl->dump_pending += rec;
+	pl->written++;
 }
 
 /* The capture time; a damaged record can hold a fraction of a second or more: carry it into the seconds. */
@@ -344,10 +387,8 @@ static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct 
 	pl->head = (pl->head + 1) % AHEAD;
 	pl->fill--;
 	pl->packets++;
-	if (pl->dumper) {
-		pcap_dump((u_char *)pl->dumper, &s->h, s->data);
-		pl->written++;
-	}
+	if (pl->dumper)
+		pipeline_dump(pl, &s->h, s->data);
 	s->pkt.n = pl->packets;
 	flow_track(pl->flows, &s->pkt, tr);
 	*pkt = &s->pkt;
@@ -382,10 +423,8 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 		return -2;
 	}
 	pl->packets++;
-	if (pl->dumper) {
-		pcap_dump((u_char *)pl->dumper, h, data);
-		pl->written++;
-	}
+	if (pl->dumper)
+		pipeline_dump(pl, h, data);
 	struct packet *p = &pl->ring[0].pkt; /* the ring is not in use once libpcap reads */
 	decode_packet(p, pl->linktype, data, h->caplen, h->len);
 	p->n = pl->packets;
@@ -426,6 +465,7 @@ bool pipeline_flush(struct pipeline *pl)
 {
 	if (!pl->dumper)
 		return true;
+	pl->dump_pending = 0;
 	return pcap_dump_flush(pl->dumper) == 0;
 }
 
@@ -448,6 +488,7 @@ void pipeline_close(struct pipeline *pl)
 		return;
 	if (pl->dumper)
 		pcap_dump_close(pl->dumper);
+	free(pl->dump_buf); /* after the close that used it */
 	pcapfile_close(pl->fast);
 	if (pl->have_prog)
 		pcap_freecode(&pl->prog);

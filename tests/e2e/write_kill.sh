@@ -1,0 +1,28 @@
+# write_kill.sh — a -w capture killed with SIGKILL mid-write still reads back as whole records (no cut last record).
+. tests/lib.sh
+need_cmd tcpdump
+G=build/bench/gencap
+make --no-print-directory -s "$G" >/dev/null || fail "cannot build $G (make $G)"
+"$G" -s 7 -n 200000 -c 2000 -o "$TMP/in.pcap" 2> "$TMP/gen.log" || fail "gencap failed: $(cat "$TMP/gen.log")"
+
+# Kill at different points of the copy: once the output has passed each of these sizes.
+for at in 1500000 4000000 9000000; do
+	rm -f "$TMP/out.pcap"
+	"$SW" -r "$TMP/in.pcap" -w "$TMP/out.pcap" --stats > /dev/null 2> "$TMP/sw.err" &
+	pid=$!
+	bg_pid $pid
+	n=0
+	while [ "$(stat -c %s "$TMP/out.pcap" 2>/dev/null || echo 0)" -lt "$at" ]; do
+		kill -0 $pid 2>/dev/null || break
+		n=$((n + 1))
+		[ $n -lt 20000 ] || fail "the output never reached $at bytes"
+	done
+	kill -KILL $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	size=$(stat -c %s "$TMP/out.pcap")
+	tcpdump -r "$TMP/out.pcap" -w /dev/null 2> "$TMP/td.err" || fail "tcpdump cannot read the killed capture: $(cat "$TMP/td.err")"
+	! grep -qi "truncated" "$TMP/td.err" || fail "killed after $size bytes, the last record is cut: $(cat "$TMP/td.err")"
+	"$SW" -r "$TMP/out.pcap" --stats > /dev/null 2> "$TMP/re.err" || fail "synwatch cannot read it back: $(cat "$TMP/re.err")"
+	echo "killed at $size bytes: $(head -n 1 "$TMP/re.err")"
+done
+echo ok
