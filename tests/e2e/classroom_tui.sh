@@ -27,13 +27,22 @@ check_screen() {
 	# Pause, pick a packet of a flow and open its ladder: calls stand on the ends' columns.
 	tui_keys space
 	tui_wait "PAUSED" 5 || exit 1
+	# Enter on a row opens its flow's ladder (call rows belong to no flow); each row's screen is awaited
+	# (up to 1 s) before moving on, so a slow redraw is not mistaken for a ladder without calls.
 	tui_keys Home
-	n=0
-	until tui_screen | grep -qE "\* (connect|socket|send|close|accept)\("; do
-		tui_keys Down Enter
+	n=0 found=0
+	while [ $found -eq 0 ]; do
+		tui_keys Enter
+		m=20
+		while [ $m -gt 0 ]; do
+			if tui_screen | grep -qE "\* (connect|socket|send|close|accept)\("; then found=1; break; fi
+			sleep 0.05
+			m=$((m - 1))
+		done
+		[ $found -eq 1 ] && break
 		n=$((n + 1))
-		[ $n -lt 40 ] || { echo "FAIL: no ladder with a call row after 40 rows"; tui_screen; exit 1; }
-		tui_screen | grep -q "Ladder: flow" && tui_keys Enter # back to details, then on
+		[ $n -lt 40 ] || { echo "FAIL: no ladder with a call row after 40 rows"; tui_screen | tail -n 25; exit 1; }
+		tui_keys Down
 	done
 	tui_keys q
 	tui_check_restored || exit 1
