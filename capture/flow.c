@@ -213,6 +213,15 @@ static void table_evict_one(struct flow_table *t)
 		node_remove(t, victim, true);
 }
 
+/* Start fetching every cache line of node i, for writing. */
+static void node_prefetch(const struct flow_table *t, uint32_t i)
+{
+	const char *n = (const char *)&t->nodes[i];
+	for (size_t off = 0; off < sizeof t->nodes[i]; off += 64)
+		__builtin_prefetch(n + off, 1, 3);
+	__builtin_prefetch(n + sizeof t->nodes[i] - 1, 1, 3);
+}
+
 static uint32_t table_lookup(const struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
 	for (uint32_t i = t->buckets[h & (t->nbuckets - 1)]; i != FLOW_NIL; i = t->nodes[i].p.hnext)
@@ -249,6 +258,10 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	p->lprev = p->lnext = FLOW_NIL;
 	t->st.flows_created++;
 	t->st.flows_active++;
+	/* The node the next new flow will take is usually cold (never used, or freed long ago): fetch it now. */
+	uint32_t next = t->free_head != FLOW_NIL ? t->free_head : t->fresh < t->cap ? t->fresh : FLOW_NIL;
+	if (next != FLOW_NIL)
+		node_prefetch(t, next);
 	return i;
 }
 
@@ -620,11 +633,7 @@ void flowtab_prefetch(const struct flow_table *t, const struct flow_hint *h)
 	uint32_t i = t->buckets[h->hash & (t->nbuckets - 1)];
 	if (i == FLOW_NIL)
 		return;
-	/* Every cache line of the chain's first node (most chains are that one node). */
-	const char *n = (const char *)&t->nodes[i];
-	for (size_t off = 0; off < sizeof t->nodes[i]; off += 64)
-		__builtin_prefetch(n + off, 1, 3);
-	__builtin_prefetch(n + sizeof t->nodes[i] - 1, 1, 3);
+	node_prefetch(t, i); /* the chain's first node: most chains are that one node */
 }
 
 void flow_track(struct flow_table *t, const struct packet *pkt, struct track_result *r)
