@@ -63,6 +63,10 @@ static bool key_equal(const struct flow_key *a, const struct flow_key *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* The memory budget (FLOW_DEFAULT_MAX_FLOWS, README "Flow table memory") depends on these sizes. */
+_Static_assert(sizeof(struct flow) == 176, "struct flow has grown or gained padding");
+_Static_assert(sizeof(struct flow_node) == 232, "struct flow_node has grown or gained padding");
+
 /* ---- table --------------------------------------------------------------------------------------- */
 
 struct flow_table *flowtab_new(size_t max_flows)
@@ -494,7 +498,7 @@ static bool is_port_reuse(const struct flow *f, const struct endpoint *src, cons
 	    (th->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
 		return false;
 	enum flow_dir d = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
-	return f->isn_known[d] && th->seq != f->isn[d];
+	return (f->isn_known & 1u << d) && th->seq != f->isn[d];
 }
 
 static void flow_init_tcp(struct flow *f, const struct endpoint *src, const struct endpoint *dst,
@@ -533,13 +537,13 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	const bool have_ack = (ip->have & HAVE_ACK) && (fl & TCP_ACK);
 
 	/* Relative numbers (Wireshark's base_seq): a SYN's seq, else seq-1; the peer's from ack-1. */
-	if (!f->isn_known[dir]) {
+	if (!(f->isn_known & 1u << dir)) {
 		f->isn[dir] = (fl & TCP_SYN) ? th->seq : th->seq - 1;
-		f->isn_known[dir] = true;
+		f->isn_known |= 1u << dir;
 	}
-	if (have_ack && !f->isn_known[rev]) {
+	if (have_ack && !(f->isn_known & 1u << rev)) {
 		f->isn[rev] = th->ack - 1;
-		f->isn_known[rev] = true;
+		f->isn_known |= 1u << rev;
 	}
 	r->rseq = th->seq - f->isn[dir];
 	r->rack = have_ack ? th->ack - f->isn[rev] : 0;

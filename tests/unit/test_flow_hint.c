@@ -140,7 +140,7 @@ static bool flows_equal(const struct flow *a, const struct flow *b)
 	       memcmp(&a->server, &b->server, sizeof a->server) == 0 && a->proto == b->proto &&
 	       a->client_guessed == b->client_guessed && a->state_inferred == b->state_inferred &&
 	       a->state[0] == b->state[0] && a->state[1] == b->state[1] && a->closed_first == b->closed_first &&
-	       a->end == b->end && a->isn_known[0] == b->isn_known[0] && a->isn_known[1] == b->isn_known[1] &&
+	       a->end == b->end && a->isn_known == b->isn_known &&
 	       a->icmp_errors == b->icmp_errors && a->isn[0] == b->isn[0] && a->isn[1] == b->isn[1] &&
 	       a->pkts[0] == b->pkts[0] && a->pkts[1] == b->pkts[1] && a->bytes[0] == b->bytes[0] &&
 	       a->bytes[1] == b->bytes[1] && a->first_ns == b->first_ns && a->last_ns == b->last_ns &&
