@@ -1,6 +1,9 @@
 /* flow.c — the flow table: canonical keys, preallocated node pool, LRU lists per timeout class, tracking. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "flow_priv.h"
 #include "tcp_state.h"
@@ -63,7 +66,31 @@ static bool key_equal(const struct flow_key *a, const struct flow_key *b)
 	return memcmp(a, b, sizeof *a) == 0;
 }
 
+/* The memory budget (FLOW_DEFAULT_MAX_FLOWS, README "Flow table memory") depends on these sizes. */
+_Static_assert(sizeof(struct flow) == 176, "struct flow has grown or gained padding");
+_Static_assert(sizeof(struct flow_node) == 232, "struct flow_node has grown or gained padding");
+
 /* ---- table --------------------------------------------------------------------------------------- */
+
+/*
+ * Ask for transparent huge pages over the pool's whole pages: flows are reached at random, and with
+ * 4 KiB pages nearly every lookup of a large table also misses the TLB. Only advice: pages are still
+ * taken (2 MiB at a time) as flows first use them, and nothing changes if the kernel declines.
+ */
+static void pool_advise(void *p, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	long pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		return;
+	uintptr_t a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1), e = (uintptr_t)p + len;
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
 
 struct flow_table *flowtab_new(size_t max_flows)
 {
@@ -78,14 +105,14 @@ struct flow_table *flowtab_new(size_t max_flows)
 	while (nb < max_flows / 2)
 		nb <<= 1;
 	t->nbuckets = nb;
-	t->flows = calloc(max_flows, sizeof *t->flows);
-	t->priv = calloc(max_flows, sizeof *t->priv);
+	t->nodes = calloc(max_flows, sizeof *t->nodes);
 	t->buckets = malloc((size_t)nb * sizeof *t->buckets);
-	if (!t->flows || !t->priv || !t->buckets) {
+	if (!t->nodes || !t->buckets) {
 		flowtab_free(t);
 		return NULL;
 	}
 	memset(t->buckets, 0xff, (size_t)nb * sizeof *t->buckets);
+	pool_advise(t->nodes, max_flows * sizeof *t->nodes);
 	/* Nodes are taken from [0, fresh) and the free list; untouched pages of the pool cost no memory. */
 	t->free_head = FLOW_NIL;
 	t->fresh = 0;
@@ -95,7 +122,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 	struct flow_timeouts to = { 30, 300, 60, 60 };
 	flowtab_set_timeouts(t, &to);
 	t->st.capacity = max_flows;
-	t->st.bytes_reserved = sizeof *t + max_flows * (sizeof *t->flows + sizeof *t->priv) +
+	t->st.bytes_reserved = sizeof *t + max_flows * sizeof *t->nodes +
 			       (size_t)nb * sizeof *t->buckets;
 	t->st.bytes_per_flow = (t->st.bytes_reserved + max_flows - 1) / max_flows;
 	return t;
@@ -105,8 +132,7 @@ void flowtab_free(struct flow_table *t)
 {
 	if (!t)
 		return;
-	free(t->flows);
-	free(t->priv);
+	free(t->nodes);
 	free(t->buckets);
 	free(t);
 }
@@ -133,15 +159,15 @@ void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s)
 
 static void lru_unlink(struct flow_table *t, uint32_t i)
 {
-	struct flow_priv *p = &t->priv[i];
+	struct flow_priv *p = &t->nodes[i].p;
 	if (p->cls >= FC_COUNT)
 		return; /* not on a list yet */
 	if (p->lprev != FLOW_NIL)
-		t->priv[p->lprev].lnext = p->lnext;
+		t->nodes[p->lprev].p.lnext = p->lnext;
 	else
 		t->lru_head[p->cls] = p->lnext;
 	if (p->lnext != FLOW_NIL)
-		t->priv[p->lnext].lprev = p->lprev;
+		t->nodes[p->lnext].p.lprev = p->lprev;
 	else
 		t->lru_tail[p->cls] = p->lprev;
 	p->lprev = p->lnext = FLOW_NIL;
@@ -150,12 +176,12 @@ static void lru_unlink(struct flow_table *t, uint32_t i)
 
 static void lru_append(struct flow_table *t, uint32_t i, uint8_t cls)
 {
-	struct flow_priv *p = &t->priv[i];
+	struct flow_priv *p = &t->nodes[i].p;
 	p->cls = cls;
 	p->lnext = FLOW_NIL;
 	p->lprev = t->lru_tail[cls];
 	if (p->lprev != FLOW_NIL)
-		t->priv[p->lprev].lnext = i;
+		t->nodes[p->lprev].p.lnext = i;
 	else
 		t->lru_head[cls] = i;
 	t->lru_tail[cls] = i;
@@ -163,18 +189,18 @@ static void lru_append(struct flow_table *t, uint32_t i, uint8_t cls)
 
 static void hash_unlink(struct flow_table *t, uint32_t i)
 {
-	uint32_t *pp = &t->buckets[key_hash(&t->flows[i].key) & (t->nbuckets - 1)];
+	uint32_t *pp = &t->buckets[key_hash(&t->nodes[i].f.key) & (t->nbuckets - 1)];
 	while (*pp != FLOW_NIL && *pp != i)
-		pp = &t->priv[*pp].hnext;
+		pp = &t->nodes[*pp].p.hnext;
 	if (*pp == i)
-		*pp = t->priv[i].hnext;
-	t->priv[i].hnext = FLOW_NIL;
+		*pp = t->nodes[i].p.hnext;
+	t->nodes[i].p.hnext = FLOW_NIL;
 }
 
 static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
 {
-	struct flow *f = &t->flows[i];
-	struct flow_priv *p = &t->priv[i];
+	struct flow *f = &t->nodes[i].f;
+	struct flow_priv *p = &t->nodes[i].p;
 	if (f->end == END_OPEN)
 		f->end = END_TIMEOUT;
 	if (t->on_remove)
@@ -197,7 +223,7 @@ static void table_expire(struct flow_table *t)
 {
 	for (int c = 0; c < FC_COUNT; c++) {
 		uint32_t i;
-		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->flows[i].last_ns > t->timeout_ns[c])
+		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > t->timeout_ns[c])
 			node_remove(t, i, false);
 	}
 }
@@ -208,17 +234,26 @@ static void table_evict_one(struct flow_table *t)
 	uint32_t victim = FLOW_NIL;
 	for (int c = 0; c < FC_COUNT; c++) {
 		uint32_t i = t->lru_head[c];
-		if (i != FLOW_NIL && (victim == FLOW_NIL || t->flows[i].last_ns < t->flows[victim].last_ns))
+		if (i != FLOW_NIL && (victim == FLOW_NIL || t->nodes[i].f.last_ns < t->nodes[victim].f.last_ns))
 			victim = i;
 	}
 	if (victim != FLOW_NIL)
 		node_remove(t, victim, true);
 }
 
+/* Start fetching every cache line of node i, for writing. */
+static void node_prefetch(const struct flow_table *t, uint32_t i)
+{
+	const char *n = (const char *)&t->nodes[i];
+	for (size_t off = 0; off < sizeof t->nodes[i]; off += 64)
+		__builtin_prefetch(n + off, 1, 3);
+	__builtin_prefetch(n + sizeof t->nodes[i] - 1, 1, 3);
+}
+
 static uint32_t table_lookup(const struct flow_table *t, const struct flow_key *k, uint32_t h)
 {
-	for (uint32_t i = t->buckets[h & (t->nbuckets - 1)]; i != FLOW_NIL; i = t->priv[i].hnext)
-		if (key_equal(&t->flows[i].key, k))
+	for (uint32_t i = t->buckets[h & (t->nbuckets - 1)]; i != FLOW_NIL; i = t->nodes[i].p.hnext)
+		if (key_equal(&t->nodes[i].f.key, k))
 			return i;
 	return FLOW_NIL;
 }
@@ -233,10 +268,10 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 		if (t->free_head == FLOW_NIL)
 			table_evict_one(t);
 		i = t->free_head;
-		t->free_head = t->priv[i].hnext;
+		t->free_head = t->nodes[i].p.hnext;
 	}
-	struct flow *f = &t->flows[i];
-	struct flow_priv *p = &t->priv[i];
+	struct flow *f = &t->nodes[i].f;
+	struct flow_priv *p = &t->nodes[i].p;
 	memset(f, 0, sizeof *f);
 	memset(p, 0, sizeof *p);
 	f->id = t->next_id++;
@@ -251,6 +286,10 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	p->lprev = p->lnext = FLOW_NIL;
 	t->st.flows_created++;
 	t->st.flows_active++;
+	/* The node the next new flow will take is usually cold (never used, or freed long ago): fetch it now. */
+	uint32_t next = t->free_head != FLOW_NIL ? t->free_head : t->fresh < t->cap ? t->fresh : FLOW_NIL;
+	if (next != FLOW_NIL)
+		node_prefetch(t, next);
 	return i;
 }
 
@@ -273,16 +312,19 @@ static uint8_t flow_class(const struct flow *f)
 /* Mark node i most recently used (moving it to its current class's list). */
 static void table_touch(struct flow_table *t, uint32_t i)
 {
+	uint8_t cls = flow_class(&t->nodes[i].f);
+	if (t->nodes[i].p.cls == cls && t->lru_tail[cls] == i)
+		return; /* already the most recent of its class */
 	lru_unlink(t, i);
-	lru_append(t, i, flow_class(&t->flows[i]));
+	lru_append(t, i, cls);
 }
 
 /* ---- visiting ------------------------------------------------------------------------------------ */
 
 static int cmp_id(const void *a, const void *b, void *arg)
 {
-	const struct flow *fl = arg;
-	uint64_t x = fl[*(const uint32_t *)a].id, y = fl[*(const uint32_t *)b].id;
+	const struct flow_node *nd = arg;
+	uint64_t x = nd[*(const uint32_t *)a].f.id, y = nd[*(const uint32_t *)b].f.id;
 	return x < y ? -1 : x > y;
 }
 
@@ -295,27 +337,27 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 	size_t n = t->st.flows_active, k = 0;
 	uint32_t *idx = n ? malloc(n * sizeof *idx) : NULL;
 	for (size_t i = 0; i < t->fresh && k < n; i++) {
-		if (t->priv[i].in_use == NODE_FREE)
+		if (t->nodes[i].p.in_use == NODE_FREE)
 			continue;
 		if (idx)
 			idx[k] = (uint32_t)i;
 		else
-			fn(&t->flows[i], arg);
+			fn(&t->nodes[i].f, arg);
 		k++;
 	}
 	if (!idx)
 		return;
-	qsort_r(idx, k, sizeof *idx, cmp_id, t->flows);
+	qsort_r(idx, k, sizeof *idx, cmp_id, t->nodes);
 	for (size_t j = 0; j < k; j++)
-		fn(&t->flows[idx[j]], arg);
+		fn(&t->nodes[idx[j]].f, arg);
 	free(idx);
 }
 
 const struct flow *flowtab_find(const struct flow_table *t, uint64_t id)
 {
 	for (size_t i = 0; i < t->fresh; i++)
-		if (t->priv[i].in_use != NODE_FREE && t->flows[i].id == id)
-			return &t->flows[i];
+		if (t->nodes[i].p.in_use != NODE_FREE && t->nodes[i].f.id == id)
+			return &t->nodes[i].f;
 	return NULL;
 }
 
@@ -432,25 +474,20 @@ static void result_untracked(struct flow_table *t, struct track_result *r)
 	r->flow = NULL;
 }
 
-/* An ICMP error: attach it to the flow of the packet it quotes. */
-static void track_icmp_error(struct flow_table *t, const struct packet *pkt, struct track_result *r)
+/* An ICMP error: attach it to the flow of the packet it quotes (h: its key, hash and endpoints). */
+static void track_icmp_error(struct flow_table *t, const struct packet *pkt, const struct flow_hint *h,
+			     struct track_result *r)
 {
-	struct flow_key k;
-	struct endpoint qsrc, qdst;
-	bool swapped;
-	if (!pkt->has_inner || !layer_key(&pkt->inner, &k, &qsrc, &qdst, &swapped)) {
-		result_untracked(t, r);
-		return;
-	}
-	uint32_t i = table_lookup(t, &k, key_hash(&k));
+	const struct endpoint *qsrc = &h->src;
+	uint32_t i = table_lookup(t, &h->key, h->hash);
 	if (i == FLOW_NIL) {
 		t->st.icmp_unmatched++;
 		result_untracked(t, r);
 		return;
 	}
-	struct flow *f = &t->flows[i];
+	struct flow *f = &t->nodes[i].f;
 	/* The error travels toward the quoted packet's source. */
-	enum flow_dir qdir = endpoint_same(&qsrc, &f->client) ? DIR_C2S : DIR_S2C;
+	enum flow_dir qdir = endpoint_same(qsrc, &f->client) ? DIR_C2S : DIR_S2C;
 	if (f->proto == 1 || f->proto == 58)
 		qdir = icmp_is_echo_request(pkt->inner.version, pkt->inner.u.icmp.type) ? DIR_C2S : DIR_S2C;
 	r->flow = f;
@@ -473,7 +510,7 @@ static void track_icmp_error(struct flow_table *t, const struct packet *pkt, str
 	r->after[1] = f->state[1];
 	if (r->after[0] != r->before[0] || r->after[1] != r->before[1])
 		r->events |= EV_STATE_CHANGE;
-	if (flow_class(f) != t->priv[i].cls)
+	if (flow_class(f) != t->nodes[i].p.cls)
 		table_touch(t, i);
 	t->st.packets_tracked++;
 }
@@ -485,7 +522,7 @@ static bool is_port_reuse(const struct flow *f, const struct endpoint *src, cons
 	    (th->flags & (TCP_SYN | TCP_ACK | TCP_RST)) != TCP_SYN)
 		return false;
 	enum flow_dir d = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
-	return f->isn_known[d] && th->seq != f->isn[d];
+	return (f->isn_known & 1u << d) && th->seq != f->isn[d];
 }
 
 static void flow_init_tcp(struct flow *f, const struct endpoint *src, const struct endpoint *dst,
@@ -524,13 +561,13 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	const bool have_ack = (ip->have & HAVE_ACK) && (fl & TCP_ACK);
 
 	/* Relative numbers (Wireshark's base_seq): a SYN's seq, else seq-1; the peer's from ack-1. */
-	if (!f->isn_known[dir]) {
+	if (!(f->isn_known & 1u << dir)) {
 		f->isn[dir] = (fl & TCP_SYN) ? th->seq : th->seq - 1;
-		f->isn_known[dir] = true;
+		f->isn_known |= 1u << dir;
 	}
-	if (have_ack && !f->isn_known[rev]) {
+	if (have_ack && !(f->isn_known & 1u << rev)) {
 		f->isn[rev] = th->ack - 1;
-		f->isn_known[rev] = true;
+		f->isn_known |= 1u << rev;
 	}
 	r->rseq = th->seq - f->isn[dir];
 	r->rack = have_ack ? th->ack - f->isn[rev] : 0;
@@ -584,7 +621,58 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 		f->end = END_FIN;
 }
 
+/* What tracking does with a packet (flow_hint.kind). */
+enum { FH_UNTRACKED = 0, FH_FLOW, FH_ICMP_ERROR };
+
+/* The packet's key, endpoints and hash; nothing here depends on the table. */
+static void hint_make(const struct packet *pkt, struct flow_hint *h)
+{
+	bool swapped;
+	h->kind = FH_UNTRACKED;
+	h->hash = 0;
+	if (!pkt->has_ip)
+		return;
+	const struct ip_layer *ip = &pkt->ip;
+	if ((ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) && (ip->have & HAVE_ICMP) &&
+	    icmp_is_err(ip->version, ip->u.icmp.type)) {
+		if (pkt->has_inner && layer_key(&pkt->inner, &h->key, &h->src, &h->dst, &swapped)) {
+			h->kind = FH_ICMP_ERROR;
+			h->hash = key_hash(&h->key);
+		}
+		return;
+	}
+	if (layer_key(ip, &h->key, &h->src, &h->dst, &swapped)) {
+		h->kind = FH_FLOW;
+		h->hash = key_hash(&h->key);
+	}
+}
+
+void flowtab_hint(const struct flow_table *t, const struct packet *pkt, struct flow_hint *h)
+{
+	hint_make(pkt, h);
+	if (h->kind != FH_UNTRACKED)
+		__builtin_prefetch(&t->buckets[h->hash & (t->nbuckets - 1)], 0, 3);
+}
+
+void flowtab_prefetch(const struct flow_table *t, const struct flow_hint *h)
+{
+	if (h->kind == FH_UNTRACKED)
+		return;
+	uint32_t i = t->buckets[h->hash & (t->nbuckets - 1)];
+	if (i == FLOW_NIL)
+		return;
+	node_prefetch(t, i); /* the chain's first node: most chains are that one node */
+}
+
 void flow_track(struct flow_table *t, const struct packet *pkt, struct track_result *r)
+{
+	struct flow_hint h;
+	hint_make(pkt, &h);
+	flow_track_hinted(t, pkt, &h, r);
+}
+
+void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const struct flow_hint *h,
+		       struct track_result *r)
 {
 	memset(r, 0, sizeof *r);
 	const int64_t now_ns = pkt_ns(pkt);
@@ -592,29 +680,30 @@ void flow_track(struct flow_table *t, const struct packet *pkt, struct track_res
 		t->now_ns = now_ns;
 	table_expire(t);
 
-	if (!pkt->has_ip) {
+	if (h->kind == FH_ICMP_ERROR) {
+		track_icmp_error(t, pkt, h, r);
+		return;
+	}
+	if (h->kind != FH_FLOW) {
 		result_untracked(t, r);
 		return;
 	}
 	const struct ip_layer *ip = &pkt->ip;
-	if ((ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) && (ip->have & HAVE_ICMP) &&
-	    icmp_is_err(ip->version, ip->u.icmp.type)) {
-		track_icmp_error(t, pkt, r);
-		return;
+	const struct flow_key *k = &h->key;
+	const struct endpoint *src = &h->src, *dst = &h->dst;
+	uint32_t i = table_lookup(t, k, h->hash);
+	if (i != FLOW_NIL) {
+		/* Its LRU neighbours are written at the end (table_touch): start fetching them now. */
+		const struct flow_priv *lp = &t->nodes[i].p;
+		if (lp->lprev != FLOW_NIL)
+			__builtin_prefetch(&t->nodes[lp->lprev].p, 1, 3);
+		if (lp->lnext != FLOW_NIL)
+			__builtin_prefetch(&t->nodes[lp->lnext].p, 1, 3);
 	}
-	struct flow_key k;
-	struct endpoint src, dst;
-	bool swapped;
-	if (!layer_key(ip, &k, &src, &dst, &swapped)) {
-		result_untracked(t, r);
-		return;
-	}
-	uint32_t h = key_hash(&k);
-	uint32_t i = table_lookup(t, &k, h);
-	if (i != FLOW_NIL && is_port_reuse(&t->flows[i], &src, &ip->u.tcp, ip->have)) {
+	if (i != FLOW_NIL && is_port_reuse(&t->nodes[i].f, src, &ip->u.tcp, ip->have)) {
 		/* The old flow stays listed (and expires normally) but no longer answers to its key. */
 		hash_unlink(t, i);
-		t->priv[i].in_use = NODE_DETACHED;
+		t->nodes[i].p.in_use = NODE_DETACHED;
 		t->st.port_reuses++;
 		r->events |= EV_PORT_REUSE;
 		i = FLOW_NIL;
@@ -622,26 +711,25 @@ void flow_track(struct flow_table *t, const struct packet *pkt, struct track_res
 	struct flow *f;
 	struct flow_priv *p;
 	if (i == FLOW_NIL) {
-		i = table_insert(t, &k, h, now_ns);
-		f = &t->flows[i];
-		p = &t->priv[i];
-		f->proto = k.proto;
+		i = table_insert(t, k, h->hash, now_ns);
+		f = &t->nodes[i].f;
+		p = &t->nodes[i].p;
+		f->proto = k->proto;
 		r->events |= EV_NEW_FLOW;
-		if (k.proto == 6)
-			flow_init_tcp(f, &src, &dst, ip);
-		else if (k.proto == 17)
-			flow_set_ends(f, &src, &dst, true);
+		if (k->proto == 6)
+			flow_init_tcp(f, src, dst, ip);
+		else if (k->proto == 17)
+			flow_set_ends(f, src, dst, true);
 		else
-			flow_set_ends(f, &src, &dst, icmp_is_echo_request(ip->version, ip->u.icmp.type));
-		p->last_dir = endpoint_same(&src, &f->client) ? DIR_C2S : DIR_S2C;
+			flow_set_ends(f, src, dst, icmp_is_echo_request(ip->version, ip->u.icmp.type));
+		p->last_dir = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
 	} else {
-		f = &t->flows[i];
-		p = &t->priv[i];
+		f = &t->nodes[i].f;
+		p = &t->nodes[i].p;
 	}
-	(void)swapped;
 	/* Direction by endpoint; ICMP echo by type (both ends have port 0, and may share an address). */
-	enum flow_dir dir = endpoint_same(&src, &f->client) ? DIR_C2S : DIR_S2C;
-	if (k.proto == 1 || k.proto == 58)
+	enum flow_dir dir = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
+	if (k->proto == 1 || k->proto == 58)
 		dir = icmp_is_echo_request(ip->version, ip->u.icmp.type) ? DIR_C2S : DIR_S2C;
 	r->flow = f;
 	r->dir = dir;
@@ -653,7 +741,7 @@ void flow_track(struct flow_table *t, const struct packet *pkt, struct track_res
 
 	const uint32_t now_us = (uint32_t)(now_ns / 1000);
 	priv_clamp_times(f, p, now_us, now_ns);
-	if (k.proto == 6)
+	if (k->proto == 6)
 		track_tcp(f, p, dir, ip, now_ns, r);
 	if (p->last_dir != dir) {
 		p->other_us = (uint32_t)(f->last_ns / 1000);

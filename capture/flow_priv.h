@@ -47,24 +47,32 @@ enum { NODE_FREE = 0, NODE_HASHED, NODE_DETACHED };
 
 #define FLOW_NIL UINT32_MAX /* "no node" in the uint32 links below */
 
-/* Per-flow private state, kept in an array parallel to the public struct flow pool: 56 bytes. */
+/* Per-flow private state, kept beside the public struct flow in its node: 56 bytes, no padding. */
 struct flow_priv {
+	uint32_t hnext;      /* next node in the hash chain (or in the free list) */
+	uint32_t lprev, lnext; /* neighbours in the class's LRU list */
+	uint32_t other_us;   /* time of the last packet in the direction opposite to last_dir */
 	struct flow_dirstate d[2]; /* [DIR_C2S], [DIR_S2C] */
 	uint8_t wscale[2];   /* shift each end announced in its SYN (valid with DS_WS_OFFERED) */
 	uint8_t dflags[2];   /* DS_* per direction */
-	uint32_t other_us;   /* time of the last packet in the direction opposite to last_dir */
-	uint32_t hnext;      /* next node in the hash chain (or in the free list) */
-	uint32_t lprev, lnext; /* neighbours in the class's LRU list */
 	uint8_t cls;         /* enum flow_class of the list it is on; FC_COUNT while on none */
 	uint8_t last_dir;    /* direction of the last packet (its time is flow.last_ns) */
 	uint8_t in_use;      /* NODE_FREE, NODE_HASHED, or NODE_DETACHED (superseded by port reuse: listed, not findable) */
 	uint8_t synack_seen; /* a SYN-ACK was seen (for ack_ns) */
 };
 
+/*
+ * One pool entry: 232 bytes. The public part comes first so that a lookup's key comparison reads the
+ * node's first cache line; tracking touches the rest, which flowtab_prefetch() fetches ahead.
+ */
+struct flow_node {
+	struct flow f;
+	struct flow_priv p;
+};
+
 struct flow_table {
 	size_t cap;               /* max flows */
-	struct flow *flows;       /* [cap] public records */
-	struct flow_priv *priv;   /* [cap] private state */
+	struct flow_node *nodes;  /* [cap] the pool */
 	uint32_t *buckets;        /* [nbuckets] head node of each hash chain */
 	uint32_t nbuckets;        /* a power of two */
 	uint32_t free_head;       /* free-node list through priv.hnext (nodes freed by expiry/eviction) */
@@ -76,7 +84,6 @@ struct flow_table {
 	struct flowtab_stats st;
 	void (*on_remove)(const struct flow *f, bool evicted, void *arg); /* see flowtab_set_remove_hook() */
 	void *on_remove_arg;
-	uint32_t *order;          /* [cap] scratch for flowtab_foreach's id order */
 };
 
 /* Analysis of one TCP segment (tcp_analysis.c): fills events/dup_ack_n, updates both directions' state. */

@@ -23,6 +23,8 @@
  * so that the flow table's memory for each can be fetched while the packets before it are worked on.
  */
 #define AHEAD 16
+/* Of those, the flow of the packet PREFETCH_AT places after the one being tracked is fetched (see flow.h). */
+#define PREFETCH_AT 8
 
 /*
  * -w goes through a stdio buffer that this file flushes itself, always between two records, before it
@@ -36,6 +38,7 @@ struct slot {
 	const uint8_t *data;      /* in the fast reader's mapping */
 	size_t offset;            /* of its record in the file (pages before it may be released) */
 	struct packet pkt;
+	struct flow_hint hint;    /* its flow key and hash, taken when decoded (flowtab_hint) */
 };
 
 struct pipeline {
@@ -375,6 +378,7 @@ static void pipeline_read_ahead(struct pipeline *pl)
 		s->offset = r.offset;
 		decode_packet(&s->pkt, pl->linktype, r.data, r.caplen, r.len);
 		pipeline_set_time(&s->pkt, r.ts_sec, r.ts_frac, pl->nano);
+		flowtab_hint(pl->flows, &s->pkt, &s->hint);
 		pl->fill++;
 		pl->passed_ahead++;
 	}
@@ -390,7 +394,9 @@ static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct 
 	if (pl->dumper)
 		pipeline_dump(pl, &s->h, s->data);
 	s->pkt.n = pl->packets;
-	flow_track(pl->flows, &s->pkt, tr);
+	if (pl->fill > PREFETCH_AT - 1)
+		flowtab_prefetch(pl->flows, &pl->ring[(pl->head + PREFETCH_AT - 1) % AHEAD].hint);
+	flow_track_hinted(pl->flows, &s->pkt, &s->hint, tr);
 	*pkt = &s->pkt;
 	/* Nothing before this packet's record is needed again. */
 	pcapfile_release(pl->fast, s->offset);
