@@ -122,7 +122,12 @@ int pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *r)
 	r->data = h + REC_HDR_LEN;
 	r->offset = off;
 	pf->off = off + REC_HDR_LEN + caplen;
-	__builtin_prefetch(pf->map + pf->off + 2048); /* a few records on: their headers and packet headers */
+	/* A page on (about ten records): the record and packet headers there, ahead of the hardware
+	   prefetcher, which stops at every page boundary. 2048 bytes on was measurably slower. */
+	const uint8_t *ahead = pf->map + pf->off + 4096;
+	__builtin_prefetch(ahead);
+	__builtin_prefetch(ahead + 64);
+	__builtin_prefetch(ahead + 128);
 	return 1;
 }
 
