@@ -73,6 +73,13 @@ static bool hist_fit(const struct tui_hist *h, size_t alloc, size_t *pos)
 	return false;
 }
 
+bool hist_room(const struct tui_hist *h, uint32_t caplen)
+{
+	size_t keep = caplen < h->budget ? caplen : h->budget;
+	size_t pos;
+	return hist_count(h) < h->cap && hist_fit(h, keep ? keep : 1, &pos);
+}
+
 struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
 			  uint32_t caplen, uint64_t *seq)
 {

@@ -76,6 +76,8 @@ void hist_free(struct tui_hist *h);
  */
 struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
 			  uint32_t caplen, uint64_t *seq);
+/* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
+bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
 const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
 size_t hist_count(const struct tui_hist *h);

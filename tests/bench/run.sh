@@ -434,29 +434,45 @@ live_tui() {
 		live_target "synwatch TUI" "${1:-} ${2:-} ${3:-} ${tui_sent:-}" "$(val L "live_td_$size")"
 	done
 
-	# Latency: one datagram to a fresh port; time until the pane shows that port (polling capture-pane,
-	# which itself takes a few ms, so this is an upper bound).
-	port=$(free_port)
-	tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $RUNS/live_tui_latency.err")
-	wait_for "$RUNS/live_tui_latency.err" "listening on" 10 2>/dev/null
-	sleep 1
-	tui_t0=$(date +%s%N)
-	"$B/udpflood" -p "$port" -s 16 -d 1 -b 1 -r 1 > /dev/null 2>&1 &
-	bg_pid $!
+	# Latency: one datagram to a fresh port after a second of quiet; time until the pane's output stream
+	# (tmux pipe-pane, i.e. what the terminal receives) holds the packet's row: "127.0.0.1:PORT" (or
+	# tcpdump's "127.0.0.1.PORT"). The port alone is no sign: the status line shows the capture filter
+	# from the start. Three tries, each in a fresh pane; the worst counts. t0 is taken before udpflood
+	# starts, so its start-up is included (an upper bound).
 	tui_lat=
-	tui_i=0
-	while [ $tui_i -lt 1000 ]; do
-		if bt capture-pane -p -t bench | grep -q "$port"; then
-			tui_lat=$(( ($(date +%s%N) - tui_t0) / 1000000 ))
-			break
+	for tui_try in 1 2 3; do
+		port=$(free_port)
+		lat_err=$RUNS/live_tui_latency.err
+		lat_out=$RUNS/live_tui_latency.pane
+		: > "$lat_out"
+		tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $lat_err")
+		wait_for "$lat_err" "listening on" 10 2>/dev/null
+		sleep 1
+		bt pipe-pane -o -t bench "cat >> $lat_out"
+		sleep 0.2 # pipe-pane's cat is running
+		tui_t0=$(date +%s%N)
+		"$B/udpflood" -p "$port" -s 16 -d 1 -b 1 -r 1 > /dev/null 2>&1 &
+		bg_pid $!
+		lat_one=
+		tui_i=0
+		while [ $tui_i -lt 2000 ]; do
+			if grep -Eq "127\.0\.0\.1[:.]$port" "$lat_out"; then
+				lat_one=$(( ($(date +%s%N) - tui_t0) / 1000000 ))
+				break
+			fi
+			tui_i=$((tui_i + 1))
+		done
+		bt kill-server 2>/dev/null
+		wait 2>/dev/null
+		say "  try $tui_try: a datagram to port $port reached the pane after ${lat_one:-(never, 2000 polls)} ms"
+		if [ -z "$lat_one" ]; then
+			tui_lat=never
+		elif [ "$tui_lat" != never ] && { [ -z "$tui_lat" ] || [ "$lat_one" -gt "$tui_lat" ]; }; then
+			tui_lat=$lat_one
 		fi
-		tui_i=$((tui_i + 1))
 	done
-	bt kill-server 2>/dev/null
-	wait 2>/dev/null
-	say "  a datagram to port $port appeared in the pane after ${tui_lat:-(never, 1000 polls)} ms"
-	target "a packet on lo on screen within 50 ms (${tui_lat:-never} ms)" \
-		"$(if [ -z "$tui_lat" ]; then echo 0; else [ "$tui_lat" -le 50 ] && echo 1 || echo 0; fi)"
+	target "a packet on lo on screen within 50 ms (worst of 3: ${tui_lat:-never} ms)" \
+		"$(case $tui_lat in never | '') echo 0 ;; *) [ "$tui_lat" -le 50 ] && echo 1 || echo 0 ;; esac)"
 }
 
 # ---------- the summary ----------

@@ -135,6 +135,34 @@ static void test_seqring_trim_and_search(void)
 	seqring_free(&r);
 }
 
+/* hist_room says exactly when a push would evict: by count, and by bytes including a wrapped arena. */
+static void test_room_predicts_eviction(void)
+{
+	struct tui_hist h;
+	CU_ASSERT_FATAL(hist_init(&h, 50, 1000));
+	uint8_t b[300];
+	for (uint64_t n = 1; n <= 2000; n++) {
+		struct tui_pkt p = pkt_numbered(n);
+		uint32_t len = (uint32_t)((n * 53) % 300);
+		uint64_t seq, before = h.evicted;
+		bool room = hist_room(&h, len);
+		fill(b, len, n);
+		hist_push(&h, &p, b, len, &seq);
+		CU_ASSERT_EQUAL(room, h.evicted == before);
+	}
+	hist_free(&h);
+	CU_ASSERT_FATAL(hist_init(&h, 3, 4096));
+	for (uint64_t n = 1; n <= 3; n++) {
+		struct tui_pkt p = pkt_numbered(n);
+		uint64_t seq;
+		CU_ASSERT_TRUE(hist_room(&h, 10));
+		hist_push(&h, &p, b, 10, &seq);
+	}
+	CU_ASSERT_FALSE(hist_room(&h, 10)); /* all slots taken */
+	CU_ASSERT_FALSE(hist_room(&h, 0));
+	hist_free(&h);
+}
+
 int register_test_tui_hist(void)
 {
 	CU_pSuite s = CU_add_suite("tui_hist", NULL, NULL);
@@ -144,7 +172,8 @@ int register_test_tui_hist(void)
 	    !CU_add_test(s, "byte budget evicts, held bytes never overlap", test_byte_budget_evicts_and_never_overlaps) ||
 	    !CU_add_test(s, "a packet bigger than the budget is cut", test_packet_bigger_than_budget_is_cut) ||
 	    !CU_add_test(s, "clear keeps seqs increasing", test_clear_keeps_seqs_increasing) ||
-	    !CU_add_test(s, "seq ring trims and searches", test_seqring_trim_and_search))
+	    !CU_add_test(s, "seq ring trims and searches", test_seqring_trim_and_search) ||
+	    !CU_add_test(s, "room predicts exactly when a push evicts", test_room_predicts_eviction))
 		return -1;
 	return 0;
 }
