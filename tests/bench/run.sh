@@ -486,6 +486,19 @@ live_tui() {
 # not wait on the terminal: kernel drops as a share of what the kernel offered are compared with
 # tcpdump's from the live part (1400 bytes); RSS is sampled each second and must be flat once the
 # history is full (from 10 s on: growth under 8 MiB); q must quit within 5 s once the flood is over.
+# soak_exited PID SECONDS: until PID has exited (a zombie counts: tmux reaps its pane's process when it
+# gets round to it, which after a stall can take seconds).
+soak_exited() {
+	_se=$(( $2 * 100 ))
+	while [ "$_se" -gt 0 ]; do
+		_st=$(sed -n 's/^[0-9]* ([^)]*) \([A-Z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null)
+		[ -z "$_st" ] || [ "$_st" = Z ] && return 0
+		sleep 0.01
+		_se=$((_se - 1))
+	done
+	return 1
+}
+
 tui_soak() {
 	say ""
 	tui_cmd=${BENCH_TUI_CMD:-"$SW -i lo --tui"}
@@ -531,7 +544,7 @@ tui_soak() {
 	# q once the flood is over: the panel must quit (and restore the terminal) within 5 s.
 	soak_q0=$(date +%s%N)
 	bt send-keys -t bench q
-	if wait_exit "$tui_pid" 5; then
+	if soak_exited "$tui_pid" 5; then
 		soak_q=$(( ($(date +%s%N) - soak_q0) / 1000000 ))
 	else
 		soak_q=
