@@ -33,6 +33,7 @@
 #define TUI_SLICE_NS (8 * 1000000LL)   /* ... or this much time */
 #define TUI_FFWD_SLICE_NS (60 * 1000000LL) /* longer slices while fast-forwarding to the end */
 #define TUI_FRAME_NS (33 * 1000000LL)  /* at most ~30 redraws a second */
+#define TUI_FLOWS_NS (250 * 1000000LL) /* the flows pane follows new packets at most 4 times a second */
 #define TUI_MSG_NS (6 * 1000000000LL)  /* how long a message replaces the key hints */
 #define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
 #define TUI_LADDER_ROWS 256            /* ladder rows rendered at once (more than any screen shows) */
@@ -56,7 +57,9 @@ enum lower_mode { LOWER_DETAILS, LOWER_LADDER };
 enum overlay { OV_NONE, OV_HELP, OV_FOLLOW };
 enum prompt { PR_NONE, PR_FILTER, PR_SAVE };
 
-enum { D_STATUS = 1, D_LIST = 2, D_FLOWS = 4, D_LOWER = 8, D_FOOTER = 16, D_CLEAR = 32, D_ALL = 63 };
+/* What to redraw. D_FLOWDATA: packets changed the flows pane; that redraw waits up to TUI_FLOWS_NS (the
+   pane walks and sorts the whole flow table, which a flood of many flows makes costly). */
+enum { D_STATUS = 1, D_LIST = 2, D_FLOWS = 4, D_LOWER = 8, D_FOOTER = 16, D_CLEAR = 32, D_ALL = 63, D_FLOWDATA = 64 };
 
 static volatile sig_atomic_t tui_stop_sig; /* the signal that asked us to stop, 0 while running */
 static bool tui_curses_active;             /* endwin() is owed */
@@ -134,6 +137,7 @@ struct tui {
 	double rate;
 	unsigned dirty;
 	int64_t last_draw;
+	int64_t flows_drawn;     /* when the flows pane was last drawn (for D_FLOWDATA) */
 	struct tui_layout lay;
 	struct packet scratch;   /* re-decoding stored bytes for details/ladder */
 	struct ladder_row *lrows;
@@ -460,7 +464,7 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 	t->have_last = true;
 	t->last_ts = p->ts_ns;
 	t->released++;
-	t->dirty |= D_STATUS | D_FLOWS;
+	t->dirty |= D_STATUS | D_FLOWDATA;
 	if (p->match) {
 		seqring_push(&t->shown, seq);
 		size_t vis = tui_visible(t);
@@ -468,8 +472,12 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 			bool moved = t->lv.follow;
 			lv_set_count(&t->lv, vis, tui_pane_rows(t, PANE_LIST));
 			t->dirty |= D_LIST;
-			if (moved && !t->ladder_driven)
+			if (moved && !t->ladder_driven) {
+				unsigned flows = t->dirty & D_FLOWS;
 				tui_list_moved(t);
+				/* the flow selection following new packets: a packet-driven change too */
+				t->dirty = (t->dirty & ~D_FLOWS) | flows | D_FLOWDATA;
+			}
 		}
 	}
 	if (p->flow_id && p->flow_id == t->flowpk_id) {
@@ -1531,6 +1539,12 @@ static void tui_draw_follow(struct tui *t)
 
 static void tui_draw(struct tui *t)
 {
+	int64_t now = tui_now();
+	bool flows_due = (t->dirty & (D_FLOWS | D_CLEAR)) || ((t->dirty & D_FLOWDATA) && now - t->flows_drawn >= TUI_FLOWS_NS);
+	if (flows_due) {
+		t->dirty |= D_FLOWS;
+		t->flows_drawn = now;
+	}
 	layout_compute(&t->lay, LINES, COLS, t->zoom);
 	if (t->dirty & D_CLEAR)
 		erase();
@@ -1562,7 +1576,7 @@ static void tui_draw(struct tui *t)
 	}
 	curs_set(t->prompt != PR_NONE ? 1 : 0);
 	wnoutrefresh(stdscr); /* the caller sends it to the terminal (doupdate), without the reader's lock */
-	t->dirty = 0;
+	t->dirty = flows_due ? 0 : t->dirty & D_FLOWDATA;
 	t->last_draw = tui_now();
 }
 
@@ -2178,7 +2192,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			t->rate = (double)(t->released - t->rate_count) * 1e9 / (double)(now - t->rate_wall);
 			t->rate_wall = now;
 			t->rate_count = t->released;
-			t->dirty |= D_STATUS | D_FLOWS; /* kernel counters, flows expiring */
+			t->dirty |= D_STATUS | D_FLOWDATA; /* kernel counters, flows expiring */
 		}
 		if (t->msg[0] && now >= t->msg_until)
 			t->dirty |= D_FOOTER;
