@@ -2118,6 +2118,13 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		fprintf(stderr, "synwatch: out of memory for the packet history; try a smaller --history\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
+	if (t->live) { /* the history resident before packets come: no faults in a flood's first pass */
+		hist_prefault(&t->hist);
+		seqring_prefault(&t->shown);
+		seqring_prefault(&t->flowpk);
+		if (t->hold.pkt)
+			hist_prefault(&t->hold);
+	}
 
 	setlocale(LC_CTYPE, "");
 	SCREEN *scr = newterm(NULL, stdout, stdin);
