@@ -2118,14 +2118,6 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		fprintf(stderr, "synwatch: out of memory for the packet history; try a smaller --history\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (t->live) { /* the history resident before packets come: no faults in a flood's first pass */
-		hist_prefault(&t->hist);
-		seqring_prefault(&t->shown);
-		seqring_prefault(&t->flowpk);
-		if (t->hold.pkt)
-			hist_prefault(&t->hold);
-	}
-
 	setlocale(LC_CTYPE, "");
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
@@ -2161,6 +2153,17 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 
 	int code = EXIT_OK;
 	int fd = pipeline_fd(pl);
+	if (t->live) {
+		/* The first screen, then the history made resident before the packets go in: no page faults in
+		   a flood's first pass (the kernel's ring holds what comes meanwhile, a fraction of a second). */
+		tui_draw(t);
+		doupdate();
+		hist_prefault(&t->hist);
+		seqring_prefault(&t->shown);
+		seqring_prefault(&t->flowpk);
+		if (t->hold.pkt)
+			hist_prefault(&t->hold);
+	}
 	/* Live: a reader thread pulls the packets; from here on the main thread holds the lock except around
 	   terminal I/O and sleep. Without a thread (files, or none could start) the loop reads itself. */
 	bool threaded = t->live && fd >= 0 && tui_reader_start(t);
