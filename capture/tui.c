@@ -45,7 +45,7 @@
 #define TUI_SOCK_ROWS 512              /* sockets the socket pane keeps */
 #define TUI_READER_BATCH 1024          /* live: packets the reader thread takes per hold of the lock ... */
 #define TUI_READER_SLICE_NS (2 * 1000000LL) /* ... or this much time */
-#define TUI_READER_POLL_MS 50          /* the reader looks for a stop request at least this often */
+#define TUI_READER_POLL_MS 250         /* the reader's poll wakes at least this often (stop has a pipe) */
 
 /* Colour pairs. */
 enum {
@@ -86,6 +86,7 @@ struct tui_reader {
 	atomic_bool want;        /* main waits for the lock: the reader lets go within TUI_READER_BATCH packets */
 	atomic_bool armed;       /* main sleeps with nothing to draw: the reader wakes it when that changes */
 	int wake[2];             /* pipe (non-blocking) through which the reader wakes the main thread's poll */
+	int quit[2];             /* pipe through which the main thread wakes the reader's poll to stop it */
 };
 
 struct tui {
@@ -2024,10 +2025,18 @@ static void *tui_reader_main(void *arg)
 				sched_yield(); /* the main thread is about to take the lock: let it */
 			continue;
 		}
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		poll(&pfd, 1, TUI_READER_POLL_MS);
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = rd->quit[0], .events = POLLIN } };
+		poll(pfd, 2, TUI_READER_POLL_MS);
 	}
 	return NULL;
+}
+
+static void tui_reader_pipes_close(struct tui_reader *rd)
+{
+	close(rd->wake[0]);
+	close(rd->wake[1]);
+	close(rd->quit[0]);
+	close(rd->quit[1]);
 }
 
 /* Start the reader for a live capture; false (the main loop reads, as for files) when it cannot run. */
@@ -2036,9 +2045,13 @@ static bool tui_reader_start(struct tui *t)
 	struct tui_reader *rd = &t->rd;
 	if (pipe2(rd->wake, O_NONBLOCK | O_CLOEXEC) != 0)
 		return false;
-	if (pthread_mutex_init(&rd->lock, NULL) != 0) {
+	if (pipe2(rd->quit, O_NONBLOCK | O_CLOEXEC) != 0) {
 		close(rd->wake[0]);
 		close(rd->wake[1]);
+		return false;
+	}
+	if (pthread_mutex_init(&rd->lock, NULL) != 0) {
+		tui_reader_pipes_close(rd);
 		return false;
 	}
 	atomic_init(&rd->stop, false);
@@ -2054,8 +2067,7 @@ static bool tui_reader_start(struct tui *t)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!rd->started) {
 		pthread_mutex_destroy(&rd->lock);
-		close(rd->wake[0]);
-		close(rd->wake[1]);
+		tui_reader_pipes_close(rd);
 	}
 	return rd->started;
 }
@@ -2067,11 +2079,12 @@ static void tui_reader_stop(struct tui *t)
 	if (!rd->started)
 		return;
 	atomic_store(&rd->stop, true);
+	while (write(rd->quit[1], "q", 1) < 0 && errno == EINTR)
+		continue;
 	pthread_join(rd->thread, NULL);
 	rd->started = false;
 	pthread_mutex_destroy(&rd->lock);
-	close(rd->wake[0]);
-	close(rd->wake[1]);
+	tui_reader_pipes_close(rd);
 }
 
 /* Empty the wake-up pipe. */
