@@ -17,6 +17,7 @@
 
 #define DEFAULT_SNAPLEN 262144
 #define LIVE_BUFFER_BYTES (32 * 1024 * 1024) /* kernel ring: large enough to ride out a redraw */
+#define LIVE_TIMEOUT_MS 10 /* live: a partly filled kernel block is handed over after this long */
 
 /*
  * Packets read from the fast file reader are decoded AHEAD places before they are tracked and shown,
@@ -191,7 +192,11 @@ static int open_live(struct pipeline *pl, const struct pipeline_opts *o, char *e
 	}
 	pcap_set_snaplen(pl->pcap, o->snaplen > 0 ? o->snaplen : DEFAULT_SNAPLEN);
 	pcap_set_promisc(pl->pcap, o->promisc ? 1 : 0);
-	pcap_set_immediate_mode(pl->pcap, 1);
+	/* Not immediate mode: on Linux that means TPACKET_V2, one fixed slot per packet sized for the largest
+	   (256 KiB on lo), so 32 MiB hold only ~250 packets. TPACKET_V3 packs packets densely into blocks; a
+	   block is handed over when full or after LIVE_TIMEOUT_MS, which bounds the latency. */
+	pcap_set_immediate_mode(pl->pcap, 0);
+	pcap_set_timeout(pl->pcap, LIVE_TIMEOUT_MS);
 	pcap_set_buffer_size(pl->pcap, o->buffer_bytes > 0 ? o->buffer_bytes : LIVE_BUFFER_BYTES);
 	pl->nano = o->nano && pcap_set_tstamp_precision(pl->pcap, PCAP_TSTAMP_PRECISION_NANO) == 0;
 	int rc = pcap_activate(pl->pcap);

@@ -1,12 +1,16 @@
-/* tui.c — the live ncurses observer: one poll loop over capture and keyboard, panes, keys, replay control. */
+/* tui.c — the live ncurses observer: a poll loop over keyboard and capture (live: a reader thread), panes, keys, replay. */
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <locale.h>
 #include <pcap/pcap.h>
 #include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,7 @@
 #define TUI_SLICE_NS (8 * 1000000LL)   /* ... or this much time */
 #define TUI_FFWD_SLICE_NS (60 * 1000000LL) /* longer slices while fast-forwarding to the end */
 #define TUI_FRAME_NS (33 * 1000000LL)  /* at most ~30 redraws a second */
+#define TUI_FLOWS_NS (250 * 1000000LL) /* the flows pane follows new packets at most 4 times a second */
 #define TUI_MSG_NS (6 * 1000000000LL)  /* how long a message replaces the key hints */
 #define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
 #define TUI_LADDER_ROWS 256            /* ladder rows rendered at once (more than any screen shows) */
@@ -38,6 +43,9 @@
 #define TUI_CALLS_MAX 1024             /* socket calls waiting for their place on the timeline */
 #define TUI_HOLD_MAX 8192              /* live packets waiting (at most TUI_CALL_GRACE_MS) for the calls */
 #define TUI_SOCK_ROWS 512              /* sockets the socket pane keeps */
+#define TUI_READER_BATCH 1024          /* live: packets the reader thread takes per hold of the lock ... */
+#define TUI_READER_SLICE_NS (2 * 1000000LL) /* ... or this much time */
+#define TUI_READER_POLL_MS 250         /* the reader's poll wakes at least this often (stop has a pipe) */
 
 /* Colour pairs. */
 enum {
@@ -49,7 +57,9 @@ enum lower_mode { LOWER_DETAILS, LOWER_LADDER };
 enum overlay { OV_NONE, OV_HELP, OV_FOLLOW };
 enum prompt { PR_NONE, PR_FILTER, PR_SAVE };
 
-enum { D_STATUS = 1, D_LIST = 2, D_FLOWS = 4, D_LOWER = 8, D_FOOTER = 16, D_CLEAR = 32, D_ALL = 63 };
+/* What to redraw. D_FLOWDATA: packets changed the flows pane; that redraw waits up to TUI_FLOWS_NS (the
+   pane walks and sorts the whole flow table, which a flood of many flows makes costly). */
+enum { D_STATUS = 1, D_LIST = 2, D_FLOWS = 4, D_LOWER = 8, D_FOOTER = 16, D_CLEAR = 32, D_ALL = 63, D_FLOWDATA = 64 };
 
 static volatile sig_atomic_t tui_stop_sig; /* the signal that asked us to stop, 0 while running */
 static bool tui_curses_active;             /* endwin() is owed */
@@ -58,6 +68,25 @@ static bool tui_curses_active;             /* endwin() is owed */
 struct follow_line {
 	bool client;             /* sent by the client ('>') or the server ('<') */
 	char text[TUI_LINE];
+};
+
+/*
+ * Live capture is read by a thread of its own, so that neither drawing nor a terminal that stops reading
+ * (a stalled tmux pane, a slow ssh link) keeps packets in the kernel's ring, which is what drops them.
+ * The thread pulls packets through the pipeline (decode, track, -w) into the history and the views; the
+ * main thread keeps curses, the keyboard and the classroom feed. Both touch struct tui and the pipeline
+ * only while holding `lock`; the main thread lets go of it for every terminal write (doupdate) and read
+ * (getch) and while it sleeps, so a blocked write never holds up capture.
+ */
+struct tui_reader {
+	pthread_t thread;
+	bool started;            /* the thread runs: the lock is in use, and it is joined at the end */
+	pthread_mutex_t lock;    /* guards struct tui and the pipeline while the thread runs */
+	atomic_bool stop;        /* main -> reader: finish now */
+	atomic_bool want;        /* main waits for the lock: the reader lets go within TUI_READER_BATCH packets */
+	atomic_bool armed;       /* main sleeps with nothing to draw: the reader wakes it when that changes */
+	int wake[2];             /* pipe (non-blocking) through which the reader wakes the main thread's poll */
+	int quit[2];             /* pipe through which the main thread wakes the reader's poll to stop it */
 };
 
 struct tui {
@@ -109,8 +138,8 @@ struct tui {
 	double rate;
 	unsigned dirty;
 	int64_t last_draw;
+	int64_t flows_drawn;     /* when the flows pane was last drawn (for D_FLOWDATA) */
 	struct tui_layout lay;
-	struct packet dec;       /* pipeline_next() target */
 	struct packet scratch;   /* re-decoding stored bytes for details/ladder */
 	struct ladder_row *lrows;
 	struct follow_line *fol; /* TUI_FOLLOW_ROWS lines */
@@ -129,6 +158,7 @@ struct tui {
 	bool show_sockets;       /* the flows pane shows the socket table (k toggles) */
 	bool explain;            /* the footer explains the current packet (e toggles) */
 	bool feed_ended_shown;   /* the feed's status line was put in the footer */
+	struct tui_reader rd;    /* live capture's reader thread */
 };
 
 static int64_t tui_now(void)
@@ -435,7 +465,7 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 	t->have_last = true;
 	t->last_ts = p->ts_ns;
 	t->released++;
-	t->dirty |= D_STATUS | D_FLOWS;
+	t->dirty |= D_STATUS | D_FLOWDATA;
 	if (p->match) {
 		seqring_push(&t->shown, seq);
 		size_t vis = tui_visible(t);
@@ -443,8 +473,12 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 			bool moved = t->lv.follow;
 			lv_set_count(&t->lv, vis, tui_pane_rows(t, PANE_LIST));
 			t->dirty |= D_LIST;
-			if (moved && !t->ladder_driven)
+			if (moved && !t->ladder_driven) {
+				unsigned flows = t->dirty & D_FLOWS;
 				tui_list_moved(t);
+				/* the flow selection following new packets: a packet-driven change too */
+				t->dirty = (t->dirty & ~D_FLOWS) | flows | D_FLOWDATA;
+			}
 		}
 	}
 	if (p->flow_id && p->flow_id == t->flowpk_id) {
@@ -523,9 +557,8 @@ static void tui_calls_until(struct tui *t, int64_t ts_ns)
 static void tui_take(struct tui *t, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
 {
 	if (t->hold_live) {
-		while (hist_count(&t->hold) &&
-		       (hist_count(&t->hold) >= t->hold.cap || hist_bytes_used(&t->hold) + caplen + 1 > t->hold.budget)) {
-			/* full: the oldest goes now */
+		while (hist_count(&t->hold) && !hist_room(&t->hold, caplen)) {
+			/* full: the oldest goes now (hist_push would drop it unseen) */
 			struct tui_pkt *h = hist_get(&t->hold, t->hold.first);
 			tui_calls_until(t, h->ts_ns);
 			tui_ingest(t, h, hist_bytes(&t->hold, h), h->stored);
@@ -667,10 +700,11 @@ static void tui_pump(struct tui *t, int64_t *wait_ns)
 	if (t->ended)
 		return;
 	int64_t start = tui_now();
-	int64_t slice = t->fastfwd ? TUI_FFWD_SLICE_NS : TUI_SLICE_NS;
-	int batch = t->fastfwd ? TUI_BATCH * 64 : TUI_BATCH;
+	int64_t slice = t->fastfwd ? TUI_FFWD_SLICE_NS : t->rd.started ? TUI_READER_SLICE_NS : TUI_SLICE_NS;
+	int batch = t->fastfwd ? TUI_BATCH * 64 : t->rd.started ? TUI_READER_BATCH : TUI_BATCH;
 	for (int i = 0;; i++) {
-		if (i >= batch || ((i & 255) == 255 && tui_now() - start > slice)) {
+		if (i >= batch ||
+		    ((i & 255) == 255 && (tui_now() - start > slice || (t->rd.started && atomic_load(&t->rd.want))))) {
 			t->more = true;
 			return;
 		}
@@ -692,7 +726,8 @@ static void tui_pump(struct tui *t, int64_t *wait_ns)
 			continue;
 		}
 		struct track_result tr;
-		int r = pipeline_next(t->pl, &t->dec, &tr);
+		const struct packet *d;
+		int r = pipeline_next_ref(t->pl, &d, &tr); /* *d is the pipeline's, valid until the next call */
 		if (r == 0)
 			return;
 		if (r == -1) {
@@ -706,15 +741,15 @@ static void tui_pump(struct tui *t, int64_t *wait_ns)
 			return;
 		}
 		struct tui_pkt e;
-		tui_pkt_from(&e, &t->dec, &tr);
+		tui_pkt_from(&e, d, &tr);
 		if (timed) {
-			t->pend_len = t->dec.caplen < TUI_PEND_MAX ? t->dec.caplen : TUI_PEND_MAX;
-			memcpy(t->pend_buf, t->dec.data, t->pend_len);
+			t->pend_len = d->caplen < TUI_PEND_MAX ? d->caplen : TUI_PEND_MAX;
+			memcpy(t->pend_buf, d->data, t->pend_len);
 			t->pending = e;
 			t->have_pending = true;
 			continue;
 		}
-		tui_take(t, &e, t->dec.data, t->dec.caplen);
+		tui_take(t, &e, d->data, d->caplen);
 	}
 }
 
@@ -769,13 +804,14 @@ static void tui_step(struct tui *t)
 		tui_release_pending(t);
 	} else if (!t->ended) {
 		struct track_result tr;
+		const struct packet *d;
 		int r;
-		while ((r = pipeline_next(t->pl, &t->dec, &tr)) == 0)
+		while ((r = pipeline_next_ref(t->pl, &d, &tr)) == 0)
 			; /* files never say "not ready"; a live source is not stepped here */
 		if (r == 1) {
 			struct tui_pkt e;
-			tui_pkt_from(&e, &t->dec, &tr);
-			tui_ingest(t, &e, t->dec.data, t->dec.caplen);
+			tui_pkt_from(&e, d, &tr);
+			tui_ingest(t, &e, d->data, d->caplen);
 		} else if (r == -1) {
 			t->ended = true;
 		} else {
@@ -1504,6 +1540,12 @@ static void tui_draw_follow(struct tui *t)
 
 static void tui_draw(struct tui *t)
 {
+	int64_t now = tui_now();
+	bool flows_due = (t->dirty & (D_FLOWS | D_CLEAR)) || ((t->dirty & D_FLOWDATA) && now - t->flows_drawn >= TUI_FLOWS_NS);
+	if (flows_due) {
+		t->dirty |= D_FLOWS;
+		t->flows_drawn = now;
+	}
 	layout_compute(&t->lay, LINES, COLS, t->zoom);
 	if (t->dirty & D_CLEAR)
 		erase();
@@ -1534,8 +1576,8 @@ static void tui_draw(struct tui *t)
 		tui_draw_footer(t);
 	}
 	curs_set(t->prompt != PR_NONE ? 1 : 0);
-	refresh();
-	t->dirty = 0;
+	wnoutrefresh(stdscr); /* the caller sends it to the terminal (doupdate), without the reader's lock */
+	t->dirty = flows_due ? 0 : t->dirty & D_FLOWDATA;
 	t->last_draw = tui_now();
 }
 
@@ -1936,6 +1978,123 @@ static void tui_release(struct tui *t)
 		filter_free(t->vf);
 }
 
+/* ---------------------------------------------------------------- the live reader ---- */
+
+/* The main thread takes the lock (no-ops without a reader). Setting `want` first makes the reader let go
+   within a few hundred packets even while packets keep it busy. */
+static void tui_lock(struct tui *t)
+{
+	if (!t->rd.started)
+		return;
+	atomic_store(&t->rd.want, true);
+	pthread_mutex_lock(&t->rd.lock);
+	atomic_store(&t->rd.want, false);
+}
+
+static void tui_unlock(struct tui *t)
+{
+	if (t->rd.started)
+		pthread_mutex_unlock(&t->rd.lock);
+}
+
+/* Wake the main thread's poll (the pipe is non-blocking: when it is full a wake-up is pending anyway). */
+static void tui_wake_main(struct tui_reader *rd)
+{
+	while (write(rd->wake[1], "w", 1) < 0 && errno == EINTR)
+		continue;
+}
+
+static void *tui_reader_main(void *arg)
+{
+	struct tui *t = arg;
+	struct tui_reader *rd = &t->rd;
+	int fd = pipeline_fd(t->pl);
+	while (!atomic_load(&rd->stop)) {
+		int64_t wait_ns;
+		pthread_mutex_lock(&rd->lock);
+		tui_pump(t, &wait_ns);
+		bool more = t->more, ended = t->ended;
+		bool wake = t->dirty && atomic_load(&rd->armed);
+		pthread_mutex_unlock(&rd->lock);
+		if (wake && atomic_exchange(&rd->armed, false))
+			tui_wake_main(rd);
+		if (ended)
+			break;
+		if (more) {
+			while (atomic_load(&rd->want) && !atomic_load(&rd->stop))
+				sched_yield(); /* the main thread is about to take the lock: let it */
+			continue;
+		}
+		struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = rd->quit[0], .events = POLLIN } };
+		poll(pfd, 2, TUI_READER_POLL_MS);
+	}
+	return NULL;
+}
+
+static void tui_reader_pipes_close(struct tui_reader *rd)
+{
+	close(rd->wake[0]);
+	close(rd->wake[1]);
+	close(rd->quit[0]);
+	close(rd->quit[1]);
+}
+
+/* Start the reader for a live capture; false (the main loop reads, as for files) when it cannot run. */
+static bool tui_reader_start(struct tui *t)
+{
+	struct tui_reader *rd = &t->rd;
+	if (pipe2(rd->wake, O_NONBLOCK | O_CLOEXEC) != 0)
+		return false;
+	if (pipe2(rd->quit, O_NONBLOCK | O_CLOEXEC) != 0) {
+		close(rd->wake[0]);
+		close(rd->wake[1]);
+		return false;
+	}
+	if (pthread_mutex_init(&rd->lock, NULL) != 0) {
+		tui_reader_pipes_close(rd);
+		return false;
+	}
+	atomic_init(&rd->stop, false);
+	atomic_init(&rd->want, false);
+	atomic_init(&rd->armed, false);
+	/* Signals go to the main thread (its poll returns EINTR and the loop sees the flag). */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rd->started = true; /* before the thread runs: tui_pump reads it */
+	if (pthread_create(&rd->thread, NULL, tui_reader_main, t) != 0)
+		rd->started = false;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!rd->started) {
+		pthread_mutex_destroy(&rd->lock);
+		tui_reader_pipes_close(rd);
+	}
+	return rd->started;
+}
+
+/* Stop and join the reader (called without the lock). */
+static void tui_reader_stop(struct tui *t)
+{
+	struct tui_reader *rd = &t->rd;
+	if (!rd->started)
+		return;
+	atomic_store(&rd->stop, true);
+	while (write(rd->quit[1], "q", 1) < 0 && errno == EINTR)
+		continue;
+	pthread_join(rd->thread, NULL);
+	rd->started = false;
+	pthread_mutex_destroy(&rd->lock);
+	tui_reader_pipes_close(rd);
+}
+
+/* Empty the wake-up pipe. */
+static void tui_wake_drain(struct tui_reader *rd)
+{
+	char buf[64];
+	while (read(rd->wake[0], buf, sizeof buf) > 0)
+		continue;
+}
+
 int tui_run(struct pipeline *pl, const struct tui_opts *o)
 {
 	if (!tui_terminal_usable())
@@ -1972,7 +2131,6 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		fprintf(stderr, "synwatch: out of memory for the packet history; try a smaller --history\n");
 		return EXIT_FAILURE_RUNTIME;
 	}
-
 	setlocale(LC_CTYPE, "");
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
@@ -2008,11 +2166,27 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 
 	int code = EXIT_OK;
 	int fd = pipeline_fd(pl);
+	if (t->live) {
+		/* The first screen, then the history made resident before the packets go in: no page faults in
+		   a flood's first pass (the kernel's ring holds what comes meanwhile, a fraction of a second). */
+		tui_draw(t);
+		doupdate();
+		hist_prefault(&t->hist);
+		seqring_prefault(&t->shown);
+		seqring_prefault(&t->flowpk);
+		if (t->hold.pkt)
+			hist_prefault(&t->hold);
+	}
+	/* Live: a reader thread pulls the packets; from here on the main thread holds the lock except around
+	   terminal I/O and sleep. Without a thread (files, or none could start) the loop reads itself. */
+	bool threaded = t->live && fd >= 0 && tui_reader_start(t);
+	tui_lock(t);
 	for (;;) {
 		if (tui_stop_sig)
 			break;
-		int64_t wait_ns;
-		tui_pump(t, &wait_ns);
+		int64_t wait_ns = -1;
+		if (!threaded)
+			tui_pump(t, &wait_ns);
 		tui_feed_pump(t);
 		if (t->fastfwd && t->ended) {
 			t->fastfwd = false;
@@ -2020,10 +2194,12 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			tui_list_moved(t);
 		}
 
-		/* keyboard and mouse */
+		/* keyboard and mouse (getch reads the terminal: without the lock) */
 		bool quit = false;
 		for (int i = 0; i < 64; i++) {
+			tui_unlock(t);
 			int key = getch();
+			tui_lock(t);
 			if (key == ERR)
 				break;
 			if (!tui_key(t, key)) {
@@ -2039,16 +2215,21 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			t->rate = (double)(t->released - t->rate_count) * 1e9 / (double)(now - t->rate_wall);
 			t->rate_wall = now;
 			t->rate_count = t->released;
-			t->dirty |= D_STATUS | D_FLOWS; /* kernel counters, flows expiring */
+			t->dirty |= D_STATUS | D_FLOWDATA; /* kernel counters, flows expiring */
 		}
 		if (t->msg[0] && now >= t->msg_until)
 			t->dirty |= D_FOOTER;
-		if (t->dirty && now - t->last_draw >= TUI_FRAME_NS)
+		if (t->dirty && now - t->last_draw >= TUI_FRAME_NS) {
 			tui_draw(t);
+			/* The terminal write, which blocks while the terminal does not read: the reader goes on. */
+			tui_unlock(t);
+			doupdate();
+			tui_lock(t);
+		}
 
 		/* sleep until input, packets, the next frame, or the next replay packet */
 		int64_t timeout_ns = 1000000000LL;
-		if (t->more)
+		if (t->more && !threaded)
 			timeout_ns = 0;
 		if (wait_ns >= 0 && wait_ns < timeout_ns)
 			timeout_ns = wait_ns;
@@ -2063,19 +2244,33 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			timeout_ns = t->msg_until - now > 0 ? t->msg_until - now : 0;
 		struct pollfd pfd[3] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 		int nfd = 1;
-		if (fd >= 0 && t->live && !t->ended)
+		if (threaded)
+			pfd[nfd++].fd = t->rd.wake[0];
+		else if (fd >= 0 && t->live && !t->ended)
 			pfd[nfd++].fd = fd;
 		if (t->feed && t->feed->poll_fd >= 0 && !t->feed_ended_shown)
 			pfd[nfd++].fd = t->feed->poll_fd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
-		if (poll(pfd, (nfds_t)nfd, ms) < 0 && errno != EINTR) {
-			snprintf(t->errtext, sizeof t->errtext, "poll: %s", strerror(errno));
+		if (threaded && !t->dirty)
+			atomic_store(&t->rd.armed, true); /* nothing to draw: new packets wake us */
+		tui_unlock(t);
+		int prc = poll(pfd, (nfds_t)nfd, ms);
+		int perr = errno;
+		tui_lock(t);
+		if (threaded) {
+			atomic_store(&t->rd.armed, false);
+			tui_wake_drain(&t->rd);
+		}
+		if (prc < 0 && perr != EINTR) {
+			snprintf(t->errtext, sizeof t->errtext, "poll: %s", strerror(perr));
 			t->capture_error = true;
 			break;
 		}
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break; /* the terminal went away */
 	}
+	tui_unlock(t);
+	tui_reader_stop(t);
 
 	endwin();
 	delscreen(scr);

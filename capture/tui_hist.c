@@ -1,6 +1,9 @@
 /* tui_hist.c — the TUI's packet history: a preallocated ring of packets plus a FIFO arena of their bytes. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "tui_core.h"
 
@@ -18,6 +21,42 @@ bool hist_init(struct tui_hist *h, size_t cap, size_t budget)
 	h->cap = cap;
 	h->budget = budget;
 	return true;
+}
+
+/*
+ * Back n bytes at p with memory now: ask for huge pages where the kernel gives them on request (fewer
+ * faults, fewer TLB misses), then write one byte per page. Under a VM a page fault can cost ~30 us, so
+ * faulting a 64 MiB history in while the first packets of a flood arrive takes long enough (0.6 s) for
+ * the kernel's capture ring to overflow. Writing zeros is harmless: nothing is read before it is stored.
+ */
+static void prefault(void *p, size_t n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	size_t pg = page > 0 ? (size_t)page : 4096;
+	uintptr_t start = ((uintptr_t)p + pg - 1) / pg * pg, end = ((uintptr_t)p + n) / pg * pg;
+#ifdef MADV_HUGEPAGE
+	if (end > start)
+		madvise((void *)start, end - start, MADV_HUGEPAGE); /* a hint: no huge pages is fine too */
+#endif
+	volatile uint8_t *b = p;
+	for (size_t i = 0; i < n; i += pg)
+		b[i] = 0;
+	if (n)
+		b[n - 1] = 0;
+}
+
+void hist_prefault(struct tui_hist *h)
+{
+	if (h->pkt)
+		prefault(h->pkt, h->cap * sizeof *h->pkt);
+	if (h->bytes)
+		prefault(h->bytes, h->budget);
+}
+
+void seqring_prefault(struct seqring *r)
+{
+	if (r->v)
+		prefault(r->v, r->cap * sizeof *r->v);
 }
 
 void hist_free(struct tui_hist *h)
@@ -71,6 +110,13 @@ static bool hist_fit(const struct tui_hist *h, size_t alloc, size_t *pos)
 		return true;
 	}
 	return false;
+}
+
+bool hist_room(const struct tui_hist *h, uint32_t caplen)
+{
+	size_t keep = caplen < h->budget ? caplen : h->budget;
+	size_t pos;
+	return hist_count(h) < h->cap && hist_fit(h, keep ? keep : 1, &pos);
 }
 
 struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
@@ -169,7 +215,12 @@ uint64_t seqring_at(const struct seqring *r, size_t i)
 
 size_t seqring_trim(struct seqring *r, uint64_t min_seq)
 {
-	size_t k = seqring_lower_bound(r, min_seq);
+	/* Usually called for every packet the history evicted: a few from the front, found by looking. */
+	size_t k = 0;
+	while (k < 8 && k < r->count && seqring_at(r, k) < min_seq)
+		k++;
+	if (k == 8)
+		k = seqring_lower_bound(r, min_seq);
 	r->head = r->count ? (r->head + k) % r->cap : 0;
 	r->count -= k;
 	return k;

@@ -70,12 +70,17 @@ struct tui_hist {
 /* Reserve cap slots and budget bytes up front (cap, budget >= 1); false when out of memory. */
 bool hist_init(struct tui_hist *h, size_t cap, size_t budget);
 void hist_free(struct tui_hist *h);
+/* Make the memory reserved above resident now (live capture: no page faults during a flood's first pass;
+   resident memory is then flat from the start). */
+void hist_prefault(struct tui_hist *h);
 /*
  * Append a copy of *src and data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
  * until both fit. Returns the slot (src with off/stored set) and its seq in *seq. Never allocates.
  */
 struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
 			  uint32_t caplen, uint64_t *seq);
+/* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
+bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
 const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
 size_t hist_count(const struct tui_hist *h);
@@ -89,6 +94,7 @@ struct seqring {
 };
 bool seqring_init(struct seqring *r, size_t cap);
 void seqring_free(struct seqring *r);
+void seqring_prefault(struct seqring *r); /* as hist_prefault */
 void seqring_clear(struct seqring *r);
 void seqring_push(struct seqring *r, uint64_t seq); /* seq above all held; drops the oldest when full */
 size_t seqring_trim(struct seqring *r, uint64_t min_seq); /* drop seqs < min_seq; returns how many */

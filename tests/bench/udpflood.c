@@ -1,6 +1,7 @@
 /* udpflood.c — a UDP flood on 127.0.0.1 only: one sender, sendmmsg batches, into a bound socket that never reads. */
 /*
  * Usage: udpflood -p PORT [-s PAYLOAD_BYTES] [-d SECONDS] [-b BATCH] [-r PPS] [-a 127.0.0.1]
+ *        udpflood -p PORT -w FILE -m TEXT [-d SECONDS]
  *
  * The receiving side is a socket bound to 127.0.0.1:PORT by udpflood itself that is never read: every
  * datagram is delivered to it (so a capture on lo sees each one exactly once, as a normal UDP packet),
@@ -16,10 +17,16 @@
  * prints one line on standard output:
  *   sent=N seconds=S pps=R mbps=M payload=B
  * (mbps counts UDP payload bits). Only 127.0.0.1 is accepted as the destination.
+ *
+ * Latency mode (-w FILE -m TEXT): send one datagram, then read FILE every millisecond until it holds TEXT
+ * (for instance a terminal's output stream saved by tmux pipe-pane, and the packet's row); prints
+ *   latency_ms=L
+ * measured from just before the send, or latency_ms=never after SECONDS (default 5), exit 1.
  * Exit codes: 0 done, 1 socket or send failure, 2 bad command line or a non-loopback address.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -58,6 +65,41 @@ static int flood_usage(const char *what, const char *arg)
 	return 2;
 }
 
+/* Does the file at path hold text (n bytes)? Read whole each time: the files watched are small. */
+static bool flood_file_has(const char *path, const char *text)
+{
+	static char buf[1 << 20];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	size_t len = 0;
+	ssize_t r;
+	while (len < sizeof buf && (r = read(fd, buf + len, sizeof buf - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	return memmem(buf, len, text, strlen(text)) != NULL;
+}
+
+/* -w/-m: one datagram, then the time until `path` holds `text`. */
+static int flood_latency(int snd, const uint8_t *payload, size_t size, const char *path, const char *text, long secs)
+{
+	double t0 = flood_now();
+	if (send(snd, payload, size, 0) < 0) {
+		fprintf(stderr, "udpflood: send failed: %s\n", strerror(errno));
+		return 1;
+	}
+	while (flood_now() - t0 < (double)secs) {
+		if (flood_file_has(path, text)) {
+			printf("latency_ms=%.1f\n", (flood_now() - t0) * 1e3);
+			return 0;
+		}
+		struct timespec ms = { 0, 1000000 };
+		nanosleep(&ms, NULL);
+	}
+	printf("latency_ms=never\n");
+	return 1;
+}
+
 static bool flood_number(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -72,9 +114,16 @@ static bool flood_number(const char *s, long lo, long hi, long *out)
 int main(int argc, char **argv)
 {
 	long port = -1, size = 64, secs = 5, batch = 64, pps = 0;
+	const char *watch = NULL, *text = NULL;
 	int ch;
-	while ((ch = getopt(argc, argv, "p:s:d:b:r:a:h")) != -1) {
+	while ((ch = getopt(argc, argv, "p:s:d:b:r:a:w:m:h")) != -1) {
 		switch (ch) {
+		case 'w':
+			watch = optarg;
+			break;
+		case 'm':
+			text = optarg;
+			break;
 		case 'p':
 			if (!flood_number(optarg, 1, 65535, &port))
 				return flood_usage("-p takes a UDP port from 1 to 65535, got", optarg);
@@ -107,6 +156,8 @@ int main(int argc, char **argv)
 		return flood_usage("unexpected argument:", argv[optind]);
 	if (port < 0)
 		return flood_usage("no port given: -p PORT (a free UDP port on 127.0.0.1)", NULL);
+	if ((watch == NULL) != (text == NULL) || (text && !*text))
+		return flood_usage("-w FILE and -m TEXT go together (TEXT not empty)", NULL);
 
 	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
 	dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -133,6 +184,13 @@ int main(int argc, char **argv)
 		iov[i].iov_len = (size_t)size;
 		msgs[i].msg_hdr.msg_iov = &iov[i];
 		msgs[i].msg_hdr.msg_iovlen = 1;
+	}
+
+	if (watch) {
+		int rc = flood_latency(snd, payload, (size_t)size, watch, text, secs);
+		close(snd);
+		close(sink);
+		return rc;
 	}
 
 	struct sigaction sa = { .sa_handler = flood_on_signal };

@@ -135,6 +135,54 @@ static void test_seqring_trim_and_search(void)
 	seqring_free(&r);
 }
 
+/* Trimming many at once (the search) and a few (the scan from the front) agree, also wrapped. */
+static void test_seqring_trim_many_and_few(void)
+{
+	struct seqring r;
+	CU_ASSERT_FATAL(seqring_init(&r, 64));
+	for (uint64_t s = 0; s < 100; s++)
+		seqring_push(&r, s * 2); /* wrapped: holds 72..198 */
+	CU_ASSERT_EQUAL(r.count, 64);
+	CU_ASSERT_EQUAL(seqring_trim(&r, 73), 1);
+	CU_ASSERT_EQUAL(seqring_at(&r, 0), 74);
+	CU_ASSERT_EQUAL(seqring_trim(&r, 74), 0);
+	CU_ASSERT_EQUAL(seqring_trim(&r, 100), 13);
+	CU_ASSERT_EQUAL(seqring_at(&r, 0), 100);
+	CU_ASSERT_EQUAL(seqring_trim(&r, 115), 8);
+	CU_ASSERT_EQUAL(seqring_at(&r, 0), 116);
+	CU_ASSERT_EQUAL(seqring_trim(&r, 1000), 42);
+	CU_ASSERT_EQUAL(r.count, 0);
+	seqring_free(&r);
+}
+
+/* hist_room says exactly when a push would evict: by count, and by bytes including a wrapped arena. */
+static void test_room_predicts_eviction(void)
+{
+	struct tui_hist h;
+	CU_ASSERT_FATAL(hist_init(&h, 50, 1000));
+	uint8_t b[300];
+	for (uint64_t n = 1; n <= 2000; n++) {
+		struct tui_pkt p = pkt_numbered(n);
+		uint32_t len = (uint32_t)((n * 53) % 300);
+		uint64_t seq, before = h.evicted;
+		bool room = hist_room(&h, len);
+		fill(b, len, n);
+		hist_push(&h, &p, b, len, &seq);
+		CU_ASSERT_EQUAL(room, h.evicted == before);
+	}
+	hist_free(&h);
+	CU_ASSERT_FATAL(hist_init(&h, 3, 4096));
+	for (uint64_t n = 1; n <= 3; n++) {
+		struct tui_pkt p = pkt_numbered(n);
+		uint64_t seq;
+		CU_ASSERT_TRUE(hist_room(&h, 10));
+		hist_push(&h, &p, b, 10, &seq);
+	}
+	CU_ASSERT_FALSE(hist_room(&h, 10)); /* all slots taken */
+	CU_ASSERT_FALSE(hist_room(&h, 0));
+	hist_free(&h);
+}
+
 int register_test_tui_hist(void)
 {
 	CU_pSuite s = CU_add_suite("tui_hist", NULL, NULL);
@@ -144,7 +192,9 @@ int register_test_tui_hist(void)
 	    !CU_add_test(s, "byte budget evicts, held bytes never overlap", test_byte_budget_evicts_and_never_overlaps) ||
 	    !CU_add_test(s, "a packet bigger than the budget is cut", test_packet_bigger_than_budget_is_cut) ||
 	    !CU_add_test(s, "clear keeps seqs increasing", test_clear_keeps_seqs_increasing) ||
-	    !CU_add_test(s, "seq ring trims and searches", test_seqring_trim_and_search))
+	    !CU_add_test(s, "seq ring trims and searches", test_seqring_trim_and_search) ||
+	    !CU_add_test(s, "seq ring trims many and few alike", test_seqring_trim_many_and_few) ||
+	    !CU_add_test(s, "room predicts exactly when a push evicts", test_room_predicts_eviction))
 		return -1;
 	return 0;
 }
