@@ -54,8 +54,7 @@ static char *text_str(struct obuf *o, char *p, const char *s)
 	return fmt_mem(p, s, n);
 }
 
-/* tcp_flags_str() of each 9-bit flags value, made once on first use. */
-static const char *text_flags(uint16_t flags, uint8_t *len)
+const char *view_tcp_flags(uint16_t flags, uint8_t *len)
 {
 	static struct {
 		char s[15];
@@ -159,7 +158,7 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 	bool rel = tr && tr->have_rel;
 	if (ip->have & HAVE_FLAGS) {
 		uint8_t n;
-		const char *f = text_flags(t->flags, &n);
+		const char *f = view_tcp_flags(t->flags, &n);
 		p = fmt_lit(p, "Flags [");
 		p = fmt_mem(p, f, n);
 		*p++ = ']';
