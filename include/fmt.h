@@ -23,45 +23,59 @@ static inline char *fmt_mem(char *p, const void *s, size_t n)
 /* A string literal: its length is a constant, so the copy compiles to a few moves. */
 #define fmt_lit(p, lit) fmt_mem((p), (lit), sizeof(lit) - 1)
 
-/* Decimal digits of v (1..10). */
-static inline unsigned fmt_ndigits32(uint32_t v)
+/* Two digits of v < 100. */
+static inline char *fmt_2(char *p, uint32_t v)
 {
-	if (v < 100000) {
-		if (v < 100)
-			return v < 10 ? 1 : 2;
-		return v < 1000 ? 3 : v < 10000 ? 4 : 5;
+	memcpy(p, fmt_digits2 + 2 * v, 2);
+	return p + 2;
+}
+
+/* One or two digits of v < 100. */
+static inline char *fmt_1_2(char *p, uint32_t v)
+{
+	if (v < 10) {
+		*p = (char)('0' + v);
+		return p + 1;
 	}
-	if (v < 10000000)
-		return v < 1000000 ? 6 : 7;
-	return v < 100000000 ? 8 : v < 1000000000 ? 9 : 10;
+	return fmt_2(p, v);
 }
 
-/* The last n digits of v (n >= 1 and v < 10^n), written right to left, two at a time. */
-static inline void fmt_digits_back(char *end, uint32_t v, unsigned n)
+/* Exactly 4 digits, zero-padded (v < 10^4). */
+static inline char *fmt_pad4(char *p, uint32_t v)
 {
-	char *q = end;
-	while (n >= 2) {
-		q -= 2;
-		memcpy(q, fmt_digits2 + 2 * (v % 100), 2);
-		v /= 100;
-		n -= 2;
-	}
-	if (n)
-		q[-1] = (char)('0' + v);
+	fmt_2(p, v / 100);
+	fmt_2(p + 2, v % 100);
+	return p + 4;
 }
 
-static inline char *fmt_u32(char *p, uint32_t v)
-{
-	unsigned n = fmt_ndigits32(v);
-	fmt_digits_back(p + n, v, n);
-	return p + n;
-}
-
-/* Exactly 8 digits, zero-padded (v < 10^8). */
+/* Exactly 8 digits, zero-padded (v < 10^8): two independent halves of four. */
 static inline char *fmt_pad8(char *p, uint32_t v)
 {
-	fmt_digits_back(p + 8, v, 8);
+	fmt_pad4(p, v / 10000);
+	fmt_pad4(p + 4, v % 10000);
 	return p + 8;
+}
+
+/* One to four digits of v < 10^4. */
+static inline char *fmt_1_4(char *p, uint32_t v)
+{
+	if (v < 100)
+		return fmt_1_2(p, v);
+	p = fmt_1_2(p, v / 100);
+	return fmt_2(p, v % 100);
+}
+
+/* Decimal, split into groups of four and two digits so the divisions do not form one long chain. */
+static inline char *fmt_u32(char *p, uint32_t v)
+{
+	if (v < 10000)
+		return fmt_1_4(p, v);
+	if (v < 100000000) {
+		p = fmt_1_4(p, v / 10000);
+		return fmt_pad4(p, v % 10000);
+	}
+	p = fmt_1_2(p, v / 100000000);
+	return fmt_pad8(p, v % 100000000);
 }
 
 static inline char *fmt_u64(char *p, uint64_t v)
@@ -91,15 +105,17 @@ static inline char *fmt_i64(char *p, int64_t v)
 /* The last 6 digits of v, zero-padded (microseconds). */
 static inline char *fmt_pad6(char *p, uint32_t v)
 {
-	fmt_digits_back(p + 6, v % 1000000, 6);
-	return p + 6;
+	v %= 1000000;
+	fmt_2(p, v / 10000);
+	return fmt_pad4(p + 2, v % 10000);
 }
 
 /* The last 9 digits of v, zero-padded (nanoseconds). */
 static inline char *fmt_pad9(char *p, uint32_t v)
 {
-	fmt_digits_back(p + 9, v % 1000000000, 9);
-	return p + 9;
+	v %= 1000000000;
+	*p = (char)('0' + v / 100000000);
+	return fmt_pad8(p + 1, v % 100000000);
 }
 
 /* The last `digits` digits of v, zero-padded (0 <= digits <= 20). */
