@@ -149,6 +149,17 @@ static const bool json_special[256] = {
 	['"'] = 1, ['\\'] = 1,
 };
 
+size_t fmt_json_len(const char *s, size_t n)
+{
+	size_t k = n + 2;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (json_special[c])
+			k += c < 0x20 ? 5 : 1;
+	}
+	return k;
+}
+
 char *fmt_json_body(char *p, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";

@@ -17,6 +17,34 @@ static char *json_str(struct obuf *o, char *p, const char *s)
 	return fmt_json(p, s, n);
 }
 
+/* A name from a fixed table (states, events) as a JSON literal, made once. */
+struct json_name {
+	char s[63];
+	uint8_t n; /* bytes of s; 0: not made yet, or too long to keep (written each time instead) */
+};
+
+/* name as a JSON string, from *cache when it fits there (filled on first use). */
+static char *json_name(struct obuf *o, char *p, struct json_name *cache, const char *name)
+{
+	if (!cache->n) {
+		size_t n = strlen(name);
+		size_t k = fmt_json_len(name, n);
+		if (k > sizeof cache->s)
+			return json_str(o, p, name);
+		fmt_json(cache->s, name, n);
+		cache->n = (uint8_t)k;
+	}
+	return fmt_mem(p, cache->s, cache->n);
+}
+
+static char *json_state(struct obuf *o, char *p, enum tcp_state st)
+{
+	static struct json_name names[TCPS_COUNT];
+	if ((unsigned)st >= TCPS_COUNT)
+		return json_str(o, p, tcp_state_name(st));
+	return json_name(o, p, &names[st], tcp_state_name(st));
+}
+
 static char *json_addr(char *p, int af, const uint8_t *a)
 {
 	*p++ = '"';
@@ -217,22 +245,24 @@ static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
 	if (tr->flow->proto == 6) {
 		p = KEY(p, "state");
 		p = fmt_lit(p, "{\"client\":");
-		p = json_str(o, p, tcp_state_name(tr->after[0]));
+		p = json_state(o, p, tr->after[0]);
 		p = fmt_lit(p, ",\"server\":");
-		p = json_str(o, p, tcp_state_name(tr->after[1]));
+		p = json_state(o, p, tr->after[1]);
 		*p++ = '}';
 	}
+	static struct json_name event_names[EV_COUNT_BITS];
 	p = KEY(p, "events");
 	*p++ = '[';
+	/* The set bits below EV_COUNT_BITS, lowest first. */
+	uint32_t ev = tr->events & (uint32_t)((1ull << EV_COUNT_BITS) - 1);
 	bool first = true;
-	for (unsigned b = 0; b < EV_COUNT_BITS; b++) {
-		uint32_t bit = 1u << b;
-		if (!(tr->events & bit))
-			continue;
+	for (; ev; ev &= ev - 1) {
+		unsigned b = (unsigned)__builtin_ctz(ev);
 		if (!first)
 			*p++ = ',';
 		first = false;
-		p = json_str(o, p, flow_event_name(bit));
+		p = obuf_room(o, p, JSON_SLACK + sizeof event_names[0].s);
+		p = json_name(o, p, &event_names[b], flow_event_name(1u << b));
 	}
 	*p++ = ']';
 	if (tr->events & EV_DUP_ACK) {

@@ -331,14 +331,13 @@ static char *text_track(struct obuf *o, char *p, const struct track_result *tr)
 	p = fmt_lit(p, " | flow ");
 	p = fmt_u64(p, tr->flow->id);
 	p = tr->dir == DIR_C2S ? fmt_lit(p, " c2s") : fmt_lit(p, " s2c");
-	uint32_t ev = tr->events & ~(uint32_t)(EV_STATE_CHANGE | EV_NEW_FLOW);
+	/* The set bits below EV_COUNT_BITS, lowest first. */
+	uint32_t ev = tr->events & ~(uint32_t)(EV_STATE_CHANGE | EV_NEW_FLOW) & (uint32_t)((1ull << EV_COUNT_BITS) - 1);
 	if (ev) {
 		p = fmt_lit(p, " |");
 		bool first = true;
-		for (unsigned b = 0; b < EV_COUNT_BITS; b++) {
-			uint32_t bit = 1u << b;
-			if (!(ev & bit))
-				continue;
+		for (; ev; ev &= ev - 1) {
+			uint32_t bit = 1u << __builtin_ctz(ev);
 			p = first ? fmt_lit(p, " ") : fmt_lit(p, ", ");
 			first = false;
 			p = text_str(o, p, flow_event_name(bit));

@@ -129,6 +129,9 @@ char *fmt_ipv6(char *p, const uint8_t a[16]);
    as \u00xx, everything else as is; needs 6 * n bytes of room. */
 char *fmt_json_body(char *p, const char *s, size_t n);
 
+/* The length of fmt_json(s, n)'s output. */
+size_t fmt_json_len(const char *s, size_t n);
+
 /* s[0..n) as a JSON string literal, quotes included; needs 6 * n + 2 bytes of room. */
 static inline char *fmt_json(char *p, const char *s, size_t n)
 {

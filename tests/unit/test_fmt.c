@@ -259,7 +259,10 @@ static void test_json_escapes(void)
 		size_t gn = (size_t)(fmt_json(got, (const char *)s, len) - got);
 		CU_ASSERT_EQUAL(gn, wn);
 		CU_ASSERT_EQUAL(memcmp(got, want, wn), 0);
+		CU_ASSERT_EQUAL(fmt_json_len((const char *)s, len), wn);
 	}
+	CU_ASSERT_EQUAL(fmt_json_len("", 0), 2);
+	CU_ASSERT_EQUAL(fmt_json_len("a\x01\"", 3), 2 + 1 + 6 + 2);
 }
 
 /* Everything an obuf writes to a temporary file, read back; returns its length. */
