@@ -17,13 +17,13 @@ static char *json_str(struct obuf *o, char *p, const char *s)
 	return fmt_json(p, s, n);
 }
 
-/* A name from a fixed table (states, events) as a JSON literal, made once. */
+/* A name from a fixed table (states, events, flags, link types) as a JSON literal, made once. */
 struct json_name {
-	char s[63];
+	char s[64];
 	uint8_t n; /* bytes of s; 0: not made yet, or too long to keep (written each time instead) */
 };
 
-/* name as a JSON string, from *cache when it fits there (filled on first use). */
+/* name as a JSON string, from *cache when it fits there (filled on first use); copies 64 bytes. */
 static char *json_name(struct obuf *o, char *p, struct json_name *cache, const char *name)
 {
 	if (!cache->n) {
@@ -34,7 +34,8 @@ static char *json_name(struct obuf *o, char *p, struct json_name *cache, const c
 		fmt_json(cache->s, name, n);
 		cache->n = (uint8_t)k;
 	}
-	return fmt_mem(p, cache->s, cache->n);
+	memcpy(p, cache->s, sizeof cache->s); /* one fixed-size move; only n bytes are counted */
+	return p + cache->n;
 }
 
 static char *json_state(struct obuf *o, char *p, enum tcp_state st)
@@ -83,12 +84,17 @@ static char *json_tcp(struct obuf *o, char *p, const struct ip_layer *ip)
 		p = fmt_u32(p, t->ack);
 	}
 	if (ip->have & HAVE_FLAGS) {
-		uint8_t n;
-		const char *f = view_tcp_flags(t->flags, &n);
+		static struct json_name flag_names[512];
 		p = KEY(p, "tcp_flags");
 		p = fmt_u32(p, t->flags);
 		p = KEY(p, "flags");
-		p = fmt_json(p, f, n);
+		if (t->flags < 512) {
+			uint8_t n;
+			p = json_name(o, p, &flag_names[t->flags], view_tcp_flags(t->flags, &n));
+		} else {
+			char f[16];
+			p = json_str(o, p, tcp_flags_str(t->flags, f));
+		}
 	}
 	if (ip->have & HAVE_WIN) {
 		p = KEY(p, "win");
@@ -285,12 +291,19 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 	w = fmt_u32(w, p->caplen);
 	w = KEY(w, "len");
 	w = fmt_u32(w, p->len);
+	static int link_cached = -1;        /* the link type link_name holds */
+	static struct json_name link_name; /* its name as JSON */
 	const char *ln = linktype_name(p->linktype);
 	w = KEY(w, "link");
-	if (ln)
-		w = json_str(o, w, ln);
-	else
+	if (ln) {
+		if (p->linktype != link_cached) {
+			link_name.n = 0;
+			link_cached = p->linktype;
+		}
+		w = json_name(o, w, &link_name, ln);
+	} else {
 		w = fmt_u64(w, (uint64_t)p->linktype);
+	}
 	if (!p->link_supported) {
 		w = fmt_lit(w, ",\"unsupported\":true}\n");
 		obuf_commit(o, w);

@@ -56,25 +56,20 @@ static char *text_str(struct obuf *o, char *p, const char *s)
 
 const char *view_tcp_flags(uint16_t flags, uint8_t *len)
 {
-	static struct {
-		char s[15];
-		uint8_t n; /* strlen(s); 0 until made */
-	} tab[512];
+	static char str[512][16]; /* tcp_flags_str() of each 9-bit value */
+	static uint8_t slen[512]; /* strlen of str[i]; 0 until made */
 	if (flags >= 512) {
 		static char f[16];
 		tcp_flags_str(flags, f);
 		*len = (uint8_t)strlen(f);
 		return f;
 	}
-	if (!tab[flags].n) {
-		char f[16];
-		tcp_flags_str(flags, f);
-		size_t n = strlen(f);
-		memcpy(tab[flags].s, f, n);
-		tab[flags].n = (uint8_t)n;
+	if (!slen[flags]) {
+		tcp_flags_str(flags, str[flags]);
+		slen[flags] = (uint8_t)strlen(str[flags]);
 	}
-	*len = tab[flags].n;
-	return tab[flags].s;
+	*len = slen[flags];
+	return str[flags];
 }
 
 /* "127.0.0.1:8888" or "[::1]:8888"; without a port when has_port is false. Needs 56 bytes. */
@@ -160,7 +155,8 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 		uint8_t n;
 		const char *f = view_tcp_flags(t->flags, &n);
 		p = fmt_lit(p, "Flags [");
-		p = fmt_mem(p, f, n);
+		memcpy(p, f, 16); /* all 16 bytes (one move), then only the string's length counted */
+		p += n;
 		*p++ = ']';
 	} else {
 		p = fmt_lit(p, "TCP");
