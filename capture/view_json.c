@@ -13,6 +13,11 @@
 static char *json_str(struct obuf *o, char *p, const char *s)
 {
 	size_t n = strlen(s);
+	if (n > OBUF_SIZE / 24) { /* too long to escape in place with room to spare: obuf_json_str slices it */
+		obuf_commit(o, p);
+		obuf_json_str(o, s);
+		return obuf_reserve(o, JSON_SLACK);
+	}
 	p = obuf_room(o, p, 6 * n + 2 + JSON_SLACK);
 	return fmt_json(p, s, n);
 }

@@ -50,6 +50,11 @@ _Static_assert(sizeof(((struct tcp_hdr *)0)->seq) == 4 && sizeof(((struct tcp_hd
 static char *text_str(struct obuf *o, char *p, const char *s)
 {
 	size_t n = strlen(s);
+	if (n > OBUF_SIZE / 4) { /* longer than the buffer can hold with room to spare: through obuf_write */
+		obuf_commit(o, p);
+		obuf_write(o, s, n);
+		return obuf_reserve(o, TEXT_SLACK);
+	}
 	p = obuf_room(o, p, n + TEXT_SLACK);
 	return fmt_mem(p, s, n);
 }

@@ -419,6 +419,61 @@ static void test_flag_strings_match_tcp_flags_str(void)
 	CU_ASSERT_EQUAL(memcmp(got, "S.", 2), 0);
 }
 
+/* A decoder text longer than the views' in-place room goes out whole, by the long-string path. */
+static void test_views_with_a_huge_field_text(void)
+{
+	size_t len = OBUF_SIZE + 777;
+	char *field = malloc(len + 1);
+	char *want = malloc(6 * len + 512);
+	char *got = malloc(6 * len + 512);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(field);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(got);
+	for (size_t i = 0; i < len; i++)
+		field[i] = i % 97 == 0 ? '"' : (char)('a' + i % 26);
+	field[len] = '\0';
+	static struct packet pkt;
+	memset(&pkt, 0, sizeof pkt);
+	pkt.n = 7;
+	pkt.ts_sec = 1700000000;
+	pkt.ts_nsec = 123456000;
+	pkt.caplen = pkt.len = 60;
+	pkt.linktype = 1;
+	pkt.link_supported = true;
+	pkt.status = DEC_INVALID;
+	pkt.bad_layer = LAYER_ETH;
+	pkt.bad_field = field;
+	static struct obuf o;
+	for (int json = 0; json < 2; json++) {
+		FILE *f = tmpfile();
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		obuf_init(&o, fileno(f));
+		if (json)
+			view_json_packet(&o, &pkt, NULL, false);
+		else
+			view_text_packet(&o, &pkt, NULL, false);
+		obuf_flush(&o);
+		size_t gn = obuf_result(f, got, 6 * len + 512);
+		size_t wn;
+		if (json) {
+			wn = (size_t)sprintf(want, "{\"n\":7,\"ts\":1700000000.123456,\"caplen\":60,\"len\":60,\"link\":\"%s\","
+							 "\"invalid\":\"%s\",\"invalid_field\":",
+					     linktype_name(1), layer_name(LAYER_ETH));
+			wn += json_ref(want + wn, (const unsigned char *)field, len);
+			wn += (size_t)sprintf(want + wn, "}\n");
+		} else {
+			/* The clock part is local time: only what follows it is checked. */
+			wn = (size_t)sprintf(want, "XX:XX:XX.123456 length 60 [invalid %s: %s]\n", layer_name(LAYER_ETH), field);
+			memcpy(want, got, gn >= 8 ? 8 : gn);
+		}
+		CU_ASSERT_EQUAL(gn, wn);
+		CU_ASSERT_EQUAL(memcmp(got, want, wn < gn ? wn : gn), 0);
+	}
+	free(field);
+	free(want);
+	free(got);
+}
+
 int register_test_fmt(void)
 {
 	CU_pSuite s = CU_add_suite("fmt", NULL, NULL);
@@ -434,7 +489,8 @@ int register_test_fmt(void)
 	    !CU_add_test(s, "obuf long JSON string and buffer edges", test_obuf_long_json_string_and_buffer_edges) ||
 	    !CU_add_test(s, "obuf_room flushes what is written", test_obuf_room_keeps_written_bytes) ||
 	    !CU_add_test(s, "timestamp cache across seconds and zones", test_timestamp_cache_across_seconds) ||
-	    !CU_add_test(s, "flag strings as tcp_flags_str", test_flag_strings_match_tcp_flags_str))
+	    !CU_add_test(s, "flag strings as tcp_flags_str", test_flag_strings_match_tcp_flags_str) ||
+	    !CU_add_test(s, "views with a huge field text", test_views_with_a_huge_field_text))
 		return -1;
 	return 0;
 }
