@@ -1,7 +1,6 @@
 /* obuf.c — buffered output with hand-rolled number formatting (printf is the hot spot of text output). */
 #include "obuf.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <unistd.h>
 
@@ -47,70 +46,25 @@ void obuf_write_slow(struct obuf *o, const void *p, size_t n)
 	}
 }
 
-void obuf_u64(struct obuf *o, uint64_t v)
-{
-	char tmp[20];
-	int i = 20;
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	obuf_write(o, tmp + i, (size_t)(20 - i));
-}
-
-void obuf_i64(struct obuf *o, int64_t v)
-{
-	if (v < 0) {
-		obuf_putc(o, '-');
-		obuf_u64(o, (uint64_t)0 - (uint64_t)v);
-	} else {
-		obuf_u64(o, (uint64_t)v);
-	}
-}
-
-void obuf_u64_pad(struct obuf *o, uint64_t v, int digits)
-{
-	char tmp[20];
-	if (digits > 20)
-		digits = 20;
-	for (int i = digits - 1; i >= 0; i--) {
-		tmp[i] = (char)('0' + v % 10);
-		v /= 10;
-	}
-	obuf_write(o, tmp, (size_t)digits);
-}
-
 void obuf_json_str(struct obuf *o, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
+	size_t n = strlen(s);
+	if (n <= (OBUF_SIZE / 2 - 2) / 6) {
+		obuf_commit(o, fmt_json(obuf_reserve(o, 6 * n + 2), s, n));
+		return;
+	}
+	/* Too long to escape in one piece: a slice at a time (an escape never spans two slices). */
+	const size_t slice = (OBUF_SIZE / 2) / 6;
 	obuf_putc(o, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			obuf_putc(o, '\\');
-			obuf_putc(o, (char)*p);
-		} else if (*p < 0x20) {
-			char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
-			obuf_write(o, esc, sizeof esc);
-		} else {
-			obuf_putc(o, (char)*p);
-		}
+	for (size_t i = 0; i < n; i += slice) {
+		size_t k = n - i < slice ? n - i : slice;
+		obuf_commit(o, fmt_json_body(obuf_reserve(o, 6 * k), s + i, k));
 	}
 	obuf_putc(o, '"');
 }
 
 void obuf_addr(struct obuf *o, int af, const uint8_t *addr)
 {
-	if (af == 4) {
-		for (int i = 0; i < 4; i++) {
-			if (i)
-				obuf_putc(o, '.');
-			obuf_u64(o, addr[i]);
-		}
-		return;
-	}
-	char tmp[INET6_ADDRSTRLEN];
-	if (inet_ntop(AF_INET6, addr, tmp, sizeof tmp))
-		obuf_puts(o, tmp);
-	else
-		obuf_puts(o, "?");
+	char *p = obuf_reserve(o, FMT_IPV6_MAX);
+	obuf_commit(o, af == 4 ? fmt_ipv4(p, addr) : fmt_ipv6(p, addr));
 }

@@ -3,250 +3,350 @@
 
 #include "decode.h"
 
-/* ,"key": */
-static void key(struct obuf *o, const char *k)
+/* Every run of fixed-size text between two room checks (obuf_room) stays below this many bytes. */
+#define JSON_SLACK 1024
+
+/* ,"key": — k must be a string literal. */
+#define KEY(p, k) fmt_lit((p), ",\"" k "\":")
+
+/* A JSON string of any length, with JSON_SLACK bytes of room after it. */
+static char *json_str(struct obuf *o, char *p, const char *s)
 {
-	obuf_puts(o, ",\"");
-	obuf_puts(o, k);
-	obuf_puts(o, "\":");
+	size_t n = strlen(s);
+	if (n > OBUF_SIZE / 24) { /* too long to escape in place with room to spare: obuf_json_str slices it */
+		obuf_commit(o, p);
+		obuf_json_str(o, s);
+		return obuf_reserve(o, JSON_SLACK);
+	}
+	p = obuf_room(o, p, 6 * n + 2 + JSON_SLACK);
+	return fmt_json(p, s, n);
 }
 
-static void key_u64(struct obuf *o, const char *k, uint64_t v)
+/* A name from a fixed table (states, events, flags, link types) as a JSON literal, made once. */
+struct json_name {
+	char s[64];
+	uint8_t n; /* bytes of s; 0: not made yet, or too long to keep (written each time instead) */
+};
+
+/* name as a JSON string, from *cache when it fits there (filled on first use); copies 64 bytes. */
+static char *json_name(struct obuf *o, char *p, struct json_name *cache, const char *name)
 {
-	key(o, k);
-	obuf_u64(o, v);
+	if (!cache->n) {
+		size_t n = strlen(name);
+		size_t k = fmt_json_len(name, n);
+		if (k > sizeof cache->s)
+			return json_str(o, p, name);
+		fmt_json(cache->s, name, n);
+		cache->n = (uint8_t)k;
+	}
+	memcpy(p, cache->s, sizeof cache->s); /* one fixed-size move; only n bytes are counted */
+	return p + cache->n;
 }
 
-static void key_str(struct obuf *o, const char *k, const char *v)
+static char *json_state(struct obuf *o, char *p, enum tcp_state st)
 {
-	key(o, k);
-	obuf_json_str(o, v);
+	static struct json_name names[TCPS_COUNT];
+	if ((unsigned)st >= TCPS_COUNT)
+		return json_str(o, p, tcp_state_name(st));
+	return json_name(o, p, &names[st], tcp_state_name(st));
 }
 
-static void key_addr(struct obuf *o, const char *k, int af, const uint8_t *a)
+static char *json_addr(char *p, int af, const uint8_t *a)
 {
-	key(o, k);
-	obuf_putc(o, '"');
-	obuf_addr(o, af, a);
-	obuf_putc(o, '"');
+	*p++ = '"';
+	p = af == 4 ? fmt_ipv4(p, a) : fmt_ipv6(p, a);
+	*p++ = '"';
+	return p;
 }
 
-static void json_status(struct obuf *o, enum dec_status st, enum layer_id trunc, enum layer_id bad, const char *field)
+static char *json_status(struct obuf *o, char *p, enum dec_status st, enum layer_id trunc, enum layer_id bad,
+			 const char *field)
 {
 	if (st == DEC_TRUNCATED) {
-		key_str(o, "truncated", layer_name(trunc));
+		p = KEY(p, "truncated");
+		p = json_str(o, p, layer_name(trunc));
 	} else if (st == DEC_INVALID) {
-		key_str(o, "invalid", layer_name(bad));
-		if (field)
-			key_str(o, "invalid_field", field);
+		p = KEY(p, "invalid");
+		p = json_str(o, p, layer_name(bad));
+		if (field) {
+			p = KEY(p, "invalid_field");
+			p = json_str(o, p, field);
+		}
 	}
+	return p;
 }
 
-static void json_tcp(struct obuf *o, const struct ip_layer *ip)
+static char *json_tcp(struct obuf *o, char *p, const struct ip_layer *ip)
 {
 	const struct tcp_hdr *t = &ip->u.tcp;
-	if (ip->have & HAVE_SEQ)
-		key_u64(o, "seq", t->seq);
-	if (ip->have & HAVE_ACK)
-		key_u64(o, "ack", t->ack);
+	p = obuf_room(o, p, JSON_SLACK);
+	if (ip->have & HAVE_SEQ) {
+		p = KEY(p, "seq");
+		p = fmt_u32(p, t->seq);
+	}
+	if (ip->have & HAVE_ACK) {
+		p = KEY(p, "ack");
+		p = fmt_u32(p, t->ack);
+	}
 	if (ip->have & HAVE_FLAGS) {
-		char f[16];
-		key_u64(o, "tcp_flags", t->flags);
-		key_str(o, "flags", tcp_flags_str(t->flags, f));
+		static struct json_name flag_names[512];
+		p = KEY(p, "tcp_flags");
+		p = fmt_u32(p, t->flags);
+		p = KEY(p, "flags");
+		if (t->flags < 512) {
+			uint8_t n;
+			p = json_name(o, p, &flag_names[t->flags], view_tcp_flags(t->flags, &n));
+		} else {
+			char f[16];
+			p = json_str(o, p, tcp_flags_str(t->flags, f));
+		}
 	}
 	if (ip->have & HAVE_WIN) {
-		key_u64(o, "win", t->win);
-		if (t->flags & TCP_URG)
-			key_u64(o, "urg", t->urp);
+		p = KEY(p, "win");
+		p = fmt_u32(p, t->win);
+		if (t->flags & TCP_URG) {
+			p = KEY(p, "urg");
+			p = fmt_u32(p, t->urp);
+		}
 	}
 	if (!(ip->have & HAVE_TCPOPTS))
-		return;
-	if (t->opt_have & TCPOPT_HAVE_MSS)
-		key_u64(o, "mss", t->mss);
-	if (t->opt_have & TCPOPT_HAVE_WSCALE)
-		key_u64(o, "wscale", t->wscale);
+		return p;
+	if (t->opt_have & TCPOPT_HAVE_MSS) {
+		p = KEY(p, "mss");
+		p = fmt_u32(p, t->mss);
+	}
+	if (t->opt_have & TCPOPT_HAVE_WSCALE) {
+		p = KEY(p, "wscale");
+		p = fmt_u32(p, t->wscale);
+	}
 	if (t->opt_have & TCPOPT_HAVE_SACK_OK)
-		obuf_puts(o, ",\"sack_ok\":true");
+		p = fmt_lit(p, ",\"sack_ok\":true");
 	if (t->opt_have & TCPOPT_HAVE_SACK) {
-		key(o, "sack");
-		obuf_putc(o, '[');
+		p = KEY(p, "sack");
+		*p++ = '[';
 		for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++) {
-			obuf_puts(o, i ? ",[" : "[");
-			obuf_u64(o, t->sack[i].left);
-			obuf_putc(o, ',');
-			obuf_u64(o, t->sack[i].right);
-			obuf_putc(o, ']');
+			p = i ? fmt_lit(p, ",[") : fmt_lit(p, "[");
+			p = fmt_u32(p, t->sack[i].left);
+			*p++ = ',';
+			p = fmt_u32(p, t->sack[i].right);
+			*p++ = ']';
 		}
-		obuf_putc(o, ']');
+		*p++ = ']';
 	}
 	if (t->opt_have & TCPOPT_HAVE_TS) {
-		key_u64(o, "tsval", t->tsval);
-		key_u64(o, "tsecr", t->tsecr);
+		p = KEY(p, "tsval");
+		p = fmt_u32(p, t->tsval);
+		p = KEY(p, "tsecr");
+		p = fmt_u32(p, t->tsecr);
 	}
+	return p;
 }
 
-static void json_icmp(struct obuf *o, const struct ip_layer *ip)
+static char *json_icmp(char *p, const struct ip_layer *ip)
 {
 	const struct icmp_hdr *ic = &ip->u.icmp;
 	bool v6 = ip->l4 == L4_ICMP6;
 	if (!(ip->have & HAVE_ICMP))
-		return;
-	key_u64(o, "icmp_type", ic->type);
-	key_u64(o, "icmp_code", ic->code);
+		return p;
+	p = KEY(p, "icmp_type");
+	p = fmt_u32(p, ic->type);
+	p = KEY(p, "icmp_code");
+	p = fmt_u32(p, ic->code);
 	if (!(ip->have & HAVE_ICMP_REST))
-		return;
+		return p;
 	if (v6 ? (ic->type == 128 || ic->type == 129) : (ic->type == 0 || ic->type == 8)) {
-		key_u64(o, "icmp_id", ic->id);
-		key_u64(o, "icmp_seq", ic->seq);
+		p = KEY(p, "icmp_id");
+		p = fmt_u32(p, ic->id);
+		p = KEY(p, "icmp_seq");
+		p = fmt_u32(p, ic->seq);
 	} else if ((v6 && ic->type == 2) || (!v6 && ic->type == 3 && ic->code == 4)) {
-		key_u64(o, "mtu", ic->mtu);
+		p = KEY(p, "mtu");
+		p = fmt_u32(p, ic->mtu);
 	} else if (!v6 && ic->type == 5) {
-		key_addr(o, "gateway", 4, ic->gateway);
+		p = KEY(p, "gateway");
+		p = json_addr(p, 4, ic->gateway);
 	}
-	if (ip->have & HAVE_ND_TARGET)
-		key_addr(o, "nd_target", 6, ic->nd_target);
+	if (ip->have & HAVE_ND_TARGET) {
+		p = KEY(p, "nd_target");
+		p = json_addr(p, 6, ic->nd_target);
+	}
+	return p;
 }
 
 /* The keys of one IP packet (outer or inner), each after a comma. */
-static void json_ip(struct obuf *o, const struct ip_layer *ip)
+static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 {
-	if (!(ip->have & HAVE_IP)) {
-		json_status(o, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
-		return;
-	}
-	key_str(o, "l3", ip->version == 6 ? "ipv6" : "ipv4");
-	key_addr(o, "src", ip->version, ip->src);
-	key_addr(o, "dst", ip->version, ip->dst);
+	p = obuf_room(o, p, JSON_SLACK);
+	if (!(ip->have & HAVE_IP))
+		return json_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
+	p = ip->version == 6 ? fmt_lit(p, ",\"l3\":\"ipv6\"") : fmt_lit(p, ",\"l3\":\"ipv4\"");
+	p = KEY(p, "src");
+	p = json_addr(p, ip->version, ip->src);
+	p = KEY(p, "dst");
+	p = json_addr(p, ip->version, ip->dst);
 	switch (ip->l4) {
 	case L4_TCP:
-		key_str(o, "proto", "tcp");
+		p = fmt_lit(p, ",\"proto\":\"tcp\"");
 		break;
 	case L4_UDP:
-		key_str(o, "proto", "udp");
+		p = fmt_lit(p, ",\"proto\":\"udp\"");
 		break;
 	case L4_ICMP:
-		key_str(o, "proto", "icmp");
+		p = fmt_lit(p, ",\"proto\":\"icmp\"");
 		break;
 	case L4_ICMP6:
-		key_str(o, "proto", "icmp6");
+		p = fmt_lit(p, ",\"proto\":\"icmp6\"");
 		break;
 	case L4_NONE:
-		if (ip->proto == 6 || ip->proto == 17 || ip->proto == 1 || ip->proto == 58) {
-			static const char *const nm[] = { [1] = "icmp", [6] = "tcp", [17] = "udp", [58] = "icmp6" };
-			key_str(o, "proto", nm[ip->proto]);
-		} else {
-			key_u64(o, "proto", ip->proto);
+		if (ip->proto == 6)
+			p = fmt_lit(p, ",\"proto\":\"tcp\"");
+		else if (ip->proto == 17)
+			p = fmt_lit(p, ",\"proto\":\"udp\"");
+		else if (ip->proto == 1)
+			p = fmt_lit(p, ",\"proto\":\"icmp\"");
+		else if (ip->proto == 58)
+			p = fmt_lit(p, ",\"proto\":\"icmp6\"");
+		else {
+			p = KEY(p, "proto");
+			p = fmt_u32(p, ip->proto);
 		}
 		break;
 	}
 	if (ip->have & HAVE_PORTS) {
 		uint16_t sp = ip->l4 == L4_TCP ? ip->u.tcp.sport : ip->u.udp.sport;
 		uint16_t dp = ip->l4 == L4_TCP ? ip->u.tcp.dport : ip->u.udp.dport;
-		key_u64(o, "sport", sp);
-		key_u64(o, "dport", dp);
+		p = KEY(p, "sport");
+		p = fmt_u32(p, sp);
+		p = KEY(p, "dport");
+		p = fmt_u32(p, dp);
 	}
 	if (ip->l4 == L4_TCP)
-		json_tcp(o, ip);
+		p = json_tcp(o, p, ip);
 	else if (ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6)
-		json_icmp(o, ip);
-	if (ip->have & HAVE_PAYLOAD)
-		key_u64(o, "payload", ip->payload_wire);
-	if (ip->is_frag) {
-		key(o, "frag");
-		obuf_puts(o, "{\"id\":");
-		obuf_u64(o, ip->ip_id);
-		obuf_puts(o, ",\"offset\":");
-		obuf_u64(o, ip->frag_off);
-		obuf_puts(o, ip->more_frags ? ",\"mf\":true}" : ",\"mf\":false}");
+		p = json_icmp(p, ip);
+	if (ip->have & HAVE_PAYLOAD) {
+		p = KEY(p, "payload");
+		p = fmt_u32(p, ip->payload_wire);
 	}
-	json_status(o, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
+	if (ip->is_frag) {
+		p = KEY(p, "frag");
+		p = fmt_lit(p, "{\"id\":");
+		p = fmt_u32(p, ip->ip_id);
+		p = fmt_lit(p, ",\"offset\":");
+		p = fmt_u32(p, ip->frag_off);
+		p = ip->more_frags ? fmt_lit(p, ",\"mf\":true}") : fmt_lit(p, ",\"mf\":false}");
+	}
+	return json_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
 }
 
-static void json_track(struct obuf *o, const struct track_result *tr)
+static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
 {
 	if (!tr || !tr->flow)
-		return;
-	key_u64(o, "flow", tr->flow->id);
-	key_str(o, "dir", tr->dir == DIR_C2S ? "c2s" : "s2c");
+		return p;
+	p = obuf_room(o, p, JSON_SLACK);
+	p = KEY(p, "flow");
+	p = fmt_u64(p, tr->flow->id);
+	p = tr->dir == DIR_C2S ? fmt_lit(p, ",\"dir\":\"c2s\"") : fmt_lit(p, ",\"dir\":\"s2c\"");
 	if (tr->have_rel) {
-		key_u64(o, "rseq", tr->rseq);
-		key_u64(o, "rack", tr->rack);
+		p = KEY(p, "rseq");
+		p = fmt_u64(p, tr->rseq);
+		p = KEY(p, "rack");
+		p = fmt_u64(p, tr->rack);
 	}
 	if (tr->flow->proto == 6) {
-		key(o, "state");
-		obuf_puts(o, "{\"client\":");
-		obuf_json_str(o, tcp_state_name(tr->after[0]));
-		obuf_puts(o, ",\"server\":");
-		obuf_json_str(o, tcp_state_name(tr->after[1]));
-		obuf_putc(o, '}');
+		p = KEY(p, "state");
+		p = fmt_lit(p, "{\"client\":");
+		p = json_state(o, p, tr->after[0]);
+		p = fmt_lit(p, ",\"server\":");
+		p = json_state(o, p, tr->after[1]);
+		*p++ = '}';
 	}
-	key(o, "events");
-	obuf_putc(o, '[');
+	static struct json_name event_names[EV_COUNT_BITS];
+	p = KEY(p, "events");
+	*p++ = '[';
+	/* The set bits below EV_COUNT_BITS, lowest first. */
+	uint32_t ev = tr->events & (uint32_t)((1ull << EV_COUNT_BITS) - 1);
 	bool first = true;
-	for (unsigned b = 0; b < EV_COUNT_BITS; b++) {
-		uint32_t bit = 1u << b;
-		if (!(tr->events & bit))
-			continue;
+	for (; ev; ev &= ev - 1) {
+		unsigned b = (unsigned)__builtin_ctz(ev);
 		if (!first)
-			obuf_putc(o, ',');
+			*p++ = ',';
 		first = false;
-		obuf_json_str(o, flow_event_name(bit));
+		p = obuf_room(o, p, JSON_SLACK + sizeof event_names[0].s);
+		p = json_name(o, p, &event_names[b], flow_event_name(1u << b));
 	}
-	obuf_putc(o, ']');
-	if (tr->events & EV_DUP_ACK)
-		key_u64(o, "dup_ack", tr->dup_ack_n);
+	*p++ = ']';
+	if (tr->events & EV_DUP_ACK) {
+		p = KEY(p, "dup_ack");
+		p = fmt_u64(p, tr->dup_ack_n);
+	}
+	return p;
 }
 
 void view_json_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano)
 {
-	obuf_puts(o, "{\"n\":");
-	obuf_u64(o, p->n);
-	key(o, "ts");
-	obuf_i64(o, p->ts_sec);
-	obuf_putc(o, '.');
-	if (nano)
-		obuf_u64_pad(o, p->ts_nsec, 9);
-	else
-		obuf_u64_pad(o, p->ts_nsec / 1000, 6);
-	key_u64(o, "caplen", p->caplen);
-	key_u64(o, "len", p->len);
+	char *w = obuf_reserve(o, JSON_SLACK);
+	w = fmt_lit(w, "{\"n\":");
+	w = fmt_u64(w, p->n);
+	w = KEY(w, "ts");
+	w = fmt_i64(w, p->ts_sec);
+	*w++ = '.';
+	w = nano ? fmt_pad9(w, p->ts_nsec) : fmt_pad6(w, p->ts_nsec / 1000);
+	w = KEY(w, "caplen");
+	w = fmt_u32(w, p->caplen);
+	w = KEY(w, "len");
+	w = fmt_u32(w, p->len);
+	static int link_cached = -1;        /* the link type link_name holds */
+	static struct json_name link_name; /* its name as JSON */
 	const char *ln = linktype_name(p->linktype);
-	if (ln)
-		key_str(o, "link", ln);
-	else
-		key_u64(o, "link", (uint64_t)p->linktype);
+	w = KEY(w, "link");
+	if (ln) {
+		if (p->linktype != link_cached) {
+			link_name.n = 0;
+			link_cached = p->linktype;
+		}
+		w = json_name(o, w, &link_name, ln);
+	} else {
+		w = fmt_u64(w, (uint64_t)p->linktype);
+	}
 	if (!p->link_supported) {
-		obuf_puts(o, ",\"unsupported\":true}\n");
+		w = fmt_lit(w, ",\"unsupported\":true}\n");
+		obuf_commit(o, w);
 		obuf_maybe_flush(o);
 		return;
 	}
 	if (p->link.nvlan) {
-		key(o, "vlan");
-		obuf_putc(o, '[');
+		w = KEY(w, "vlan");
+		*w++ = '[';
 		for (unsigned i = 0; i < p->link.nvlan && i < PKT_MAX_VLAN; i++) {
 			if (i)
-				obuf_putc(o, ',');
-			obuf_u64(o, p->link.vlan[i].vid);
+				*w++ = ',';
+			w = fmt_u32(w, p->link.vlan[i].vid);
 		}
-		obuf_putc(o, ']');
+		*w++ = ']';
 	}
 	if (p->has_ip) {
-		json_ip(o, &p->ip);
+		w = json_ip(o, w, &p->ip);
 		if (p->has_inner) {
-			key(o, "inner");
+			w = obuf_room(o, w, JSON_SLACK);
+			w = KEY(w, "inner");
 			/* json_ip writes ,"key":value pairs, so the object opens with a key of its own. */
-			obuf_puts(o, "{\"quoted\":true");
-			json_ip(o, &p->inner);
-			obuf_putc(o, '}');
+			w = fmt_lit(w, "{\"quoted\":true");
+			w = json_ip(o, w, &p->inner);
+			*w++ = '}';
 		}
-		json_track(o, tr);
+		w = json_track(o, w, tr);
 		if (p->status != DEC_OK && p->ip.status == DEC_OK)
-			json_status(o, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
+			w = json_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	} else {
-		if (p->link.ethertype)
-			key_u64(o, "ethertype", p->link.ethertype);
-		json_status(o, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
+		if (p->link.ethertype) {
+			w = KEY(w, "ethertype");
+			w = fmt_u32(w, p->link.ethertype);
+		}
+		w = json_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	}
-	obuf_puts(o, "}\n");
+	*w++ = '}';
+	*w++ = '\n';
+	obuf_commit(o, w);
 	obuf_maybe_flush(o);
 }

@@ -5,7 +5,9 @@
 
 #include "decode.h"
 
-void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano)
+/* HH:MM:SS.ffffff (ffffffff when nano) of local time, the clock part made again only when the second
+   changes; needs 19 bytes. */
+static char *text_time(char *p, int64_t sec, uint32_t nsec, bool nano)
 {
 	static int64_t cached_sec = -1;
 	static char hms[8];
@@ -24,175 +26,232 @@ void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano)
 		hms[7] = (char)('0' + tm.tm_sec % 10);
 		cached_sec = sec;
 	}
-	obuf_write(o, hms, sizeof hms);
-	obuf_putc(o, '.');
-	if (nano)
-		obuf_u64_pad(o, nsec, 9);
-	else
-		obuf_u64_pad(o, nsec / 1000, 6);
+	p = fmt_mem(p, hms, sizeof hms);
+	*p++ = '.';
+	return nano ? fmt_pad9(p, nsec) : fmt_pad6(p, nsec / 1000);
 }
 
-/* "127.0.0.1:8888" or "[::1]:8888"; without a port when has_port is false. */
-static void text_endpoint(struct obuf *o, const struct ip_layer *ip, const uint8_t *addr, uint16_t port, bool has_port)
+void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano)
 {
-	if (ip->version == 6 && has_port)
-		obuf_putc(o, '[');
-	obuf_addr(o, ip->version, addr);
-	if (has_port) {
-		if (ip->version == 6)
-			obuf_putc(o, ']');
-		obuf_putc(o, ':');
-		obuf_u64(o, port);
-	}
+	obuf_commit(o, text_time(obuf_reserve(o, 32), sec, nsec, nano));
 }
 
-static void text_tcp_options(struct obuf *o, const struct tcp_hdr *t)
+/* The numbers printed with fmt_u32 fit it. */
+_Static_assert(sizeof(((struct tcp_hdr *)0)->seq) == 4 && sizeof(((struct tcp_hdr *)0)->tsval) == 4 &&
+		       sizeof(((struct tcp_hdr *)0)->sack[0].left) == 4 && sizeof(((struct icmp_hdr *)0)->mtu) == 4 &&
+		       sizeof(((struct ip_layer *)0)->ip_id) == 4 && sizeof(((struct ip_layer *)0)->total_len) == 4 &&
+		       sizeof(((struct ip_layer *)0)->payload_wire) == 4 && sizeof(((struct packet *)0)->len) == 4,
+	       "a field printed with fmt_u32 grew beyond 32 bits");
+
+/* Every run of fixed-size text between two room checks (obuf_room) stays below this many bytes. */
+#define TEXT_SLACK 512
+
+/* A string of any length, with TEXT_SLACK bytes of room after it. */
+static char *text_str(struct obuf *o, char *p, const char *s)
+{
+	size_t n = strlen(s);
+	if (n > OBUF_SIZE / 4) { /* longer than the buffer can hold with room to spare: through obuf_write */
+		obuf_commit(o, p);
+		obuf_write(o, s, n);
+		return obuf_reserve(o, TEXT_SLACK);
+	}
+	p = obuf_room(o, p, n + TEXT_SLACK);
+	return fmt_mem(p, s, n);
+}
+
+const char *view_tcp_flags(uint16_t flags, uint8_t *len)
+{
+	static char str[512][16]; /* tcp_flags_str() of each 9-bit value */
+	static uint8_t slen[512]; /* strlen of str[i]; 0 until made */
+	if (flags >= 512) {
+		static char f[16];
+		tcp_flags_str(flags, f);
+		*len = (uint8_t)strlen(f);
+		return f;
+	}
+	if (!slen[flags]) {
+		tcp_flags_str(flags, str[flags]);
+		slen[flags] = (uint8_t)strlen(str[flags]);
+	}
+	*len = slen[flags];
+	return str[flags];
+}
+
+/* "127.0.0.1:8888" or "[::1]:8888"; without a port when has_port is false. Needs 56 bytes. */
+static char *text_endpoint(char *p, const struct ip_layer *ip, const uint8_t *addr, uint16_t port, bool has_port)
+{
+	if (ip->version == 6) {
+		if (has_port)
+			*p++ = '[';
+		p = fmt_ipv6(p, addr);
+		if (has_port)
+			*p++ = ']';
+	} else {
+		p = fmt_ipv4(p, addr);
+	}
+	if (has_port) {
+		*p++ = ':';
+		p = fmt_u32(p, port);
+	}
+	return p;
+}
+
+static char *text_tcp_options(struct obuf *o, char *p, const struct tcp_hdr *t)
 {
 	unsigned nsack = 0;
-	obuf_puts(o, ", options [");
+	p = fmt_lit(p, ", options [");
 	for (unsigned i = 0; i < t->nopt; i++) {
+		p = obuf_room(o, p, TEXT_SLACK);
 		if (i)
-			obuf_putc(o, ',');
+			*p++ = ',';
 		switch (t->opt[i].kind) {
 		case 0:
-			obuf_puts(o, "eol");
+			p = fmt_lit(p, "eol");
 			break;
 		case 1:
-			obuf_puts(o, "nop");
+			p = fmt_lit(p, "nop");
 			break;
 		case 2:
-			obuf_puts(o, "mss ");
-			obuf_u64(o, t->mss);
+			p = fmt_lit(p, "mss ");
+			p = fmt_u32(p, t->mss);
 			break;
 		case 3:
-			obuf_puts(o, "wscale ");
-			obuf_u64(o, t->wscale);
+			p = fmt_lit(p, "wscale ");
+			p = fmt_u32(p, t->wscale);
 			break;
 		case 4:
-			obuf_puts(o, "sackOK");
+			p = fmt_lit(p, "sackOK");
 			break;
 		case 5:
-			obuf_puts(o, "sack ");
-			obuf_u64(o, t->nsack);
+			p = fmt_lit(p, "sack ");
+			p = fmt_u32(p, t->nsack);
 			for (; nsack < t->nsack; nsack++) {
-				obuf_puts(o, " {");
-				obuf_u64(o, t->sack[nsack].left);
-				obuf_putc(o, ':');
-				obuf_u64(o, t->sack[nsack].right);
-				obuf_putc(o, '}');
+				p = obuf_room(o, p, TEXT_SLACK);
+				p = fmt_lit(p, " {");
+				p = fmt_u32(p, t->sack[nsack].left);
+				*p++ = ':';
+				p = fmt_u32(p, t->sack[nsack].right);
+				*p++ = '}';
 			}
 			break;
 		case 8:
-			obuf_puts(o, "TS val ");
-			obuf_u64(o, t->tsval);
-			obuf_puts(o, " ecr ");
-			obuf_u64(o, t->tsecr);
+			p = fmt_lit(p, "TS val ");
+			p = fmt_u32(p, t->tsval);
+			p = fmt_lit(p, " ecr ");
+			p = fmt_u32(p, t->tsecr);
 			break;
 		default:
-			obuf_puts(o, "opt-");
-			obuf_u64(o, t->opt[i].kind);
-			obuf_putc(o, ':');
-			obuf_u64(o, t->opt[i].len);
+			p = fmt_lit(p, "opt-");
+			p = fmt_u32(p, t->opt[i].kind);
+			*p++ = ':';
+			p = fmt_u32(p, t->opt[i].len);
 			break;
 		}
 	}
-	obuf_putc(o, ']');
+	*p++ = ']';
+	return p;
 }
 
-static void text_tcp(struct obuf *o, const struct ip_layer *ip, const struct track_result *tr)
+static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr)
 {
 	const struct tcp_hdr *t = &ip->u.tcp;
 	bool rel = tr && tr->have_rel;
 	if (ip->have & HAVE_FLAGS) {
-		char f[16];
-		obuf_puts(o, "Flags [");
-		obuf_puts(o, tcp_flags_str(t->flags, f));
-		obuf_puts(o, "]");
+		uint8_t n;
+		const char *f = view_tcp_flags(t->flags, &n);
+		p = fmt_lit(p, "Flags [");
+		memcpy(p, f, 16); /* all 16 bytes (one move), then only the string's length counted */
+		p += n;
+		*p++ = ']';
 	} else {
-		obuf_puts(o, "TCP");
+		p = fmt_lit(p, "TCP");
 	}
 	if (ip->have & HAVE_SEQ) {
-		obuf_puts(o, ", seq ");
-		obuf_u64(o, rel ? tr->rseq : t->seq);
+		p = fmt_lit(p, ", seq ");
+		p = fmt_u64(p, rel ? tr->rseq : t->seq);
 	}
 	if ((ip->have & HAVE_ACK) && (!(ip->have & HAVE_FLAGS) || (t->flags & TCP_ACK))) {
-		obuf_puts(o, ", ack ");
-		obuf_u64(o, rel ? tr->rack : t->ack);
+		p = fmt_lit(p, ", ack ");
+		p = fmt_u64(p, rel ? tr->rack : t->ack);
 	}
 	if (ip->have & HAVE_WIN) {
-		obuf_puts(o, ", win ");
-		obuf_u64(o, t->win);
+		p = fmt_lit(p, ", win ");
+		p = fmt_u32(p, t->win);
 		if (t->flags & TCP_URG) {
-			obuf_puts(o, ", urg ");
-			obuf_u64(o, t->urp);
+			p = fmt_lit(p, ", urg ");
+			p = fmt_u32(p, t->urp);
 		}
 	}
 	if ((ip->have & HAVE_TCPOPTS) && t->nopt)
-		text_tcp_options(o, t);
+		p = text_tcp_options(o, p, t);
+	return p;
 }
 
-static void text_icmp(struct obuf *o, const struct ip_layer *ip)
+static char *text_icmp(struct obuf *o, char *p, const struct ip_layer *ip)
 {
 	const struct icmp_hdr *ic = &ip->u.icmp;
 	bool v6 = ip->l4 == L4_ICMP6;
-	obuf_puts(o, v6 ? "ICMP6 " : "ICMP ");
+	p = v6 ? fmt_lit(p, "ICMP6 ") : fmt_lit(p, "ICMP ");
 	if (!(ip->have & HAVE_ICMP))
-		return;
+		return p;
 	const char *tn = v6 ? icmp6_type_name(ic->type) : icmp_type_name(ic->type);
 	const char *cn = v6 ? icmp6_code_name(ic->type, ic->code) : icmp_code_name(ic->type, ic->code);
 	if (tn) {
-		obuf_puts(o, tn);
+		p = text_str(o, p, tn);
 	} else {
-		obuf_puts(o, "type ");
-		obuf_u64(o, ic->type);
+		p = fmt_lit(p, "type ");
+		p = fmt_u32(p, ic->type);
 	}
 	if (cn) {
-		obuf_puts(o, ", ");
-		obuf_puts(o, cn);
+		p = fmt_lit(p, ", ");
+		p = text_str(o, p, cn);
 	} else if (ic->code) {
-		obuf_puts(o, ", code ");
-		obuf_u64(o, ic->code);
+		p = fmt_lit(p, ", code ");
+		p = fmt_u32(p, ic->code);
 	}
 	if (!(ip->have & HAVE_ICMP_REST))
-		return;
+		return p;
 	bool echo = v6 ? (ic->type == 128 || ic->type == 129) : (ic->type == 0 || ic->type == 8);
 	if (echo) {
-		obuf_puts(o, ", id ");
-		obuf_u64(o, ic->id);
-		obuf_puts(o, ", seq ");
-		obuf_u64(o, ic->seq);
+		p = fmt_lit(p, ", id ");
+		p = fmt_u32(p, ic->id);
+		p = fmt_lit(p, ", seq ");
+		p = fmt_u32(p, ic->seq);
 	} else if ((v6 && ic->type == 2) || (!v6 && ic->type == 3 && ic->code == 4)) {
-		obuf_puts(o, ", mtu ");
-		obuf_u64(o, ic->mtu);
+		p = fmt_lit(p, ", mtu ");
+		p = fmt_u32(p, ic->mtu);
 	} else if (!v6 && ic->type == 5) {
-		obuf_puts(o, ", to ");
-		obuf_addr(o, 4, ic->gateway);
+		p = fmt_lit(p, ", to ");
+		p = fmt_ipv4(p, ic->gateway);
 	}
 	if (ip->have & HAVE_ND_TARGET) {
-		obuf_puts(o, ic->type == 135 ? ", who has " : ", target ");
-		obuf_addr(o, 6, ic->nd_target);
+		p = ic->type == 135 ? fmt_lit(p, ", who has ") : fmt_lit(p, ", target ");
+		p = fmt_ipv6(p, ic->nd_target);
 	}
+	return p;
 }
 
-static void text_status(struct obuf *o, enum dec_status st, enum layer_id trunc, enum layer_id bad, const char *field)
+static char *text_status(struct obuf *o, char *p, enum dec_status st, enum layer_id trunc, enum layer_id bad,
+			 const char *field)
 {
 	if (st == DEC_TRUNCATED) {
-		obuf_puts(o, " [|");
-		obuf_puts(o, layer_name(trunc));
-		obuf_putc(o, ']');
+		p = fmt_lit(p, " [|");
+		p = text_str(o, p, layer_name(trunc));
+		*p++ = ']';
 	} else if (st == DEC_INVALID) {
-		obuf_puts(o, " [invalid ");
-		obuf_puts(o, layer_name(bad));
+		p = fmt_lit(p, " [invalid ");
+		p = text_str(o, p, layer_name(bad));
 		if (field) {
-			obuf_puts(o, ": ");
-			obuf_puts(o, field);
+			p = fmt_lit(p, ": ");
+			p = text_str(o, p, field);
 		}
-		obuf_putc(o, ']');
+		*p++ = ']';
 	}
+	return p;
 }
 
 /* An IP packet: the outer one, or (quoted) the one an ICMP error carries. */
-static void text_ip(struct obuf *o, const struct ip_layer *ip, const struct track_result *tr)
+static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr)
 {
 	bool ports = (ip->have & HAVE_PORTS) != 0;
 	uint16_t sp = 0, dp = 0;
@@ -205,166 +264,168 @@ static void text_ip(struct obuf *o, const struct ip_layer *ip, const struct trac
 	} else {
 		ports = false;
 	}
-	obuf_puts(o, ip->version == 6 ? "IP6 " : "IP ");
-	if (!(ip->have & HAVE_IP)) {
-		text_status(o, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
-		return;
-	}
-	text_endpoint(o, ip, ip->src, sp, ports);
-	obuf_puts(o, " > ");
-	text_endpoint(o, ip, ip->dst, dp, ports);
-	obuf_puts(o, ": ");
+	p = obuf_room(o, p, TEXT_SLACK);
+	p = ip->version == 6 ? fmt_lit(p, "IP6 ") : fmt_lit(p, "IP ");
+	if (!(ip->have & HAVE_IP))
+		return text_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
+	p = text_endpoint(p, ip, ip->src, sp, ports);
+	p = fmt_lit(p, " > ");
+	p = text_endpoint(p, ip, ip->dst, dp, ports);
+	p = fmt_lit(p, ": ");
 	if (ip->is_frag && ip->frag_off > 0) {
 		const char *pn = ipproto_name(ip->proto);
-		obuf_puts(o, "fragment id ");
-		obuf_u64(o, ip->ip_id);
-		obuf_puts(o, " offset ");
-		obuf_u64(o, ip->frag_off);
+		p = fmt_lit(p, "fragment id ");
+		p = fmt_u32(p, ip->ip_id);
+		p = fmt_lit(p, " offset ");
+		p = fmt_u32(p, ip->frag_off);
 		if (ip->more_frags)
-			obuf_puts(o, " MF");
-		obuf_puts(o, ", proto ");
-		obuf_puts(o, pn ? pn : "?");
-		obuf_puts(o, ", length ");
-		obuf_u64(o, ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0);
-		text_status(o, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
-		return;
+			p = fmt_lit(p, " MF");
+		p = fmt_lit(p, ", proto ");
+		p = text_str(o, p, pn ? pn : "?");
+		p = fmt_lit(p, ", length ");
+		p = fmt_u32(p, ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0);
+		return text_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
 	}
 	switch (ip->l4) {
 	case L4_TCP:
-		text_tcp(o, ip, tr);
+		p = text_tcp(o, p, ip, tr);
 		break;
 	case L4_UDP:
-		obuf_puts(o, "UDP");
+		p = fmt_lit(p, "UDP");
 		break;
 	case L4_ICMP:
 	case L4_ICMP6:
-		text_icmp(o, ip);
+		p = text_icmp(o, p, ip);
 		break;
 	case L4_NONE: {
 		const char *pn = ipproto_name(ip->proto);
-		obuf_puts(o, "proto ");
+		p = fmt_lit(p, "proto ");
 		if (pn) {
-			obuf_puts(o, pn);
-			obuf_puts(o, " (");
-			obuf_u64(o, ip->proto);
-			obuf_putc(o, ')');
+			p = text_str(o, p, pn);
+			p = fmt_lit(p, " (");
+			p = fmt_u32(p, ip->proto);
+			*p++ = ')';
 		} else {
-			obuf_u64(o, ip->proto);
+			p = fmt_u32(p, ip->proto);
 		}
 		break;
 	}
 	}
 	if (ip->have & HAVE_PAYLOAD) {
-		obuf_puts(o, ", length ");
-		obuf_u64(o, ip->payload_wire);
+		p = fmt_lit(p, ", length ");
+		p = fmt_u32(p, ip->payload_wire);
 	}
 	if (ip->is_frag) {
-		obuf_puts(o, " (first fragment, id ");
-		obuf_u64(o, ip->ip_id);
-		obuf_putc(o, ')');
+		p = fmt_lit(p, " (first fragment, id ");
+		p = fmt_u32(p, ip->ip_id);
+		*p++ = ')';
 	}
-	text_status(o, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
+	return text_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
 }
 
 /* "| flow 3 c2s | retransmission, dup-ack #2 | client CLOSED->SYN-SENT" */
-static void text_track(struct obuf *o, const struct track_result *tr)
+static char *text_track(struct obuf *o, char *p, const struct track_result *tr)
 {
 	if (!tr || !tr->flow)
-		return;
-	obuf_puts(o, " | flow ");
-	obuf_u64(o, tr->flow->id);
-	obuf_puts(o, tr->dir == DIR_C2S ? " c2s" : " s2c");
-	uint32_t ev = tr->events & ~(uint32_t)(EV_STATE_CHANGE | EV_NEW_FLOW);
+		return p;
+	p = obuf_room(o, p, TEXT_SLACK);
+	p = fmt_lit(p, " | flow ");
+	p = fmt_u64(p, tr->flow->id);
+	p = tr->dir == DIR_C2S ? fmt_lit(p, " c2s") : fmt_lit(p, " s2c");
+	/* The set bits below EV_COUNT_BITS, lowest first. */
+	uint32_t ev = tr->events & ~(uint32_t)(EV_STATE_CHANGE | EV_NEW_FLOW) & (uint32_t)((1ull << EV_COUNT_BITS) - 1);
 	if (ev) {
-		obuf_puts(o, " |");
+		p = fmt_lit(p, " |");
 		bool first = true;
-		for (unsigned b = 0; b < EV_COUNT_BITS; b++) {
-			uint32_t bit = 1u << b;
-			if (!(ev & bit))
-				continue;
-			obuf_puts(o, first ? " " : ", ");
+		for (; ev; ev &= ev - 1) {
+			uint32_t bit = 1u << __builtin_ctz(ev);
+			p = first ? fmt_lit(p, " ") : fmt_lit(p, ", ");
 			first = false;
-			obuf_puts(o, flow_event_name(bit));
+			p = text_str(o, p, flow_event_name(bit));
 			if (bit == EV_DUP_ACK) {
-				obuf_puts(o, " #");
-				obuf_u64(o, tr->dup_ack_n);
+				p = fmt_lit(p, " #");
+				p = fmt_u64(p, tr->dup_ack_n);
 			}
 		}
 	}
 	if (tr->flow->proto == 6) {
-		static const char *const who[2] = { "client ", "server " };
 		bool any = false;
 		for (int i = 0; i < 2; i++) {
 			if (tr->before[i] == tr->after[i])
 				continue;
-			obuf_puts(o, any ? ", " : " | ");
+			p = any ? fmt_lit(p, ", ") : fmt_lit(p, " | ");
 			any = true;
-			obuf_puts(o, who[i]);
+			p = i == 0 ? fmt_lit(p, "client ") : fmt_lit(p, "server ");
 			/* A new flow's ends had no state before: name only the one they reached. */
 			if (tr->before[i] != TCPS_NONE) {
-				obuf_puts(o, tcp_state_name(tr->before[i]));
-				obuf_puts(o, "->");
+				p = text_str(o, p, tcp_state_name(tr->before[i]));
+				p = fmt_lit(p, "->");
 			}
-			obuf_puts(o, tcp_state_name(tr->after[i]));
+			p = text_str(o, p, tcp_state_name(tr->after[i]));
 		}
 	}
+	return p;
 }
 
 void view_text_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano)
 {
-	view_time(o, p->ts_sec, p->ts_nsec, nano);
-	obuf_putc(o, ' ');
+	char *w = obuf_reserve(o, TEXT_SLACK);
+	w = text_time(w, p->ts_sec, p->ts_nsec, nano);
+	*w++ = ' ';
 	if (!p->link_supported) {
 		const char *ln = linktype_name(p->linktype);
-		obuf_puts(o, "unsupported link type ");
+		w = fmt_lit(w, "unsupported link type ");
 		if (ln) {
-			obuf_puts(o, ln);
+			w = text_str(o, w, ln);
 		} else {
-			obuf_puts(o, "DLT ");
-			obuf_u64(o, (uint64_t)p->linktype);
+			w = fmt_lit(w, "DLT ");
+			w = fmt_u64(w, (uint64_t)p->linktype);
 		}
-		obuf_puts(o, ", length ");
-		obuf_u64(o, p->len);
-		obuf_putc(o, '\n');
+		w = fmt_lit(w, ", length ");
+		w = fmt_u32(w, p->len);
+		*w++ = '\n';
+		obuf_commit(o, w);
 		obuf_maybe_flush(o);
 		return;
 	}
 	for (unsigned i = 0; i < p->link.nvlan && i < PKT_MAX_VLAN; i++) {
-		obuf_puts(o, "vlan ");
-		obuf_u64(o, p->link.vlan[i].vid);
-		obuf_putc(o, ' ');
+		w = fmt_lit(w, "vlan ");
+		w = fmt_u32(w, p->link.vlan[i].vid);
+		*w++ = ' ';
 	}
 	if (p->has_ip) {
-		text_ip(o, &p->ip, tr);
+		w = text_ip(o, w, &p->ip, tr);
 		if (p->has_inner) {
-			obuf_puts(o, " {quoting ");
-			text_ip(o, &p->inner, NULL);
-			obuf_putc(o, '}');
+			w = obuf_room(o, w, TEXT_SLACK);
+			w = fmt_lit(w, " {quoting ");
+			w = text_ip(o, w, &p->inner, NULL);
+			*w++ = '}';
 		}
-		text_track(o, tr);
+		w = text_track(o, w, tr);
 		if (p->status != DEC_OK && p->ip.status == DEC_OK)
-			text_status(o, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
+			w = text_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	} else {
 		const char *en = p->link.ethertype ? ether_type_name(p->link.ethertype) : NULL;
 		if (p->link.ethertype) {
 			static const char hex[] = "0123456789abcdef";
 			char x[6] = { '0', 'x', hex[p->link.ethertype >> 12], hex[(p->link.ethertype >> 8) & 15],
 				      hex[(p->link.ethertype >> 4) & 15], hex[p->link.ethertype & 15] };
-			obuf_puts(o, "ethertype ");
+			w = fmt_lit(w, "ethertype ");
 			if (en) {
-				obuf_puts(o, en);
-				obuf_puts(o, " (");
-				obuf_write(o, x, sizeof x);
-				obuf_putc(o, ')');
+				w = text_str(o, w, en);
+				w = fmt_lit(w, " (");
+				w = fmt_mem(w, x, sizeof x);
+				*w++ = ')';
 			} else {
-				obuf_write(o, x, sizeof x);
+				w = fmt_mem(w, x, sizeof x);
 			}
-			obuf_puts(o, ", ");
+			w = fmt_lit(w, ", ");
 		}
-		obuf_puts(o, "length ");
-		obuf_u64(o, p->len);
-		text_status(o, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
+		w = fmt_lit(w, "length ");
+		w = fmt_u32(w, p->len);
+		w = text_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	}
-	obuf_putc(o, '\n');
+	*w++ = '\n';
+	obuf_commit(o, w);
 	obuf_maybe_flush(o);
 }

@@ -3,6 +3,7 @@
 #define SYNWATCH_VIEW_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "flow.h"
 #include "obuf.h"
@@ -15,5 +16,9 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 
 /* Time of day as HH:MM:SS.ffffff (local time; 9 decimals when nano), cached per second. */
 void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano);
+
+/* tcp_flags_str() of flags, from a table made on first use; *len gets its length. The pointer has 16
+   readable bytes (copy them whole, count *len). Not thread-safe. */
+const char *view_tcp_flags(uint16_t flags, uint8_t *len);
 
 #endif
