@@ -2179,6 +2179,14 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	}
 	/* Live: a reader thread pulls the packets; from here on the main thread holds the lock except around
 	   terminal I/O and sleep. Without a thread (files, or none could start) the loop reads itself. */
+	if (t->live) {
+		/* What arrived while the history was made resident goes in before the reader starts: the main
+		   loop's first tui_feed_pump would otherwise place calls from that time ahead of their packets. */
+		int64_t w, until = tui_now() + 200 * 1000000LL; /* bounded: a flood never ends on its own */
+		do
+			tui_pump(t, &w);
+		while (t->more && tui_now() < until);
+	}
 	bool threaded = t->live && fd >= 0 && tui_reader_start(t);
 	tui_lock(t);
 	for (;;) {

@@ -31,13 +31,15 @@ tui_wait "127.0.0.1:$PU" 1
 tui_wait "UDP" 1
 tui_wait "Destination unreachable" 1
 
-# The flow pane lists the TCP flow with both ends' states and how it ended.
-tui_screen > "$TUI_DIR/screen"
-grep -E "127\.0\.0\.1:$PT .*(TIME-WAIT|CLOSED|FIN-WAIT|LAST-ACK|CLOSE-WAIT).*(fin|rst)" "$TUI_DIR/screen" >/dev/null || {
-	echo "FAIL: the flow pane does not show the closed TCP flow"
-	cat "$TUI_DIR/screen"
-	exit 1
-}
+# The flow pane lists the TCP flow with both ends' states and how it ended (packets redraw that pane at
+# most 4 times a second, so it is awaited: up to 2 s).
+n=40
+until tui_screen > "$TUI_DIR/screen" &&
+	grep -E "127\.0\.0\.1:$PT .*(TIME-WAIT|CLOSED|FIN-WAIT|LAST-ACK|CLOSE-WAIT).*(fin|rst)" "$TUI_DIR/screen" >/dev/null; do
+	n=$((n - 1))
+	[ $n -gt 0 ] || { echo "FAIL: the flow pane does not show the closed TCP flow"; cat "$TUI_DIR/screen"; exit 1; }
+	sleep 0.05
+done
 tui_keys q
 tui_check_restored
 echo "ok: live TCP and UDP exchanges appeared within a second"
