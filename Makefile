@@ -80,7 +80,7 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/names.c,$(LIB_SRC))
+FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/fmt.c capture/names.c,$(LIB_SRC))
 # make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
 FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
 
