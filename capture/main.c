@@ -8,7 +8,6 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1359,40 +1358,6 @@ static const char *feed_status(void *arg)
 	return NULL;
 }
 
-/*
- * Live capture on Linux: make the kernel's capture ring (libpcap maps it from the packet socket, 32 MiB by
- * default) resident in our page tables now, by reading one byte of every page. Otherwise the first pass
- * over it faults page by page while a flood's first packets arrive; at ~30 us a fault in a VM that is a
- * quarter of a second in which the ring fills. The mapping is the one /proc/self/maps names after the
- * socket's inode ("socket:[INODE]"); nothing happens when there is none. Only reads: libpcap owns it.
- */
-static volatile unsigned char ring_sink; /* capture_ring_prefault's reads go here (volatile: each happens) */
-
-static void capture_ring_prefault(int fd)
-{
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0)
-		return;
-	char want[64];
-	snprintf(want, sizeof want, "socket:[%llu]", (unsigned long long)st.st_ino);
-	FILE *f = fopen("/proc/self/maps", "r");
-	if (!f)
-		return;
-	char line[512];
-	long page = sysconf(_SC_PAGESIZE);
-	size_t pg = page > 0 ? (size_t)page : 4096;
-	while (fgets(line, sizeof line, f)) {
-		unsigned long long lo, hi;
-		char *name = strchr(line, '/') ? NULL : strstr(line, want);
-		if (!name || sscanf(line, "%llx-%llx", &lo, &hi) != 2 || hi <= lo)
-			continue;
-		volatile const unsigned char *p = (volatile const unsigned char *)(uintptr_t)lo;
-		for (size_t off = 0; off < (size_t)(hi - lo); off += pg)
-			ring_sink = p[off];
-	}
-	fclose(f);
-}
-
 /* The user who ran us through sudo (SUDO_UID/SUDO_GID), when we are root; false otherwise. */
 static bool invoking_user(uid_t *uid, gid_t *gid)
 {
@@ -1513,8 +1478,6 @@ int main(int argc, char **argv)
 	}
 
 	obuf_init(&out, STDOUT_FILENO);
-	if (pipeline_live(pl))
-		capture_ring_prefault(pipeline_fd(pl));
 	int cmd_status = -1;
 	code = TUI_FALLBACK_TEXT;
 	static struct tui_feed feed;
