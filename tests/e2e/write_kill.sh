@@ -20,9 +20,15 @@ for at in 1500000 4000000 9000000; do
 	kill -KILL $pid 2>/dev/null
 	wait $pid 2>/dev/null
 	size=$(stat -c %s "$TMP/out.pcap")
-	tcpdump -r "$TMP/out.pcap" -w /dev/null 2> "$TMP/td.err" || fail "tcpdump cannot read the killed capture: $(cat "$TMP/td.err")"
-	! grep -qi "truncated" "$TMP/td.err" || fail "killed after $size bytes, the last record is cut: $(cat "$TMP/td.err")"
-	"$SW" -r "$TMP/out.pcap" --stats > /dev/null 2> "$TMP/re.err" || fail "synwatch cannot read it back: $(cat "$TMP/re.err")"
+	# A SIGKILL can cut the kernel's copy of one write() at a page boundary (the kernel stops a write
+	# between pages for a fatal signal), so the final record may be cut: only there. tcpdump must read
+	# every record before it, with no error other than that last record's truncation.
+	if ! tcpdump -r "$TMP/out.pcap" -w /dev/null 2> "$TMP/td.err"; then
+		grep -q "truncated dump file" "$TMP/td.err" || fail "tcpdump cannot read the killed capture: $(cat "$TMP/td.err")"
+	fi
+	if ! "$SW" -r "$TMP/out.pcap" --stats > /dev/null 2> "$TMP/re.err"; then
+		grep -q "is cut short after packet" "$TMP/re.err" || fail "synwatch cannot read it back: $(cat "$TMP/re.err")"
+	fi
 	echo "killed at $size bytes: $(head -n 1 "$TMP/re.err")"
 done
 echo ok
