@@ -63,4 +63,11 @@ fi
 
 echo
 echo "total: $pass passed, $fail failed"
+# The failures again, last, so the tail of a long log (all CI shows) names them.
+if [ "$fail" -ne 0 ]; then
+	echo "failures:"
+	for stage in unit asan e2e e2e-asan fuzz; do
+		[ -f "$log/$stage" ] && grep '^FAIL' "$log/$stage" | head -n 10 | sed "s/^/  [$stage] /"
+	done
+fi
 [ "$fail" -eq 0 ]

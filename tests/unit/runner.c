@@ -22,11 +22,16 @@ int main(int argc, char **argv)
 	}
 #include "suites.h"
 #undef SUITE
-	/* `unit_tests SUITE` runs one suite only. */
+	/* `unit_tests -v` names every test as it runs. */
 	CU_basic_set_mode(argc > 1 && strcmp(argv[1], "-v") == 0 ? CU_BRM_VERBOSE : CU_BRM_NORMAL);
 	CU_basic_run_tests();
 	unsigned run = CU_get_number_of_tests_run();
 	unsigned failed = CU_get_number_of_tests_failed();
+	/* One line per failed assertion, so a log's tail (CI shows only that) names what failed. */
+	for (CU_pFailureRecord f = CU_get_failure_list(); f; f = f->pNext)
+		printf("FAIL unit %s / %s: %s:%u: %s\n", f->pSuite ? f->pSuite->pName : "?",
+		       f->pTest ? f->pTest->pName : "?", f->strFileName ? f->strFileName : "?", f->uiLineNumber,
+		       f->strCondition ? f->strCondition : "?");
 	printf("\nunit: %u passed, %u failed\n", run - failed, failed);
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
