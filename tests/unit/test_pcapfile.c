@@ -138,6 +138,117 @@ static void test_files_for_libpcap_alone_are_refused(void)
 	close(fds[1]);
 }
 
+/* Record k of a file for the buffer tests: caplen bytes, each one a function of k and its place. */
+static void file_record_k(FILE *f, uint32_t k, uint32_t caplen)
+{
+	put32(f, 1000 + k, false);
+	put32(f, k, false);
+	put32(f, caplen, false);
+	put32(f, caplen, false);
+	for (uint32_t i = 0; i < caplen; i++)
+		fputc((int)((k * 7 + i) & 0xff), f);
+}
+
+static bool record_k_intact(const uint8_t *data, uint32_t k, uint32_t caplen)
+{
+	for (uint32_t i = 0; i < caplen; i++)
+		if (data[i] != ((k * 7 + i) & 0xff))
+			return false;
+	return true;
+}
+
+static uint32_t size_k(uint32_t k)
+{
+	return k % 17 == 0 ? 40000 : 28 + (k * 131) % 3000; /* mostly small, now and then a big one */
+}
+
+/* A small buffer (256 KiB) over a 3 MiB file: it starts over many times, and the records the caller
+   still holds (the last 8, as the pipeline holds its ring) are never read over. */
+static void test_held_records_stay_intact_across_buffer_restarts(void)
+{
+	enum { N = 2000, HELD = 8 };
+	FILE *f = file_begin("restart.pcap", false, false, 4, 65535);
+	for (uint32_t k = 0; k < N; k++)
+		file_record_k(f, k, size_k(k));
+	fclose(f);
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 256 << 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	struct pcapfile_rec held[HELD];
+	uint32_t k = 0;
+	bool intact = true;
+	struct pcapfile_rec r;
+	int rc;
+	while ((rc = pcapfile_next(pf, &r)) == 1) {
+		CU_ASSERT_EQUAL(r.ts_frac, k);
+		CU_ASSERT_EQUAL(r.caplen, size_k(k));
+		held[k % HELD] = r;
+		if (k + 1 >= HELD) /* the oldest record still held: nothing before it is needed */
+			pcapfile_release(pf, held[(k + 1) % HELD].offset);
+		for (uint32_t j = k + 1 >= HELD ? k + 1 - HELD : 0; j <= k; j++)
+			intact = intact && record_k_intact(held[j % HELD].data, j, held[j % HELD].caplen);
+		k++;
+	}
+	CU_ASSERT_TRUE(intact);
+	CU_ASSERT_EQUAL(rc, 0);
+	CU_ASSERT_EQUAL(k, N);
+	pcapfile_close(pf);
+	pcap_close(p);
+}
+
+/* A caller that releases nothing fills the buffer: the reader hands over to libpcap at the next record
+   rather than read over a held one, and libpcap reads the rest from there. */
+static void test_a_full_buffer_hands_over_instead_of_reading_over_held_records(void)
+{
+	enum { N = 40 };
+	FILE *f = file_begin("full.pcap", false, false, 4, 65535);
+	for (uint32_t k = 0; k < N; k++)
+		file_record_k(f, k, 10000);
+	fclose(f);
+	char err[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_open_offline(path, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 64 << 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	struct pcapfile_rec held[N];
+	uint32_t k = 0;
+	int rc;
+	while (k < N && (rc = pcapfile_next(pf, &held[k])) == 1)
+		k++;
+	CU_ASSERT_EQUAL(rc, -1);
+	CU_ASSERT_TRUE(k >= 5 && k < 7); /* 64 KiB holds six records of 10016 bytes */
+	for (uint32_t j = 0; j < k; j++)
+		CU_ASSERT_TRUE(record_k_intact(held[j].data, j, 10000));
+	CU_ASSERT_EQUAL(pcapfile_offset(pf), 24 + (size_t)k * 10016);
+	CU_ASSERT_EQUAL_FATAL(fseeko(pcap_file(p), (off_t)pcapfile_offset(pf), SEEK_SET), 0);
+	struct pcap_pkthdr *h;
+	const u_char *d;
+	while (pcap_next_ex(p, &h, &d) == 1) {
+		CU_ASSERT_EQUAL(h->ts.tv_usec, (int)k);
+		CU_ASSERT_TRUE(record_k_intact(d, k, h->caplen));
+		k++;
+	}
+	CU_ASSERT_EQUAL(k, N);
+	pcapfile_close(pf);
+	/* A record bigger than the whole buffer: handed over at once. */
+	f = file_begin("full.pcap", false, false, 4, 65535);
+	file_record_k(f, 0, 100);
+	file_record_k(f, 1, 60000);
+	fclose(f);
+	pcap_close(p);
+	p = pcap_open_offline(path, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 32 << 10);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_EQUAL(pcapfile_next(pf, &held[0]), 1);
+	CU_ASSERT_EQUAL(pcapfile_next(pf, &held[1]), -1);
+	CU_ASSERT_EQUAL(pcapfile_offset(pf), 24 + 16 + 100);
+	pcapfile_close(pf);
+	pcap_close(p);
+}
+
 /* The pipeline over a file the fast reader hands over midway: every packet, then libpcap's error. */
 static void test_pipeline_reads_on_with_libpcap_after_a_damaged_record(void)
 {
@@ -209,7 +320,7 @@ static int suite_init(void)
 static int suite_clean(void)
 {
 	const char *names[] = { "plain.pcap", "snap.pcap", "cut.pcap", "cuthdr.pcap", "v23.pcap", "mixed.pcap",
-				"count.pcap", "out.pcap" };
+				"count.pcap", "out.pcap", "restart.pcap", "full.pcap" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		unlink(path);
@@ -226,6 +337,10 @@ int register_test_pcapfile(void)
 		    test_records_match_libpcap_in_every_byte_order_and_precision);
 	CU_add_test(s, "odd records are left to libpcap", test_odd_records_are_left_to_libpcap);
 	CU_add_test(s, "files for libpcap alone are refused", test_files_for_libpcap_alone_are_refused);
+	CU_add_test(s, "held records stay intact across buffer restarts",
+		    test_held_records_stay_intact_across_buffer_restarts);
+	CU_add_test(s, "a full buffer hands over instead of reading over held records",
+		    test_a_full_buffer_hands_over_instead_of_reading_over_held_records);
 	CU_add_test(s, "pipeline reads on with libpcap after a damaged record",
 		    test_pipeline_reads_on_with_libpcap_after_a_damaged_record);
 	CU_add_test(s, "pipeline count and filter with the fast reader", test_pipeline_count_and_filter_with_the_fast_reader);
