@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A window onto captured bytes: [p, end). Reads advance p; a failed read leaves it unchanged. */
 struct cursor {
@@ -78,8 +79,7 @@ static inline bool cursor_bytes(struct cursor *c, void *dst, size_t n)
 {
 	if (!cursor_has(c, n))
 		return false;
-	for (size_t i = 0; i < n; i++)
-		((uint8_t *)dst)[i] = c->p[i];
+	memcpy(dst, c->p, n); /* a constant n (MACs, addresses) becomes one or two moves */
 	c->p += n;
 	return true;
 }
