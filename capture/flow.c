@@ -17,9 +17,16 @@
 
 static void endpoint_from(struct endpoint *e, const struct ip_layer *ip, bool src, uint16_t port)
 {
+	const uint8_t *a = src ? ip->src : ip->dst;
 	memset(e, 0, sizeof *e);
-	e->af = ip->version == 6 ? 6 : 4;
-	memcpy(e->addr, src ? ip->src : ip->dst, e->af == 6 ? 16 : 4);
+	/* Two fixed-size copies rather than one of a variable size (a library call on every packet). */
+	if (ip->version == 6) {
+		e->af = 6;
+		memcpy(e->addr, a, 16);
+	} else {
+		e->af = 4;
+		memcpy(e->addr, a, 4);
+	}
 	e->port = port;
 }
 

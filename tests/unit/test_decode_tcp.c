@@ -120,6 +120,44 @@ static void test_unknown_kinds_recorded_and_eol_ends_list(void)
 	free(buf);
 }
 
+/* The common area NOP, NOP, TS (read as three words) gives what the option-by-option walk gives for the
+   same options in another order, and areas that only resemble it take the walk. */
+static void test_nop_nop_timestamps_area_matches_the_general_walk(void)
+{
+	static const uint8_t common[12] = { 1, 1, 8, 10, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0x30, 0x39 };
+	static const uint8_t reordered[12] = { 8, 10, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0x30, 0x39, 1, 1 };
+	static const uint8_t bad_len[12] = { 1, 1, 8, 11, 0xde, 0xad, 0xbe, 0xef, 0, 0, 0x30, 0x39 };
+	struct pb p = { .n = 0 };
+	build(&p, TCP_ACK, common, sizeof common, 7);
+	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, p.n, p.n);
+	struct tcp_hdr a = pkt.ip.u.tcp;
+	CU_ASSERT_EQUAL(pkt.status, DEC_OK);
+	CU_ASSERT_EQUAL(pkt.ip.payload_wire, 7);
+	CU_ASSERT_EQUAL(a.opt_have, TCPOPT_HAVE_TS);
+	CU_ASSERT_EQUAL(a.tsval, 0xdeadbeefu);
+	CU_ASSERT_EQUAL(a.tsecr, 12345u);
+	CU_ASSERT_EQUAL(a.nopt, 3);
+	CU_ASSERT_TRUE(a.opt[0].kind == 1 && a.opt[0].len == 1 && a.opt[1].kind == 1 && a.opt[1].len == 1);
+	CU_ASSERT_TRUE(a.opt[2].kind == 8 && a.opt[2].len == 10);
+	free(buf);
+	p.n = 0;
+	build(&p, TCP_ACK, reordered, sizeof reordered, 7);
+	buf = decode_copy(&pkt, LT_EN10MB, p.b, p.n, p.n);
+	const struct tcp_hdr *b = &pkt.ip.u.tcp;
+	CU_ASSERT_EQUAL(b->opt_have, a.opt_have);
+	CU_ASSERT_EQUAL(b->tsval, a.tsval);
+	CU_ASSERT_EQUAL(b->tsecr, a.tsecr);
+	CU_ASSERT_EQUAL(b->nopt, a.nopt);
+	CU_ASSERT_EQUAL(pkt.ip.payload_wire, 7);
+	free(buf);
+	p.n = 0;
+	build(&p, TCP_ACK, bad_len, sizeof bad_len, 0); /* TS of length 11: the walk calls it invalid */
+	buf = decode_copy(&pkt, LT_EN10MB, p.b, p.n, p.n);
+	CU_ASSERT_EQUAL(pkt.status, DEC_INVALID);
+	CU_ASSERT_EQUAL(pkt.ip.u.tcp.opt_have & TCPOPT_HAVE_TS, 0);
+	free(buf);
+}
+
 static void test_all_nine_flags(void)
 {
 	struct pb p = { .n = 0 };
@@ -224,6 +262,8 @@ int register_test_decode_tcp(void)
 	    !CU_add_test(s, "SACK blocks and timestamps", test_sack_blocks_and_timestamps) ||
 	    !CU_add_test(s, "four SACK blocks fill the options area", test_four_sack_blocks_fill_the_area) ||
 	    !CU_add_test(s, "unknown kinds recorded, EOL ends the list", test_unknown_kinds_recorded_and_eol_ends_list) ||
+	    !CU_add_test(s, "NOP NOP timestamps area matches the general walk",
+			 test_nop_nop_timestamps_area_matches_the_general_walk) ||
 	    !CU_add_test(s, "all nine flags", test_all_nine_flags) ||
 	    !CU_add_test(s, "payload length from IP length", test_payload_length_from_ip_length) ||
 	    !CU_add_test(s, "data offset below 5 is invalid", test_data_offset_below_5_is_invalid) ||
