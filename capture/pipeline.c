@@ -36,8 +36,8 @@
 /* One packet read ahead: where its bytes are, decoded. */
 struct slot {
 	struct pcap_pkthdr h;     /* as libpcap would give it (for -w) */
-	const uint8_t *data;      /* in the fast reader's mapping */
-	size_t offset;            /* of its record in the file (pages before it may be released) */
+	const uint8_t *data;      /* in the fast reader's buffer */
+	size_t offset;            /* of its record in the file (bytes before it may be read over once it is out) */
 	struct packet pkt;
 	struct flow_hint hint;    /* its flow key and hash, taken when decoded (flowtab_hint) */
 };
