@@ -27,8 +27,7 @@ enum dec_status decode_ipv4(struct decode_ctx *ctx, struct cursor *c)
 	 * by design (RFC 792 quotes the IP header + 8 bytes), so it is always truncation there. */
 	bool cut = ctx->quoted || cursor_left(c) < avail;
 
-	uint8_t vihl, tos, ttl, proto;
-	uint16_t tlen, id, fragw, sum;
+	uint8_t vihl;
 	if (!cursor_u8(c, &vihl))
 		return decode_ip_truncated(ctx, LAYER_IPV4);
 	if (vihl >> 4 != 4)
@@ -36,12 +35,17 @@ enum dec_status decode_ipv4(struct decode_ctx *ctx, struct cursor *c)
 	uint32_t hlen = (vihl & 0x0fu) * 4;
 	if (hlen < 20)
 		return decode_ip_invalid(ctx, LAYER_IPV4, "header length < 20 (IHL < 5)");
-	if (!cursor_u8(c, &tos) || !cursor_be16(c, &tlen) || !cursor_be16(c, &id) ||
-	    !cursor_be16(c, &fragw) || !cursor_u8(c, &ttl) || !cursor_u8(c, &proto) ||
-	    !cursor_be16(c, &sum) || !cursor_bytes(c, ip->src, 4) || !cursor_bytes(c, ip->dst, 4))
+	/* The rest of the fixed header in one read: tos(1) total length(2) id(2) flags+offset(2) ttl(1)
+	   protocol(1) checksum(2) source(4) destination(4). */
+	uint8_t h[19];
+	if (!cursor_bytes(c, h, sizeof h))
 		return decode_ip_short(ctx, LAYER_IPV4, cut, "header beyond the end of the frame");
-	ip->tos = tos;
-	ip->ttl = ttl;
+	uint8_t proto = h[8];
+	uint16_t tlen = bytes_be16(h + 1), id = bytes_be16(h + 3), fragw = bytes_be16(h + 5);
+	memcpy(ip->src, h + 11, 4);
+	memcpy(ip->dst, h + 15, 4);
+	ip->tos = h[0];
+	ip->ttl = h[7];
 	ip->proto = proto;
 	ip->hdr_len = (uint16_t)hlen;
 	ip->ip_opts_len = (uint8_t)(hlen - 20);

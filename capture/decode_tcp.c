@@ -87,9 +87,34 @@ static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, st
 	return DEC_OK;
 }
 
-enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
+/* A TCP header cut before its 20 fixed bytes: read field by field, so the ones captured are shown. */
+static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, bool cut)
 {
 	static const char short_hdr[] = "IP payload shorter than TCP header";
+	struct ip_layer *ip = ctx->ip;
+	struct tcp_hdr *t = &ip->u.tcp;
+	if (!cursor_be16(c, &t->sport) || !cursor_be16(c, &t->dport))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_PORTS;
+	if (!cursor_be32(c, &t->seq))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_SEQ;
+	if (!cursor_be32(c, &t->ack))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_ACK;
+	uint8_t off, fl;
+	if (!cursor_u8(c, &off) || !cursor_u8(c, &fl))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	t->hdr_len = (uint8_t)((off >> 4) * 4);
+	t->flags = (uint16_t)((off & 1u) << 8 | fl);
+	ip->have |= HAVE_FLAGS;
+	if (t->hdr_len < 20)
+		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
+	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* window, checksum or urgent pointer cut */
+}
+
+enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
+{
 	struct ip_layer *ip = ctx->ip;
 	struct tcp_hdr *t = &ip->u.tcp;
 	ip->l4 = L4_TCP;
@@ -103,26 +128,23 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	uint32_t wire = decode_l4_wire(ctx, c);
 	bool cut = cursor_left(c) < wire;
 
-	if (!cursor_be16(c, &t->sport) || !cursor_be16(c, &t->dport))
-		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	ip->have |= HAVE_PORTS;
-	if (!cursor_be32(c, &t->seq))
-		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	ip->have |= HAVE_SEQ;
-	if (!cursor_be32(c, &t->ack))
-		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	ip->have |= HAVE_ACK;
-	uint8_t off, fl;
-	if (!cursor_u8(c, &off) || !cursor_u8(c, &fl))
-		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	/* Data offset(4) reserved(3) NS/AE(1), then CWR ECE URG ACK PSH RST SYN FIN. */
-	t->hdr_len = (uint8_t)((off >> 4) * 4);
-	t->flags = (uint16_t)((off & 1u) << 8 | fl);
-	ip->have |= HAVE_FLAGS;
+	/* The fixed header in one read: ports, seq, ack, data offset(4) reserved(3) NS/AE(1), then
+	   CWR ECE URG ACK PSH RST SYN FIN, window, checksum, urgent pointer. */
+	uint8_t h[20];
+	if (!cursor_bytes(c, h, sizeof h))
+		return tcp_header_cut(ctx, c, cut);
+	t->sport = bytes_be16(h);
+	t->dport = bytes_be16(h + 2);
+	t->seq = bytes_be32(h + 4);
+	t->ack = bytes_be32(h + 8);
+	t->hdr_len = (uint8_t)((h[12] >> 4) * 4);
+	t->flags = (uint16_t)((h[12] & 1u) << 8 | h[13]);
+	ip->have |= HAVE_PORTS | HAVE_SEQ | HAVE_ACK | HAVE_FLAGS;
 	if (t->hdr_len < 20)
 		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
-	if (!cursor_be16(c, &t->win) || !cursor_be16(c, &t->sum) || !cursor_be16(c, &t->urp))
-		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	t->win = bytes_be16(h + 14);
+	t->sum = bytes_be16(h + 16);
+	t->urp = bytes_be16(h + 18);
 	ip->have |= HAVE_WIN;
 	size_t optlen = t->hdr_len - 20u;
 	if (!cursor_has(c, optlen))

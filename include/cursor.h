@@ -84,6 +84,20 @@ static inline bool cursor_bytes(struct cursor *c, void *dst, size_t n)
 	return true;
 }
 
+/*
+ * Fields of a fixed-size header that cursor_bytes copied out whole into a local array (one check, one
+ * copy, instead of a check per field): big-endian reads at offsets inside that array.
+ */
+static inline uint16_t bytes_be16(const uint8_t *b)
+{
+	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t bytes_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 /* A narrowed cursor over the next n bytes (or fewer if fewer were captured); the parent is not moved. */
 static inline struct cursor cursor_sub(const struct cursor *c, size_t n)
 {
