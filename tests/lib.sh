@@ -38,6 +38,19 @@ wait_for() {
 	return 1
 }
 
+# wait_lines FILE REGEX COUNT [SECONDS]: until at least COUNT lines of FILE match REGEX (default 10 s).
+wait_lines() {
+	_n=$(( ${4:-10} * 50 ))
+	while [ "$_n" -gt 0 ]; do
+		[ "$(grep -Ec "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		sleep 0.02
+		_n=$((_n - 1))
+	done
+	echo "timed out waiting for $3 lines matching /$2/ in $1; it holds $(grep -Ec "$2" "$1" 2>/dev/null):" >&2
+	tail -n 20 "$1" >&2 2>/dev/null
+	return 1
+}
+
 # wait_exit PID [SECONDS]: until the process is gone.
 wait_exit() {
 	_n=$(( ${2:-10} * 50 ))
