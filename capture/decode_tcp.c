@@ -87,6 +87,17 @@ static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, st
 	return DEC_OK;
 }
 
+/* Byte 12 (data offset(4) reserved(3) NS/AE(1)) and byte 13 (CWR ECE URG ACK PSH RST SYN FIN). false:
+   a data offset below 5 words (invalid). */
+static bool tcp_offset_flags(struct ip_layer *ip, uint8_t off, uint8_t fl)
+{
+	struct tcp_hdr *t = &ip->u.tcp;
+	t->hdr_len = (uint8_t)((off >> 4) * 4);
+	t->flags = (uint16_t)((off & 1u) << 8 | fl);
+	ip->have |= HAVE_FLAGS;
+	return t->hdr_len >= 20;
+}
+
 /* A TCP header cut before its 20 fixed bytes: read field by field, so the ones captured are shown. */
 static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, bool cut)
 {
@@ -105,10 +116,7 @@ static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, 
 	uint8_t off, fl;
 	if (!cursor_u8(c, &off) || !cursor_u8(c, &fl))
 		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	t->hdr_len = (uint8_t)((off >> 4) * 4);
-	t->flags = (uint16_t)((off & 1u) << 8 | fl);
-	ip->have |= HAVE_FLAGS;
-	if (t->hdr_len < 20)
+	if (!tcp_offset_flags(ip, off, fl))
 		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
 	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* window, checksum or urgent pointer cut */
 }
@@ -128,8 +136,7 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	uint32_t wire = decode_l4_wire(ctx, c);
 	bool cut = cursor_left(c) < wire;
 
-	/* The fixed header in one read: ports, seq, ack, data offset(4) reserved(3) NS/AE(1), then
-	   CWR ECE URG ACK PSH RST SYN FIN, window, checksum, urgent pointer. */
+	/* The fixed header in one read: ports, seq, ack, offset and flags, window, checksum, urgent pointer. */
 	uint8_t h[20];
 	if (!cursor_bytes(c, h, sizeof h))
 		return tcp_header_cut(ctx, c, cut);
@@ -137,10 +144,8 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	t->dport = bytes_be16(h + 2);
 	t->seq = bytes_be32(h + 4);
 	t->ack = bytes_be32(h + 8);
-	t->hdr_len = (uint8_t)((h[12] >> 4) * 4);
-	t->flags = (uint16_t)((h[12] & 1u) << 8 | h[13]);
-	ip->have |= HAVE_PORTS | HAVE_SEQ | HAVE_ACK | HAVE_FLAGS;
-	if (t->hdr_len < 20)
+	ip->have |= HAVE_PORTS | HAVE_SEQ | HAVE_ACK;
+	if (!tcp_offset_flags(ip, h[12], h[13]))
 		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
 	t->win = bytes_be16(h + 14);
 	t->sum = bytes_be16(h + 16);

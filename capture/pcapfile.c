@@ -119,8 +119,6 @@ struct pcapfile *pcapfile_open_sized(int fd, uint32_t snaplen, size_t bufsize)
 	pf->cap = bufsize;
 	pf->fd = fd;
 	pf->snaplen = snaplen;
-	if (pcapfile_read(pf, PCAP_HDR_LEN) <= 0)
-		goto no;
 	while (pf->end < PCAP_HDR_LEN && !pf->eof)
 		if (pcapfile_read(pf, PCAP_HDR_LEN - pf->end) < 0)
 			goto no;

@@ -13,6 +13,21 @@ struct cursor {
 	const uint8_t *end; /* one past the last captured byte */
 };
 
+/*
+ * Big-endian reads at the start of b. The cursor reads below use them after their check; a decoder
+ * also uses them on a fixed-size header that cursor_bytes copied out whole into a local array (one
+ * check and one copy instead of a check per field).
+ */
+static inline uint16_t bytes_be16(const uint8_t *b)
+{
+	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
+}
+
+static inline uint32_t bytes_be32(const uint8_t *b)
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 static inline struct cursor cursor_make(const uint8_t *p, size_t len)
 {
 	struct cursor c = { p, p + len };
@@ -51,7 +66,7 @@ static inline bool cursor_be16(struct cursor *c, uint16_t *v)
 {
 	if (!cursor_has(c, 2))
 		return false;
-	*v = (uint16_t)((unsigned)c->p[0] << 8 | c->p[1]);
+	*v = bytes_be16(c->p);
 	c->p += 2;
 	return true;
 }
@@ -60,7 +75,7 @@ static inline bool cursor_be32(struct cursor *c, uint32_t *v)
 {
 	if (!cursor_has(c, 4))
 		return false;
-	*v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
+	*v = bytes_be32(c->p);
 	c->p += 4;
 	return true;
 }
@@ -82,20 +97,6 @@ static inline bool cursor_bytes(struct cursor *c, void *dst, size_t n)
 	memcpy(dst, c->p, n); /* a constant n (MACs, addresses) becomes one or two moves */
 	c->p += n;
 	return true;
-}
-
-/*
- * Fields of a fixed-size header that cursor_bytes copied out whole into a local array (one check, one
- * copy, instead of a check per field): big-endian reads at offsets inside that array.
- */
-static inline uint16_t bytes_be16(const uint8_t *b)
-{
-	return (uint16_t)((unsigned)b[0] << 8 | b[1]);
-}
-
-static inline uint32_t bytes_be32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
 /* A narrowed cursor over the next n bytes (or fewer if fewer were captured); the parent is not moved. */
