@@ -25,30 +25,23 @@ skip() { echo "skipped: $*"; exit 77; }
 # Remember a background job's pid for cleanup.
 bg_pid() { E2E_PIDS="$E2E_PIDS $1"; }
 
-# wait_for FILE PATTERN [SECONDS]: until a line of FILE matches the grep -E PATTERN (polls every 20 ms).
-wait_for() {
-	_n=$(( ${3:-10} * 50 ))
-	while [ "$_n" -gt 0 ]; do
-		grep -Eq "$2" "$1" 2>/dev/null && return 0
-		sleep 0.02
-		_n=$((_n - 1))
-	done
-	echo "timed out waiting for /$2/ in $1; it holds:" >&2
-	tail -n 20 "$1" >&2 2>/dev/null
-	return 1
-}
-
 # wait_lines FILE REGEX COUNT [SECONDS]: until at least COUNT lines of FILE match REGEX (default 10 s).
 wait_lines() {
 	_n=$(( ${4:-10} * 50 ))
 	while [ "$_n" -gt 0 ]; do
-		[ "$(grep -Ec "$2" "$1" 2>/dev/null)" -ge "$3" ] && return 0
+		_c=$(grep -Ec "$2" "$1" 2>/dev/null)
+		[ "${_c:-0}" -ge "$3" ] && return 0 # no file yet: no lines
 		sleep 0.02
 		_n=$((_n - 1))
 	done
 	echo "timed out waiting for $3 lines matching /$2/ in $1; it holds $(grep -Ec "$2" "$1" 2>/dev/null):" >&2
 	tail -n 20 "$1" >&2 2>/dev/null
 	return 1
+}
+
+# wait_for FILE REGEX [SECONDS]: until a line of FILE matches REGEX (default 10 s).
+wait_for() {
+	wait_lines "$1" "$2" 1 "${3:-10}"
 }
 
 # wait_exit PID [SECONDS]: until the process is gone.

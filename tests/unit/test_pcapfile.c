@@ -162,6 +162,17 @@ static uint32_t size_k(uint32_t k)
 	return k % 17 == 0 ? 40000 : 28 + (k * 131) % 3000; /* mostly small, now and then a big one */
 }
 
+/* libpcap and the fast reader (with a buffer of bufsize bytes) both open on path. */
+static struct pcapfile *open_sized(pcap_t **p, size_t bufsize)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	*p = pcap_open_offline(path, err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(*p);
+	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(*p)), 65535, bufsize);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	return pf;
+}
+
 /* A small buffer (256 KiB) over a 3 MiB file: it starts over many times, and the records the caller
    still holds (the last 8, as the pipeline holds its ring) are never read over. */
 static void test_held_records_stay_intact_across_buffer_restarts(void)
@@ -171,11 +182,8 @@ static void test_held_records_stay_intact_across_buffer_restarts(void)
 	for (uint32_t k = 0; k < N; k++)
 		file_record_k(f, k, size_k(k));
 	fclose(f);
-	char err[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_open_offline(path, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 256 << 10);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	pcap_t *p;
+	struct pcapfile *pf = open_sized(&p, 256 << 10);
 	struct pcapfile_rec held[HELD];
 	uint32_t k = 0;
 	bool intact = true;
@@ -207,11 +215,8 @@ static void test_a_full_buffer_hands_over_instead_of_reading_over_held_records(v
 	for (uint32_t k = 0; k < N; k++)
 		file_record_k(f, k, 10000);
 	fclose(f);
-	char err[PCAP_ERRBUF_SIZE];
-	pcap_t *p = pcap_open_offline(path, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 64 << 10);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	pcap_t *p;
+	struct pcapfile *pf = open_sized(&p, 64 << 10);
 	struct pcapfile_rec held[N];
 	uint32_t k = 0;
 	int rc;
@@ -238,10 +243,7 @@ static void test_a_full_buffer_hands_over_instead_of_reading_over_held_records(v
 	file_record_k(f, 1, 60000);
 	fclose(f);
 	pcap_close(p);
-	p = pcap_open_offline(path, err);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	pf = pcapfile_open_sized(fileno(pcap_file(p)), 65535, 32 << 10);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	pf = open_sized(&p, 32 << 10);
 	CU_ASSERT_EQUAL(pcapfile_next(pf, &held[0]), 1);
 	CU_ASSERT_EQUAL(pcapfile_next(pf, &held[1]), -1);
 	CU_ASSERT_EQUAL(pcapfile_offset(pf), 24 + 16 + 100);
