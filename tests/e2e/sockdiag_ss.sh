@@ -97,7 +97,10 @@ exec 3>&- 4>&-
 wait_for "$TMP/watch" "^~ tcp +TIME-WAIT .*127\.0\.0\.1:$p +\(was " 5 || fail "watcher: no change to TIME-WAIT"
 w=$TMP/watch
 wait_for "$w" "^- tcp +LISTEN " 5 || fail "watcher: the listener did not go"
-grep -Eq "^\+ tcp +LISTEN .*127\.0\.0\.1:$p " "$w" || fail "watcher: no listener appearing: $(cat "$w")"
+# The listener appears LISTEN directly, or first as UNCONN when a refresh fell between bind() and
+# listen(), then changes to LISTEN.
+grep -Eq "^(\+ tcp +LISTEN .*127\.0\.0\.1:$p |~ tcp +LISTEN .*127\.0\.0\.1:$p .*\(was UNCONN\)$)" "$w" ||
+	fail "watcher: no listener appearing: $(cat "$w")"
 # Each end shows up ESTAB, directly (+) or after a SYN-SENT/SYN-RECV snapshot (~ or a new socket).
 [ "$(grep -Ec "^[+~] tcp +ESTAB " "$w")" -ge 2 ] || fail "watcher: the two ESTAB ends did not appear: $(cat "$w")"
 grep -Eq "^~ tcp +TIME-WAIT +0 +0 +127\.0\.0\.1:[0-9]+ +127\.0\.0\.1:$p +\(was (ESTAB|FIN-WAIT-1|FIN-WAIT-2)\)" "$w" ||
