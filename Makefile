@@ -132,7 +132,7 @@ check: all asan build/unit_tests tools $(FUZZ_BINS)
 	@tests/run-all.sh
 
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).
-pcaps: all
+pcaps: all tools
 	@tests/record-pcaps.sh
 
 # Benchmark (issue 7): tools from tests/bench/*.c into build/bench/, then the timed runs.

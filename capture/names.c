@@ -1,4 +1,4 @@
-/* names.c — {value, "name"} tables: layers, link types, ethertypes, IP protocols, ICMP, TCP flags. */
+/* names.c — {value, "name"} tables: layers, link types, ethertypes, IP protocols, IPv4 options, ICMP, TCP flags. */
 #include <pcap/pcap.h>
 
 #include "decode.h"
@@ -180,6 +180,25 @@ bool icmp_is_error(int type)
 bool icmp6_is_error(int type)
 {
 	return type >= 1 && type <= 4;
+}
+
+/* IPv4 option types (IANA "IP Option Numbers"; RFC 791, RFC 2113 router alert, RFC 4782 quick-start).
+ * The four classics keep the names tcpdump and Wireshark show (LSRR, SSRR, RA); the rest are IANA's. */
+static const struct name_entry ipv4_opt_names[] = {
+	{ IPOPT_EOL, "EOL" },    { IPOPT_NOP, "NOP" },    { IPOPT_RR, "RR" },      { IPOPT_TS, "TS" },
+	{ IPOPT_SEC, "SEC" },    { IPOPT_LSRR, "LSRR" },  { IPOPT_SSRR, "SSRR" },  { IPOPT_RA, "RA" },
+	{ 10, "ZSU" },           { 11, "MTUP" },          { 12, "MTUR" },          { 15, "ENCODE" },
+	{ 25, "QS" },            { 30, "EXP" },           { 82, "TR" },            { 94, "EXP" },
+	{ 133, "E-SEC" },        { 134, "CIPSO" },        { 136, "SID" },          { 142, "VISA" },
+	{ 144, "IMITD" },        { 145, "EIP" },          { 147, "ADDEXT" },       { 149, "SDB" },
+	{ 151, "DPS" },          { 152, "UMP" },          { 158, "EXP" },          { 205, "FINN" },
+	{ 222, "EXP" },
+	{ 0, NULL },
+};
+
+const char *ipv4_opt_name(int type)
+{
+	return name_lookup(ipv4_opt_names, type);
 }
 
 /* tcpdump's letters, in the order tcpdump 4.99 prints them ("S.", "P.", "S.E", "SEW"). */

@@ -8,6 +8,7 @@
 #include "decode.h"
 #include "flow.h"
 #include "tui_core.h"
+#include "view.h"
 
 void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr)
 {
@@ -227,6 +228,17 @@ static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, c
 		dline(o, false, "  ttl %u, tos 0x%02x, id %" PRIu32 "%s, length %" PRIu32 ", header %u%s, protocol %s (%u)",
 		      ip->ttl, ip->tos, ip->ip_id, ip->dont_frag ? ", DF" : "", ip->total_len, ip->hdr_len,
 		      ip->ip_opts_len ? " (with options)" : "", pn ? pn : "?", ip->proto);
+		if (ip->ip_opts) {
+			struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
+			struct ipv4_opt opt;
+			char text[VIEW_IPV4_OPT_MAX + 1];
+			while (ipv4_opt_next(&c, &opt)) {
+				*view_ipv4_opt(text, &opt) = '\0';
+				dline(o, false, "  option %s", text);
+			}
+		} else if (ip->ip_opts_len) {
+			dline(o, false, "  options: %u bytes, not all captured", ip->ip_opts_len);
+		}
 	}
 	if (ip->is_frag)
 		dline(o, false, "  fragment: offset %u%s, id %" PRIu32, ip->frag_off, ip->more_frags ? ", more follow" : "",

@@ -173,6 +173,82 @@ static char *json_icmp(char *p, const struct ip_layer *ip)
 	return p;
 }
 
+/* One IPv4 option as an object: type, name, len; ptr/used/addrs/ts for route and timestamp options
+   (every slot, "used" saying how many were filled or passed); value for RA; bad when malformed. */
+static char *json_ipv4_opt(char *p, const struct ipv4_opt *o)
+{
+	const char *name = ipv4_opt_name(o->type);
+	p = fmt_lit(p, "{\"type\":");
+	p = fmt_u32(p, o->type);
+	if (name) { /* table names are plain ASCII letters: no escaping needed */
+		p = fmt_lit(p, ",\"name\":\"");
+		p = fmt_mem(p, name, strlen(name));
+		*p++ = '"';
+	}
+	if (o->len > 1) {
+		p = KEY(p, "len");
+		p = fmt_u32(p, o->len);
+	}
+	if (o->slots) {
+		bool ts = o->type == IPOPT_TS, addr = !ts || o->slot_size == 8;
+		p = KEY(p, "ptr");
+		p = fmt_u32(p, o->ptr);
+		if (o->ptr_bad)
+			p = fmt_lit(p, ",\"ptr_bad\":true");
+		if (ts) {
+			p = KEY(p, "flag");
+			p = fmt_u32(p, o->ts_flag);
+			p = KEY(p, "overflow");
+			p = fmt_u32(p, o->ts_overflow);
+		}
+		p = KEY(p, "used");
+		p = fmt_u32(p, o->nused);
+		if (addr) {
+			p = fmt_lit(p, ",\"addrs\":[");
+			for (unsigned i = 0; i < o->nslot; i++) {
+				if (i)
+					*p++ = ',';
+				p = json_addr(p, 4, o->slots + (size_t)i * o->slot_size);
+			}
+			*p++ = ']';
+		}
+		if (ts) {
+			p = fmt_lit(p, ",\"ts\":[");
+			for (unsigned i = 0; i < o->nslot; i++) {
+				if (i)
+					*p++ = ',';
+				p = fmt_u32(p, bytes_be32(o->slots + (size_t)i * o->slot_size + (addr ? 4 : 0)));
+			}
+			*p++ = ']';
+		}
+	} else if (o->type == IPOPT_RA && !o->bad) {
+		p = KEY(p, "value");
+		p = fmt_u32(p, o->ra_value);
+	}
+	if (o->bad) { /* static ASCII texts from the decoder */
+		p = fmt_lit(p, ",\"bad\":\"");
+		p = fmt_mem(p, o->bad, strlen(o->bad));
+		*p++ = '"';
+	}
+	*p++ = '}';
+	return p;
+}
+
+static char *json_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
+{
+	struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
+	struct ipv4_opt opt;
+	p = fmt_lit(p, ",\"ip_options\":[");
+	for (bool first = true; ipv4_opt_next(&c, &opt); first = false) {
+		p = obuf_room(o, p, JSON_SLACK);
+		if (!first)
+			*p++ = ',';
+		p = json_ipv4_opt(p, &opt);
+	}
+	*p++ = ']';
+	return p;
+}
+
 /* The keys of one IP packet (outer or inner), each after a comma. */
 static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 {
@@ -184,6 +260,8 @@ static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 	p = json_addr(p, ip->version, ip->src);
 	p = KEY(p, "dst");
 	p = json_addr(p, ip->version, ip->dst);
+	if (ip->ip_opts)
+		p = json_ip_options(o, p, ip);
 	switch (ip->l4) {
 	case L4_TCP:
 		p = fmt_lit(p, ",\"proto\":\"tcp\"");

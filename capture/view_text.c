@@ -250,6 +250,102 @@ static char *text_status(struct obuf *o, char *p, enum dec_status st, enum layer
 	return p;
 }
 
+/* The slots of a route or timestamp option: addresses, timestamps, or address@timestamp. */
+static char *text_opt_slots(char *p, const struct ipv4_opt *o)
+{
+	bool ts = o->type == IPOPT_TS, addr = !ts || o->slot_size == 8;
+	/* RR and TS list what was recorded; source routes and prespecified TS list every slot. */
+	unsigned shown = (ts && o->ts_flag != IPOPT_TS_PRESPEC) || o->type == IPOPT_RR ? o->nused : o->nslot;
+	for (unsigned i = 0; i < shown; i++) {
+		const uint8_t *s = o->slots + (size_t)i * o->slot_size;
+		*p++ = ' ';
+		if (addr)
+			p = fmt_ipv4(p, s);
+		if (ts && (!addr || i < o->nused)) {
+			if (addr)
+				*p++ = '@';
+			p = fmt_u32(p, bytes_be32(s + (addr ? 4 : 0)));
+		}
+	}
+	if (o->type == IPOPT_LSRR || o->type == IPOPT_SSRR || (ts && o->ts_flag == IPOPT_TS_PRESPEC)) {
+		if (o->nused < o->nslot) {
+			p = fmt_lit(p, " (next ");
+			p = fmt_ipv4(p, o->slots + (size_t)o->nused * o->slot_size);
+			*p++ = ')';
+		} else {
+			p = fmt_lit(p, " (done)");
+		}
+	} else if (o->nused < o->nslot) {
+		p = fmt_lit(p, " (");
+		p = fmt_u32(p, o->nslot - o->nused);
+		p = fmt_lit(p, " free)");
+	} else {
+		p = fmt_lit(p, " (full)");
+	}
+	return p;
+}
+
+char *view_ipv4_opt(char *p, const struct ipv4_opt *o)
+{
+	const char *name = ipv4_opt_name(o->type);
+	if (name) {
+		p = fmt_mem(p, name, strlen(name));
+	} else {
+		p = fmt_lit(p, "opt-");
+		p = fmt_u32(p, o->type);
+	}
+	if (o->type == IPOPT_EOL || o->type == IPOPT_NOP)
+		return p;
+	bool parsed = o->data && !o->bad;
+	if (parsed && o->type == IPOPT_RA) {
+		*p++ = ' ';
+		p = fmt_u32(p, o->ra_value);
+		return p;
+	}
+	if (o->slots) {
+		if (o->type == IPOPT_TS && o->ts_flag == IPOPT_TS_PRESPEC)
+			p = fmt_lit(p, " prespec");
+		else if (o->type == IPOPT_TS && o->ts_flag != IPOPT_TS_ONLY && o->ts_flag != IPOPT_TS_ADDR) {
+			p = fmt_lit(p, " flag ");
+			p = fmt_u32(p, o->ts_flag);
+		}
+		p = text_opt_slots(p, o);
+		if (o->ts_overflow) {
+			p = fmt_lit(p, " overflow ");
+			p = fmt_u32(p, o->ts_overflow);
+		}
+		if (o->ptr_bad) {
+			p = fmt_lit(p, " [bad pointer ");
+			p = fmt_u32(p, o->ptr);
+			*p++ = ']';
+		}
+	} else if (o->len) {
+		p = fmt_lit(p, " len ");
+		p = fmt_u32(p, o->len);
+	}
+	if (o->bad) {
+		p = fmt_lit(p, " [");
+		p = fmt_mem(p, o->bad, strlen(o->bad));
+		*p++ = ']';
+	}
+	return p;
+}
+
+/* "options [RR 127.0.0.1 (8 free),EOL] ": the IPv4 options, when the header has them and they were captured. */
+static char *text_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
+{
+	struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
+	struct ipv4_opt opt;
+	p = fmt_lit(p, "options [");
+	for (bool first = true; ipv4_opt_next(&c, &opt); first = false) {
+		p = obuf_room(o, p, VIEW_IPV4_OPT_MAX + TEXT_SLACK);
+		if (!first)
+			*p++ = ',';
+		p = view_ipv4_opt(p, &opt);
+	}
+	return fmt_lit(p, "] ");
+}
+
 /* An IP packet: the outer one, or (quoted) the one an ICMP error carries. */
 static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr)
 {
@@ -268,6 +364,8 @@ static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const s
 	p = ip->version == 6 ? fmt_lit(p, "IP6 ") : fmt_lit(p, "IP ");
 	if (!(ip->have & HAVE_IP))
 		return text_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
+	if (ip->ip_opts)
+		p = text_ip_options(o, p, ip);
 	p = text_endpoint(p, ip, ip->src, sp, ports);
 	p = fmt_lit(p, " > ");
 	p = text_endpoint(p, ip, ip->dst, dp, ports);

@@ -59,4 +59,47 @@ char *tcp_flags_str(uint16_t flags, char *buf);
 bool icmp_is_error(int type);
 bool icmp6_is_error(int type);
 
+/* IPv4 option types (RFC 791 §3.1; RFC 2113 router alert). */
+enum {
+	IPOPT_EOL = 0,
+	IPOPT_NOP = 1,
+	IPOPT_RR = 7,
+	IPOPT_TS = 68,
+	IPOPT_SEC = 130,
+	IPOPT_LSRR = 131,
+	IPOPT_SSRR = 137,
+	IPOPT_RA = 148,
+};
+/* IPv4 timestamp option flags (RFC 791 §3.1, "Internet Timestamp"). */
+enum { IPOPT_TS_ONLY = 0, IPOPT_TS_ADDR = 1, IPOPT_TS_PRESPEC = 3 };
+
+/* One IPv4 option as ipv4_opt_next() reads it; views print it from these fields, never from raw bytes. */
+struct ipv4_opt {
+	uint8_t type;          /* type byte (copied flag, class, number): IPOPT_* */
+	uint8_t len;           /* length byte as on the wire; 1 for EOL and NOP */
+	const char *bad;       /* malformed: static text of what is wrong ("length below 2"...), else NULL */
+	const uint8_t *data;   /* the len - 2 bytes after type and length (NULL for EOL, NOP and bad options) */
+	/* Route options (RR, LSRR, SSRR) and TS, when not bad: */
+	uint8_t ptr;           /* pointer byte: 1-based offset in the option of the next free (or next route) slot */
+	bool ptr_bad;          /* pointer not at a slot boundary, or beyond the option: nused is a guess */
+	uint8_t nslot;         /* slots the option holds: 4-byte addresses, TS entries of 4 (flag 0) or 8 bytes */
+	uint8_t nused;         /* slots before the pointer: recorded (RR, TS) or already visited (LSRR, SSRR) */
+	uint8_t slot_size;     /* bytes per slot */
+	const uint8_t *slots;  /* the first slot */
+	uint8_t ts_flag;       /* TS: IPOPT_TS_* (low 4 bits of the fourth byte) */
+	uint8_t ts_overflow;   /* TS: hosts that could not record for lack of room (high 4 bits) */
+	uint16_t ra_value;     /* RA: router alert value (0: every router examines the packet) */
+};
+
+/*
+ * Walk the IPv4 options area in *c (from struct ip_layer's ip_opts / ip_opts_len): true with the next
+ * option in *o, false at the end. EOL ends the walk after it is returned (what follows is padding). A
+ * length byte that is missing, below 2 or beyond the area ends it too, after the option is returned with
+ * o->bad set (tcpdump stops there as well); a length wrong only for its type (RA not 4...) sets o->bad and
+ * the walk goes on, since the length still says where the next option starts.
+ */
+bool ipv4_opt_next(struct cursor *c, struct ipv4_opt *o);
+/* "RR", "TS", "RA", "SEC"...; NULL for a type without a name. */
+const char *ipv4_opt_name(int type);
+
 #endif

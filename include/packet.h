@@ -136,7 +136,9 @@ struct ip_layer {
 	uint16_t hdr_len;         /* IPv4 IHL*4; IPv6 40 + extension headers */
 	uint32_t total_len;       /* IPv4 total length; IPv6 40 + payload length */
 	uint8_t src[16], dst[16]; /* addresses; IPv4 uses the first 4 bytes */
-	uint8_t ip_opts_len;      /* bytes of IPv4 options */
+	uint8_t ip_opts_len;      /* bytes of IPv4 options (IHL*4 - 20) */
+	const uint8_t *ip_opts;   /* those bytes in the caller's buffer when all were captured, else NULL;
+				     walk them with ipv4_opt_next() */
 	uint8_t next_hdr;         /* IPv6: the fixed header's next-header value */
 	uint32_t flowlabel;       /* IPv6 flow label */
 	uint8_t n_ext;            /* IPv6 extension headers in ext[] */

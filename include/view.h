@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "decode.h"
 #include "flow.h"
 #include "obuf.h"
 #include "packet.h"
@@ -20,5 +21,11 @@ void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano);
 /* tcp_flags_str() of flags, from a table made on first use; *len gets its length. The pointer has 16
    readable bytes (copy them whole, count *len). Not thread-safe. */
 const char *view_tcp_flags(uint16_t flags, uint8_t *len);
+
+/* One IPv4 option as text ("RR 127.0.0.1 (8 free)", "TS 127.0.0.1@4233000 (3 free)", "RA 0",
+   "SEC len 11", "opt-99 len 4 [length beyond the options]") at p, at most VIEW_IPV4_OPT_MAX bytes;
+   returns the new end. Shared by the text view and the TUI's details. */
+#define VIEW_IPV4_OPT_MAX 320
+char *view_ipv4_opt(char *p, const struct ipv4_opt *o);
 
 #endif

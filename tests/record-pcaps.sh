@@ -1,8 +1,11 @@
 #!/bin/sh
 # record-pcaps.sh — re-records the reference captures in pcaps/ from real loopback traffic made by sockdemo (make pcaps).
-# Needs root and tcpdump. Uses port 8888 (PCAP_PORT=N to change; the timewait capture also uses N+1).
+# Needs root, tcpdump and build/tools/ipopts (make tools). Uses port 8888 (PCAP_PORT=N to change; the timewait capture also uses N+1).
 # Writes pcaps/NAME.pcap and pcaps/README.md (what each holds, how it was recorded, packet count, link type).
+# With NAME arguments (handshake, ipopts...), records only those captures; README.md is rewritten either way.
 cd "$(dirname "$0")/.." || exit 2
+ONLY=" $* "
+want() { [ "$ONLY" = "  " ] || case $ONLY in *" $1 "*) true ;; *) false ;; esac; }
 . tests/e2e/lib/sockdemo.sh
 
 PORT=${PCAP_PORT:-8888}
@@ -37,17 +40,34 @@ record() {
 
 # ICMP only where the scenario causes it: other programs' ICMP errors on lo must not end up in the files.
 LOF="port $PORT"
-record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake
-record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake -6
-record refused lo "$LOF" '^c>s S,s>c R\.$' refused
-record reset lo "$LOF" 'c>s R\.?$' reset
-record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' udp
-record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' unreachable
-record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' unreachable -6
-record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' halfclose
-record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' simultaneous-close
-record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' timewait
-record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s>c F\.,c>s \.$' handshake
+want handshake && record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake
+want handshake6 && record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake -6
+want refused && record refused lo "$LOF" '^c>s S,s>c R\.$' refused
+want reset && record reset lo "$LOF" 'c>s R\.?$' reset
+want udp && record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' udp
+want unreachable && record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' unreachable
+want unreachable6 && record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' unreachable -6
+want halfclose && record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' halfclose
+want simultaneous-close && record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' simultaneous-close
+want timewait && record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' timewait
+want any-sll2 && record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s>c F\.,c>s \.$' handshake
+
+# IPv4 options: not a sockdemo scenario; tests/tools/ipopts.c sends datagrams and a connection with them.
+record_ipopts() {
+	out=pcaps/ipopts.pcap
+	rm -f "$out" "$TMP/tcpdump.err"
+	tcpdump --immediate-mode -i lo -w "$out" -U "port $PORT or port $((PORT + 1)) or icmp" 2>"$TMP/tcpdump.err" &
+	TCPDUMP_PID=$!
+	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
+	build/tools/ipopts "$PORT" || fail "ipopts failed"
+	wait_for "packets '$out' '$PORT' > '$TMP/pk'; flow_line '$TMP/pk' | grep -Eq ',c>s F\.,s>c F\.,c>s \.$'" 50 ||
+		fail "ipopts: the capture did not complete: $(flow_line "$TMP/pk")"
+	kill -INT "$TCPDUMP_PID"
+	wait "$TCPDUMP_PID"
+	TCPDUMP_PID=""
+	echo "record-pcaps: $out: $(pcap_count "$out") packets"
+}
+want ipopts && record_ipopts
 
 # README.md beside them, with the counts and link types of the files just written.
 info() { # NAME: "COUNT | LINKTYPE"
@@ -78,5 +98,6 @@ info() { # NAME: "COUNT | LINKTYPE"
 	echo "| simultaneous-close.pcap | both ends send FIN at once: the FINs cross (each one's ACK number does not cover the other FIN), then both ACKs. Earlier attempts, if any, are ordinary closes; the crossing is the last connection | $(info simultaneous-close) |"
 	echo "| timewait.pcap | a connection from client port $((PORT + 1)), closed by the client (TIME_WAIT); a second connection from the same port, reusing the TIME_WAIT four-tuple | $(info timewait) |"
 	echo "| any-sll2.pcap | the handshake exchange captured with -i any (LINUX_SLL2 headers, interface lo, direction In) | $(info any-sll2) |"
+	echo "| ipopts.pcap | IPv4 options written by the kernel (\`tests/tools/ipopts $PORT\`, IP_OPTIONS on the sending socket, filter \`'port $PORT or port $((PORT + 1)) or icmp'\`): UDP datagrams with record route, timestamp (timestamps only; address and timestamp), NOP + router alert; record route to a closed port and the ICMP port unreachable (its own echoed record route, and the quoted header with options); a TCP connection whose client sets record route (the server echoes it) | $(info ipopts) |"
 } > pcaps/README.md
 echo "record-pcaps: wrote $(ls pcaps/*.pcap | wc -l | tr -d ' ') captures and pcaps/README.md"

@@ -9,6 +9,29 @@ function get(s, key,    v) {
 	return v
 }
 
+# The "ip_options" array of s (up to its matching bracket), or "".
+function opts_of(s,    p, i, c, depth) {
+	p = index(s, "\"ip_options\":[")
+	if (!p) return ""
+	depth = 0
+	for (i = p + 13; i <= length(s); i++) {
+		c = substr(s, i, 1)
+		if (c == "[") depth++
+		else if (c == "]") { depth--; if (depth == 0) break }
+	}
+	return substr(s, p + 13, i - p - 12)
+}
+# The values of every "key": number in s, comma-joined in order.
+function all_of(s, key,    out, v) {
+	out = ""
+	while (match(s, "\"" key "\":[0-9]+")) {
+		v = substr(s, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
+		out = out == "" ? v : out "," v
+		s = substr(s, RSTART + RLENGTH)
+	}
+	return out
+}
+
 {
 	line = $0
 	inner = ""
@@ -23,10 +46,14 @@ function get(s, key,    v) {
 		inner = substr(line, p + 8, i - p - 7)
 		line = substr(line, 1, p - 1) substr(line, i + 1)
 	}
+	opts = opts_of(line) opts_of(inner)
+	ipopt = all_of(opts, "type"); ipoptptr = all_of(opts, "ptr")
+	if (ipopt == "") ipopt = "-"
+	if (ipoptptr == "") ipoptptr = "-"
 	n = get(line, "n")
 	if (get(line, "l3") == "-") { print n, "none"; next }
 	if (index(line, "\"frag\":{")) {
-		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
+		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr
 		next
 	}
 	proto = get(line, "proto")
@@ -48,5 +75,5 @@ function get(s, key,    v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport
+	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr
 }

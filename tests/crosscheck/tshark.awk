@@ -1,5 +1,6 @@
 # tshark.awk — normalises `tshark -T fields` lines (see tshark_crosscheck.sh for the field order) to the
-# comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport
+# comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
+# ipopt|ipoptptr (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's)
 # Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
 # PPPoE, GRE before the first IP...) print "n|skip".
 BEGIN { FS = "|"; OFS = "|" }
@@ -65,12 +66,14 @@ function frag6(list,    a, n, i) {
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
 	if (first == "") { print n, "none"; next }
+	ipopt = $27 == "" ? "-" : $27
+	ipoptptr = $28 == "" ? "-" : $28
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
 	dst = first == "ip" ? occ($4, 1) : occ($6, 1)
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-"
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr
 		next
 	}
 	l4 = l4_after(protos, 1)
@@ -99,5 +102,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr
 }

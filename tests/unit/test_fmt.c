@@ -475,6 +475,64 @@ static void test_views_with_a_huge_field_text(void)
 	free(got);
 }
 
+/* The text of every option in b[0..n), comma-separated, as the text view writes them. */
+static void opts_text(const uint8_t *b, size_t n, char *out)
+{
+	struct cursor c = cursor_make(b, n);
+	struct ipv4_opt o;
+	char *p = out;
+	for (bool first = true; ipv4_opt_next(&c, &o); first = false) {
+		if (!first)
+			*p++ = ',';
+		char *start = p;
+		p = view_ipv4_opt(p, &o);
+		CU_ASSERT_TRUE(p - start <= VIEW_IPV4_OPT_MAX);
+	}
+	*p = '\0';
+}
+
+#define CHECK_OPTS(want, ...)                                                             \
+	do {                                                                              \
+		const uint8_t b_[] = { __VA_ARGS__ };                                     \
+		char got_[4096];                                                          \
+		opts_text(b_, sizeof b_, got_);                                           \
+		if (strcmp(got_, want))                                                   \
+			fprintf(stderr, "\n  options: got '%s', want '%s'\n", got_, want); \
+		CU_ASSERT_STRING_EQUAL(got_, want);                                       \
+	} while (0)
+
+static void test_ipv4_option_texts(void)
+{
+	CHECK_OPTS("RR 127.0.0.1 (1 free)", 7, 11, 8, 127, 0, 0, 1, 0, 0, 0, 0);
+	CHECK_OPTS("RR 127.0.0.1 127.0.0.2 (full)", 7, 11, 12, 127, 0, 0, 1, 127, 0, 0, 2);
+	CHECK_OPTS("NOP,RR (2 free),EOL", 1, 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+	CHECK_OPTS("RR 127.0.0.1 (1 free) [bad pointer 9]", 7, 11, 9, 127, 0, 0, 1, 0, 0, 0, 0);
+	CHECK_OPTS("LSRR 127.0.0.2 127.0.0.3 (next 127.0.0.3)", 131, 11, 8, 127, 0, 0, 2, 127, 0, 0, 3);
+	CHECK_OPTS("SSRR 127.0.0.2 127.0.0.3 (done)", 137, 11, 12, 127, 0, 0, 2, 127, 0, 0, 3);
+	CHECK_OPTS("TS 1000 (1 free)", 68, 12, 9, 0x00, 0, 0, 3, 232, 0, 0, 0, 0);
+	CHECK_OPTS("TS 127.0.0.1@1000 (1 free) overflow 2", 68, 20, 13, 0x21, 127, 0, 0, 1, 0, 0, 3, 232, 0, 0, 0, 0, 0, 0,
+		   0, 0);
+	CHECK_OPTS("TS prespec 127.0.0.1@1000 127.0.0.2 (next 127.0.0.2)", 68, 20, 13, 0x03, 127, 0, 0, 1, 0, 0, 3, 232,
+		   127, 0, 0, 2, 0, 0, 0, 0);
+	CHECK_OPTS("TS flag 2 1000 (1 free) [unknown timestamp flag]", 68, 12, 9, 0x02, 0, 0, 3, 232, 0, 0, 0, 0);
+	CHECK_OPTS("RA 0,RA len 6 [length not 4],NOP,NOP", 148, 4, 0, 0, 148, 6, 0, 1, 0, 0, 1, 1);
+	CHECK_OPTS("SEC len 11,opt-99 len 3,NOP", 130, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 99, 3, 42, 1);
+	CHECK_OPTS("RR len 2 [length below 3],NOP,NOP", 7, 2, 1, 1);
+	CHECK_OPTS("opt-99 len 1 [length below 2]", 99, 1, 1, 1);
+	CHECK_OPTS("NOP,SEC len 11 [length beyond the options]", 1, 130, 11, 0);
+	CHECK_OPTS("NOP,NOP,NOP,TS [length byte missing]", 1, 1, 1, 68);
+	/* Random 40-byte areas: every option's text stays within VIEW_IPV4_OPT_MAX (checked in opts_text). */
+	for (int it = 0; it < 20000; it++) {
+		uint8_t b[40];
+		char got[40 * (VIEW_IPV4_OPT_MAX + 1) + 1];
+		for (size_t i = 0; i < sizeof b; i++)
+			b[i] = (uint8_t)rng();
+		b[0] = (uint8_t)(it % 4 == 0 ? 7 : it % 4 == 1 ? 68 : it % 4 == 2 ? 131 : b[0]);
+		b[1] = (uint8_t)(it % 4 == 3 ? b[1] : 40);
+		opts_text(b, sizeof b, got);
+	}
+}
+
 int register_test_fmt(void)
 {
 	CU_pSuite s = CU_add_suite("fmt", NULL, NULL);
@@ -491,7 +549,8 @@ int register_test_fmt(void)
 	    !CU_add_test(s, "obuf_room flushes what is written", test_obuf_room_keeps_written_bytes) ||
 	    !CU_add_test(s, "timestamp cache across seconds and zones", test_timestamp_cache_across_seconds) ||
 	    !CU_add_test(s, "flag strings as tcp_flags_str", test_flag_strings_match_tcp_flags_str) ||
-	    !CU_add_test(s, "views with a huge field text", test_views_with_a_huge_field_text))
+	    !CU_add_test(s, "views with a huge field text", test_views_with_a_huge_field_text) ||
+	    !CU_add_test(s, "IPv4 option texts, and their bound", test_ipv4_option_texts))
 		return -1;
 	return 0;
 }
