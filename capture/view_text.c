@@ -343,7 +343,8 @@ static char *text_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
 			*p++ = ',';
 		p = view_ipv4_opt(p, &opt);
 	}
-	return fmt_lit(p, "] ");
+	p = fmt_lit(p, "] ");
+	return obuf_room(o, p, TEXT_SLACK); /* the rest of the line has the room it had before the options */
 }
 
 /* An IP packet: the outer one, or (quoted) the one an ICMP error carries. */
