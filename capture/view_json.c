@@ -234,21 +234,6 @@ static char *json_ipv4_opt(char *p, const struct ipv4_opt *o)
 	return p;
 }
 
-static char *json_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
-{
-	struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
-	struct ipv4_opt opt;
-	p = fmt_lit(p, ",\"ip_options\":[");
-	for (bool first = true; ipv4_opt_next(&c, &opt); first = false) {
-		p = obuf_room(o, p, JSON_SLACK);
-		if (!first)
-			*p++ = ',';
-		p = json_ipv4_opt(p, &opt);
-	}
-	*p++ = ']';
-	return p;
-}
-
 /* The keys of one IP packet (outer or inner), each after a comma. */
 static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 {
@@ -260,8 +245,11 @@ static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 	p = json_addr(p, ip->version, ip->src);
 	p = KEY(p, "dst");
 	p = json_addr(p, ip->version, ip->dst);
-	if (ip->ip_opts)
-		p = json_ip_options(o, p, ip);
+	if (ip->ip_opts) {
+		p = fmt_lit(p, ",\"ip_options\":[");
+		p = view_ipv4_opt_list(o, p, ip, JSON_SLACK, json_ipv4_opt);
+		*p++ = ']';
+	}
 	switch (ip->l4) {
 	case L4_TCP:
 		p = fmt_lit(p, ",\"proto\":\"tcp\"");

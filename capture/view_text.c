@@ -331,18 +331,25 @@ char *view_ipv4_opt(char *p, const struct ipv4_opt *o)
 	return p;
 }
 
-/* "options [RR 127.0.0.1 (8 free),EOL] ": the IPv4 options, when the header has them and they were captured. */
-static char *text_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
+char *view_ipv4_opt_list(struct obuf *o, char *p, const struct ip_layer *ip, size_t room,
+			 char *(*one)(char *p, const struct ipv4_opt *opt))
 {
 	struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
 	struct ipv4_opt opt;
-	p = fmt_lit(p, "options [");
 	for (bool first = true; ipv4_opt_next(&c, &opt); first = false) {
-		p = obuf_room(o, p, VIEW_IPV4_OPT_MAX + TEXT_SLACK);
+		p = obuf_room(o, p, room);
 		if (!first)
 			*p++ = ',';
-		p = view_ipv4_opt(p, &opt);
+		p = one(p, &opt);
 	}
+	return p;
+}
+
+/* "options [RR 127.0.0.1 (8 free),EOL] ": the IPv4 options, when the header has them and they were captured. */
+static char *text_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
+{
+	p = fmt_lit(p, "options [");
+	p = view_ipv4_opt_list(o, p, ip, VIEW_IPV4_OPT_MAX + TEXT_SLACK, view_ipv4_opt);
 	p = fmt_lit(p, "] ");
 	return obuf_room(o, p, TEXT_SLACK); /* the rest of the line has the room it had before the options */
 }

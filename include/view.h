@@ -27,5 +27,9 @@ const char *view_tcp_flags(uint16_t flags, uint8_t *len);
    returns the new end. Shared by the text view and the TUI's details. */
 #define VIEW_IPV4_OPT_MAX 320
 char *view_ipv4_opt(char *p, const struct ipv4_opt *o);
+/* The IPv4 options of ip (ip->ip_opts set) at p, comma-separated, each written by one() after checking for
+   room bytes in o; returns the new end. The text and JSON views' option lists. */
+char *view_ipv4_opt_list(struct obuf *o, char *p, const struct ip_layer *ip, size_t room,
+			 char *(*one)(char *p, const struct ipv4_opt *opt));
 
 #endif
