@@ -17,7 +17,12 @@ if [ -n "$(ss -Hltun "( sport = :$PORT or sport = :$((PORT + 1)) )")" ]; then
 fi
 mkdir -p pcaps
 
-# record NAME IFACE FILTER DONE_ERE SCENARIO [OPTIONS]: runs the scenario under tcpdump, stops once the packets
+# scenario NAME [OPTIONS]: one run of a sockdemo scenario on PORT, quietly (the traffic of most captures).
+scenario() {
+	"$SD" scenario "$@" -p "$PORT" --no-narrate
+}
+
+# record NAME IFACE FILTER DONE_ERE COMMAND [ARGS]: runs the command under tcpdump, stops once the packets
 # (as the flow line "c>s S,s>c S.,...") match DONE_ERE, i.e. the exchange's last packet is in the file.
 record() {
 	name=$1 iface=$2 filter=$3 done_re=$4
@@ -28,7 +33,7 @@ record() {
 	tcpdump --immediate-mode -i "$iface" -w "$out" -U "$filter" 2>"$TMP/tcpdump.err" &
 	TCPDUMP_PID=$!
 	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
-	"$SD" scenario "$@" -p "$PORT" --no-narrate || fail "scenario $* failed"
+	"$@" || fail "$name: $* failed"
 	wait_for "packets '$out' '$PORT' > '$TMP/pk'; flow_line '$TMP/pk' | grep -Eq '$done_re'" 50 ||
 		fail "$name: the capture did not complete: $(flow_line "$TMP/pk")"
 	kill -INT "$TCPDUMP_PID"
@@ -40,34 +45,20 @@ record() {
 
 # ICMP only where the scenario causes it: other programs' ICMP errors on lo must not end up in the files.
 LOF="port $PORT"
-want handshake && record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake
-want handshake6 && record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' handshake -6
-want refused && record refused lo "$LOF" '^c>s S,s>c R\.$' refused
-want reset && record reset lo "$LOF" 'c>s R\.?$' reset
-want udp && record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' udp
-want unreachable && record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' unreachable
-want unreachable6 && record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' unreachable -6
-want halfclose && record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' halfclose
-want simultaneous-close && record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' simultaneous-close
-want timewait && record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' timewait
-want any-sll2 && record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s>c F\.,c>s \.$' handshake
+want handshake && record handshake lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' scenario handshake
+want handshake6 && record handshake6 lo "$LOF" ',c>s F\.,s>c F\.,c>s \.$' scenario handshake -6
+want refused && record refused lo "$LOF" '^c>s S,s>c R\.$' scenario refused
+want reset && record reset lo "$LOF" 'c>s R\.?$' scenario reset
+want udp && record udp lo "$LOF" '^c>s UDP,s>c UDP,c>s UDP,s>c UDP$' scenario udp
+want unreachable && record unreachable lo "$LOF or icmp" '^c>s UDP,icmp port-unreachable$' scenario unreachable
+want unreachable6 && record unreachable6 lo "$LOF or icmp6" '^c>s UDP,icmp port-unreachable$' scenario unreachable -6
+want halfclose && record halfclose lo "$LOF" 's>c FP?\.,c>s \.$' scenario halfclose
+want simultaneous-close && record simultaneous-close lo "$LOF" 'F\.,(c>s|s>c) F\.,(c>s|s>c) \.,(c>s|s>c) \.$' scenario simultaneous-close
+want timewait && record timewait lo "$LOF" '^c>s S,.*,c>s S,.*,c>s F\.,s>c F\.,c>s \.$' scenario timewait
+want any-sll2 && record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s>c F\.,c>s \.$' scenario handshake
 
 # IPv4 options: not a sockdemo scenario; tests/tools/ipopts.c sends datagrams and a connection with them.
-record_ipopts() {
-	out=pcaps/ipopts.pcap
-	rm -f "$out" "$TMP/tcpdump.err"
-	tcpdump --immediate-mode -i lo -w "$out" -U "port $PORT or port $((PORT + 1)) or icmp" 2>"$TMP/tcpdump.err" &
-	TCPDUMP_PID=$!
-	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
-	build/tools/ipopts "$PORT" || fail "ipopts failed"
-	wait_for "packets '$out' '$PORT' > '$TMP/pk'; flow_line '$TMP/pk' | grep -Eq ',c>s F\.,s>c F\.,c>s \.$'" 50 ||
-		fail "ipopts: the capture did not complete: $(flow_line "$TMP/pk")"
-	kill -INT "$TCPDUMP_PID"
-	wait "$TCPDUMP_PID"
-	TCPDUMP_PID=""
-	echo "record-pcaps: $out: $(pcap_count "$out") packets"
-}
-want ipopts && record_ipopts
+want ipopts && record ipopts lo "port $PORT or port $((PORT + 1)) or icmp" ',c>s F\.,s>c F\.,c>s \.$' build/tools/ipopts "$PORT"
 
 # README.md beside them, with the counts and link types of the files just written.
 info() { # NAME: "COUNT | LINKTYPE"
