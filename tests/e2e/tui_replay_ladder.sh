@@ -18,7 +18,11 @@ for size in "80 24" "200 50"; do
 
 	# The packet list, zoomed to the whole screen, from the first packet.
 	tui_keys Home z
-	# Zoomed, the whole exchange fits: wait for its last part, not for what the unzoomed pane shows too.
+	# Both keys must have taken effect before the screen is read: at 80x24 the unzoomed list already shows
+	# the FINs (newest at the bottom), so wait for the zoom (the details pane gone) and for Home (the SYN
+	# in view), then for the exchange's last part.
+	tui_wait_gone "Details: packet" 5
+	tui_wait "[SYN]" 5
 	tui_wait "[FIN, " 5
 	tui_screen > "$TUI_DIR/list"
 	tui_order "$TUI_DIR/list" "[SYN]" "[SYN, ACK]" "[ACK]" "[FIN, "
