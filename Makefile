@@ -8,7 +8,7 @@ PKG_CONFIG ?= pkg-config
 
 # Recursive (=) so pkg-config runs when a recipe needs the flags, after `deps` has installed it.
 PKGS      = libpcap ncursesw
-CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Icapture -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -MMD -MP
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -18,8 +18,8 @@ CUNIT_LIBS   = $(shell $(PKG_CONFIG) --libs cunit)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# capture/main.c is the synwatch program; every other capture/*.c is the library the tests link too.
-LIB_SRC   := $(filter-out capture/main.c,$(sort $(wildcard capture/*.c)))
+# capture/app/main.c is the synwatch program; every other capture/*/*.c is the library the tests link too.
+LIB_SRC   := $(filter-out capture/app/main.c,$(sort $(wildcard capture/*/*.c)))
 DEMO_SRC  := $(sort $(wildcard demo/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
@@ -56,7 +56,7 @@ build/asan/libsynwatch.a: $(ASAN_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/synwatch: build/obj/capture/main.o build/libsynwatch.a
+build/synwatch: build/obj/capture/app/main.o build/libsynwatch.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/sockdemo: $(DEMO_OBJ)
@@ -64,7 +64,7 @@ build/sockdemo: $(DEMO_OBJ)
 
 asan: build/asan/synwatch build/asan/sockdemo build/asan/unit_tests
 
-build/asan/synwatch: build/asan/obj/capture/main.o build/asan/libsynwatch.a
+build/asan/synwatch: build/asan/obj/capture/app/main.o build/asan/libsynwatch.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/sockdemo: $(DEMO_SRC:%.c=build/asan/obj/%.o)
@@ -80,7 +80,7 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/fmt.c capture/names.c,$(LIB_SRC))
+FUZZ_LIB_SRC := $(filter capture/decode/% capture/track/% capture/view/%,$(LIB_SRC))
 # make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
 FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
 

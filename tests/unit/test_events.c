@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "events.h"
+#include "calls/events.h"
 
 static const char *full_line =
 	"{\"ts\":1700000000123456,\"dur\":250,\"pid\":4242,\"role\":\"client\",\"call\":\"connect\",\"fd\":3,"

@@ -8,10 +8,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "fmt.h"
-#include "obuf.h"
-#include "view.h"
+#include "decode/decode.h"
+#include "view/fmt.h"
+#include "view/obuf.h"
+#include "view/view.h"
 
 /* Deterministic pseudo-random numbers (xorshift64*), so a failure can be replayed. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
