@@ -416,3 +416,99 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 	obuf_commit(o, w);
 	obuf_maybe_flush(o);
 }
+
+/* ---- The classroom's lines beside the packets: socket calls and socket-table changes ---- */
+
+/* "127.0.0.1:8888" / "[::1]:8888", or null when not known. */
+static void json_endpoint(struct obuf *o, const struct endpoint *e)
+{
+	char ep[64];
+	if (!e->af) {
+		obuf_puts(o, "null");
+		return;
+	}
+	events_format_endpoint(e, ep, sizeof ep);
+	obuf_json_str(o, ep);
+}
+
+void view_json_call(struct obuf *o, const struct sock_event *ev, int64_t at_ns, const struct flow *f, enum flow_dir side)
+{
+	char strace[1024];
+	events_format_strace(ev, strace, sizeof strace);
+	obuf_puts(o, "{\"call\":");
+	obuf_json_str(o, ev->call);
+	obuf_puts(o, ",\"ts\":");
+	obuf_i64(o, ev->ts_us / 1000000);
+	obuf_putc(o, '.');
+	obuf_u64_pad(o, (uint64_t)(ev->ts_us % 1000000), 6);
+	obuf_puts(o, ",\"at\":");
+	obuf_i64(o, at_ns / 1000000000);
+	obuf_putc(o, '.');
+	obuf_u64_pad(o, (uint64_t)(at_ns % 1000000000) / 1000, 6);
+	obuf_puts(o, ",\"dur_us\":");
+	obuf_i64(o, ev->dur_us);
+	obuf_puts(o, ",\"pid\":");
+	obuf_i64(o, ev->pid);
+	obuf_puts(o, ",\"role\":");
+	obuf_json_str(o, ev->role);
+	obuf_puts(o, ",\"fd\":");
+	if (ev->fd >= 0)
+		obuf_i64(o, ev->fd);
+	else
+		obuf_puts(o, "null");
+	obuf_puts(o, ",\"args\":");
+	obuf_json_str(o, ev->args);
+	obuf_puts(o, ",\"ret\":");
+	obuf_i64(o, ev->ret);
+	obuf_puts(o, ",\"errno\":");
+	if (ev->errname[0])
+		obuf_json_str(o, ev->errname);
+	else
+		obuf_puts(o, "null");
+	obuf_puts(o, ",\"local\":");
+	json_endpoint(o, &ev->local);
+	obuf_puts(o, ",\"remote\":");
+	json_endpoint(o, &ev->remote);
+	if (f) {
+		obuf_puts(o, ",\"flow\":");
+		obuf_u64(o, f->id);
+		obuf_puts(o, ",\"side\":");
+		obuf_json_str(o, side == DIR_C2S ? "client" : "server");
+	}
+	obuf_puts(o, ",\"strace\":");
+	obuf_json_str(o, strace);
+	obuf_puts(o, "}\n");
+}
+
+void view_json_socket(struct obuf *o, enum sockdiag_change what, const struct sockdiag_row *before,
+		      const struct sockdiag_row *after, int64_t now_ns)
+{
+	const struct sockdiag_row *r = after ? after : before;
+	char a[96];
+	obuf_puts(o, "{\"socket\":");
+	obuf_json_str(o, what == SOCKDIAG_APPEARED ? "appeared" : what == SOCKDIAG_GONE ? "gone" :
+			 what == SOCKDIAG_STATE ? "state" : "queues");
+	obuf_puts(o, ",\"ts\":");
+	obuf_i64(o, now_ns / 1000000000);
+	obuf_putc(o, '.');
+	obuf_u64_pad(o, (uint64_t)(now_ns % 1000000000) / 1000, 6);
+	obuf_puts(o, ",\"proto\":");
+	obuf_json_str(o, sockdiag_proto_name(r->proto));
+	if (before && what != SOCKDIAG_APPEARED) {
+		obuf_puts(o, ",\"was\":");
+		obuf_json_str(o, sockdiag_state_name(before->state));
+	}
+	obuf_puts(o, ",\"state\":");
+	obuf_json_str(o, what == SOCKDIAG_GONE ? "gone" : sockdiag_state_name(r->state));
+	obuf_puts(o, ",\"recv_q\":");
+	obuf_u64(o, r->rqueue);
+	obuf_puts(o, ",\"send_q\":");
+	obuf_u64(o, r->wqueue);
+	sockdiag_format_addr(r, &r->local, a, sizeof a);
+	obuf_puts(o, ",\"local\":");
+	obuf_json_str(o, a);
+	sockdiag_format_addr(r, &r->remote, a, sizeof a);
+	obuf_puts(o, ",\"remote\":");
+	obuf_json_str(o, a);
+	obuf_puts(o, "}\n");
+}

@@ -535,3 +535,44 @@ void view_text_packet(struct obuf *o, const struct packet *p, const struct track
 	obuf_commit(o, w);
 	obuf_maybe_flush(o);
 }
+
+/* ---- The classroom's lines beside the packets: socket calls and socket-table changes ---- */
+
+void view_text_call(struct obuf *o, const struct sock_event *ev, int64_t at_ns, bool nano, const struct flow *f,
+		    enum flow_dir side)
+{
+	char strace[1024];
+	events_format_strace(ev, strace, sizeof strace);
+	view_time(o, at_ns / 1000000000, (uint32_t)(at_ns % 1000000000), nano);
+	obuf_puts(o, " call  ");
+	obuf_puts(o, ev->role);
+	obuf_puts(o, " pid ");
+	obuf_i64(o, ev->pid);
+	obuf_puts(o, ": ");
+	obuf_puts(o, strace);
+	if (f) {
+		obuf_puts(o, " | flow ");
+		obuf_u64(o, f->id);
+		obuf_puts(o, side == DIR_C2S ? " client" : " server");
+	}
+	obuf_putc(o, '\n');
+}
+
+void view_text_socket(struct obuf *o, enum sockdiag_change what, const struct sockdiag_row *before,
+		      const struct sockdiag_row *after, int64_t now_ns, bool nano)
+{
+	const struct sockdiag_row *r = after ? after : before;
+	char line[256];
+	sockdiag_format(r, line, sizeof line);
+	view_time(o, now_ns / 1000000000, (uint32_t)(now_ns % 1000000000), nano);
+	obuf_puts(o, " socket ");
+	obuf_puts(o, sockdiag_change_mark(what));
+	obuf_putc(o, ' ');
+	obuf_puts(o, line);
+	if (what == SOCKDIAG_STATE && before) {
+		obuf_puts(o, " (was ");
+		obuf_puts(o, sockdiag_state_name(before->state));
+		obuf_putc(o, ')');
+	}
+	obuf_putc(o, '\n');
+}
