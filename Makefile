@@ -8,7 +8,7 @@ PKG_CONFIG ?= pkg-config
 
 # Recursive (=) so pkg-config runs when a recipe needs the flags, after `deps` has installed it.
 PKGS      = libpcap ncursesw
-CPPFLAGS += -Iinclude -Icapture -D_GNU_SOURCE
+CPPFLAGS += -I. -Iinclude -Icapture -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -MMD -MP
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -18,9 +18,11 @@ CUNIT_LIBS   = $(shell $(PKG_CONFIG) --libs cunit)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# capture/app/main.c is the synwatch program; every other capture/*/*.c is the library the tests link too.
-LIB_SRC   := $(filter-out capture/app/main.c,$(sort $(wildcard capture/*/*.c)))
-DEMO_SRC  := $(sort $(wildcard demo/*.c))
+# common/ is linked into both programs. capture/app/main.c is the synwatch program; common/*.c and every
+# other capture/*/*.c are the library the tests link too.
+COMMON_SRC := $(sort $(wildcard common/*.c))
+LIB_SRC   := $(COMMON_SRC) $(filter-out capture/app/main.c,$(sort $(wildcard capture/*/*.c)))
+DEMO_SRC  := $(sort $(wildcard demo/*.c)) $(COMMON_SRC)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
 # Test drivers for the e2e scripts: tests/tools/NAME.c -> build/tools/NAME, linked with the library.
@@ -80,7 +82,7 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(filter capture/decode/% capture/track/% capture/view/%,$(LIB_SRC))
+FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/view/%,$(LIB_SRC))
 # make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
 FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
 
@@ -108,7 +110,7 @@ build/gen/suites.h: $(UNIT_TESTS) Makefile
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: build/gen/suites.h
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: CPPFLAGS += -Ibuild/gen
 
-# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c).
+# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c); common/ is in the library.
 DEMO_UNIT_SRC := demo/format.c
 
 build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/obj/%.o)

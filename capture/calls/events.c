@@ -11,71 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- errno names (Linux, asm-generic numbering) ---- */
-
-struct errno_entry {
-	int value;
-	const char *name;
-};
-
-#define E(x) { x, #x }
-static const struct errno_entry errno_table[] = {
-	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG), E(ENOEXEC), E(EBADF),
-	E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(ENOTBLK), E(EBUSY), E(EEXIST), E(EXDEV),
-	E(ENODEV), E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY), E(ETXTBSY),
-	E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK), E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK),
-	E(ENAMETOOLONG), E(ENOLCK), E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ECHRNG),
-	E(EL2NSYNC), E(EL3HLT), E(EL3RST), E(ELNRNG), E(EUNATCH), E(ENOCSI), E(EL2HLT), E(EBADE),
-	E(EBADR), E(EXFULL), E(ENOANO), E(EBADRQC), E(EBADSLT), E(EBFONT), E(ENOSTR), E(ENODATA),
-	E(ETIME), E(ENOSR), E(ENONET), E(ENOPKG), E(EREMOTE), E(ENOLINK), E(EADV), E(ESRMNT), E(ECOMM),
-	E(EPROTO), E(EMULTIHOP), E(EDOTDOT), E(EBADMSG), E(EOVERFLOW), E(ENOTUNIQ), E(EBADFD),
-	E(EREMCHG), E(ELIBACC), E(ELIBBAD), E(ELIBSCN), E(ELIBMAX), E(ELIBEXEC), E(EILSEQ), E(ERESTART),
-	E(ESTRPIPE), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ), E(EMSGSIZE), E(EPROTOTYPE),
-	E(ENOPROTOOPT), E(EPROTONOSUPPORT), E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT),
-	E(EAFNOSUPPORT), E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH), E(ENETRESET),
-	E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN), E(ENOTCONN), E(ESHUTDOWN),
-	E(ETOOMANYREFS), E(ETIMEDOUT), E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
-	E(EINPROGRESS), E(ESTALE), E(EUCLEAN), E(ENOTNAM), E(ENAVAIL), E(EISNAM), E(EREMOTEIO),
-	E(EDQUOT), E(ENOMEDIUM), E(EMEDIUMTYPE), E(ECANCELED), E(ENOKEY), E(EKEYEXPIRED),
-	E(EKEYREVOKED), E(EKEYREJECTED), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL), E(EHWPOISON),
-	/* Kernel-internal values a tracer sees when a signal interrupts a call (include/linux/errno.h). */
-	{ 512, "ERESTARTSYS" }, { 513, "ERESTARTNOINTR" }, { 514, "ERESTARTNOHAND" },
-	{ 515, "ENOIOCTLCMD" }, { 516, "ERESTART_RESTARTBLOCK" },
-};
-#undef E
-
-/* strace's explanations of the kernel-internal restart values (strerror knows none of them). */
-static const struct errno_entry restart_text[] = {
-	{ 512, "To be restarted if SA_RESTART is set" },
-	{ 513, "To be restarted" },
-	{ 514, "To be restarted if no handler" },
-	{ 515, "No ioctl command" },
-	{ 516, "Interrupted by signal" },
-};
-
-const char *events_errno_name(int err)
-{
-	for (size_t i = 0; i < COUNT(errno_table); i++)
-		if (errno_table[i].value == err)
-			return errno_table[i].name;
-	return NULL;
-}
-
-int events_errno_value(const char *name)
-{
-	for (size_t i = 0; i < COUNT(errno_table); i++)
-		if (strcmp(errno_table[i].name, name) == 0)
-			return errno_table[i].value;
-	if (strcmp(name, "EWOULDBLOCK") == 0)
-		return EAGAIN;
-	if (strcmp(name, "EDEADLOCK") == 0)
-		return EDEADLK;
-	if (strcmp(name, "ENOTSUP") == 0)
-		return EOPNOTSUPP;
-	return 0;
-}
+#include "common/endpoint_fmt.h"
+#include "common/errnames.h"
+#include "common/strace.h"
+#include "common/tok.h"
 
 /* ---- endpoints ---- */
 
@@ -123,16 +62,7 @@ bool events_parse_endpoint(const char *s, struct endpoint *ep)
 
 int events_format_endpoint(const struct endpoint *ep, char *buf, size_t n)
 {
-	char a[INET6_ADDRSTRLEN];
-	if (ep->af == 4) {
-		inet_ntop(AF_INET, ep->addr, a, sizeof a);
-		return snprintf(buf, n, "%s:%u", a, ep->port);
-	}
-	if (ep->af == 6) {
-		inet_ntop(AF_INET6, ep->addr, a, sizeof a);
-		return snprintf(buf, n, "[%s]:%u", a, ep->port);
-	}
-	return snprintf(buf, n, "-");
+	return endpoint_format(ep, buf, n);
 }
 
 /* ---- a strict parser for one flat JSON object (RFC 8259 grammar, values without nesting) ---- */
@@ -393,13 +323,11 @@ enum {
 	K_FD = 1u << 5, K_ARGS = 1u << 6, K_RET = 1u << 7, K_ERRNO = 1u << 8, K_LOCAL = 1u << 9,
 	K_REMOTE = 1u << 10,
 };
-static const struct {
-	unsigned bit;
-	const char *name;
-} key_table[] = {
+static const struct tok key_table[] = {
 	{ K_TS, "ts" }, { K_DUR, "dur" }, { K_PID, "pid" }, { K_ROLE, "role" }, { K_CALL, "call" },
 	{ K_FD, "fd" }, { K_ARGS, "args" }, { K_RET, "ret" }, { K_ERRNO, "errno" }, { K_LOCAL, "local" },
 	{ K_REMOTE, "remote" },
+	{ 0, NULL },
 };
 #define K_REQUIRED (K_TS | K_PID | K_CALL | K_RET)
 
@@ -493,7 +421,7 @@ static bool assign(struct jp *p, unsigned key, const struct jvalue *v, struct so
 		}
 		if (!want_name(p, v, "errno", ev->errname, sizeof ev->errname))
 			return false;
-		ev->err = events_errno_value(ev->errname); /* 0 for a name this table does not know */
+		ev->err = errno_value(ev->errname); /* 0 for a name this table does not know */
 		return true;
 	case K_LOCAL:
 		return want_endpoint(p, v, "local", &ev->local);
@@ -534,10 +462,7 @@ bool events_parse_line(const char *line, struct sock_event *ev, char *err, size_
 			jp_ws(&p);
 			if (!jp_value(&p, &val))
 				return false;
-			unsigned bit = 0;
-			for (size_t k = 0; k < COUNT(key_table) && !key.cut; k++)
-				if (strcmp(key.str, key_table[k].name) == 0)
-					bit = key_table[k].bit;
+			unsigned bit = key.cut ? 0 : str2tok(key_table, key.str, 0);
 			if (bit) {
 				if (seen & bit)
 					return jp_fail(&p, keycol, "duplicate key \"%s\"", key.str);
@@ -562,9 +487,9 @@ bool events_parse_line(const char *line, struct sock_event *ev, char *err, size_
 	jp_ws(&p);
 	if (line[p.i] != '\0')
 		return jp_fail(&p, p.i, "text after the closing '}'");
-	for (size_t k = 0; k < COUNT(key_table); k++)
-		if ((K_REQUIRED & key_table[k].bit) && !(seen & key_table[k].bit))
-			return jp_fail(&p, p.i, "missing key \"%s\"", key_table[k].name);
+	for (const struct tok *k = key_table; k->s; k++)
+		if ((K_REQUIRED & k->v) && !(seen & k->v))
+			return jp_fail(&p, p.i, "missing key \"%s\"", k->s);
 	return true;
 }
 
@@ -572,20 +497,7 @@ bool events_parse_line(const char *line, struct sock_event *ev, char *err, size_
 
 int events_format_strace(const struct sock_event *ev, char *buf, size_t n)
 {
-	if (ev->err >= 512 && ev->err <= 516) {
-		const char *text = "";
-		for (size_t i = 0; i < COUNT(restart_text); i++)
-			if (restart_text[i].value == ev->err)
-				text = restart_text[i].name;
-		return snprintf(buf, n, "%s(%s) = ? %s (%s)%s", ev->call, ev->args, ev->errname, text, ev->retnote);
-	}
-	if (ev->errname[0] && ev->err)
-		return snprintf(buf, n, "%s(%s) = %" PRId64 " %s (%s)%s", ev->call, ev->args, ev->ret, ev->errname,
-				strerror(ev->err), ev->retnote);
-	if (ev->errname[0])
-		return snprintf(buf, n, "%s(%s) = %" PRId64 " %s%s", ev->call, ev->args, ev->ret, ev->errname,
-				ev->retnote);
-	return snprintf(buf, n, "%s(%s) = %" PRId64 "%s", ev->call, ev->args, ev->ret, ev->retnote);
+	return strace_call(buf, n, ev->call, ev->args, ev->ret, ev->err, ev->errname, ev->retnote);
 }
 
 /* ---- the reader ---- */

@@ -17,7 +17,7 @@
 /*
  * One socket call, complete (entered and returned). Fixed size and self-contained: copy it freely.
  * Filled from sockdemo's --events stream (events_parse_line) or by the ptrace tracer (trace.h).
- * Endpoints use flow.h's struct endpoint; af 0 means "none / not known".
+ * Endpoints use include/endpoint.h's struct endpoint; af 0 means "none / not known".
  */
 struct sock_event {
 	int64_t ts_us;                    /* CLOCK_REALTIME microseconds when the call returned */
@@ -50,16 +50,12 @@ bool events_parse_line(const char *line, struct sock_event *ev, char *err, size_
 /* Parses "127.0.0.1:8888" or "[::1]:8888" into *ep (af 4 or 6); false when it is neither. */
 bool events_parse_endpoint(const char *s, struct endpoint *ep);
 
-/* Writes "127.0.0.1:8888" / "[::1]:8888" (or "-" for af 0) into buf; returns the length snprintf would. */
+/* common/endpoint_fmt.h's endpoint_format(): "127.0.0.1:8888" / "[::1]:8888" (or "-" for af 0) into buf;
+   returns the length snprintf would. */
 int events_format_endpoint(const struct endpoint *ep, char *buf, size_t n);
 
-/* The symbolic name of an errno value ("ECONNREFUSED"), or NULL when unknown. */
-const char *events_errno_name(int err);
-/* The errno value for a symbolic name, or 0 when unknown. */
-int events_errno_value(const char *name);
-
 /*
- * Formats the event as strace prints it, without pid or newline:
+ * Formats the event as strace prints it (common/strace.h's strace_call), without pid or newline:
  *   connect(3, {AF_INET, 127.0.0.1:8888}, 16) = -1 ECONNREFUSED (Connection refused)
  *   accept4(3, {sa_family=AF_INET, ...}, [128 => 16], SOCK_NONBLOCK) = 4
  *   poll([{fd=4, events=POLLIN}], 1, -1) = 1 ([{fd=4, revents=POLLIN}])

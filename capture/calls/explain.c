@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/count.h"
 #include "track/flow.h"
 #include "packet.h"
 
@@ -115,7 +116,7 @@ int explain_call(char *buf, size_t n, const char *call, int side, bool failed, c
 	};
 	static const char *const who[2] = { "client", "server" };
 	const char *effect = NULL;
-	for (size_t i = 0; i < sizeof effects / sizeof effects[0]; i++)
+	for (size_t i = 0; i < COUNT(effects); i++)
 		if (strcmp(effects[i].call, call) == 0)
 			effect = effects[i].effect;
 	const char *w = side < 0 ? "traced process" : side ? who[1] : who[0];

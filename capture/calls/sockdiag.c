@@ -14,24 +14,20 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/count.h"
+#include "common/tok.h"
 
 /* ss's state names (iproute2 misc/ss.c sstate_name), by kernel state number. */
-static const struct {
-	uint8_t value;
-	const char *name;
-} state_names[] = {
+static const struct tok state_names[] = {
 	{ 1, "ESTAB" }, { 2, "SYN-SENT" }, { 3, "SYN-RECV" }, { 4, "FIN-WAIT-1" }, { 5, "FIN-WAIT-2" },
 	{ 6, "TIME-WAIT" }, { 7, "UNCONN" }, { 8, "CLOSE-WAIT" }, { 9, "LAST-ACK" }, { 10, "LISTEN" },
 	{ 11, "CLOSING" }, { 12, "SYN-RECV" }, /* 12 TCP_NEW_SYN_RECV: a request socket */
+	{ 0, NULL },
 };
 
 const char *sockdiag_state_name(uint8_t state)
 {
-	for (size_t i = 0; i < COUNT(state_names); i++)
-		if (state_names[i].value == state)
-			return state_names[i].name;
-	return "UNKNOWN";
+	return tok2str(state_names, "UNKNOWN", state);
 }
 
 const char *sockdiag_proto_name(uint8_t proto)

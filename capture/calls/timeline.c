@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/count.h"
+
 bool timeline_call_waits(const char *call)
 {
 	static const char *const waits[] = { "accept", "accept4", "recv", "recvfrom", "recvmsg", "read", "poll" };
-	for (size_t i = 0; i < sizeof waits / sizeof waits[0]; i++)
+	for (size_t i = 0; i < COUNT(waits); i++)
 		if (strcmp(call, waits[i]) == 0)
 			return true;
 	return false;

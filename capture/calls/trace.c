@@ -28,211 +28,28 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/endpoint_fmt.h"
+#include "common/errnames.h"
+#include "common/strace.h"
+
 #define STR_SHOW 32   /* bytes of a data buffer shown, as strace's default -s 32 */
 #define ARRAY_SHOW 32 /* elements of an array (pollfds, iovecs) shown before "..." */
 
-/* ---- name tables: {value, "name"} ---- */
-
-struct name {
-	uint64_t value;
-	const char *name;
-};
-
-static const char *name_of(const struct name *t, size_t n, uint64_t v)
-{
-	for (size_t i = 0; i < n; i++)
-		if (t[i].value == v)
-			return t[i].name;
-	return NULL;
-}
-
-static const struct name families[] = {
-	{ AF_UNSPEC, "AF_UNSPEC" }, { AF_UNIX, "AF_UNIX" }, { AF_INET, "AF_INET" }, { AF_INET6, "AF_INET6" },
-	{ AF_NETLINK, "AF_NETLINK" }, { AF_PACKET, "AF_PACKET" }, { AF_ALG, "AF_ALG" },
-	{ AF_VSOCK, "AF_VSOCK" }, { AF_BLUETOOTH, "AF_BLUETOOTH" },
-};
-
-static const struct name socktypes[] = {
-	{ SOCK_STREAM, "SOCK_STREAM" }, { SOCK_DGRAM, "SOCK_DGRAM" }, { SOCK_RAW, "SOCK_RAW" },
-	{ SOCK_RDM, "SOCK_RDM" }, { SOCK_SEQPACKET, "SOCK_SEQPACKET" }, { SOCK_DCCP, "SOCK_DCCP" },
-	{ SOCK_PACKET, "SOCK_PACKET" },
-};
-
-static const struct name ipprotos[] = {
-	{ IPPROTO_IP, "IPPROTO_IP" }, { IPPROTO_ICMP, "IPPROTO_ICMP" }, { IPPROTO_TCP, "IPPROTO_TCP" },
-	{ IPPROTO_UDP, "IPPROTO_UDP" }, { IPPROTO_IPV6, "IPPROTO_IPV6" }, { IPPROTO_ICMPV6, "IPPROTO_ICMPV6" },
-	{ IPPROTO_SCTP, "IPPROTO_SCTP" }, { IPPROTO_UDPLITE, "IPPROTO_UDPLITE" }, { IPPROTO_RAW, "IPPROTO_RAW" },
-	{ 262, "IPPROTO_MPTCP" },
-};
-
-static const struct name netlink_protos[] = {
-	{ 0, "NETLINK_ROUTE" }, { 4, "NETLINK_SOCK_DIAG" }, { 9, "NETLINK_AUDIT" },
-	{ 15, "NETLINK_KOBJECT_UEVENT" }, { 16, "NETLINK_GENERIC" },
-};
-
-/* Socket option levels as strace names them. */
-static const struct name levels[] = {
-	{ SOL_SOCKET, "SOL_SOCKET" }, { IPPROTO_IP, "SOL_IP" }, { IPPROTO_TCP, "SOL_TCP" },
-	{ IPPROTO_UDP, "SOL_UDP" }, { IPPROTO_IPV6, "SOL_IPV6" },
-};
-
-static const struct name so_opts[] = {
-	{ 1, "SO_DEBUG" }, { 2, "SO_REUSEADDR" }, { 3, "SO_TYPE" }, { 4, "SO_ERROR" }, { 5, "SO_DONTROUTE" },
-	{ 6, "SO_BROADCAST" }, { 7, "SO_SNDBUF" }, { 8, "SO_RCVBUF" }, { 9, "SO_KEEPALIVE" },
-	{ 10, "SO_OOBINLINE" }, { 11, "SO_NO_CHECK" }, { 12, "SO_PRIORITY" }, { 13, "SO_LINGER" },
-	{ 14, "SO_BSDCOMPAT" }, { 15, "SO_REUSEPORT" }, { 16, "SO_PASSCRED" }, { 17, "SO_PEERCRED" },
-	{ 18, "SO_RCVLOWAT" }, { 19, "SO_SNDLOWAT" }, { 20, "SO_RCVTIMEO_OLD" }, { 21, "SO_SNDTIMEO_OLD" },
-	{ 25, "SO_BINDTODEVICE" }, { 30, "SO_ACCEPTCONN" }, { 32, "SO_SNDBUFFORCE" },
-	{ 33, "SO_RCVBUFFORCE" }, { 36, "SO_MARK" }, { 38, "SO_PROTOCOL" }, { 39, "SO_DOMAIN" },
-	{ 46, "SO_BUSY_POLL" }, { 49, "SO_INCOMING_CPU" }, { 60, "SO_ZEROCOPY" },
-};
-
-static const struct name tcp_opts[] = {
-	{ 1, "TCP_NODELAY" }, { 2, "TCP_MAXSEG" }, { 3, "TCP_CORK" }, { 4, "TCP_KEEPIDLE" },
-	{ 5, "TCP_KEEPINTVL" }, { 6, "TCP_KEEPCNT" }, { 7, "TCP_SYNCNT" }, { 8, "TCP_LINGER2" },
-	{ 9, "TCP_DEFER_ACCEPT" }, { 10, "TCP_WINDOW_CLAMP" }, { 11, "TCP_INFO" }, { 12, "TCP_QUICKACK" },
-	{ 13, "TCP_CONGESTION" }, { 18, "TCP_USER_TIMEOUT" }, { 23, "TCP_FASTOPEN" },
-	{ 25, "TCP_NOTSENT_LOWAT" },
-};
-
-static const struct name ip_opts[] = {
-	{ 1, "IP_TOS" }, { 2, "IP_TTL" }, { 3, "IP_HDRINCL" }, { 4, "IP_OPTIONS" }, { 10, "IP_MTU_DISCOVER" },
-	{ 11, "IP_RECVERR" }, { 15, "IP_FREEBIND" }, { 24, "IP_BIND_ADDRESS_NO_PORT" },
-	{ 33, "IP_MULTICAST_TTL" }, { 34, "IP_MULTICAST_LOOP" },
-};
-
-static const struct name ipv6_opts[] = {
-	{ 16, "IPV6_UNICAST_HOPS" }, { 23, "IPV6_MTU_DISCOVER" }, { 25, "IPV6_RECVERR" },
-	{ 26, "IPV6_V6ONLY" }, { 67, "IPV6_TCLASS" },
-};
-
-static const struct name msg_flags[] = {
-	{ MSG_OOB, "MSG_OOB" }, { MSG_PEEK, "MSG_PEEK" }, { MSG_DONTROUTE, "MSG_DONTROUTE" },
-	{ MSG_CTRUNC, "MSG_CTRUNC" }, { MSG_PROXY, "MSG_PROXY" }, { MSG_TRUNC, "MSG_TRUNC" },
-	{ MSG_DONTWAIT, "MSG_DONTWAIT" }, { MSG_EOR, "MSG_EOR" }, { MSG_WAITALL, "MSG_WAITALL" },
-	{ MSG_FIN, "MSG_FIN" }, { MSG_SYN, "MSG_SYN" }, { MSG_CONFIRM, "MSG_CONFIRM" }, { MSG_RST, "MSG_RST" },
-	{ MSG_ERRQUEUE, "MSG_ERRQUEUE" }, { MSG_NOSIGNAL, "MSG_NOSIGNAL" }, { MSG_MORE, "MSG_MORE" },
-	{ MSG_WAITFORONE, "MSG_WAITFORONE" }, { 0x40000, "MSG_BATCH" }, { 0x4000000, "MSG_ZEROCOPY" },
-	{ MSG_FASTOPEN, "MSG_FASTOPEN" }, { MSG_CMSG_CLOEXEC, "MSG_CMSG_CLOEXEC" },
-};
-
-static const struct name sock_flags[] = {
-	{ SOCK_CLOEXEC, "SOCK_CLOEXEC" }, { SOCK_NONBLOCK, "SOCK_NONBLOCK" },
-};
-
-static const struct name poll_bits[] = {
-	{ POLLIN, "POLLIN" }, { POLLPRI, "POLLPRI" }, { POLLOUT, "POLLOUT" }, { POLLERR, "POLLERR" },
-	{ POLLHUP, "POLLHUP" }, { POLLNVAL, "POLLNVAL" }, { 0x40, "POLLRDNORM" }, { 0x80, "POLLRDBAND" },
-	{ 0x100, "POLLWRNORM" }, { 0x200, "POLLWRBAND" }, { 0x400, "POLLMSG" }, { 0x1000, "POLLREMOVE" },
-	{ 0x2000, "POLLRDHUP" },
-};
-
-static const struct name shut_hows[] = {
-	{ SHUT_RD, "SHUT_RD" }, { SHUT_WR, "SHUT_WR" }, { SHUT_RDWR, "SHUT_RDWR" },
-};
-
 /* The calls decoded, by x86-64 syscall number. */
-static const struct name calls[] = {
+static const struct tok calls[] = {
 	{ SYS_read, "read" }, { SYS_write, "write" }, { SYS_close, "close" }, { SYS_poll, "poll" },
 	{ SYS_socket, "socket" }, { SYS_connect, "connect" }, { SYS_accept, "accept" },
 	{ SYS_sendto, "sendto" }, { SYS_recvfrom, "recvfrom" }, { SYS_sendmsg, "sendmsg" },
 	{ SYS_recvmsg, "recvmsg" }, { SYS_shutdown, "shutdown" }, { SYS_bind, "bind" },
 	{ SYS_listen, "listen" }, { SYS_setsockopt, "setsockopt" }, { SYS_getsockopt, "getsockopt" },
 	{ SYS_accept4, "accept4" },
+	{ 0, NULL },
 };
 
-/* ---- a bounded text builder: appends until full, then ends the text in "..." ---- */
-
-struct sb {
-	char *p;
-	size_t n;   /* size of p */
-	size_t len; /* bytes used (without the terminator) */
-	bool full;
-};
-
-static void sb_init(struct sb *b, char *p, size_t n)
+/* The name of a call we decode, NULL for the others. */
+static const char *call_name(uint64_t nr)
 {
-	b->p = p;
-	b->n = n;
-	b->len = 0;
-	b->full = false;
-	p[0] = '\0';
-}
-
-static void sb_printf(struct sb *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sb *b, const char *fmt, ...)
-{
-	if (b->full)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int k = vsnprintf(b->p + b->len, b->n - b->len, fmt, ap);
-	va_end(ap);
-	if (k < 0)
-		return;
-	if ((size_t)k >= b->n - b->len) {
-		b->full = true;
-		b->len = b->n - 1;
-		if (b->n >= 4)
-			memcpy(b->p + b->n - 4, "...", 4);
-		return;
-	}
-	b->len += (size_t)k;
-}
-
-/* "A|B|0x40" for a flag set; "0" for none. */
-static void sb_flags(struct sb *b, const struct name *t, size_t n, uint64_t v)
-{
-	bool any = false;
-	for (size_t i = 0; i < n && v; i++) {
-		if ((v & t[i].value) == t[i].value) {
-			sb_printf(b, "%s%s", any ? "|" : "", t[i].name);
-			v &= ~t[i].value;
-			any = true;
-		}
-	}
-	if (v)
-		sb_printf(b, "%s%#" PRIx64, any ? "|" : "", v);
-	else if (!any)
-		sb_printf(b, "0");
-}
-
-/* A known name, or "VALUE (comment PREFIX???)" as strace prints unknown constants. */
-static void sb_const(struct sb *b, const struct name *t, size_t n, uint64_t v, const char *unknown)
-{
-	const char *s = name_of(t, n, v);
-	if (s)
-		sb_printf(b, "%s", s);
-	else
-		sb_printf(b, "%#" PRIx64 " /* %s */", v, unknown);
-}
-
-/* Bytes quoted as strace does: \t \n \v \f \r \" \\ escaped, other non-printables in octal. */
-static void sb_quote(struct sb *b, const uint8_t *s, size_t len, bool more)
-{
-	sb_printf(b, "\"");
-	for (size_t i = 0; i < len; i++) {
-		uint8_t c = s[i];
-		switch (c) {
-		case '"': sb_printf(b, "\\\""); break;
-		case '\\': sb_printf(b, "\\\\"); break;
-		case '\t': sb_printf(b, "\\t"); break;
-		case '\n': sb_printf(b, "\\n"); break;
-		case '\v': sb_printf(b, "\\v"); break;
-		case '\f': sb_printf(b, "\\f"); break;
-		case '\r': sb_printf(b, "\\r"); break;
-		default:
-			if (c >= ' ' && c < 0x7f) {
-				sb_printf(b, "%c", c);
-			} else if (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '7') {
-				sb_printf(b, "\\%o%o%o", c >> 6, (c >> 3) & 7, c & 7); /* a digit follows: all three */
-			} else {
-				sb_printf(b, "\\%o", c);
-			}
-		}
-	}
-	sb_printf(b, "\"%s", more ? "..." : "");
+	return nr <= UINT32_MAX ? tok2str(calls, NULL, (unsigned)nr) : NULL;
 }
 
 /* ---- the traced processes ---- */
@@ -378,26 +195,12 @@ static bool fd_is_socket(pid_t tid, int64_t fd)
 	return strncmp(link, "socket:", 7) == 0;
 }
 
+/* The endpoint of a socket address; af 0 for an unbound or unconnected one (port and address both 0). */
 static void sa_to_endpoint(const struct sockaddr_storage *ss, socklen_t len, struct endpoint *ep)
 {
-	memset(ep, 0, sizeof *ep);
-	if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in)) {
-		struct sockaddr_in in;
-		memcpy(&in, ss, sizeof in);
-		if (in.sin_port == 0 && in.sin_addr.s_addr == 0)
-			return; /* unbound / unconnected */
-		ep->af = 4;
-		memcpy(ep->addr, &in.sin_addr, 4);
-		ep->port = ntohs(in.sin_port);
-	} else if (ss->ss_family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
-		struct sockaddr_in6 in6;
-		memcpy(&in6, ss, sizeof in6);
-		if (in6.sin6_port == 0 && IN6_IS_ADDR_UNSPECIFIED(&in6.sin6_addr))
-			return;
-		ep->af = 6;
-		memcpy(ep->addr, &in6.sin6_addr, 16);
-		ep->port = ntohs(in6.sin6_port);
-	}
+	static const uint8_t zero[16];
+	if (endpoint_from_sockaddr(ss, len, ep) && ep->port == 0 && memcmp(ep->addr, zero, sizeof zero) == 0)
+		memset(ep, 0, sizeof *ep);
 }
 
 /* The socket's own endpoints through a copy of its descriptor (pidfd_getfd); false if unavailable. */
@@ -431,91 +234,84 @@ static bool sock_endpoints(struct tthread *h, int64_t fd, struct endpoint *local
 
 /* ---- argument printers ---- */
 
-static void sb_ptr(struct sb *b, uint64_t p)
+static void arg_ptr(struct strbuf *b, uint64_t p)
 {
 	if (p)
-		sb_printf(b, "%#" PRIx64, p);
+		strbuf_printf(b, "%#" PRIx64, p);
 	else
-		sb_printf(b, "NULL");
+		strbuf_printf(b, "NULL");
 }
 
 /* A data buffer of len bytes at addr (at most STR_SHOW shown). */
-static void sb_data(struct sb *b, pid_t tid, uint64_t addr, uint64_t len)
+static void arg_data(struct strbuf *b, pid_t tid, uint64_t addr, uint64_t len)
 {
 	uint8_t buf[STR_SHOW];
 	size_t k = len < STR_SHOW ? (size_t)len : STR_SHOW;
 	if (!mem_read(tid, addr, buf, k)) {
-		sb_ptr(b, addr);
+		arg_ptr(b, addr);
 		return;
 	}
-	sb_quote(b, buf, k, len > STR_SHOW);
+	strace_quote(b, buf, k, len > STR_SHOW, STRACE_OCTAL);
 }
 
-/* A sockaddr of len bytes at addr, as strace prints it; the endpoint too when it is IPv4/IPv6. */
-static void sb_sockaddr(struct sb *b, pid_t tid, uint64_t addr, uint64_t len, struct endpoint *ep)
+/* A sockaddr of len bytes at addr, as strace prints it; into *ep (if not NULL) its endpoint when it is IPv4/IPv6. */
+static void arg_sockaddr(struct strbuf *b, pid_t tid, uint64_t addr, uint64_t len, struct endpoint *ep)
 {
 	struct sockaddr_storage ss;
-	if (ep)
-		memset(ep, 0, sizeof *ep);
+	struct endpoint none;
+	if (!ep)
+		ep = &none;
+	memset(ep, 0, sizeof *ep);
 	if (!addr) {
-		sb_printf(b, "NULL");
+		strbuf_printf(b, "NULL");
 		return;
 	}
 	size_t k = len < sizeof ss ? (size_t)len : sizeof ss;
 	memset(&ss, 0, sizeof ss);
 	if (k < sizeof(sa_family_t) || !mem_read(tid, addr, &ss, k)) {
-		sb_ptr(b, addr);
+		arg_ptr(b, addr);
 		return;
 	}
-	sb_printf(b, "{sa_family=");
-	sb_const(b, families, COUNT(families), ss.ss_family, "AF_???");
+	endpoint_from_sockaddr(&ss, k, ep);
+	strbuf_printf(b, "{sa_family=");
+	strace_const(b, strace_families, ss.ss_family, "AF_???");
 	char a[INET6_ADDRSTRLEN];
 	if (ss.ss_family == AF_INET && k >= sizeof(struct sockaddr_in)) {
 		struct sockaddr_in in;
 		memcpy(&in, &ss, sizeof in);
 		inet_ntop(AF_INET, &in.sin_addr, a, sizeof a);
-		sb_printf(b, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(in.sin_port), a);
-		if (ep) {
-			ep->af = 4;
-			memcpy(ep->addr, &in.sin_addr, 4);
-			ep->port = ntohs(in.sin_port);
-		}
+		strbuf_printf(b, ", sin_port=htons(%u), sin_addr=inet_addr(\"%s\")}", ntohs(in.sin_port), a);
 	} else if (ss.ss_family == AF_INET6 && k >= sizeof(struct sockaddr_in6)) {
 		struct sockaddr_in6 in6;
 		memcpy(&in6, &ss, sizeof in6);
 		inet_ntop(AF_INET6, &in6.sin6_addr, a, sizeof a);
-		sb_printf(b, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", &sin6_addr), "
+		strbuf_printf(b, ", sin6_port=htons(%u), sin6_flowinfo=htonl(%u), inet_pton(AF_INET6, \"%s\", &sin6_addr), "
 			  "sin6_scope_id=%u}", ntohs(in6.sin6_port), ntohl(in6.sin6_flowinfo), a, in6.sin6_scope_id);
-		if (ep) {
-			ep->af = 6;
-			memcpy(ep->addr, &in6.sin6_addr, 16);
-			ep->port = ntohs(in6.sin6_port);
-		}
 	} else if (ss.ss_family == AF_UNIX) {
 		struct sockaddr_un un;
 		memset(&un, 0, sizeof un);
 		memcpy(&un, &ss, k < sizeof un ? k : sizeof un);
 		size_t plen = k > offsetof(struct sockaddr_un, sun_path) ? k - offsetof(struct sockaddr_un, sun_path) : 0;
 		if (plen == 0) {
-			sb_printf(b, "}");
+			strbuf_printf(b, "}");
 		} else if (un.sun_path[0] == '\0') { /* abstract: a leading NUL, then plen - 1 bytes */
-			sb_printf(b, ", sun_path=@");
-			sb_quote(b, (const uint8_t *)un.sun_path + 1, plen - 1, false);
-			sb_printf(b, "}");
+			strbuf_printf(b, ", sun_path=@");
+			strace_quote(b, (const uint8_t *)un.sun_path + 1, plen - 1, false, STRACE_OCTAL);
+			strbuf_printf(b, "}");
 		} else {
-			sb_printf(b, ", sun_path=");
-			sb_quote(b, (const uint8_t *)un.sun_path, strnlen(un.sun_path, plen), false);
-			sb_printf(b, "}");
+			strbuf_printf(b, ", sun_path=");
+			strace_quote(b, (const uint8_t *)un.sun_path, strnlen(un.sun_path, plen), false, STRACE_OCTAL);
+			strbuf_printf(b, "}");
 		}
 	} else if (ss.ss_family == AF_NETLINK && k >= 12) {
 		uint32_t pid, groups;
 		memcpy(&pid, (const uint8_t *)&ss + 4, 4);
 		memcpy(&groups, (const uint8_t *)&ss + 8, 4);
-		sb_printf(b, ", nl_pid=%u, nl_groups=%08x}", pid, groups);
+		strbuf_printf(b, ", nl_pid=%u, nl_groups=%08x}", pid, groups);
 	} else {
-		sb_printf(b, ", sa_data=");
-		sb_quote(b, (const uint8_t *)&ss + sizeof(sa_family_t), k - sizeof(sa_family_t), false);
-		sb_printf(b, "}");
+		strbuf_printf(b, ", sa_data=");
+		strace_quote(b, (const uint8_t *)&ss + sizeof(sa_family_t), k - sizeof(sa_family_t), false, STRACE_OCTAL);
+		strbuf_printf(b, "}");
 	}
 }
 
@@ -531,129 +327,110 @@ static uint32_t out_len(struct tthread *h, uint64_t lenp)
 }
 
 /* "[16]" or "[128 => 16]": a socklen that the call may have changed. */
-static void sb_socklen_io(struct sb *b, struct tthread *h, uint64_t addr, bool ok_call)
+static void arg_socklen_io(struct strbuf *b, struct tthread *h, uint64_t addr, bool ok_call)
 {
 	uint32_t out;
 	if (!addr) {
-		sb_printf(b, "NULL");
+		strbuf_printf(b, "NULL");
 		return;
 	}
 	if (!h->len_ok) {
-		sb_ptr(b, addr);
+		arg_ptr(b, addr);
 		return;
 	}
 	if (ok_call && read_u32(h->tid, addr, &out) && out != h->len_in)
-		sb_printf(b, "[%u => %u]", h->len_in, out);
+		strbuf_printf(b, "[%u => %u]", h->len_in, out);
 	else
-		sb_printf(b, "[%u]", h->len_in);
-}
-
-static void sb_sockopt_name(struct sb *b, uint64_t level, uint64_t name)
-{
-	const struct name *t = NULL;
-	size_t n = 0;
-	const char *unknown = "???";
-	switch (level) {
-	case SOL_SOCKET: t = so_opts; n = COUNT(so_opts); unknown = "SO_???"; break;
-	case IPPROTO_TCP: t = tcp_opts; n = COUNT(tcp_opts); unknown = "TCP_???"; break;
-	case IPPROTO_IP: t = ip_opts; n = COUNT(ip_opts); unknown = "IP_???"; break;
-	case IPPROTO_IPV6: t = ipv6_opts; n = COUNT(ipv6_opts); unknown = "IPV6_???"; break;
-	}
-	sb_const(b, levels, COUNT(levels), level & 0xffffffffu, "SOL_???");
-	sb_printf(b, ", ");
-	if (t)
-		sb_const(b, t, n, name & 0xffffffffu, unknown);
-	else
-		sb_printf(b, "%" PRIu64, name & 0xffffffffu);
+		strbuf_printf(b, "[%u]", h->len_in);
 }
 
 /* An option value of len bytes: [int], SO_LINGER's struct, SO_ERROR as an errno name, else bytes. */
-static void sb_sockopt_value(struct sb *b, pid_t tid, uint64_t level, uint64_t name, uint64_t addr, uint64_t len)
+static void arg_sockopt_value(struct strbuf *b, pid_t tid, uint64_t level, uint64_t name, uint64_t addr, uint64_t len)
 {
 	if (level == SOL_SOCKET && name == SO_LINGER && len >= sizeof(struct linger)) {
 		struct linger l;
 		if (mem_read(tid, addr, &l, sizeof l)) {
-			sb_printf(b, "{l_onoff=%d, l_linger=%d}", l.l_onoff, l.l_linger);
+			strbuf_printf(b, "{l_onoff=%d, l_linger=%d}", l.l_onoff, l.l_linger);
 			return;
 		}
 	} else if (len == sizeof(int32_t)) {
 		int32_t v;
 		if (mem_read(tid, addr, &v, sizeof v)) {
-			const char *e = level == SOL_SOCKET && name == SO_ERROR && v ? events_errno_name(v) : NULL;
+			const char *e = level == SOL_SOCKET && name == SO_ERROR && v ? errno_name(v) : NULL;
 			if (e)
-				sb_printf(b, "[%s]", e);
+				strbuf_printf(b, "[%s]", e);
 			else
-				sb_printf(b, "[%" PRId32 "]", v);
+				strbuf_printf(b, "[%" PRId32 "]", v);
 			return;
 		}
 	} else if (len == 0 && addr) {
-		sb_printf(b, "\"\"");
+		strbuf_printf(b, "\"\"");
 		return;
 	}
-	sb_data(b, tid, addr, len);
+	arg_data(b, tid, addr, len);
 }
 
 /* Up to ARRAY_SHOW iovecs; bytes shown in all of them together are capped by total (strace's way). */
-static void sb_iov(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, uint64_t total)
+static void arg_iov(struct strbuf *b, pid_t tid, uint64_t addr, uint64_t n, uint64_t total)
 {
 	if (!addr) {
-		sb_printf(b, "NULL");
+		strbuf_printf(b, "NULL");
 		return;
 	}
-	sb_printf(b, "[");
+	strbuf_printf(b, "[");
 	for (uint64_t i = 0; i < n; i++) {
 		if (i == ARRAY_SHOW) {
-			sb_printf(b, ", ...");
+			strbuf_printf(b, ", ...");
 			break;
 		}
 		struct iovec v;
 		if (!mem_read(tid, addr + i * sizeof v, &v, sizeof v)) {
-			sb_printf(b, "%s...", i ? ", " : "");
+			strbuf_printf(b, "%s...", i ? ", " : "");
 			break;
 		}
 		uint64_t len = v.iov_len;
 		uint64_t show = len < total ? len : total;
-		sb_printf(b, "%s{iov_base=", i ? ", " : "");
-		sb_data(b, tid, (uint64_t)(uintptr_t)v.iov_base, show);
-		sb_printf(b, ", iov_len=%" PRIu64 "}", len);
+		strbuf_printf(b, "%s{iov_base=", i ? ", " : "");
+		arg_data(b, tid, (uint64_t)(uintptr_t)v.iov_base, show);
+		strbuf_printf(b, ", iov_len=%" PRIu64 "}", len);
 		total -= show;
 	}
-	sb_printf(b, "]");
+	strbuf_printf(b, "]");
 }
 
 /* struct msghdr for sendmsg (at entry values) and recvmsg (after the call: total = bytes received). */
-static void sb_msghdr(struct sb *b, struct tthread *h, uint64_t addr, bool in, int64_t total,
+static void arg_msghdr(struct strbuf *b, struct tthread *h, uint64_t addr, bool in, int64_t total,
 		      struct endpoint *ep)
 {
 	struct msghdr m;
 	if (!mem_read(h->tid, addr, &m, sizeof m)) {
-		sb_ptr(b, addr);
+		arg_ptr(b, addr);
 		return;
 	}
-	sb_printf(b, "{msg_name=");
+	strbuf_printf(b, "{msg_name=");
 	if (m.msg_name)
-		sb_sockaddr(b, h->tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen, ep);
+		arg_sockaddr(b, h->tid, (uint64_t)(uintptr_t)m.msg_name, m.msg_namelen, ep);
 	else
-		sb_printf(b, "NULL");
+		strbuf_printf(b, "NULL");
 	if (!in && h->len_ok && h->len_in != m.msg_namelen)
-		sb_printf(b, ", msg_namelen=%u => %u", h->len_in, m.msg_namelen);
+		strbuf_printf(b, ", msg_namelen=%u => %u", h->len_in, m.msg_namelen);
 	else
-		sb_printf(b, ", msg_namelen=%u", m.msg_namelen);
-	sb_printf(b, ", msg_iov=");
-	sb_iov(b, h->tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total < 0 ? 0 : (uint64_t)total);
-	sb_printf(b, ", msg_iovlen=%zu", (size_t)m.msg_iovlen);
+		strbuf_printf(b, ", msg_namelen=%u", m.msg_namelen);
+	strbuf_printf(b, ", msg_iov=");
+	arg_iov(b, h->tid, (uint64_t)(uintptr_t)m.msg_iov, m.msg_iovlen, total < 0 ? 0 : (uint64_t)total);
+	strbuf_printf(b, ", msg_iovlen=%zu", (size_t)m.msg_iovlen);
 	if (m.msg_controllen)
-		sb_printf(b, ", msg_control=%p", m.msg_control);
-	sb_printf(b, ", msg_controllen=%zu, msg_flags=", (size_t)m.msg_controllen);
-	sb_flags(b, msg_flags, COUNT(msg_flags), (uint32_t)m.msg_flags);
-	sb_printf(b, "}");
+		strbuf_printf(b, ", msg_control=%p", m.msg_control);
+	strbuf_printf(b, ", msg_controllen=%zu, msg_flags=", (size_t)m.msg_controllen);
+	strace_flags(b, strace_msg_flags, (uint32_t)m.msg_flags);
+	strbuf_printf(b, "}");
 }
 
 /* pollfds: "[{fd=3, events=POLLIN}, {fd=-1}]" (entry view) or the revents list (exit view). */
-static bool sb_pollfds(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, bool revents)
+static bool arg_pollfds(struct strbuf *b, pid_t tid, uint64_t addr, uint64_t n, bool revents)
 {
 	bool any = false;
-	sb_printf(b, "[");
+	strbuf_printf(b, "[");
 	for (uint64_t i = 0, shown = 0; i < n; i++) {
 		struct pollfd p;
 		if (!mem_read(tid, addr + i * sizeof p, &p, sizeof p))
@@ -661,22 +438,15 @@ static bool sb_pollfds(struct sb *b, pid_t tid, uint64_t addr, uint64_t n, bool 
 		if (revents && !p.revents)
 			continue;
 		if (shown == ARRAY_SHOW) {
-			sb_printf(b, ", ...");
+			strbuf_printf(b, ", ...");
 			break;
 		}
-		sb_printf(b, "%s{fd=%d", shown ? ", " : "", p.fd);
-		if (revents) {
-			sb_printf(b, ", revents=");
-			sb_flags(b, poll_bits, COUNT(poll_bits), (uint16_t)p.revents);
-		} else if (p.fd >= 0) {
-			sb_printf(b, ", events=");
-			sb_flags(b, poll_bits, COUNT(poll_bits), (uint16_t)p.events);
-		}
-		sb_printf(b, "}");
+		strbuf_printf(b, "%s", shown ? ", " : "");
+		strace_pollfd(b, p.fd, revents ? p.revents : p.events, revents);
 		shown++;
 		any = true;
 	}
-	sb_printf(b, "]");
+	strbuf_printf(b, "]");
 	return any;
 }
 
@@ -698,7 +468,7 @@ static bool poll_has_socket(pid_t tid, uint64_t addr, uint64_t n)
 static void on_entry(struct tthread *h, uint64_t nr, const uint64_t *args)
 {
 	h->in_call = false;
-	if (!name_of(calls, COUNT(calls), nr))
+	if (!call_name(nr))
 		return;
 	switch (nr) {
 	case SYS_read:
@@ -749,7 +519,7 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 	const uint64_t *a = h->a;
 	pid_t tid = h->tid;
 	bool ok = !is_error;
-	struct sb b;
+	struct strbuf b;
 	struct endpoint arg_ep;
 	memset(ev, 0, sizeof *ev);
 	memset(&arg_ep, 0, sizeof arg_ep);
@@ -757,39 +527,22 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 	ev->dur_us = ev->ts_us - h->t0;
 	ev->pid = tid;
 	snprintf(ev->role, sizeof ev->role, "traced");
-	snprintf(ev->call, sizeof ev->call, "%s", name_of(calls, COUNT(calls), h->nr));
+	snprintf(ev->call, sizeof ev->call, "%s", call_name(h->nr));
 	ev->fd = (int32_t)a[0];
 	if (is_error) {
 		int e = (int)-ret;
-		const char *name = events_errno_name(e);
+		char num[ERRNO_NAME_MAX];
 		ev->ret = -1;
 		ev->err = e;
-		if (name)
-			snprintf(ev->errname, sizeof ev->errname, "%s", name);
-		else
-			snprintf(ev->errname, sizeof ev->errname, "E%d", e);
+		snprintf(ev->errname, sizeof ev->errname, "%s", errno_name_or_number(e, num));
 	} else {
 		ev->ret = ret;
 	}
-	sb_init(&b, ev->args, sizeof ev->args);
+	strbuf_init(&b, ev->args, sizeof ev->args, STRBUF_DOTS);
 	int fd = (int)a[0];
 	switch (h->nr) {
 	case SYS_socket: {
-		uint64_t dom = a[0] & 0xffffffffu, type = a[1] & 0xffffffffu, proto = a[2] & 0xffffffffu;
-		sb_const(&b, families, COUNT(families), dom, "AF_???");
-		sb_printf(&b, ", ");
-		sb_const(&b, socktypes, COUNT(socktypes), type & 0xf, "SOCK_???");
-		if (type & ~(uint64_t)0xf) {
-			sb_printf(&b, "|");
-			sb_flags(&b, sock_flags, COUNT(sock_flags), type & ~(uint64_t)0xf);
-		}
-		sb_printf(&b, ", ");
-		if (dom == AF_INET || dom == AF_INET6)
-			sb_const(&b, ipprotos, COUNT(ipprotos), proto, "IPPROTO_???");
-		else if (dom == AF_NETLINK)
-			sb_const(&b, netlink_protos, COUNT(netlink_protos), proto, "NETLINK_???");
-		else
-			sb_printf(&b, "%" PRIu64, proto);
+		strace_socket_args(&b, a[0] & 0xffffffffu, a[1] & 0xffffffffu, a[2] & 0xffffffffu);
 		ev->fd = ok ? (int32_t)ret : -1;
 		if (ok)
 			sock_endpoints(h, ret, &ev->local, &ev->remote);
@@ -797,9 +550,9 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 	}
 	case SYS_bind:
 	case SYS_connect:
-		sb_printf(&b, "%d, ", fd);
-		sb_sockaddr(&b, tid, a[1], a[2] & 0xffffffffu, &arg_ep);
-		sb_printf(&b, ", %" PRIu64, a[2] & 0xffffffffu);
+		strbuf_printf(&b, "%d, ", fd);
+		arg_sockaddr(&b, tid, a[1], a[2] & 0xffffffffu, &arg_ep);
+		strbuf_printf(&b, ", %" PRIu64, a[2] & 0xffffffffu);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		if (h->nr == SYS_bind && ev->local.af == 0)
 			ev->local = arg_ep;
@@ -807,21 +560,21 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 			ev->remote = arg_ep;
 		break;
 	case SYS_listen:
-		sb_printf(&b, "%d, %d", fd, (int)a[1]);
+		strbuf_printf(&b, "%d, %d", fd, (int)a[1]);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	case SYS_accept:
 	case SYS_accept4:
-		sb_printf(&b, "%d, ", fd);
+		strbuf_printf(&b, "%d, ", fd);
 		if (ok)
-			sb_sockaddr(&b, tid, a[1], out_len(h, a[2]), &arg_ep);
+			arg_sockaddr(&b, tid, a[1], out_len(h, a[2]), &arg_ep);
 		else
-			sb_ptr(&b, a[1]);
-		sb_printf(&b, ", ");
-		sb_socklen_io(&b, h, a[2], ok);
+			arg_ptr(&b, a[1]);
+		strbuf_printf(&b, ", ");
+		arg_socklen_io(&b, h, a[2], ok);
 		if (h->nr == SYS_accept4) {
-			sb_printf(&b, ", ");
-			sb_flags(&b, sock_flags, COUNT(sock_flags), a[3] & 0xffffffffu);
+			strbuf_printf(&b, ", ");
+			strace_flags(&b, strace_sock_flags, a[3] & 0xffffffffu);
 		}
 		if (ok) {
 			sock_endpoints(h, ret, &ev->local, &ev->remote);
@@ -830,115 +583,115 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 		}
 		break;
 	case SYS_sendto:
-		sb_printf(&b, "%d, ", fd);
-		sb_data(&b, tid, a[1], a[2]);
-		sb_printf(&b, ", %" PRIu64 ", ", a[2]);
-		sb_flags(&b, msg_flags, COUNT(msg_flags), a[3] & 0xffffffffu);
-		sb_printf(&b, ", ");
-		sb_sockaddr(&b, tid, a[4], a[5] & 0xffffffffu, &arg_ep);
-		sb_printf(&b, ", %" PRIu64, a[5] & 0xffffffffu);
+		strbuf_printf(&b, "%d, ", fd);
+		arg_data(&b, tid, a[1], a[2]);
+		strbuf_printf(&b, ", %" PRIu64 ", ", a[2]);
+		strace_flags(&b, strace_msg_flags, a[3] & 0xffffffffu);
+		strbuf_printf(&b, ", ");
+		arg_sockaddr(&b, tid, a[4], a[5] & 0xffffffffu, &arg_ep);
+		strbuf_printf(&b, ", %" PRIu64, a[5] & 0xffffffffu);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		if (arg_ep.af)
 			ev->remote = arg_ep;
 		break;
 	case SYS_recvfrom:
-		sb_printf(&b, "%d, ", fd);
+		strbuf_printf(&b, "%d, ", fd);
 		if (ok)
-			sb_data(&b, tid, a[1], (uint64_t)ret);
+			arg_data(&b, tid, a[1], (uint64_t)ret);
 		else
-			sb_ptr(&b, a[1]);
-		sb_printf(&b, ", %" PRIu64 ", ", a[2]);
-		sb_flags(&b, msg_flags, COUNT(msg_flags), a[3] & 0xffffffffu);
-		sb_printf(&b, ", ");
+			arg_ptr(&b, a[1]);
+		strbuf_printf(&b, ", %" PRIu64 ", ", a[2]);
+		strace_flags(&b, strace_msg_flags, a[3] & 0xffffffffu);
+		strbuf_printf(&b, ", ");
 		if (ok && a[4])
-			sb_sockaddr(&b, tid, a[4], out_len(h, a[5]), &arg_ep);
+			arg_sockaddr(&b, tid, a[4], out_len(h, a[5]), &arg_ep);
 		else
-			sb_ptr(&b, a[4]);
-		sb_printf(&b, ", ");
-		sb_socklen_io(&b, h, a[5], ok);
+			arg_ptr(&b, a[4]);
+		strbuf_printf(&b, ", ");
+		arg_socklen_io(&b, h, a[5], ok);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		if (arg_ep.af)
 			ev->remote = arg_ep;
 		break;
 	case SYS_sendmsg:
-		sb_printf(&b, "%d, ", fd);
-		sb_msghdr(&b, h, a[1], true, INT64_MAX, &arg_ep);
-		sb_printf(&b, ", ");
-		sb_flags(&b, msg_flags, COUNT(msg_flags), a[2] & 0xffffffffu);
+		strbuf_printf(&b, "%d, ", fd);
+		arg_msghdr(&b, h, a[1], true, INT64_MAX, &arg_ep);
+		strbuf_printf(&b, ", ");
+		strace_flags(&b, strace_msg_flags, a[2] & 0xffffffffu);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		if (arg_ep.af)
 			ev->remote = arg_ep;
 		break;
 	case SYS_recvmsg:
-		sb_printf(&b, "%d, ", fd);
+		strbuf_printf(&b, "%d, ", fd);
 		if (ok)
-			sb_msghdr(&b, h, a[1], false, ret, &arg_ep);
+			arg_msghdr(&b, h, a[1], false, ret, &arg_ep);
 		else
-			sb_ptr(&b, a[1]);
-		sb_printf(&b, ", ");
-		sb_flags(&b, msg_flags, COUNT(msg_flags), a[2] & 0xffffffffu);
+			arg_ptr(&b, a[1]);
+		strbuf_printf(&b, ", ");
+		strace_flags(&b, strace_msg_flags, a[2] & 0xffffffffu);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		if (arg_ep.af)
 			ev->remote = arg_ep;
 		break;
 	case SYS_shutdown:
-		sb_printf(&b, "%d, ", fd);
-		sb_const(&b, shut_hows, COUNT(shut_hows), a[1] & 0xffffffffu, "SHUT_???");
+		strbuf_printf(&b, "%d, ", fd);
+		strace_const(&b, strace_shut_hows, a[1] & 0xffffffffu, "SHUT_???");
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	case SYS_setsockopt:
-		sb_printf(&b, "%d, ", fd);
-		sb_sockopt_name(&b, a[1], a[2]);
-		sb_printf(&b, ", ");
-		sb_sockopt_value(&b, tid, a[1] & 0xffffffffu, a[2] & 0xffffffffu, a[3], a[4] & 0xffffffffu);
-		sb_printf(&b, ", %" PRIu64, a[4] & 0xffffffffu);
+		strbuf_printf(&b, "%d, ", fd);
+		strace_sockopt(&b, a[1] & 0xffffffffu, a[2] & 0xffffffffu);
+		strbuf_printf(&b, ", ");
+		arg_sockopt_value(&b, tid, a[1] & 0xffffffffu, a[2] & 0xffffffffu, a[3], a[4] & 0xffffffffu);
+		strbuf_printf(&b, ", %" PRIu64, a[4] & 0xffffffffu);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	case SYS_getsockopt: {
-		sb_printf(&b, "%d, ", fd);
-		sb_sockopt_name(&b, a[1], a[2]);
-		sb_printf(&b, ", ");
+		strbuf_printf(&b, "%d, ", fd);
+		strace_sockopt(&b, a[1] & 0xffffffffu, a[2] & 0xffffffffu);
+		strbuf_printf(&b, ", ");
 		uint32_t out = 0;
 		if (ok && h->len_ok && read_u32(tid, a[4], &out))
-			sb_sockopt_value(&b, tid, a[1] & 0xffffffffu, a[2] & 0xffffffffu, a[3], out);
+			arg_sockopt_value(&b, tid, a[1] & 0xffffffffu, a[2] & 0xffffffffu, a[3], out);
 		else
-			sb_ptr(&b, a[3]);
-		sb_printf(&b, ", ");
-		sb_socklen_io(&b, h, a[4], ok);
+			arg_ptr(&b, a[3]);
+		strbuf_printf(&b, ", ");
+		arg_socklen_io(&b, h, a[4], ok);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	}
 	case SYS_read:
-		sb_printf(&b, "%d, ", fd);
+		strbuf_printf(&b, "%d, ", fd);
 		if (ok)
-			sb_data(&b, tid, a[1], (uint64_t)ret);
+			arg_data(&b, tid, a[1], (uint64_t)ret);
 		else
-			sb_ptr(&b, a[1]);
-		sb_printf(&b, ", %" PRIu64, a[2]);
+			arg_ptr(&b, a[1]);
+		strbuf_printf(&b, ", %" PRIu64, a[2]);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	case SYS_write:
-		sb_printf(&b, "%d, ", fd);
-		sb_data(&b, tid, a[1], a[2]);
-		sb_printf(&b, ", %" PRIu64, a[2]);
+		strbuf_printf(&b, "%d, ", fd);
+		arg_data(&b, tid, a[1], a[2]);
+		strbuf_printf(&b, ", %" PRIu64, a[2]);
 		sock_endpoints(h, fd, &ev->local, &ev->remote);
 		break;
 	case SYS_close:
-		sb_printf(&b, "%d", fd);
+		strbuf_printf(&b, "%d", fd);
 		ev->local = h->el;
 		ev->remote = h->er;
 		break;
 	case SYS_poll: {
-		sb_pollfds(&b, tid, a[0], a[1], false);
-		sb_printf(&b, ", %" PRIu64 ", %d", a[1] & 0xffffffffu, (int)a[2]);
+		arg_pollfds(&b, tid, a[0], a[1], false);
+		strbuf_printf(&b, ", %" PRIu64 ", %d", a[1] & 0xffffffffu, (int)a[2]);
 		ev->fd = -1;
 		if (ok && ret == 0) {
 			snprintf(ev->retnote, sizeof ev->retnote, " (Timeout)");
 		} else if (ok && ret > 0) {
-			struct sb r;
-			char list[SOCKEV_RETNOTE_MAX];
-			sb_init(&r, list, sizeof list - 4);
-			sb_pollfds(&r, tid, a[0], a[1], true);
+			struct strbuf r;
+			char list[SOCKEV_RETNOTE_MAX - 4]; /* room for " (" and ")" around it */
+			strbuf_init(&r, list, sizeof list, STRBUF_DOTS);
+			arg_pollfds(&r, tid, a[0], a[1], true);
 			snprintf(ev->retnote, sizeof ev->retnote, " (%s)", list);
 		}
 		break;

@@ -35,14 +35,7 @@ enum dec_status decode_ethertype(struct decode_ctx *ctx, struct cursor *c, uint1
 /* Dispatch on an IP protocol number (after the IP header and extension headers). */
 enum dec_status decode_ipproto(struct decode_ctx *ctx, struct cursor *c, uint8_t proto);
 
-/* {value, "name"} tables and lookups. */
-struct name_entry {
-	int value;
-	const char *name;
-};
-/* The name for value in a table ending with {0, NULL}, or NULL when absent. */
-const char *name_lookup(const struct name_entry *table, int value);
-
+/* Names from {value, "name"} tables (common/tok.h's struct tok, in names.c). */
 const char *layer_name(enum layer_id layer);  /* "tcp", "ip6"... ; "" for LAYER_NONE */
 const char *linktype_name(int linktype);       /* "EN10MB", "LINUX_SLL2"...; "DLT_<n>" style via buf-less table, NULL if unknown */
 const char *ipproto_name(int proto);           /* "tcp", "udp", "icmp", "icmp6", "gre", "sctp"...; NULL if unknown */

@@ -5,51 +5,41 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/tok.h"
+#include "decode/decode.h"
+
 /* ---- rows ---------------------------------------------------------------------------------------- */
 
-struct code_name {
-	int value;
-	const char *name;
-};
-
 /* ICMP destination-unreachable codes (RFC 792, RFC 1812 §5.2.7.1). */
-static const struct code_name icmp4_unreach[] = {
+static const struct tok icmp4_unreach[] = {
 	{ 0, "net unreachable" }, { 1, "host unreachable" }, { 2, "protocol unreachable" },
 	{ 3, "port unreachable" }, { 4, "fragmentation needed" }, { 5, "source route failed" },
 	{ 9, "net prohibited" }, { 10, "host prohibited" }, { 13, "administratively prohibited" },
 	{ 0, NULL },
 };
 /* ICMPv6 destination-unreachable codes (RFC 4443 §3.1). */
-static const struct code_name icmp6_unreach[] = {
+static const struct tok icmp6_unreach[] = {
 	{ 0, "no route" }, { 1, "administratively prohibited" }, { 2, "beyond scope" },
 	{ 3, "address unreachable" }, { 4, "port unreachable" }, { 5, "source policy failed" },
 	{ 6, "reject route" }, { 0, NULL },
 };
-static const struct code_name icmp4_types[] = {
+static const struct tok icmp4_types[] = {
 	{ 3, "unreachable" }, { 4, "source quench" }, { 5, "redirect" }, { 11, "time exceeded" },
 	{ 12, "parameter problem" }, { 0, "echo reply" }, { 8, "echo request" }, { 0, NULL },
 };
-static const struct code_name icmp6_types[] = {
+static const struct tok icmp6_types[] = {
 	{ 1, "unreachable" }, { 2, "packet too big" }, { 3, "time exceeded" }, { 4, "parameter problem" },
 	{ 128, "echo request" }, { 129, "echo reply" }, { 0, NULL },
 };
-
-static const char *code_lookup(const struct code_name *t, int v)
-{
-	for (; t->name; t++)
-		if (t->value == v)
-			return t->name;
-	return NULL;
-}
 
 static void icmp_label(char *buf, size_t n, const struct ip_layer *ip)
 {
 	const struct icmp_hdr *ic = &ip->u.icmp;
 	bool v6 = ip->l4 == L4_ICMP6;
-	const char *tn = code_lookup(v6 ? icmp6_types : icmp4_types, ic->type);
+	const char *tn = tok2str(v6 ? icmp6_types : icmp4_types, NULL, ic->type);
 	const char *cn = NULL;
 	if ((!v6 && ic->type == 3) || (v6 && ic->type == 1))
-		cn = code_lookup(v6 ? icmp6_unreach : icmp4_unreach, ic->code);
+		cn = tok2str(v6 ? icmp6_unreach : icmp4_unreach, NULL, ic->code);
 	if (cn)
 		snprintf(buf, n, "%s", cn);
 	else if (tn && (ic->type == 0 || ic->type == 8 || ic->type == 128 || ic->type == 129))
@@ -126,24 +116,6 @@ void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, 
 #define GUTTER 12  /* state column width: "SYN-RECEIVED" */
 #define PREFIX 17  /* "%5" packet number, space, "%10.6f" seconds, space */
 
-/* tcpdump's flag notation (print-tcp.c order): F S R P . U E W; "none" without flags. */
-static void flags_str(uint16_t fl, char *buf)
-{
-	static const struct {
-		uint16_t bit;
-		char c;
-	} order[] = { { TCP_FIN, 'F' }, { TCP_SYN, 'S' }, { TCP_RST, 'R' }, { TCP_PSH, 'P' },
-		      { TCP_ACK, '.' }, { TCP_URG, 'U' }, { TCP_ECE, 'E' }, { TCP_CWR, 'W' } };
-	size_t k = 0;
-	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
-		if (fl & order[i].bit)
-			buf[k++] = order[i].c;
-	if (!k)
-		strcpy(buf, "none");
-	else
-		buf[k] = 0;
-}
-
 /* The text written on a row's arrow. */
 static void arrow_text(const struct ladder_row *r, char *buf, size_t n)
 {
@@ -160,7 +132,7 @@ static void arrow_text(const struct ladder_row *r, char *buf, size_t n)
 		return;
 	}
 	char fl[12];
-	flags_str(r->flags, fl);
+	tcp_flags_str(r->flags & (uint16_t)~TCP_NS, fl); /* the ladder leaves out NS */
 	size_t k = (size_t)snprintf(buf, n, "%s", fl);
 	if (r->have_rel && k < n)
 		k += (size_t)snprintf(buf + k, n - k, " seq %" PRIu32, r->rseq);
