@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/strace.h"
 #include "common/strbuf.h"
 #include "events.h"
@@ -49,13 +49,6 @@ void narrate_role(const char *role)
 bool narrate_on(void)
 {
 	return st.narrate;
-}
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 static bool active(void)
@@ -260,10 +253,10 @@ int narrate_socket(int family, int type, int protocol)
 {
 	if (!active())
 		return socket(family, type, protocol);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = socket(family, type, protocol);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	memo_forget(r);
 	char args[ARGS_MAX], s[SENTENCE_MAX];
 	struct strbuf a;
@@ -287,10 +280,10 @@ int narrate_setsockopt_int(int fd, int level, int name, int value)
 {
 	if (!active())
 		return setsockopt(fd, level, name, &value, sizeof value);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = setsockopt(fd, level, name, &value, sizeof value);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	struct strbuf a;
 	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
@@ -319,10 +312,10 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 	struct linger lg = { .l_onoff = onoff, .l_linger = seconds };
 	if (!active())
 		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	snprintf(args, sizeof args, "%d, SOL_SOCKET, SO_LINGER, {l_onoff=%d, l_linger=%d}, %zu", fd, onoff, seconds,
 		 sizeof lg);
@@ -346,10 +339,10 @@ int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	if (!active())
 		return bind(fd, sa, len);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = bind(fd, sa, len);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
 	fmt_sockaddr(addr, sizeof addr, sa);
 	demo_fmt_endpoint(ep, sizeof ep, sa);
@@ -384,10 +377,10 @@ int narrate_listen(int fd, int backlog)
 {
 	if (!active())
 		return listen(fd, backlog);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = listen(fd, backlog);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX];
 	local_of(fd, loc);
 	snprintf(args, sizeof args, "%d, %d", fd, backlog);
@@ -416,10 +409,10 @@ int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting(call, args);
 	}
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = accept4(fd, sa, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char fl[64] = "";
 	if (flags) {
 		struct strbuf f;
@@ -466,10 +459,10 @@ int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	int type = sock_type(fd);
 	if (type == SOCK_STREAM && sock_blocking(fd, 0))
 		tell_waiting("connect", args);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = connect(fd, sa, len);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	local_of(fd, loc);
 	if (type == SOCK_DGRAM) {
 		if (r == 0)
@@ -566,10 +559,10 @@ ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
 {
 	if (!active())
 		return send(fd, buf, len, flags);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = send(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	struct strbuf a;
 	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
@@ -587,10 +580,10 @@ ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const str
 {
 	if (!active())
 		return sendto(fd, buf, len, flags, sa, salen);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = sendto(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], ep[EP_MAX], addr[EP_MAX + 16];
 	struct strbuf a;
 	fmt_sockaddr(addr, sizeof addr, sa);
@@ -651,10 +644,10 @@ ssize_t narrate_recv(int fd, void *buf, size_t len, int flags)
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recv", args);
 	}
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = recv(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	struct strbuf a;
 	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
 	data_args(&a, fd, r >= 0 ? buf : NULL, r >= 0 ? (size_t)r : 0, len, flags);
@@ -676,10 +669,10 @@ ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockad
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recvfrom", args);
 	}
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = recvfrom(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	struct strbuf a;
 	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
 	if (r >= 0) {
@@ -734,10 +727,10 @@ int narrate_poll(struct pollfd *fds, nfds_t n, int timeout)
 	strbuf_printf(&a, "%s], %lu, %d", n > POLL_SHOW ? ", ..." : "", (unsigned long)n, timeout);
 	if (timeout != 0)
 		tell_waiting("poll", args);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = poll(fds, n, timeout);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	strbuf_init(&o, out, sizeof out, STRBUF_CUT);
 	strbuf_init(&w, s, sizeof s, STRBUF_CUT);
 	if (r > 0) {
@@ -785,10 +778,10 @@ int narrate_shutdown(int fd, int how)
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = shutdown(fd, how);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	const char *how_name = tok2str(strace_shut_hows, "SHUT_?", (unsigned)how);
 	snprintf(args, sizeof args, "%d, %s", fd, how_name);
 	if (r < 0 && e == ENOTCONN)
@@ -874,10 +867,10 @@ int narrate_close(int fd)
 		unread = 0;
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = now_us();
+	int64_t t0 = clock_real_us();
 	int r = close(fd);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = now_us();
+	int64_t t1 = clock_real_us();
 	memo_forget(fd);
 	snprintf(args, sizeof args, "%d", fd);
 	if (r < 0)

@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/clock.h"
 #include "app/report.h"
 #include "app/signals.h"
+#include "common/clock.h"
 #include "view/ladder.h"
 #include "view/view.h"
 

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/clock.h"
 #include "app/demo_child.h"
 #include "app/report.h"
 #include "app/signals.h"
+#include "common/clock.h"
 #include "track/flow.h"
 #include "view/view.h"
 

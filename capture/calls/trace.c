@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "common/endpoint_fmt.h"
 #include "common/errnames.h"
 #include "common/strace.h"
@@ -81,13 +82,6 @@ struct tracer {
 	size_t next;           /* round-robin start for fairness */
 	char err[256];
 };
-
-static int64_t now_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static pid_t read_tgid(pid_t tid)
 {
@@ -489,7 +483,7 @@ static void on_entry(struct tthread *h, uint64_t nr, const uint64_t *args)
 	h->in_call = true;
 	h->nr = nr;
 	memcpy(h->a, args, sizeof h->a);
-	h->t0 = now_us();
+	h->t0 = clock_real_us();
 	h->len_ok = false;
 	switch (nr) {
 	case SYS_accept:
@@ -523,7 +517,7 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 	struct endpoint arg_ep;
 	memset(ev, 0, sizeof *ev);
 	memset(&arg_ep, 0, sizeof arg_ep);
-	ev->ts_us = now_us();
+	ev->ts_us = clock_real_us();
 	ev->dur_us = ev->ts_us - h->t0;
 	ev->pid = tid;
 	snprintf(ev->role, sizeof ev->role, "traced");
@@ -996,20 +990,20 @@ int trace_poll(struct tracer *t, struct sock_event *out, size_t max, int timeout
 		set_terr(t, "trace_poll: no room for events");
 		return -1;
 	}
-	int64_t deadline = timeout_ms < 0 ? INT64_MAX : now_us() + (int64_t)timeout_ms * 1000;
+	int64_t deadline = timeout_ms < 0 ? INT64_MAX : clock_ms() + timeout_ms;
 	for (;;) {
 		drain_signalfd(t->sfd);
 		size_t handled;
 		size_t n = step(t, out, max, &handled);
 		if (n > 0 || t->live == 0)
 			return (int)n;
-		int64_t left = deadline == INT64_MAX ? INT64_MAX : deadline - now_us();
+		int64_t left = deadline == INT64_MAX ? INT64_MAX : deadline - clock_ms();
 		if (left <= 0)
 			return 0;
 		if (handled) /* busy with calls we do not report: step on without sleeping */
 			continue;
 		/* SIGCHLD wakes us; the 100 ms cap covers a signal another thread consumed. */
-		int wait_ms = left > 100000 ? 100 : (int)((left + 999) / 1000);
+		int wait_ms = left > 100 ? 100 : (int)left;
 		struct pollfd p = { t->sfd, POLLIN, 0 };
 		if (poll(&p, 1, wait_ms) < 0 && errno != EINTR) {
 			set_terr(t, "trace_poll: poll: %s", strerror(errno));
