@@ -63,16 +63,6 @@ static void json_string(struct strbuf *b, const char *s)
 	strbuf_printf(b, "\"");
 }
 
-size_t fmt_json_string(char *buf, size_t n, size_t at, const char *s)
-{
-	struct strbuf b;
-	if (at >= n)
-		return n;
-	strbuf_init(&b, buf + at, n - at, STRBUF_CUT);
-	json_string(&b, s);
-	return b.full || at + b.len >= n - 1 ? n : at + b.len;
-}
-
 /* A JSON string, or null for an empty/absent one. */
 static void json_opt(struct strbuf *b, const char *s)
 {

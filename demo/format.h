@@ -29,7 +29,5 @@ struct sd_event {
 };
 /* Writes the event as one JSON object ending in '\n'; returns its length, 0 if it did not fit. */
 size_t fmt_event_line(char *buf, size_t n, const struct sd_event *ev);
-/* Appends s to buf as a JSON string (with quotes); returns the new length, or n when it did not fit. */
-size_t fmt_json_string(char *buf, size_t n, size_t at, const char *s);
 
 #endif
