@@ -832,11 +832,6 @@ bool trace_supported(void)
 	return true;
 }
 
-struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
-{
-	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
-}
-
 struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	if (!argv || !argv[0]) {
@@ -1056,11 +1051,6 @@ bool trace_supported(void)
 	return false;
 }
 
-struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
-{
-	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
-}
-
 struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	(void)argv;
@@ -1112,3 +1102,8 @@ void trace_free(struct tracer *t)
 }
 
 #endif
+
+struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
+{
+	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
+}
