@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "calls/explain.h"
+#include "common/count.h"
 #include "tui/tui_panel.h"
 
 /* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
@@ -73,7 +74,7 @@ static void footer_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
 	(void)h;
 	struct footer_pane *fp = &t->footer;
-	if (fp->msg[0] && tui_now() < fp->msg_until) {
+	if (fp->msg[0] && clock_mono_ns() < fp->msg_until) {
 		sink_line(s, y, fp->msg, fp->msg_err ? ROLE_ERROR | SM_BOLD : SM_BOLD);
 		return;
 	}
@@ -83,7 +84,7 @@ static void footer_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		return;
 	}
 	struct key_hint hints[16];
-	size_t n = keys_footer(hints, sizeof hints / sizeof hints[0]);
+	size_t n = keys_footer(hints, COUNT(hints));
 	int x = 0;
 	for (size_t i = 0; i < n && x < s->cols; i++) {
 		int kw = (int)strlen(hints[i].key), lw = (int)strlen(hints[i].word) + 1;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/count.h"
 #include "tui/tui_panel.h"
 
 #define HELP_LINES 96   /* lines the help may take, wrapped */
@@ -57,7 +58,7 @@ static size_t help_lines(char (*lines)[HELP_WIDTH], int width)
 		keys_row_label(r, label, sizeof label);
 		help_wrap(lines, &n, label, keys_row_help(r), width);
 	}
-	for (size_t i = 0; i < sizeof help_colours / sizeof help_colours[0] && n < HELP_LINES; i++)
+	for (size_t i = 0; i < COUNT(help_colours) && n < HELP_LINES; i++)
 		snprintf(lines[n++], HELP_WIDTH, "%s", help_colours[i]);
 	return n;
 }

@@ -150,7 +150,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 		return NULL;
 	}
 	t->dirty = D_ALL;
-	t->status.rate_wall = tui_now();
+	t->status.rate_wall = clock_mono_ns();
 	return t;
 }
 
@@ -168,7 +168,7 @@ void tui_free(struct tui *t)
 
 void tui_draw(struct tui *t, struct tui_sink *s)
 {
-	int64_t now = tui_now();
+	int64_t now = clock_mono_ns();
 	bool flows_due = (t->dirty & (D_FLOWS | D_CLEAR)) || ((t->dirty & D_FLOWDATA) && now - t->flows_drawn >= TUI_FLOWS_NS);
 	if (flows_due) {
 		t->dirty |= D_FLOWS;
@@ -206,7 +206,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, 1);
 	}
 	t->dirty = flows_due ? 0 : t->dirty & D_FLOWDATA;
-	t->last_draw = tui_now();
+	t->last_draw = clock_mono_ns();
 }
 
 /* ---------------------------------------------------------------- the loop ---- */
@@ -247,7 +247,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		tui_free(t);
 		return TUI_FALLBACK_TEXT;
 	}
-	t->status.rate_wall = tui_now();
+	t->status.rate_wall = clock_mono_ns();
 	if (t->m.paused && !t->m.live) {
 		char s[16], sp[16], h[16];
 		t->dirty |= tui_message(t, false, "paused before the first packet: %s steps one, %s plays, %s help",
@@ -265,10 +265,10 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		model_prefault(&t->m);
 		/* What arrived meanwhile goes in before the reader starts: the loop's first model_feed_pump would
 		   otherwise place calls from that time ahead of their packets. Bounded: a flood never ends. */
-		int64_t w, until = tui_now() + TUI_FIRST_PUMP_NS;
+		int64_t w, until = clock_mono_ns() + TUI_FIRST_PUMP_NS;
 		do
 			model_pump(&t->m, &w);
-		while (t->m.more && tui_now() < until);
+		while (t->m.more && clock_mono_ns() < until);
 	}
 	/* Live: a reader thread pulls the packets; from here on the main thread holds the lock except around
 	   terminal I/O and sleep. Without a thread (files, or none could start) the loop reads itself. */
@@ -311,7 +311,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		if (quit)
 			break;
 
-		int64_t now = tui_now();
+		int64_t now = clock_mono_ns();
 		t->dirty |= status_tick(t, now);
 		if (t->footer.msg[0] && now >= t->footer.msg_until)
 			t->dirty |= D_FOOTER;

@@ -14,7 +14,7 @@ unsigned tui_message(struct tui *t, bool err, const char *fmt, ...)
 	vsnprintf(t->footer.msg, sizeof t->footer.msg, fmt, ap);
 	va_end(ap);
 	t->footer.msg_err = err;
-	t->footer.msg_until = tui_now() + TUI_MSG_NS;
+	t->footer.msg_until = clock_mono_ns() + TUI_MSG_NS;
 	return D_FOOTER;
 }
 

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/count.h"
+#include "common/tok.h"
+
 #define KEYS_PER 4 /* keys bound to one action at most */
 
 /* One action and its keys; the first key is the one hints name. */
@@ -48,7 +51,7 @@ static const struct keyrow {
 	  "quit (also Ctrl-C, SIGTERM, SIGHUP; the terminal is restored)" },
 	{ { { ACT_MOUSE, { TK_MOUSE }, NULL } }, "a click selects a row, the wheel scrolls" },
 };
-#define NROWS (sizeof rows / sizeof rows[0])
+#define NROWS COUNT(rows)
 
 enum tui_action keys_action(int key)
 {
@@ -64,21 +67,16 @@ enum tui_action keys_action(int key)
 
 char *keys_name(int key, char *buf, size_t size)
 {
-	static const struct {
-		int key;
-		const char *name;
-	} named[] = {
+	static const struct tok named[] = {
 		{ TK_UP, "Up" }, { TK_DOWN, "Down" }, { TK_PPAGE, "PgUp" }, { TK_NPAGE, "PgDn" },
 		{ TK_HOME, "Home" }, { TK_END, "End" }, { '\t', "Tab" }, { TK_BTAB, "S-Tab" },
 		{ '\r', "Enter" }, { '\n', "Enter" }, { TK_ENTER, "Enter" }, { TK_ESC, "Esc" }, { ' ', "space" },
-		{ TK_MOUSE, "mouse" }, { TK_BACKSPACE, "Backspace" },
+		{ TK_MOUSE, "mouse" }, { TK_BACKSPACE, "Backspace" }, { 0, NULL }
 	};
-	for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
-		if (named[i].key == key) {
-			snprintf(buf, size, "%s", named[i].name);
-			return buf;
-		}
-	if (key > TK_F0 && key <= TK_F(63))
+	const char *name = key > 0 ? tok2str(named, NULL, (unsigned)key) : NULL;
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else if (key > TK_F0 && key <= TK_F(63))
 		snprintf(buf, size, "F%d", key - TK_F0);
 	else if (key > 0 && key < 32)
 		snprintf(buf, size, "Ctrl-%c", '@' + key);

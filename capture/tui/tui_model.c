@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "common/clock.h"
 #include "decode/decode.h"
 #include "source/pcapwrite.h"
 #include "tui/pane.h"
@@ -19,13 +19,6 @@
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
 #define TUI_CALLS_MAX 1024             /* socket calls waiting for their place on the timeline */
 #define TUI_HOLD_MAX 8192              /* live packets waiting (at most TUI_CALL_GRACE_MS) for the calls */
-
-int64_t tui_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts *o, const struct model_hooks *hooks,
 		void *arg)
@@ -254,9 +247,7 @@ void model_feed_pump(struct tui_model *m)
 			m->ncalls++;
 		}
 	}
-	struct timespec rt;
-	clock_gettime(CLOCK_REALTIME, &rt);
-	int64_t limit = (int64_t)rt.tv_sec * 1000000000LL + rt.tv_nsec - (int64_t)TUI_CALL_GRACE_MS * 1000000;
+	int64_t limit = clock_real_ns() - (int64_t)TUI_CALL_GRACE_MS * 1000000;
 	bool full = m->ncalls == TUI_CALLS_MAX;
 	if (m->hold_live) {
 		while (hist_count(&m->hold)) {
@@ -271,8 +262,8 @@ void model_feed_pump(struct tui_model *m)
 	}
 	if (m->live || m->ended)
 		model_calls_until(m, m->ended ? INT64_MAX : full ? timeline_call_key(&m->calls[0]) : limit);
-	if (m->feed->sockets && tui_now() >= m->sock_next) {
-		m->sock_next = tui_now() + (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
+	if (m->feed->sockets && clock_mono_ns() >= m->sock_next) {
+		m->sock_next = clock_mono_ns() + (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
 		int n = sockdiag_snapshot(m->sock, TUI_SOCK_ROWS, m->feed->ports, m->feed->nports, m->sock_err,
 					  sizeof m->sock_err);
 		if (n >= 0) {
@@ -316,12 +307,12 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 	m->more = false;
 	if (m->ended)
 		return;
-	int64_t start = tui_now();
+	int64_t start = clock_mono_ns();
 	bool reader = m->yield != NULL;
 	int64_t slice = m->fastfwd ? TUI_FFWD_SLICE_NS : reader ? TUI_READER_SLICE_NS : TUI_SLICE_NS;
 	int batch = m->fastfwd ? TUI_BATCH * 64 : reader ? TUI_READER_BATCH : TUI_BATCH;
 	for (int i = 0;; i++) {
-		if (i >= batch || ((i & 255) == 255 && (tui_now() - start > slice || (reader && atomic_load(m->yield))))) {
+		if (i >= batch || ((i & 255) == 255 && (clock_mono_ns() - start > slice || (reader && atomic_load(m->yield))))) {
 			m->more = true;
 			return;
 		}
@@ -330,7 +321,7 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 			return;
 		if (m->have_pending) {
 			if (timed) {
-				int64_t now = tui_now();
+				int64_t now = clock_mono_ns();
 				if (!m->clk.anchored)
 					clock_anchor(&m->clk, now, m->have_last ? m->last_ts : m->pending.ts_ns);
 				int64_t due = clock_due_in(&m->clk, now, m->pending.ts_ns);
@@ -378,7 +369,7 @@ void model_set_paused(struct tui_model *m, bool paused)
 			m->frozen_next = m->hist.next;
 	} else if (!paused) {
 		if (m->have_last && m->clk.speed > 0)
-			clock_anchor(&m->clk, tui_now(), m->last_ts);
+			clock_anchor(&m->clk, clock_mono_ns(), m->last_ts);
 		else
 			m->clk.anchored = false;
 	}
@@ -421,11 +412,11 @@ double model_speed(struct tui_model *m, bool faster)
 {
 	double s = faster ? speed_faster(m->clk.speed) : speed_slower(m->clk.speed);
 	if (m->clk.speed > 0 && s > 0) {
-		clock_set_speed(&m->clk, tui_now(), s);
+		clock_set_speed(&m->clk, clock_mono_ns(), s);
 	} else {
-		clock_set_speed(&m->clk, tui_now(), s);
+		clock_set_speed(&m->clk, clock_mono_ns(), s);
 		if (s > 0 && m->have_last)
-			clock_anchor(&m->clk, tui_now(), m->last_ts);
+			clock_anchor(&m->clk, clock_mono_ns(), m->last_ts);
 	}
 	return s;
 }

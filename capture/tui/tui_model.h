@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "calls/events.h"
+#include "common/clock.h"
 #include "calls/sockdiag.h"
 #include "calls/timeline.h"
 #include "source/pipeline.h"
@@ -15,8 +16,6 @@
 #include "tui/tui_core.h"
 
 #define TUI_SOCK_ROWS 512 /* sockets the socket table keeps */
-
-int64_t tui_now(void); /* monotonic clock, ns */
 
 /* What the model reports to the panel, which keeps its lists in step and words the messages. */
 enum model_note {
