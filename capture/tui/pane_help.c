@@ -1,4 +1,4 @@
-/* pane_help.c — the help box over the panes: every row of the key table, then what the colours mean. */
+/* pane_help.c — the help box over the panes: every row of the key table, the focused pane's keys, the colours. */
 #include <stdio.h>
 #include <string.h>
 
@@ -49,8 +49,9 @@ static void help_wrap(char (*lines)[HELP_WIDTH], size_t *n, const char *label, c
 	}
 }
 
-/* The help's lines for text `width` columns wide; line 0 is left for the title. */
-static size_t help_lines(char (*lines)[HELP_WIDTH], int width)
+/* The help's lines for text `width` columns wide; line 0 is left for the title. After the key table, the
+   focused pane's own keys (its help()), then the colours. */
+static size_t help_lines(struct tui *t, char (*lines)[HELP_WIDTH], int width)
 {
 	size_t n = 1;
 	for (size_t r = 0; r < keys_rows(); r++) {
@@ -58,6 +59,12 @@ static size_t help_lines(char (*lines)[HELP_WIDTH], int width)
 		keys_row_label(r, label, sizeof label);
 		help_wrap(lines, &n, label, keys_row_help(r), width);
 	}
+	const struct pane_class *focused = tui_slot_pane(t, t->focus);
+	char here[160] = "";
+	if (focused->help)
+		focused->help(t, here, sizeof here);
+	if (*here)
+		help_wrap(lines, &n, "this pane:", here, width);
 	for (size_t i = 0; i < COUNT(help_colours) && n < HELP_LINES; i++)
 		snprintf(lines[n++], HELP_WIDTH, "%s", help_colours[i]);
 	return n;
@@ -69,7 +76,7 @@ static void help_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	struct help_pane *hp = &t->help;
 	static char lines[HELP_LINES][HELP_WIDTH];
 	int w = 82 < s->cols ? 82 : s->cols;
-	size_t n = help_lines(lines, w - 2);
+	size_t n = help_lines(t, lines, w - 2);
 	int bh = (int)n + 2 < h - 2 ? (int)n + 2 : h - 2;
 	int y0 = (h - bh) / 2, x0 = (s->cols - w) / 2;
 	int body = bh - 2;             /* the title and the lines under it */

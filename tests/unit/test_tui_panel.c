@@ -201,6 +201,10 @@ static void test_enter_on_a_flow_opens_its_ladder_and_enter_there_its_details(vo
 	CU_ASSERT_EQUAL(r.t->focus, PANE_LOWER);
 	SEE(&r.sc, " Ladder: flow 1 (10 packets in history)   Enter: details  f: follow");
 	SEE(&r.sc, "SYN-SENT");
+	press(&r, '?'); /* the help names the focused pane's own keys too, below the table */
+	press(&r, TK_END);
+	SEE(&r.sc, "this pane:    Enter: details  f: follow");
+	press(&r, 'x');
 	press(&r, TK_DOWN); /* the ladder's second row: the SYN-ACK, selected in the list too */
 	CU_ASSERT_EQUAL(r.t->list.lv.sel, 1);
 	press(&r, TK_ENTER);
