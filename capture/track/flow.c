@@ -622,20 +622,25 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	bool acks_peer_fin = have_ack && (p->dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->d[rev].nextseq);
 	enum tcp_seg kind = tcp_seg_classify(fl, acks_peer_fin);
 
-	struct tcp_seginfo s = {
-		.seq = th->seq,
-		.ack = th->ack,
-		.seglen = (ip->have & HAVE_PAYLOAD) ? ip->payload_wire : 0,
-		.flags = fl,
-		.win = th->win,
-		.now_us = (uint32_t)(now_ns / 1000),
-		.now_ns = now_ns,
-		.have_ack = (ip->have & HAVE_ACK) != 0,
-		.have_win = (ip->have & HAVE_WIN) != 0,
-		.win_scale_offered = (ip->have & HAVE_TCPOPTS) && (th->opt_have & TCPOPT_HAVE_WSCALE),
-		.win_scale = th->wscale,
-	};
-	r->events |= tcp_analyze(f, p, dir, &s, &r->dup_ack_n);
+	/* The analysis needs the segment's length (from the IP length and the data offset, however much of
+	   the header was captured). Without it, as tshark, this segment is not analysed and leaves the
+	   analysis state as it was: a length taken as 0 would make data look like duplicate ACKs. */
+	if (ip->have & HAVE_PAYLOAD) {
+		struct tcp_seginfo s = {
+			.seq = th->seq,
+			.ack = th->ack,
+			.seglen = ip->payload_wire,
+			.flags = fl,
+			.win = th->win,
+			.now_us = (uint32_t)(now_ns / 1000),
+			.now_ns = now_ns,
+			.have_ack = (ip->have & HAVE_ACK) != 0,
+			.have_win = (ip->have & HAVE_WIN) != 0,
+			.win_scale_offered = (ip->have & HAVE_TCPOPTS) && (th->opt_have & TCPOPT_HAVE_WSCALE),
+			.win_scale = th->wscale,
+		};
+		r->events |= tcp_analyze(f, p, dir, &s, &r->dup_ack_n);
+	}
 
 	enum tcp_state rcv_before = f->state[rev];
 	f->state[dir] = tcp_state_after_send(f->state[dir], kind);

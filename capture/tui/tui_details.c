@@ -191,7 +191,10 @@ static void details_tcp_options(struct dout *o, const struct tcp_hdr *t)
 		if (w > 0)
 			n += (size_t)w;
 	}
-	if (t->nopt)
+	if (t->opt_have & TCPOPT_CUT)
+		dline(o, false, "  Options: %s%s[|tcp] (the capture ends inside the options; those before the cut shown)",
+		      line, t->nopt ? ", " : "");
+	else if (t->nopt)
 		dline(o, false, "  Options: %s", line);
 	for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++)
 		dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32, i + 1, t->sack[i].left, t->sack[i].right);
