@@ -11,6 +11,14 @@
 #define NS_PER_S 1000000000LL
 #define STALE_US (1u << 30) /* stored 32-bit microsecond times are clamped to at most this old */
 
+/*
+ * Default idle timeout of a SYN-only flow, in seconds: longer than the whole SYN retry schedule of the
+ * common stacks, so that a client's retries stay one flow. Linux (tcp_syn_retries 6) retries after 1, 2,
+ * 4, 8, 16 and 32 s and gives up 64 s after the last retry, 127 s after the first SYN; Windows retries
+ * after 3 and 6 s and gives up after 21 s.
+ */
+#define SYN_TIMEOUT_S 130
+
 #define GE_SEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
@@ -130,7 +138,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 	struct flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->cap = max_flows;
+	t->cap = (uint32_t)max_flows;
 	/* Chains average up to 2 nodes when full: half as many buckets as flows, rounded up to a power of 2. */
 	uint32_t nb = 16;
 	while (nb < max_flows / 2)
@@ -150,7 +158,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 	for (int c = 0; c < FC_COUNT; c++)
 		t->lru_head[c] = t->lru_tail[c] = FLOW_NIL;
 	t->next_id = 1;
-	struct flow_timeouts to = { 30, 300, 60, 60 };
+	struct flow_timeouts to = { SYN_TIMEOUT_S, 300, 60, 60 };
 	flowtab_set_timeouts(t, &to);
 	t->st.capacity = max_flows;
 	t->st.bytes_reserved = sizeof *t + max_flows * sizeof *t->nodes +
@@ -174,6 +182,12 @@ void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to)
 	t->timeout_ns[FC_EST] = (int64_t)to->established * NS_PER_S;
 	t->timeout_ns[FC_CLOSED] = (int64_t)to->closed * NS_PER_S;
 	t->timeout_ns[FC_DGRAM] = (int64_t)to->datagram * NS_PER_S;
+}
+
+/* Idle time after which a class's flows expire; an expired SYN-only flow is remembered as long again. */
+static int64_t class_timeout(const struct flow_table *t, int cls)
+{
+	return cls == FC_GONE ? 2 * t->timeout_ns[FC_SYN] : t->timeout_ns[cls];
 }
 
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
@@ -228,10 +242,10 @@ static void hash_unlink(struct flow_table *t, uint32_t i)
 	t->nodes[i].p.hnext = FLOW_NIL;
 }
 
-static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
+/* Flow i leaves the table's listing: it ends "timeout" if still open, the hook sees it, it is counted. */
+static void node_retire(struct flow_table *t, uint32_t i, bool evicted)
 {
 	struct flow *f = &t->nodes[i].f;
-	struct flow_priv *p = &t->nodes[i].p;
 	if (f->end == END_OPEN)
 		f->end = END_TIMEOUT;
 	if (t->on_remove)
@@ -240,13 +254,45 @@ static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
 		t->st.evicted++;
 	else
 		t->st.expired++;
-	if (p->in_use == NODE_HASHED)
+	t->st.flows_active--;
+}
+
+/* Node i goes back to the free list, out of its hash chain and LRU list. */
+static void node_free(struct flow_table *t, uint32_t i)
+{
+	struct flow_priv *p = &t->nodes[i].p;
+	if (p->in_use == NODE_HASHED || p->in_use == NODE_GONE)
 		hash_unlink(t, i);
 	lru_unlink(t, i);
 	p->in_use = NODE_FREE;
 	p->hnext = t->free_head;
 	t->free_head = i;
-	t->st.flows_active--;
+}
+
+static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
+{
+	node_retire(t, i, evicted);
+	node_free(t, i);
+}
+
+/*
+ * A SYN-only flow idle past its timeout expires like any other, but its node keeps it, hashed under its
+ * key, on the FC_GONE list: a SYN repeating its ISN within as long again is its retransmission and brings
+ * it back (ghost_meet). Without a known ISN there is nothing to recognise it by.
+ */
+static void node_expire(struct flow_table *t, uint32_t i, int cls)
+{
+	struct flow_priv *p = &t->nodes[i].p;
+	if (cls == FC_GONE) {
+		node_free(t, i); /* remembered long enough; it was counted when it expired */
+	} else if (cls == FC_SYN && p->in_use == NODE_HASHED && t->nodes[i].f.isn_known) {
+		node_retire(t, i, false);
+		lru_unlink(t, i);
+		lru_append(t, i, FC_GONE);
+		p->in_use = NODE_GONE;
+	} else {
+		node_remove(t, i, false);
+	}
 }
 
 /* Remove flows idle past their class's timeout; each class list is ordered by last use. */
@@ -254,16 +300,16 @@ static void table_expire(struct flow_table *t)
 {
 	for (int c = 0; c < FC_COUNT; c++) {
 		uint32_t i;
-		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > t->timeout_ns[c])
-			node_remove(t, i, false);
+		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > class_timeout(t, c))
+			node_expire(t, i, c);
 	}
 }
 
-/* The least recently used flow: the oldest of the class heads. */
+/* The least recently used flow: the oldest of the class heads (expired SYN-only flows are not flows). */
 static void table_evict_one(struct flow_table *t)
 {
 	uint32_t victim = FLOW_NIL;
-	for (int c = 0; c < FC_COUNT; c++) {
+	for (int c = 0; c < FC_GONE; c++) {
 		uint32_t i = t->lru_head[c];
 		if (i != FLOW_NIL && (victim == FLOW_NIL || t->nodes[i].f.last_ns < t->nodes[victim].f.last_ns))
 			victim = i;
@@ -289,14 +335,19 @@ static uint32_t table_lookup(const struct flow_table *t, const struct flow_key *
 	return FLOW_NIL;
 }
 
-/* A fresh node (evicting the least recently used flow when full), hashed under k. */
+/*
+ * A fresh node, hashed under k: from the free list, else one never used, else the oldest expired SYN-only
+ * flow's, else evicting the least recently used flow.
+ */
 static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uint32_t h, int64_t now_ns)
 {
 	uint32_t i;
 	if (t->free_head == FLOW_NIL && t->fresh < t->cap) {
 		i = t->fresh++;
 	} else {
-		if (t->free_head == FLOW_NIL)
+		if (t->free_head == FLOW_NIL && t->lru_head[FC_GONE] != FLOW_NIL)
+			node_free(t, t->lru_head[FC_GONE]);
+		else if (t->free_head == FLOW_NIL)
 			table_evict_one(t);
 		i = t->free_head;
 		t->free_head = t->nodes[i].p.hnext;
@@ -352,6 +403,12 @@ static void table_touch(struct flow_table *t, uint32_t i)
 
 /* ---- visiting ------------------------------------------------------------------------------------ */
 
+/* The node holds a flow in the table (not a free node, not an expired SYN-only flow remembered). */
+static bool node_listed(const struct flow_priv *p)
+{
+	return p->in_use == NODE_HASHED || p->in_use == NODE_DETACHED;
+}
+
 static int cmp_id(const void *a, const void *b, void *arg)
 {
 	const struct flow_node *nd = arg;
@@ -368,7 +425,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 	size_t n = t->st.flows_active, k = 0;
 	uint32_t *idx = n ? malloc(n * sizeof *idx) : NULL;
 	for (size_t i = 0; i < t->fresh && k < n; i++) {
-		if (t->nodes[i].p.in_use == NODE_FREE)
+		if (!node_listed(&t->nodes[i].p))
 			continue;
 		if (idx)
 			idx[k] = (uint32_t)i;
@@ -387,7 +444,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 const struct flow *flowtab_find(const struct flow_table *t, uint64_t id)
 {
 	for (size_t i = 0; i < t->fresh; i++)
-		if (t->nodes[i].p.in_use != NODE_FREE && t->nodes[i].f.id == id)
+		if (node_listed(&t->nodes[i].p) && t->nodes[i].f.id == id)
 			return &t->nodes[i].f;
 	return NULL;
 }
@@ -516,7 +573,7 @@ static void track_icmp_error(struct flow_table *t, const struct packet *pkt, con
 {
 	const struct endpoint *qsrc = &h->src;
 	uint32_t i = table_lookup(t, &h->key, h->hash);
-	if (i == FLOW_NIL) {
+	if (i == FLOW_NIL || t->nodes[i].p.in_use == NODE_GONE) {
 		t->st.icmp_unmatched++;
 		result_untracked(t, r);
 		return;
@@ -549,6 +606,32 @@ static void track_icmp_error(struct flow_table *t, const struct packet *pkt, con
 	if (flow_class(f) != t->nodes[i].p.cls)
 		table_touch(t, i);
 	t->st.packets_tracked++;
+}
+
+/*
+ * A packet for the key of an expired SYN-only flow (NODE_GONE): a SYN (or SYN-ACK) repeating the ISN its
+ * sender used is that flow's retransmission, and the flow comes back as it was (same id, no longer counted
+ * as expired; the analysis marks the SYN a retransmission). Anything else finds no flow: the node is
+ * released and FLOW_NIL returned.
+ */
+static uint32_t ghost_meet(struct flow_table *t, uint32_t i, const struct endpoint *src, const struct ip_layer *ip)
+{
+	struct flow *f = &t->nodes[i].f;
+	const struct tcp_hdr *th = &ip->u.tcp;
+	enum flow_dir d = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
+	const uint32_t need = HAVE_FLAGS | HAVE_SEQ;
+	if ((ip->have & need) == need && (th->flags & (TCP_SYN | TCP_RST)) == TCP_SYN && (f->isn_known & 1u << d) &&
+	    th->seq == f->isn[d]) {
+		lru_unlink(t, i); /* table_touch() lists it in its class again */
+		t->nodes[i].p.in_use = NODE_HASHED;
+		if (f->end == END_TIMEOUT)
+			f->end = END_OPEN;
+		t->st.expired--;
+		t->st.flows_active++;
+		return i;
+	}
+	node_free(t, i);
+	return FLOW_NIL;
 }
 
 /* A bare SYN from an end whose ISN is known, with another ISN: a new connection on the same ports. */
@@ -740,6 +823,8 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 			__builtin_prefetch(&t->nodes[lp->lprev].p, 1, 3);
 		if (lp->lnext != FLOW_NIL)
 			__builtin_prefetch(&t->nodes[lp->lnext].p, 1, 3);
+		if (lp->in_use == NODE_GONE)
+			i = ghost_meet(t, i, src, ip);
 	}
 	if (i != FLOW_NIL && is_port_reuse(&t->nodes[i].f, src, &ip->u.tcp, ip->have)) {
 		/* The old flow stays listed (and expires normally) but no longer answers to its key. */
