@@ -50,7 +50,7 @@ enum {
 	HAVE_SEQ = 1u << 2,      /* tcp.seq */
 	HAVE_ACK = 1u << 3,      /* tcp.ack (the field, whatever the ACK flag says) */
 	HAVE_FLAGS = 1u << 4,    /* tcp.flags and tcp.hdr_len */
-	HAVE_WIN = 1u << 5,      /* tcp.win, tcp.urp (and checksum) */
+	HAVE_WIN = 1u << 5,      /* tcp.win */
 	HAVE_TCPOPTS = 1u << 6,  /* the options area was decoded (maybe empty), whole or up to the capture's
 				    end (then tcp_hdr.opt_have has TCPOPT_CUT) */
 	HAVE_UDPLEN = 1u << 7,   /* udp.len (and checksum) */
@@ -60,6 +60,7 @@ enum {
 	HAVE_PAYLOAD = 1u << 11, /* payload_wire is known: from the IP length less the transport header (TCP:
 				    once its data offset was read; UDP: the UDP length, or the IP length when
 				    the capture cut the UDP header), whether or not the header was captured whole */
+	HAVE_URP = 1u << 12,     /* tcp.urp and checksum (with HAVE_WIN: the whole fixed TCP header) */
 };
 
 /* Bits of tcp_hdr.opt_have. */

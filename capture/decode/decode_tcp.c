@@ -145,7 +145,9 @@ static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, 
 		ip->have &= ~(uint32_t)HAVE_FLAGS; /* the data offset alone: hdr_len, not the flags */
 	if (cut && wire >= t->hdr_len)
 		tcp_payload_uncaptured(ip, wire);
-	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* flags, window, checksum or urgent pointer cut */
+	if (have_fl && cursor_be16(c, &t->win))
+		ip->have |= HAVE_WIN;
+	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* the checksum or urgent pointer at least is cut */
 }
 
 /*
@@ -199,7 +201,7 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	t->win = bytes_be16(h + 14);
 	t->sum = bytes_be16(h + 16);
 	t->urp = bytes_be16(h + 18);
-	ip->have |= HAVE_WIN;
+	ip->have |= HAVE_WIN | HAVE_URP;
 	size_t optlen = t->hdr_len - 20u;
 	if (!cursor_has(c, optlen))
 		return tcp_options_cut(ctx, c, wire, cut);

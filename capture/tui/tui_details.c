@@ -267,8 +267,10 @@ static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, c
 			else
 				dline(o, false, "  seq %" PRIu32 ", ack %" PRIu32, t->seq, t->ack);
 		}
-		if (ip->have & HAVE_WIN)
+		if ((ip->have & HAVE_WIN) && (ip->have & HAVE_URP))
 			dline(o, false, "  window %u, urgent %u, checksum 0x%04x", t->win, t->urp, t->sum);
+		else if (ip->have & HAVE_WIN)
+			dline(o, false, "  window %u (checksum and urgent pointer not captured)", t->win);
 		if (ip->have & HAVE_TCPOPTS)
 			details_tcp_options(o, t);
 		break;

@@ -179,7 +179,7 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 	if (ip->have & HAVE_WIN) {
 		p = fmt_lit(p, ", win ");
 		p = fmt_u32(p, t->win);
-		if (t->flags & TCP_URG) {
+		if ((t->flags & TCP_URG) && (ip->have & HAVE_URP)) {
 			p = fmt_lit(p, ", urg ");
 			p = fmt_u32(p, t->urp);
 		}

@@ -1,4 +1,4 @@
-/* test_cut_headers.c — snaplen-cut TCP/UDP headers: length from the IP header, options up to the cut, views, analysis. */
+/* test_cut_headers.c — snaplen-cut headers: length from the IP header, fields and options up to the cut, views, analysis. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +182,43 @@ static void test_window_cut_keeps_the_length_and_shows_it(void)
 	free(buf);
 }
 
+static void test_window_captured_without_urgent_pointer_is_shown(void)
+{
+	struct pb p;
+	build4(&p, 1000, 2000, TCP_ACK | TCP_PSH | TCP_URG, NULL, 0, 18, 0);
+	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, 34 + 18, p.n); /* through the checksum */
+	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_WIN | HAVE_URP | HAVE_PAYLOAD), HAVE_WIN | HAVE_PAYLOAD);
+	CU_ASSERT_EQUAL(pkt.ip.u.tcp.win, 512);
+	char text[1024], json[1024];
+	view_lines(&pkt, text, json, sizeof text);
+	/* URG is set, but its pointer was not captured: no "urg". */
+	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [P.U], seq 1000, ack 2000, win 512, length 18 [|tcp]\n");
+	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"win\":512,\"payload\":18,"));
+	CU_ASSERT_PTR_NULL(strstr(json, "urg"));
+	free(buf);
+}
+
+static void test_icmp_type_and_code_shown_when_checksum_cut(void)
+{
+	struct pb p = { .n = 0 };
+	pb_eth(&p, 0x86dd);
+	size_t ip = pb_ipv6(&p, 58, LO6, LO6);
+	pb_u8(&p, 128); /* echo request */
+	pb_u8(&p, 0);
+	pb_be16(&p, 0x1234);
+	pb_be16(&p, 7);
+	pb_be16(&p, 1);
+	pb_ipv6_end(&p, ip);
+	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, 54 + 2, p.n);
+	CU_ASSERT_EQUAL(pkt.status, DEC_TRUNCATED);
+	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_ICMP | HAVE_ICMP_REST), HAVE_ICMP);
+	CU_ASSERT_EQUAL(pkt.ip.u.icmp.type, 128);
+	char text[1024], json[1024];
+	view_lines(&pkt, text, json, sizeof text);
+	CU_ASSERT_STRING_EQUAL(text, "IP6 ::1 > ::1: ICMP6 echo request [|icmp6]\n");
+	free(buf);
+}
+
 static void test_missing_data_offset_leaves_the_length_unknown(void)
 {
 	struct pb p;
@@ -354,7 +391,10 @@ int register_test_cut_headers(void)
 	    !CU_add_test(s, "every cut from the data offset on keeps the wire length",
 			 test_every_cut_from_the_data_offset_on_keeps_the_wire_length) ||
 	    !CU_add_test(s, "window cut: length kept and shown", test_window_cut_keeps_the_length_and_shows_it) ||
+	    !CU_add_test(s, "window captured, urgent pointer cut", test_window_captured_without_urgent_pointer_is_shown) ||
 	    !CU_add_test(s, "data offset cut: length unknown", test_missing_data_offset_leaves_the_length_unknown) ||
+	    !CU_add_test(s, "ICMP type and code shown when the checksum is cut",
+			 test_icmp_type_and_code_shown_when_checksum_cut) ||
 	    !CU_add_test(s, "EOL before the cut ends the list whole", test_eol_before_the_cut_ends_the_list_whole) ||
 	    !CU_add_test(s, "bad option before the cut is invalid", test_bad_option_before_the_cut_is_still_invalid) ||
 	    !CU_add_test(s, "UDP header cut: length from IP", test_udp_header_cut_takes_the_length_from_ip) ||
