@@ -1,4 +1,6 @@
-# synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk.
+# synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk (with -v analysis=1,
+# the same three more: rseq|rack|events). Flow lines of `--flows --json` (no "n") are left out. With
+# -v tagged=1 each row starts with the name of the file it came from and a '|', so that one run reads many.
 BEGIN { OFS = "|" }
 
 # The value of "key" in the flat object s, or "-" (strings without their quotes).
@@ -32,7 +34,9 @@ function all_of(s, key,    out, v) {
 	return out
 }
 
+!/^\{"n":/ { next }
 {
+	pre = tagged ? FILENAME "|" : ""
 	line = $0
 	inner = ""
 	p = index(line, "\"inner\":{")
@@ -51,9 +55,9 @@ function all_of(s, key,    out, v) {
 	if (ipopt == "") ipopt = "-"
 	if (ipoptptr == "") ipoptptr = "-"
 	n = get(line, "n")
-	if (get(line, "l3") == "-") { print n, "none"; next }
+	if (get(line, "l3") == "-") { print pre n, "none"; next }
 	if (index(line, "\"frag\":{")) {
-		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "")
 		next
 	}
 	proto = get(line, "proto")
@@ -61,11 +65,20 @@ function all_of(s, key,    out, v) {
 	if (proto != "tcp" && proto != "udp" && proto != "icmp" && proto != "icmpv6") proto = "other"
 	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
+	rseq = rack = events = "-"
 	if (proto == "tcp") {
 		sport = get(line, "sport"); dport = get(line, "dport"); flags = get(line, "tcp_flags")
 		seq = get(line, "seq"); win = get(line, "win"); payload = get(line, "payload")
-		if (flags != "-" && int(flags / 16) % 2 == 1) ack = get(line, "ack")
+		if (flags != "-" && int(flags / 16) % 2 == 1) { ack = get(line, "ack"); rack = get(line, "rack") }
 		mss = get(line, "mss"); wscale = get(line, "wscale"); tsval = get(line, "tsval"); tsecr = get(line, "tsecr")
+		rseq = get(line, "rseq")
+		ev = match(line, /"events":\[[^]]*\]/) ? substr(line, RSTART, RLENGTH) : ""
+		events = ""
+		if (ev ~ /"(retransmission|fast-retransmission|spurious-retransmission)"/) events = events "R"
+		if (ev ~ /"dup-ack"/) events = events "D"
+		if (ev ~ /"out-of-order"/) events = events "O"
+		if (ev ~ /"zero-window"/) events = events "Z"
+		if (events == "") events = "-"
 	} else if (proto == "udp") {
 		sport = get(line, "sport"); dport = get(line, "dport"); payload = get(line, "payload")
 	} else if (proto == "icmp" || proto == "icmpv6") {
@@ -75,5 +88,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "")
 }
