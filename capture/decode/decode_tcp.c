@@ -12,17 +12,14 @@ enum {
 };
 
 /*
- * Walk the options area in wire order: o holds its captured bytes, and `missing` more bytes of it were
- * not captured (0 unless the capture ended inside the header). DEC_TRUNCATED when the capture ended before
- * the area (or an EOL) did: opt[] then lists the options captured whole, not the one the cut went through.
+ * The options area of nearly every segment after the handshake (RFC 7323 Appendix A's layout): NOP, NOP,
+ * timestamps, read in three words. false when the whole area o is anything else (nothing is changed).
  */
-static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, struct cursor *o, size_t missing)
+static inline bool tcp_options_nop_nop_ts(struct tcp_hdr *t, struct cursor *o)
 {
-	/* The area of nearly every segment after the handshake (RFC 7323 Appendix A's layout): NOP, NOP,
-	   timestamps. Read in three words; anything else is walked option by option below. */
 	struct cursor fast = *o;
 	uint32_t head;
-	if (cursor_left(o) == 12 && !missing && cursor_be32(&fast, &head) && head == 0x0101080au &&
+	if (cursor_left(o) == 12 && cursor_be32(&fast, &head) && head == 0x0101080au &&
 	    cursor_be32(&fast, &t->tsval) && cursor_be32(&fast, &t->tsecr)) {
 		t->opt[0] = (struct tcp_opt){ TCPOPT_NOP, 1 };
 		t->opt[1] = (struct tcp_opt){ TCPOPT_NOP, 1 };
@@ -30,8 +27,19 @@ static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, st
 		t->nopt = 3;
 		t->opt_have |= TCPOPT_HAVE_TS;
 		*o = fast;
-		return DEC_OK;
+		return true;
 	}
+	return false;
+}
+
+/*
+ * Walk the options area option by option, in wire order: o holds its captured bytes, and `missing` more
+ * bytes of it were not captured (0 unless the capture ended inside the header). DEC_TRUNCATED when the
+ * capture ended before the area (or an EOL) did: opt[] then lists the options captured whole, not the
+ * one the cut went through.
+ */
+static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, struct cursor *o, size_t missing)
+{
 	uint8_t kind, len;
 	while (cursor_u8(o, &kind)) {
 		if (kind == TCPOPT_EOL || kind == TCPOPT_NOP) {
@@ -150,28 +158,6 @@ static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, 
 	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* the checksum or urgent pointer at least is cut */
 }
 
-/*
- * The fixed header was read but the options area runs past the cursor: either the capture ended inside
- * it (the options captured whole are walked, up to the cut, and the payload length comes from the IP
- * length) or the data offset points beyond the IP payload.
- */
-static enum dec_status tcp_options_cut(struct decode_ctx *ctx, struct cursor *c, uint32_t wire, bool cut)
-{
-	struct ip_layer *ip = ctx->ip;
-	struct tcp_hdr *t = &ip->u.tcp;
-	if (!cut || wire < t->hdr_len)
-		return decode_ip_short(ctx, LAYER_TCP, cut, "data offset beyond IP payload");
-	size_t missing = t->hdr_len - 20u - cursor_left(c);
-	enum dec_status st = tcp_options(ctx, t, c, missing);
-	if (st == DEC_INVALID)
-		return st;
-	if (st == DEC_TRUNCATED)
-		t->opt_have |= TCPOPT_CUT;
-	ip->have |= HAVE_TCPOPTS;
-	tcp_payload_uncaptured(ip, wire);
-	return decode_ip_truncated(ctx, LAYER_TCP);
-}
-
 enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 {
 	struct ip_layer *ip = ctx->ip;
@@ -203,14 +189,29 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	t->urp = bytes_be16(h + 18);
 	ip->have |= HAVE_WIN | HAVE_URP;
 	size_t optlen = t->hdr_len - 20u;
-	if (!cursor_has(c, optlen))
-		return tcp_options_cut(ctx, c, wire, cut);
+	/* Bytes of the options area past the cursor: none, unless the capture ended inside the header (the
+	   options captured whole are then walked, and the payload length still comes from the IP length)
+	   or the data offset points beyond the IP payload. */
+	size_t missing = 0;
+	if (!cursor_has(c, optlen)) {
+		if (!cut || wire < t->hdr_len)
+			return decode_ip_short(ctx, LAYER_TCP, cut, "data offset beyond IP payload");
+		missing = optlen - cursor_left(c);
+	}
 	struct cursor o = cursor_sub(c, optlen);
-	cursor_skip(c, optlen);
-	enum dec_status st = tcp_options(ctx, t, &o, 0);
-	if (st != DEC_OK)
-		return st;
+	cursor_skip(c, optlen - missing);
+	if (missing || !tcp_options_nop_nop_ts(t, &o)) {
+		enum dec_status st = tcp_options(ctx, t, &o, missing);
+		if (st == DEC_INVALID)
+			return st;
+		if (st == DEC_TRUNCATED)
+			t->opt_have |= TCPOPT_CUT;
+	}
 	ip->have |= HAVE_TCPOPTS;
+	if (missing) {
+		tcp_payload_uncaptured(ip, wire);
+		return decode_ip_truncated(ctx, LAYER_TCP);
+	}
 	/* The cursor was narrowed to min(captured, wire), and hdr_len bytes were read from it. */
 	ip->payload_wire = wire > t->hdr_len ? wire - t->hdr_len : 0;
 	ip->payload_cap = (uint32_t)cursor_left(c);

@@ -157,7 +157,6 @@ struct flow_table *flowtab_new(size_t max_flows)
 	t->fresh = 0;
 	for (int c = 0; c < FC_COUNT; c++)
 		t->lru_head[c] = t->lru_tail[c] = FLOW_NIL;
-	t->next_id = 1;
 	struct flow_timeouts to = { SYN_TIMEOUT_S, 300, 60, 60 };
 	flowtab_set_timeouts(t, &to);
 	t->st.capacity = max_flows;
@@ -182,12 +181,13 @@ void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to)
 	t->timeout_ns[FC_EST] = (int64_t)to->established * NS_PER_S;
 	t->timeout_ns[FC_CLOSED] = (int64_t)to->closed * NS_PER_S;
 	t->timeout_ns[FC_DGRAM] = (int64_t)to->datagram * NS_PER_S;
+	t->expire_ns = INT64_MIN; /* the next table_expire() looks at every list again */
 }
 
-/* Idle time after which a class's flows expire; an expired SYN-only flow is remembered as long again. */
-static int64_t class_timeout(const struct flow_table *t, int cls)
+/* How long an expired SYN-only flow is remembered: until idle twice the SYN-only timeout. */
+static int64_t gone_timeout(const struct flow_table *t)
 {
-	return cls == FC_GONE ? 2 * t->timeout_ns[FC_SYN] : t->timeout_ns[cls];
+	return 2 * t->timeout_ns[FC_SYN];
 }
 
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
@@ -202,6 +202,16 @@ void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s)
 	*s = t->st;
 }
 
+/* Flow i heads class cls's list: the table's expire_ns may not be later than when i expires. */
+static void expiry_bound(struct flow_table *t, uint32_t i, int cls)
+{
+	int64_t to = cls == FC_GONE ? gone_timeout(t) : t->timeout_ns[cls];
+	int64_t last = t->nodes[i].f.last_ns;
+	int64_t at = last > INT64_MAX - to ? INT64_MAX : last + to;
+	if (at < t->expire_ns)
+		t->expire_ns = at;
+}
+
 static void lru_unlink(struct flow_table *t, uint32_t i)
 {
 	struct flow_priv *p = &t->nodes[i].p;
@@ -209,8 +219,8 @@ static void lru_unlink(struct flow_table *t, uint32_t i)
 		return; /* not on a list yet */
 	if (p->lprev != FLOW_NIL)
 		t->nodes[p->lprev].p.lnext = p->lnext;
-	else
-		t->lru_head[p->cls] = p->lnext;
+	else if ((t->lru_head[p->cls] = p->lnext) != FLOW_NIL)
+		expiry_bound(t, p->lnext, p->cls); /* the next one heads the list now */
 	if (p->lnext != FLOW_NIL)
 		t->nodes[p->lnext].p.lprev = p->lprev;
 	else
@@ -225,10 +235,12 @@ static void lru_append(struct flow_table *t, uint32_t i, uint8_t cls)
 	p->cls = cls;
 	p->lnext = FLOW_NIL;
 	p->lprev = t->lru_tail[cls];
-	if (p->lprev != FLOW_NIL)
+	if (p->lprev != FLOW_NIL) {
 		t->nodes[p->lprev].p.lnext = i;
-	else
+	} else {
 		t->lru_head[cls] = i;
+		expiry_bound(t, i, cls);
+	}
 	t->lru_tail[cls] = i;
 }
 
@@ -295,14 +307,24 @@ static void node_expire(struct flow_table *t, uint32_t i, int cls)
 	}
 }
 
-/* Remove flows idle past their class's timeout; each class list is ordered by last use. */
+/*
+ * Remove flows idle past their class's timeout; each class list is ordered by last use, so only its
+ * head is looked at. Nothing is, while the clock has not passed expire_ns (the case of nearly every packet).
+ */
 static void table_expire(struct flow_table *t)
 {
-	for (int c = 0; c < FC_COUNT; c++) {
-		uint32_t i;
-		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > class_timeout(t, c))
+	if (t->now_ns <= t->expire_ns)
+		return;
+	uint32_t i;
+	for (int c = 0; c < FC_GONE; c++)
+		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > t->timeout_ns[c])
 			node_expire(t, i, c);
-	}
+	while ((i = t->lru_head[FC_GONE]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > gone_timeout(t))
+		node_expire(t, i, FC_GONE);
+	t->expire_ns = INT64_MAX;
+	for (int c = 0; c < FC_COUNT; c++)
+		if (t->lru_head[c] != FLOW_NIL)
+			expiry_bound(t, t->lru_head[c], c);
 }
 
 /* The least recently used flow: the oldest of the class heads (expired SYN-only flows are not flows). */
@@ -356,7 +378,7 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	struct flow_priv *p = &t->nodes[i].p;
 	memset(f, 0, sizeof *f);
 	memset(p, 0, sizeof *p);
-	f->id = t->next_id++;
+	f->id = ++t->st.flows_created; /* ids count the flows created, from 1 */
 	f->key = *k;
 	f->closed_first = -1;
 	f->first_ns = f->last_ns = now_ns;
@@ -366,7 +388,6 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	p->hnext = *b;
 	*b = i;
 	p->lprev = p->lnext = FLOW_NIL;
-	t->st.flows_created++;
 	t->st.flows_active++;
 	/* The node the next new flow will take is usually cold (never used, or freed long ago): fetch it now. */
 	uint32_t next = t->free_head != FLOW_NIL ? t->free_head : t->fresh < t->cap ? t->fresh : FLOW_NIL;
@@ -395,8 +416,11 @@ static uint8_t flow_class(const struct flow *f)
 static void table_touch(struct flow_table *t, uint32_t i)
 {
 	uint8_t cls = flow_class(&t->nodes[i].f);
-	if (t->nodes[i].p.cls == cls && t->lru_tail[cls] == i)
+	if (t->nodes[i].p.cls == cls && t->lru_tail[cls] == i) {
+		if (t->lru_head[cls] == i)
+			expiry_bound(t, i, cls); /* alone on its list, and its last use moved */
 		return; /* already the most recent of its class */
+	}
 	lru_unlink(t, i);
 	lru_append(t, i, cls);
 }

@@ -85,7 +85,8 @@ struct flow_table {
 	uint32_t free_head;       /* free-node list through priv.hnext (nodes freed by expiry/eviction) */
 	uint32_t fresh;           /* nodes [fresh, cap) were never used */
 	uint32_t lru_head[FC_COUNT], lru_tail[FC_COUNT];
-	uint64_t next_id;         /* id of the next flow created */
+	int64_t expire_ns;        /* no flow expires at or before this time: at most the earliest head of a
+				     class list's last use plus its timeout (exact after each table_expire()) */
 	int64_t now_ns;           /* newest packet timestamp seen (expiry clock) */
 	int64_t timeout_ns[FC_GONE]; /* idle timeout of each class of flows (FC_GONE's: twice FC_SYN's) */
 	struct flowtab_stats st;
