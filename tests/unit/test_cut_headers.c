@@ -330,29 +330,37 @@ static uint32_t cut_seg(int from_server, uint32_t seq, uint32_t ack, uint16_t fl
 	return TR.events & ~(uint32_t)(EV_STATE_CHANGE | EV_NEW_FLOW);
 }
 
-static void test_data_cut_at_54_is_analysed_on_its_wire_length(void)
+/* The client's and the server's ISN in the analysis tests. */
+enum { CISN = 1000, SISN = 5000 };
+
+/* A fresh table and a handshake whose three segments are cut at caplen. */
+static void cut_handshake(size_t caplen)
 {
 	FT = flowtab_new(8);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(FT);
 	clock_us = 0;
 	npkt = 0;
-	const uint32_t c = 1000, s = 5000;
-	cut_seg(0, c, 0, TCP_SYN, 0, 54, 0);
-	cut_seg(1, s, c + 1, TCP_SYN | TCP_ACK, 0, 54, 1000);
-	CU_ASSERT_EQUAL(cut_seg(0, c + 1, s + 1, TCP_ACK, 0, 54, 1000), 0);
+	cut_seg(0, CISN, 0, TCP_SYN, 0, caplen, 0);
+	cut_seg(1, SISN, CISN + 1, TCP_SYN | TCP_ACK, 0, caplen, 1000);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 1, SISN + 1, TCP_ACK, 0, caplen, 1000), 0);
+}
+
+static void test_data_cut_at_54_is_analysed_on_its_wire_length(void)
+{
+	cut_handshake(54);
 	/* Data after the handshake: not a duplicate ACK (its length is 100, not 0). */
-	CU_ASSERT_EQUAL(cut_seg(0, c + 1, s + 1, TCP_ACK | TCP_PSH, 100, 54, 1000), 0);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 1, SISN + 1, TCP_ACK | TCP_PSH, 100, 54, 1000), 0);
 	CU_ASSERT_EQUAL(TR.rseq, 1);
-	CU_ASSERT_EQUAL(cut_seg(0, c + 101, s + 1, TCP_ACK | TCP_PSH, 100, 54, 1000), 0);
-	CU_ASSERT_EQUAL(cut_seg(1, s + 1, c + 201, TCP_ACK, 0, 54, 1000), 0);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 101, SISN + 1, TCP_ACK | TCP_PSH, 100, 54, 1000), 0);
+	CU_ASSERT_EQUAL(cut_seg(1, SISN + 1, CISN + 201, TCP_ACK, 0, 54, 1000), 0);
 	CU_ASSERT_EQUAL(TR.rack, 201);
 	/* The same data again, long after: a retransmission. */
-	CU_ASSERT_EQUAL(cut_seg(0, c + 101, s + 1, TCP_ACK | TCP_PSH, 100, 54, 200000), EV_SPURIOUS_RETRANSMISSION);
-	CU_ASSERT_EQUAL(cut_seg(0, c + 201, s + 1, TCP_ACK | TCP_PSH, 50, 54, 1000), 0);
-	CU_ASSERT_EQUAL(cut_seg(0, c + 201, s + 1, TCP_ACK | TCP_PSH, 50, 54, 200000), EV_RETRANSMISSION);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 101, SISN + 1, TCP_ACK | TCP_PSH, 100, 54, 200000), EV_SPURIOUS_RETRANSMISSION);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 201, SISN + 1, TCP_ACK | TCP_PSH, 50, 54, 1000), 0);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 201, SISN + 1, TCP_ACK | TCP_PSH, 50, 54, 200000), EV_RETRANSMISSION);
 	/* Two real duplicate ACKs are still found. */
-	CU_ASSERT_EQUAL(cut_seg(1, s + 1, c + 201, TCP_ACK, 0, 54, 1000), EV_DUP_ACK);
-	CU_ASSERT_EQUAL(cut_seg(1, s + 1, c + 201, TCP_ACK, 0, 54, 1000), EV_DUP_ACK);
+	CU_ASSERT_EQUAL(cut_seg(1, SISN + 1, CISN + 201, TCP_ACK, 0, 54, 1000), EV_DUP_ACK);
+	CU_ASSERT_EQUAL(cut_seg(1, SISN + 1, CISN + 201, TCP_ACK, 0, 54, 1000), EV_DUP_ACK);
 	CU_ASSERT_EQUAL(TR.dup_ack_n, 2);
 	CU_ASSERT_EQUAL(TR.flow->bytes[DIR_C2S], 400);
 	flowtab_free(FT);
@@ -360,23 +368,16 @@ static void test_data_cut_at_54_is_analysed_on_its_wire_length(void)
 
 static void test_segments_without_data_offset_are_not_analysed(void)
 {
-	FT = flowtab_new(8);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(FT);
-	clock_us = 0;
-	npkt = 0;
-	const uint32_t c = 1000, s = 5000;
-	cut_seg(0, c, 0, TCP_SYN, 0, 200, 0);
-	cut_seg(1, s, c + 1, TCP_SYN | TCP_ACK, 0, 200, 1000);
-	cut_seg(0, c + 1, s + 1, TCP_ACK, 0, 200, 1000);
+	cut_handshake(200); /* whole */
 	/* Ports, seq and ack captured, the data offset not: no length, no analysis, nothing invented. */
 	for (int i = 0; i < 3; i++) {
-		CU_ASSERT_EQUAL(cut_seg(0, c + 1 + 100 * (uint32_t)i, s + 1, TCP_ACK | TCP_PSH, 100, 34 + 12, 1000), 0);
+		CU_ASSERT_EQUAL(cut_seg(0, CISN + 1 + 100 * (uint32_t)i, SISN + 1, TCP_ACK | TCP_PSH, 100, 34 + 12, 1000), 0);
 		CU_ASSERT_PTR_NOT_NULL(TR.flow);
 	}
 	CU_ASSERT_EQUAL(TR.flow->pkts[DIR_C2S], 5);
 	CU_ASSERT_EQUAL(TR.flow->bytes[DIR_C2S], 0);
 	/* The next whole segment is judged against what was known: a hole before it, not a retransmission. */
-	CU_ASSERT_EQUAL(cut_seg(0, c + 301, s + 1, TCP_ACK | TCP_PSH, 100, 200, 1000), EV_PREV_NOT_CAPTURED);
+	CU_ASSERT_EQUAL(cut_seg(0, CISN + 301, SISN + 1, TCP_ACK | TCP_PSH, 100, 200, 1000), EV_PREV_NOT_CAPTURED);
 	flowtab_free(FT);
 }
 

@@ -144,11 +144,19 @@ static void on_remove(const struct flow *f, bool evicted, void *arg)
 	CU_ASSERT_EQUAL(f->end, END_TIMEOUT);
 }
 
-static void test_full_table_evicts_least_recently_used(void)
+/* A table of cap flows whose removals on_remove() counts (from 0). */
+static struct flow_table *watched_table(size_t cap)
 {
-	struct flow_table *t = flowtab_new(2);
+	struct flow_table *t = flowtab_new(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	removed_evicted = removed_expired = 0;
 	flowtab_set_remove_hook(t, on_remove, NULL);
+	return t;
+}
+
+static void test_full_table_evicts_least_recently_used(void)
+{
+	struct flow_table *t = watched_table(2);
 	struct conn a, b, c;
 	conn_init(&a, t, 0, 40001, 80);
 	conn_init(&b, t, 0, 40002, 80);
@@ -179,9 +187,7 @@ static void test_full_table_evicts_least_recently_used(void)
 
 static void test_idle_timeouts_depend_on_state_and_packet_time(void)
 {
-	struct flow_table *t = flowtab_new(8);
-	removed_evicted = removed_expired = 0;
-	flowtab_set_remove_hook(t, on_remove, NULL);
+	struct flow_table *t = watched_table(8);
 	struct conn s, e, u, x;
 	conn_init(&s, t, 0, 40010, 80); /* SYN only: 130 s */
 	conn_init(&e, t, 0, 40011, 80); /* established: 300 s */
@@ -233,9 +239,7 @@ static const struct track_result *syn_again(struct conn *c, uint32_t isn_delta, 
 
 static void test_syn_retried_after_64_s_stays_one_flow(void)
 {
-	struct flow_table *t = flowtab_new(8);
-	removed_evicted = removed_expired = 0;
-	flowtab_set_remove_hook(t, on_remove, NULL);
+	struct flow_table *t = watched_table(8);
 	struct conn c;
 	conn_init(&c, t, 0, 40040, 443);
 	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
@@ -285,9 +289,7 @@ static void count_flow(const struct flow *f, void *arg)
 
 static void test_syn_repeating_the_isn_of_a_just_expired_flow_brings_it_back(void)
 {
-	struct flow_table *t = flowtab_new(8);
-	removed_evicted = removed_expired = 0;
-	flowtab_set_remove_hook(t, on_remove, NULL);
+	struct flow_table *t = watched_table(8);
 	struct conn c, x;
 	conn_init(&c, t, 0, 40042, 443);
 	conn_init(&x, t, 0, 40043, 53);
@@ -348,9 +350,7 @@ static void test_expired_syn_flow_is_remembered_for_one_more_syn_timeout_only(vo
 
 static void test_full_table_reuses_expired_syn_flows_before_evicting(void)
 {
-	struct flow_table *t = flowtab_new(2);
-	removed_evicted = removed_expired = 0;
-	flowtab_set_remove_hook(t, on_remove, NULL);
+	struct flow_table *t = watched_table(2);
 	struct conn a, b, c;
 	conn_init(&a, t, 0, 40046, 443);
 	conn_init(&b, t, 0, 40047, 53);
