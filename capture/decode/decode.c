@@ -77,16 +77,6 @@ enum dec_status decode_ip_invalid(struct decode_ctx *ctx, enum layer_id layer, c
 	return DEC_INVALID;
 }
 
-uint32_t decode_wire_left(const struct decode_ctx *ctx, const struct cursor *c)
-{
-	if (ctx->quoted)
-		return (uint32_t)cursor_left(c);
-	const struct packet *pkt = ctx->pkt;
-	uint32_t frame = pkt->len > pkt->caplen ? pkt->len : pkt->caplen;
-	size_t off = (size_t)(c->p - pkt->data);
-	return frame > off ? (uint32_t)(frame - off) : 0;
-}
-
 enum dec_status decode_icmp_head(struct decode_ctx *ctx, struct cursor *c, enum l4_kind kind, struct cursor *rest,
 				 uint32_t *wire, bool *cut)
 {

@@ -56,7 +56,15 @@ static inline enum dec_status decode_ip_short(struct decode_ctx *ctx, enum layer
  * Bytes of the frame on the wire from the cursor on (the most an IP length field can claim); for a
  * packet quoted in an ICMP error, what the error holds.
  */
-uint32_t decode_wire_left(const struct decode_ctx *ctx, const struct cursor *c);
+static inline uint32_t decode_wire_left(const struct decode_ctx *ctx, const struct cursor *c)
+{
+	if (ctx->quoted)
+		return (uint32_t)cursor_left(c);
+	const struct packet *pkt = ctx->pkt;
+	uint32_t frame = pkt->len > pkt->caplen ? pkt->len : pkt->caplen;
+	size_t off = (size_t)(c->p - pkt->data);
+	return frame > off ? (uint32_t)(frame - off) : 0;
+}
 
 /*
  * Bytes of the current IP packet's payload (after IP and extension headers) on the wire: from the IP
