@@ -251,8 +251,11 @@ static void out_acked(struct graph_dir *d, const struct graph_pkt *p, uint64_t a
 	while (d->out_n) {
 		struct graph_out *o = out_at(d, 0);
 		if (o->hi > a) {
-			if (o->lo < a) /* part of it: what is left starts at the ACK */
+			if (o->lo < a) { /* part of it: what is left starts at the ACK */
 				o->lo = a;
+				if (o->sends > 1)
+					retx_acked = true;
+			}
 			break;
 		}
 		if (o->sends > 1)

@@ -12,11 +12,11 @@ static const struct graph_style_info styles[GST_COUNT] = {
 	[GST_ACK] = { "ACK", "the receiver's acknowledgement: everything below the line arrived", '_', false },
 	[GST_RWND] = { "receive window", "what the receiver allows: ACK + advertised window (scaled)", '=', false },
 	[GST_SACK] = { "SACK block", "data the receiver holds above a gap (selective ACK)", 's', false },
-	[GST_DUPACK] = { "duplicate ACK", "the same ACK again: something after a gap arrived (D)", 'D', true },
-	[GST_ZEROWIN] = { "zero window", "the receiver's buffer is full: the sender must wait (Z)", 'Z', true },
-	[GST_SYN] = { "SYN", "the connection opens (S)", 'S', true },
-	[GST_FIN] = { "FIN", "the sender closes its side (F)", 'F', true },
-	[GST_RST] = { "RST", "the connection is reset (X)", 'X', true },
+	[GST_DUPACK] = { "duplicate ACK", "the same ACK again: the receiver got something after a gap (triangle)", 'D', true },
+	[GST_ZEROWIN] = { "zero window", "the receiver's buffer is full: the sender must wait (square, Z)", 'Z', true },
+	[GST_SYN] = { "SYN", "the connection opens (circled S)", 'S', true },
+	[GST_FIN] = { "FIN", "the sender closes its side (circled F)", 'F', true },
+	[GST_RST] = { "RST", "the connection is reset (circled X)", 'X', true },
 	[GST_RTT_SEQ] = { "RTT (ACK)", "time from a segment, sent once, to the ACK that ends at it (Karn's rule)", '*', true },
 	[GST_RTT_TS] = { "RTT (timestamp)", "time from a segment to the ACK echoing its timestamp (TSecr)", '+', true },
 	[GST_BYTES] = { "bytes sent", "payload bytes sent in the interval, retransmissions included", '#', false },
@@ -192,8 +192,8 @@ static void put_box(struct plot *p, enum graph_style s, double x0, double y0, do
 static void put_line(struct plot *p, enum graph_style s, double x0, double y0, double x1, double y1)
 {
 	double w = p->f->v.w, h = p->f->v.h;
-	if ((x0 < 0 && x1 < 0) || (x0 > w && x1 > w))
-		return;
+	if ((x0 < 0 && x1 < 0) || (x0 > w && x1 > w) || (y0 < 0 && y1 < 0) || (y0 > h && y1 > h))
+		return; /* wholly outside the plot */
 	use(p, s);
 	if (p->sink->line)
 		p->sink->line(p->sink->arg, s, clampd(x0, 0, w), clampd(y0, 0, h), clampd(x1, 0, w), clampd(y1, 0, h));
@@ -275,11 +275,19 @@ static void plot_tsg(struct plot *p)
 {
 	const struct graph_dir *d = p->d;
 	const struct graph_series *seg = &d->s[GS_SEG], *ack = &d->s[GS_ACK], *sack = &d->s[GS_SACK];
-	struct range r = { 0 };
+	struct range r = { 0 }, win = { 0 };
 	range_series(p, &r, seg, STEP_LO, STEP_HI);
-	range_series(p, &r, ack, STEP_LO, STEP_HI);
+	range_series(p, &r, ack, STEP_LO, STEP_LO);
 	range_series(p, &r, sack, STEP_LO, STEP_HI);
+	range_series(p, &win, ack, STEP_HI, STEP_HI);
 	p->f->empty = !r.any;
+	if (win.any && r.any && win.hi - r.lo > GRAPH_TSG_WINDOW_SQUASH * (r.hi - r.lo + 1)) {
+		for (uint32_t i = 0; i < ack->n; i++)
+			if (visible(p, ack->pt[i].t0) && ack->pt[i].bytes > p->f->rwnd_above)
+				p->f->rwnd_above = ack->pt[i].bytes;
+	} else if (win.any) {
+		range_add(&r, win.lo, win.hi);
+	}
 	y_axis(p, r, false, GU_BYTES, "relative sequence number");
 	frame_done(p);
 	const struct graph_frame *f = p->f;

@@ -84,6 +84,8 @@ struct graph_frame {
 	uint32_t styles;         /* bit (1 << enum graph_style) of every style drawn: the legend's lines */
 	uint64_t drawn;          /* primitives drawn */
 	bool empty;              /* nothing of this kind to draw for that direction */
+	uint64_t rwnd_above;     /* tsg: the window edge was left above the top (it would squash the data to a
+	                            line): the largest window then, bytes; 0 when it is drawn */
 };
 
 /* Device coordinates: x grows right, y grows down (0 at the top of the plot area). */
@@ -107,6 +109,10 @@ struct graph_sink {
 /* Throughput bars at most (the interval is chosen so that the flow's span needs no more). */
 #define GRAPH_BINS_MAX 240
 #define GRAPH_BINS_TARGET 60
+
+/* The tsg leaves the window edge above its top when the edge reaches more than this many times the span of
+   the data (a short exchange under a 64 KiB window would be a flat line at the bottom). */
+#define GRAPH_TSG_WINDOW_SQUASH 4
 
 /* Draw view v of g into sink; *f (may be NULL) gets the frame. Allocates nothing. */
 void graph_plot(const struct graph *g, const struct graph_view *v, const struct graph_sink *sink, struct graph_frame *f);

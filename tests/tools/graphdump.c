@@ -2,11 +2,12 @@
 /*
  * graphdump FILE
  *   Reads FILE through the pipeline (decode, track), feeds each TCP packet to its flow's graph and
- *   prints one line per packet that passed: "N RTT_SEQ RTT_TS BIF KARN DSACK", the packet number, the RTT
- *   sample from the ACK number (seconds, 9 decimals; Karn's rule), the one from the timestamp echo, the
- *   bytes in flight after the packet; "-" where the packet gives none (and for packets that are not TCP);
- *   KARN is "karn" when the ACK gave no sample because it acknowledged something sent twice, DSACK the
- *   bytes of D-SACK blocks the bytes in flight left out ("-" otherwise): the reasons tshark may differ.
+ *   prints one line per packet that passed: "N RTT_SEQ RTT_TS BIF KARN DSACK FED", the packet number, the
+ *   RTT sample from the ACK number (seconds, 9 decimals; Karn's rule), the one from the timestamp echo, the
+ *   bytes in flight after the packet; "-" where the packet gives none; KARN is "karn" when the ACK gave no
+ *   sample because it acknowledged something sent twice, DSACK the bytes of D-SACK blocks the bytes in
+ *   flight left out ("-" otherwise); FED is "tcp" for a packet fed to a graph, "-" for one synwatch does
+ *   not decode as TCP of a flow (another link type, a tunnel): the reasons tshark may differ.
  *   Exit 0, 2 on bad usage, 3 when the capture cannot be read, 1 when out of memory.
  */
 #include <inttypes.h>
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
 	int rc;
 	while ((rc = pipeline_next_ref(pl, &pkt, &tr)) == 1) {
 		char a[32] = "-", b[32] = "-", c[32] = "-", e[32] = "-";
-		const char *karn = "-";
+		const char *karn = "-", *fed = "-";
 		if (graph_pkt_usable(pkt, &tr)) {
 			uint64_t id = tr.flow->id;
 			if (id >= ngraphs) {
@@ -61,6 +62,7 @@ int main(int argc, char **argv)
 			struct graph_sample s;
 			graph_pkt_from(&gp, pkt, &tr);
 			graph_feed(graphs[id], &gp, &s);
+			fed = "tcp";
 			if (s.rtt_seq_valid)
 				seconds(s.rtt_seq_ns, a, sizeof a);
 			if (s.rtt_ts_valid)
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
 			if (s.bif_valid && s.dsack)
 				snprintf(e, sizeof e, "%" PRIu64, s.dsack);
 		}
-		printf("%" PRIu64 " %s %s %s %s %s\n", pkt->n, a, b, c, karn, e);
+		printf("%" PRIu64 " %s %s %s %s %s %s\n", pkt->n, a, b, c, karn, e, fed);
 	}
 	for (size_t i = 0; i < ngraphs; i++)
 		graph_free(graphs[i]);
