@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/count.h"
 #include "exit_codes.h"
 
 static int open_fail(char *err, size_t errlen, const char *path, int e)
@@ -28,7 +29,7 @@ static int open_fail(char *err, size_t errlen, const char *path, int e)
 static void helper_run(int sock, const char *tmp, const char *path)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGPIPE };
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+	for (size_t i = 0; i < COUNT(sigs); i++)
 		signal(sigs[i], SIG_IGN);
 	char cmd = 0;
 	ssize_t n;

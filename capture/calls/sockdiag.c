@@ -37,20 +37,14 @@ const char *sockdiag_proto_name(uint8_t proto)
 }
 
 /* TCP_CA_* of <linux/tcp.h>: the sender's congestion-control state. */
-static const struct {
-	uint8_t value;
-	const char *name;
-} ca_names[] = {
+static const struct tok ca_names[] = {
 	{ TCP_CA_Open, "open" }, { TCP_CA_Disorder, "disorder" }, { TCP_CA_CWR, "cwr" },
-	{ TCP_CA_Recovery, "recovery" }, { TCP_CA_Loss, "loss" },
+	{ TCP_CA_Recovery, "recovery" }, { TCP_CA_Loss, "loss" }, { 0, NULL },
 };
 
 const char *sockdiag_ca_state_name(uint8_t ca_state)
 {
-	for (size_t i = 0; i < COUNT(ca_names); i++)
-		if (ca_names[i].value == ca_state)
-			return ca_names[i].name;
-	return "unknown";
+	return tok2str(ca_names, "unknown", ca_state);
 }
 
 /* struct tcp_info as the kernel sent it (len bytes, maybe shorter than ours: older kernels). */

@@ -4,32 +4,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/tok.h"
 
-static const struct {
-	const char *name, *title;
-} kinds[GRAPH_KIND_COUNT] = {
-	[GRAPH_TSG] = { "tsg", "Time-sequence" },
-	[GRAPH_THROUGHPUT] = { "throughput", "Throughput" },
-	[GRAPH_RTT] = { "rtt", "Round-trip time" },
-	[GRAPH_INFLIGHT] = { "inflight", "Bytes in flight" },
+/* The kinds as --graph names them, and as a title does. */
+static const struct tok kind_names[] = {
+	{ GRAPH_TSG, "tsg" }, { GRAPH_THROUGHPUT, "throughput" }, { GRAPH_RTT, "rtt" }, { GRAPH_INFLIGHT, "inflight" },
+	{ 0, NULL },
+};
+static const struct tok kind_titles[] = {
+	{ GRAPH_TSG, "Time-sequence" }, { GRAPH_THROUGHPUT, "Throughput" }, { GRAPH_RTT, "Round-trip time" },
+	{ GRAPH_INFLIGHT, "Bytes in flight" }, { 0, NULL },
 };
 
 const char *graph_kind_name(enum graph_kind k)
 {
-	return k < GRAPH_KIND_COUNT ? kinds[k].name : "?";
+	return tok2str(kind_names, "?", k);
 }
 
 const char *graph_kind_title(enum graph_kind k)
 {
-	return k < GRAPH_KIND_COUNT ? kinds[k].title : "?";
+	return tok2str(kind_titles, "?", k);
 }
 
 bool graph_kind_parse(const char *s, size_t len, enum graph_kind *k)
 {
-	for (size_t i = 0; i < COUNT(kinds); i++)
-		if (strlen(kinds[i].name) == len && memcmp(kinds[i].name, s, len) == 0) {
-			*k = (enum graph_kind)i;
+	for (const struct tok *t = kind_names; t->s; t++)
+		if (strlen(t->s) == len && memcmp(t->s, s, len) == 0) {
+			*k = (enum graph_kind)t->v;
 			return true;
 		}
 	return false;

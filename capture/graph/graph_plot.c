@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#include "common/count.h"
 
 static const struct graph_style_info styles[GST_COUNT] = {
 	[GST_SEG] = { "segment", "a segment sent: a bar from its first sequence number to past its last", '|', false },

@@ -1,6 +1,7 @@
 /* view_json.c — one JSON object per packet per line; every key present only when the packet has it. */
 #include "view/view.h"
 
+#include "common/count.h"
 #include "decode/decode.h"
 
 /* Every run of fixed-size text between two room checks (obuf_room) stays below this many bytes. */
@@ -523,7 +524,7 @@ void view_json_socket(struct obuf *o, enum sockdiag_change what, const struct so
 		};
 		obuf_puts(o, ",\"ca_state\":");
 		obuf_json_str(o, sockdiag_ca_state_name(ti->ca_state));
-		for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		for (size_t i = 0; i < COUNT(nums); i++) {
 			obuf_puts(o, nums[i].key);
 			obuf_u64(o, nums[i].v);
 		}
