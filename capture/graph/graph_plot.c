@@ -271,6 +271,34 @@ static void frame_done(struct plot *p)
 		p->sink->frame(p->sink->arg, p->f);
 }
 
+/* Which mark a point's GM_* bit puts where: at its first value (lo) or past its last (hi). */
+struct mark_rule {
+	uint16_t bit;
+	enum graph_style style;
+	bool at_hi;
+};
+static const struct mark_rule seg_marks[] = {
+	{ GM_RETRANS, GST_SEG_RETX, true }, { GM_SYN, GST_SYN, false }, { GM_FIN, GST_FIN, true },
+	{ GM_RST, GST_RST, false }, { 0, GST_COUNT, false },
+};
+static const struct mark_rule ack_marks[] = {
+	{ GM_DUPACK, GST_DUPACK, false }, { GM_ZEROWIN, GST_ZEROWIN, false }, { GM_RST, GST_RST, false },
+	{ 0, GST_COUNT, false },
+};
+
+static void put_marks(struct plot *p, const struct graph_series *s, const struct mark_rule *rules)
+{
+	for (uint32_t i = 0; i < s->n; i++) {
+		const struct graph_point *pt = &s->pt[i];
+		if (!visible(p, pt->t0))
+			continue;
+		for (const struct mark_rule *r = rules; r->bit; r++)
+			if (pt->marks & r->bit)
+				put_mark(p, r->style, graph_frame_x(p->f, pt->t0),
+					 graph_frame_y(p->f, (double)(r->at_hi ? pt->hi : pt->lo)));
+	}
+}
+
 static void plot_tsg(struct plot *p)
 {
 	const struct graph_dir *d = p->d;
@@ -302,33 +330,14 @@ static void plot_tsg(struct plot *p)
 	}
 	for (uint32_t i = 0; i < seg->n; i++) {
 		const struct graph_point *pt = &seg->pt[i];
-		if (!visible(p, pt->t0))
-			continue;
-		double x = graph_frame_x(f, pt->t0), ylo = graph_frame_y(f, (double)pt->lo), yhi = graph_frame_y(f, (double)pt->hi);
-		bool retx = pt->marks & GM_RETRANS;
-		if (pt->hi > pt->lo)
-			put_box(p, retx ? GST_SEG_RETX : GST_SEG, x, yhi, x, ylo);
-		if (retx)
-			put_mark(p, GST_SEG_RETX, x, yhi);
-		if (pt->marks & GM_SYN)
-			put_mark(p, GST_SYN, x, ylo);
-		if (pt->marks & GM_FIN)
-			put_mark(p, GST_FIN, x, yhi);
-		if (pt->marks & GM_RST)
-			put_mark(p, GST_RST, x, ylo);
+		if (visible(p, pt->t0) && pt->hi > pt->lo) {
+			double x = graph_frame_x(f, pt->t0);
+			put_box(p, (pt->marks & GM_RETRANS) ? GST_SEG_RETX : GST_SEG, x, graph_frame_y(f, (double)pt->hi), x,
+				graph_frame_y(f, (double)pt->lo));
+		}
 	}
-	for (uint32_t i = 0; i < ack->n; i++) {
-		const struct graph_point *pt = &ack->pt[i];
-		if (!visible(p, pt->t0))
-			continue;
-		double x = graph_frame_x(f, pt->t0), y = graph_frame_y(f, (double)pt->lo);
-		if (pt->marks & GM_DUPACK)
-			put_mark(p, GST_DUPACK, x, y);
-		if (pt->marks & GM_ZEROWIN)
-			put_mark(p, GST_ZEROWIN, x, y);
-		if (pt->marks & GM_RST)
-			put_mark(p, GST_RST, x, y);
-	}
+	put_marks(p, seg, seg_marks);
+	put_marks(p, ack, ack_marks);
 }
 
 /* "10 ms", "200 µs": an interval as a title says it. */

@@ -221,21 +221,26 @@ static void sink_mark(void *arg, enum graph_style s, double x, double y)
 
 /* ---- The document ---- */
 
-static void doc_open(const struct svg_out *o, double h, const char *title)
+void svg_begin(const struct svg_out *o, double w, double h, const char *title, const char *style)
 {
 	FILE *f = o->f;
 	if (o->standalone)
 		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", f);
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
 		   "role=\"img\" aria-labelledby=\"%s-title\">\n<title id=\"%s-title\">",
-		W, h, W, h, o->id, o->id);
+		w, h, w, h, o->id, o->id);
 	svg_escape(f, title);
-	fprintf(f, "</title>\n<style>%s</style>\n", css);
+	fprintf(f, "</title>\n<style>%s</style>\n<rect class=\"sw-bg\" width=\"%.0f\" height=\"%.0f\"/>\n", style, w, h);
+}
+
+static void doc_open(const struct svg_out *o, double h, const char *title)
+{
+	FILE *f = o->f;
+	svg_begin(o, W, h, title, css);
 	fprintf(f, "<defs><pattern id=\"%s-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" "
 		   "patternTransform=\"rotate(45)\"><rect width=\"6\" height=\"6\" fill=\"#fbe3d6\"/>"
 		   "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"6\" style=\"stroke:#D55E00;stroke-width:2.5\"/></pattern></defs>\n",
 		o->id);
-	fprintf(f, "<rect class=\"sw-bg\" width=\"%.0f\" height=\"%.0f\"/>\n", W, h);
 }
 
 /* Text cut into lines of at most `width` characters at spaces (UTF-8 continuation bytes not counted). */

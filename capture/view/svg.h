@@ -29,6 +29,10 @@ void svg_ladder(const struct svg_out *o, const struct flow *f, const struct ladd
 /* How to read graph `kind`: a few sentences for a handout. */
 const char *svg_graph_reading(enum graph_kind kind);
 
+/* The opening of a drawing w×h px: the XML declaration when standalone, <svg> with its <title> (for screen
+   readers) and <style>, and a white background (CSS class sw-bg in style). */
+void svg_begin(const struct svg_out *o, double w, double h, const char *title, const char *style);
+
 /* s as XML/HTML text or a double-quoted attribute (& < > " escaped). */
 void svg_escape(FILE *f, const char *s);
 

@@ -74,13 +74,7 @@ void svg_ladder(const struct svg_out *o, const struct flow *f, const struct ladd
 		 o->capture, f->pkts[0], f->pkts[1], dur, flow_end_name((enum flow_end)f->end), who ? " (closed first by " : "",
 		 who ? who : "", who ? ")" : "");
 
-	if (o->standalone)
-		fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", out);
-	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
-		     "role=\"img\" aria-labelledby=\"%s-title\">\n<title id=\"%s-title\">",
-		W, h, W, h, o->id, o->id);
-	svg_escape(out, title);
-	fprintf(out, "</title>\n<style>%s</style>\n<rect class=\"sw-bg\" width=\"%.0f\" height=\"%.0f\"/>\n", css, W, h);
+	svg_begin(o, W, h, title, css);
 	text_at(out, "sw-title", 24, 28, title);
 	text_at(out, "sw-sub", 24, 50, sub);
 

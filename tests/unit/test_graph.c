@@ -48,22 +48,30 @@ static bool feed_file(const char *name, struct fed *f, uint32_t points)
 
 /* ---- Axes ---- */
 
+/* Axis a has this step, range, tick count and unit, and tick i's label is `label`. */
+static void expect_axis(const struct graph_axis *a, double step, double lo, double hi, int nticks, const char *unit,
+			int i, const char *label)
+{
+	char buf[16];
+	CU_ASSERT_DOUBLE_EQUAL(a->step, step, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(a->lo, lo, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(a->hi, hi, 1e-9);
+	CU_ASSERT_EQUAL(a->nticks, nticks);
+	CU_ASSERT_STRING_EQUAL(a->unit, unit);
+	graph_axis_label(a, i, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, label);
+}
+
 static void test_axis_time_ticks_are_nice_and_labelled_in_ms(void)
 {
 	struct graph_axis a;
 	graph_axis_make(&a, 0, 1.234e6, 6, GU_TIME, "time");
 	/* raw step 1.234 ms / 5 = 246.8 us -> 500 us; 0 .. 1.5 ms in 4 ticks */
-	CU_ASSERT_DOUBLE_EQUAL(a.step, 5e5, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(a.lo, 0, 1e-6);
-	CU_ASSERT_DOUBLE_EQUAL(a.hi, 1.5e6, 1e-6);
-	CU_ASSERT_EQUAL(a.nticks, 4);
-	CU_ASSERT_STRING_EQUAL(a.unit, "ms");
+	expect_axis(&a, 5e5, 0, 1.5e6, 4, "ms", 3, "1.5");
 	CU_ASSERT_STRING_EQUAL(a.title, "time (ms)");
 	char buf[16];
 	graph_axis_label(&a, 0, buf, sizeof buf);
 	CU_ASSERT_STRING_EQUAL(buf, "0.0");
-	graph_axis_label(&a, 3, buf, sizeof buf);
-	CU_ASSERT_STRING_EQUAL(buf, "1.5");
 }
 
 static void test_axis_bytes_widen_to_a_coarser_step_when_ticks_overflow(void)
@@ -71,20 +79,9 @@ static void test_axis_bytes_widen_to_a_coarser_step_when_ticks_overflow(void)
 	struct graph_axis a;
 	/* 150..950 with 5 ticks: step 200 would need 0..1000 = 6 ticks, so the next nice step, 500 */
 	graph_axis_make(&a, 150, 950, 5, GU_BYTES, "bytes");
-	CU_ASSERT_DOUBLE_EQUAL(a.step, 500, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(a.lo, 0, 1e-9);
-	CU_ASSERT_DOUBLE_EQUAL(a.hi, 1000, 1e-9);
-	CU_ASSERT_EQUAL(a.nticks, 3);
-	CU_ASSERT_STRING_EQUAL(a.unit, "kB");
-	char buf[16];
-	graph_axis_label(&a, 1, buf, sizeof buf);
-	CU_ASSERT_STRING_EQUAL(buf, "0.5");
+	expect_axis(&a, 500, 0, 1000, 3, "kB", 1, "0.5");
 	graph_axis_make(&a, 0, 1000000, 6, GU_BYTES, "bytes");
-	CU_ASSERT_DOUBLE_EQUAL(a.step, 200000, 1e-9);
-	CU_ASSERT_EQUAL(a.nticks, 6);
-	CU_ASSERT_STRING_EQUAL(a.unit, "MB");
-	graph_axis_label(&a, 2, buf, sizeof buf);
-	CU_ASSERT_STRING_EQUAL(buf, "0.4");
+	expect_axis(&a, 200000, 0, 1000000, 6, "MB", 2, "0.4");
 	/* an empty range still gets an axis */
 	graph_axis_make(&a, 0, 0, 4, GU_BYTES, "bytes");
 	CU_ASSERT_TRUE(a.hi > a.lo);
@@ -244,16 +241,31 @@ static void rec_line(void *arg, enum graph_style s, double x0, double y0, double
 	((struct marks *)arg)->lines++;
 }
 
+/* Plot `kind` of the client's data of graph g into the recording sink r (cleared first), w×h with 6 ticks
+   per axis at most; *fr gets the frame. */
+static struct marks r;
+static void plot_into(const struct graph *g, enum graph_kind kind, double w, double h, struct graph_frame *fr)
+{
+	memset(&r, 0, sizeof r);
+	struct graph_sink sink = { &r, rec_frame, rec_box, rec_line, rec_mark };
+	struct graph_view v = { .kind = kind, .dir = DIR_C2S, .w = w, .h = h, .xticks = 6, .yticks = 6 };
+	graph_plot(g, &v, &sink, fr);
+}
+
+/* feed_file() then plot_into(). */
+static bool plot_file(const char *name, struct fed *f, enum graph_kind kind, double w, double h, struct graph_frame *fr)
+{
+	if (!feed_file(name, f, 0))
+		return false;
+	plot_into(f->g, kind, w, h, fr);
+	return true;
+}
+
 static void test_tsg_glyphs_at_hand_computed_places(void)
 {
 	struct fed f;
-	CU_ASSERT_FATAL(feed_file("lossy.pcap", &f, 0));
-	static struct marks r;
-	memset(&r, 0, sizeof r);
-	struct graph_sink sink = { &r, rec_frame, rec_box, rec_line, rec_mark };
-	struct graph_view v = { .kind = GRAPH_TSG, .dir = DIR_C2S, .w = 1000, .h = 500, .xticks = 6, .yticks = 6 };
 	struct graph_frame fr;
-	graph_plot(f.g, &v, &sink, &fr);
+	CU_ASSERT_FATAL(plot_file("lossy.pcap", &f, GRAPH_TSG, 1000, 500, &fr));
 	/* The flow lasts 0.343 s: 5 ticks of 100 ms (0 .. 0.4 s); sequence numbers reach 1.5 MB plus a 40 kB
 	   window: 5 ticks of 0.5 MB (0 .. 2 MB). */
 	CU_ASSERT_DOUBLE_EQUAL(fr.x.step, 1e8, 1e-3);
@@ -299,13 +311,8 @@ static void test_tsg_glyphs_at_hand_computed_places(void)
 static void test_throughput_interval_from_duration_and_bytes_kept(void)
 {
 	struct fed f;
-	CU_ASSERT_FATAL(feed_file("lossy.pcap", &f, 0));
-	static struct marks r;
-	memset(&r, 0, sizeof r);
-	struct graph_sink sink = { &r, rec_frame, rec_box, rec_line, rec_mark };
-	struct graph_view v = { .kind = GRAPH_THROUGHPUT, .dir = DIR_C2S, .w = 1000, .h = 500, .xticks = 6, .yticks = 6 };
 	struct graph_frame fr;
-	graph_plot(f.g, &v, &sink, &fr);
+	CU_ASSERT_FATAL(plot_file("lossy.pcap", &f, GRAPH_THROUGHPUT, 1000, 500, &fr));
 	/* 0.4 s shown / 60 bars = 6.67 ms -> the next nice interval, 10 ms */
 	CU_ASSERT_EQUAL(fr.interval_ns, 10000000);
 	CU_ASSERT_TRUE(strstr(fr.y.title, "bytes sent per 10 ms") == fr.y.title);
@@ -320,13 +327,8 @@ static void test_throughput_interval_from_duration_and_bytes_kept(void)
 static void test_rtt_and_inflight_plots_hold_every_sample(void)
 {
 	struct fed f;
-	CU_ASSERT_FATAL(feed_file("lossy.pcap", &f, 0));
-	static struct marks r;
-	memset(&r, 0, sizeof r);
-	struct graph_sink sink = { &r, rec_frame, rec_box, rec_line, rec_mark };
-	struct graph_view v = { .kind = GRAPH_RTT, .dir = DIR_C2S, .w = 800, .h = 400, .xticks = 6, .yticks = 5 };
 	struct graph_frame fr;
-	graph_plot(f.g, &v, &sink, &fr);
+	CU_ASSERT_FATAL(plot_file("lossy.pcap", &f, GRAPH_RTT, 800, 400, &fr));
 	int seq = 0, ts = 0, want_seq = 0, want_ts = 0;
 	for (size_t i = 1; i <= f.n; i++) {
 		/* the client's data is acked by the server: samples on server packets */
@@ -345,14 +347,13 @@ static void test_rtt_and_inflight_plots_hold_every_sample(void)
 	CU_ASSERT_EQUAL(want_seq, (int)(c->s[GS_RTT_SEQ].n + s->s[GS_RTT_SEQ].n));
 	CU_ASSERT_EQUAL(want_ts, (int)(c->s[GS_RTT_TS].n + s->s[GS_RTT_TS].n));
 	CU_ASSERT_EQUAL(s->s[GS_RTT_SEQ].n, 2);
-	/* the slowest sample, 40.133 ms (packet 1078's timestamp echo, while the window was closing), with 5
-	   ticks: 40.133 / 4 = 10.03 ms -> 20 ms steps, 0 .. 60 ms */
+	/* the slowest sample, 40.133 ms (packet 1078's timestamp echo, while the window was closing), with 6
+	   ticks: 40.133 / 5 = 8.03 ms -> 10 ms steps, 0 .. 50 ms */
 	CU_ASSERT_STRING_EQUAL(fr.y.title, "round-trip time (ms)");
-	CU_ASSERT_DOUBLE_EQUAL(fr.y.step, 2e7, 1);
-	CU_ASSERT_DOUBLE_EQUAL(fr.y.hi, 6e7, 1);
-	memset(&r, 0, sizeof r);
-	v.kind = GRAPH_INFLIGHT;
-	graph_plot(f.g, &v, &sink, &fr);
+	CU_ASSERT_DOUBLE_EQUAL(fr.y.step, 1e7, 1);
+	CU_ASSERT_DOUBLE_EQUAL(fr.y.hi, 5e7, 1);
+	CU_ASSERT_EQUAL(fr.y.nticks, 6);
+	plot_into(f.g, GRAPH_INFLIGHT, 800, 400, &fr);
 	int bif = 0, want_bif = 0;
 	for (size_t i = 1; i <= f.n; i++)
 		want_bif += f.s[i].bif_valid;
@@ -476,12 +477,8 @@ static void test_cwnd_fed_by_a_view_is_drawn_over_inflight(void)
 	CU_ASSERT_FATAL(feed_file("handshake.pcap", &f, 0));
 	graph_feed_cwnd(f.g, DIR_C2S, f.g->t_first, 10 * 65483);
 	graph_feed_cwnd(f.g, DIR_C2S, f.g->t_last, 20 * 65483);
-	static struct marks r;
-	memset(&r, 0, sizeof r);
-	struct graph_sink sink = { &r, rec_frame, rec_box, rec_line, rec_mark };
-	struct graph_view v = { .kind = GRAPH_INFLIGHT, .dir = DIR_C2S, .w = 600, .h = 300, .xticks = 5, .yticks = 5 };
 	struct graph_frame fr;
-	graph_plot(f.g, &v, &sink, &fr);
+	plot_into(f.g, GRAPH_INFLIGHT, 600, 300, &fr);
 	CU_ASSERT_TRUE(fr.styles & (1u << GST_CWND));
 	CU_ASSERT_TRUE(fr.y.hi >= 20.0 * 65483); /* the axis makes room for the window */
 	CU_ASSERT_EQUAL(f.g->d[DIR_C2S].s[GS_CWND].n, 2);
