@@ -15,7 +15,7 @@
 #include "packet.h"
 
 #define HANDOUT_GRAPH_FLOWS 32     /* TCP flows given graphs (--html, --graph without a flow): the first ones */
-#define HANDOUT_GRAPH_POINTS 2048  /* points per series of each (a page is ~1000 px wide) */
+#define HANDOUT_GRAPH_POINTS 1024  /* points per series of each (a graph on the page is 852 px wide) */
 #define HANDOUT_LADDER_ROWS 300    /* rows of each flow's ladder on the page (--ladder keeps more for itself) */
 #define HANDOUT_PAGE_FLOWS 200     /* flows given a section on the page; the table lists them all */
 #define HANDOUT_CALLS 4096         /* socket calls kept for the page */
