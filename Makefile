@@ -82,8 +82,9 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# The views also write socket calls and socket-table changes, so calls/ is linked in beside them.
-FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/view/%,$(LIB_SRC))
+# The views also write socket calls and socket-table changes, and draw graphs, so calls/ and graph/ are
+# linked in beside them.
+FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/graph/% capture/view/%,$(LIB_SRC))
 # make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
 FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
 
