@@ -79,6 +79,9 @@ void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const stru
 /* Record a row made earlier (ladder_row_from) with snap, the flow as of that row: what ladder_book_add
    does, for views that hold packets back before drawing them (the classroom timeline). */
 void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row);
+/* The flow as it leaves the table (flowtab_set_remove_hook): a recorded flow's snapshot takes its final
+   figures (end "timeout", a NO-ANSWER end), which its ladder then shows. */
+void ladder_book_update(struct ladder_book *b, const struct flow *f);
 /* Add a call row to a recorded flow; false when the flow is not recorded. */
 bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row);
 /*
