@@ -1,14 +1,36 @@
 # synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk (with -v analysis=1,
-# the same three more: rseq|rack|events). Flow lines of `--flows --json` (no "n") are left out. With
-# -v tagged=1 each row starts with the name of the file it came from and a '|', so that one run reads many.
+# the same three more: rseq|rack|events; with -v app=1, the application columns and ARP rows). Flow lines
+# of `--flows --json` (no "n") are left out. With -v tagged=1 each row starts with the name of the file it
+# came from and a '|', so that one run reads many.
 BEGIN { OFS = "|" }
 
-# The value of "key" in the flat object s, or "-" (strings without their quotes).
+# The value of "key" in the flat object s, or "-" (strings without their quotes, \" and \\ undone).
 function get(s, key,    v) {
-	if (!match(s, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) return "-"
+	if (!match(s, "\"" key "\":(\"([^\"\\\\]|\\\\.)*\"|[^,}]*)")) return "-"
 	v = substr(s, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-	gsub(/"/, "", v)
+	if (v ~ /^"/) {
+		v = substr(v, 2, length(v) - 2)
+		gsub(/\\"/, "\"", v)
+		gsub(/\\\\/, "\\", v)
+	}
 	return v
+}
+
+# The application columns (see tshark.awk) of line, with a leading '|'; "" without -v app=1.
+function app_cols(line,    a, id, qr, qname, qtype, rcode, an, method, uri, code) {
+	if (!app) return ""
+	id = qr = qname = qtype = rcode = an = method = uri = code = "-"
+	a = get(line, "app")
+	if (a == "dns") {
+		id = get(line, "dns_id"); qr = get(line, "dns_response") == "true" ? 1 : 0
+		qname = get(line, "dns_qname"); qtype = get(line, "dns_qtype"); an = get(line, "dns_an")
+		if (qname == ".") qname = "<Root>"
+		else if (qname != "-") sub(/\.$/, "", qname)
+		if (qr == 1) rcode = get(line, "dns_rcode") % 16 # tshark gives the header's 4 bits
+	} else if (a == "http") {
+		method = get(line, "http_method"); uri = get(line, "http_uri"); code = get(line, "http_status")
+	}
+	return "|" id "|" qr "|" qname "|" qtype "|" rcode "|" an "|" method "|" uri "|" code
 }
 
 # The "ip_options" array of s (up to its matching bracket), or "".
@@ -55,9 +77,17 @@ function all_of(s, key,    out, v) {
 	if (ipopt == "") ipopt = "-"
 	if (ipoptptr == "") ipoptptr = "-"
 	n = get(line, "n")
-	if (get(line, "l3") == "-") { print pre n, "none"; next }
+	if (get(line, "l3") == "-") {
+		if (app && get(line, "app") == "arp") {
+			ipv4 = get(line, "arp_ptype") == 2048 && get(line, "arp_spa") ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/
+			print pre n, "arp", get(line, "arp_op"), ipv4 ? get(line, "arp_spa") : "-", ipv4 ? get(line, "arp_tpa") : "-"
+		} else {
+			print pre n, "none"
+		}
+		next
+	}
 	if (index(line, "\"frag\":{")) {
-		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "")
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "") (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	proto = get(line, "proto")
@@ -88,5 +118,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "")
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "") app_cols(line)
 }
