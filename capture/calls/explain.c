@@ -94,8 +94,7 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 	if (asked && in->before[rcv] == TCPS_UNANSWERED)
 		put(buf, n, &len, " The %s still has not answered.", who[rcv], NULL);
 	else if (asked)
-		put(buf, n, &len, " The %s has not answered yet: a SYN-ACK would show that something listens, an RST "
-				  "that nothing does.", who[rcv], NULL);
+		put(buf, n, &len, " The %s has not answered yet (SYN-ACK: it listens; RST: nothing listens).", who[rcv], NULL);
 	return len;
 }
 

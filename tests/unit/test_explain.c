@@ -28,7 +28,7 @@ static void test_syn_from_connect_names_the_call_and_the_new_state(void)
 	explain_packet(b, sizeof b, &in);
 	/* the server has only been asked: no state is claimed for it, no LISTEN */
 	CU_ASSERT_STRING_EQUAL(b, "Client \u2192 server: SYN. The client called connect(); it is now SYN-SENT. The server "
-				  "has not answered yet: a SYN-ACK would show that something listens, an RST that nothing does.");
+				  "has not answered yet (SYN-ACK: it listens; RST: nothing listens).");
 	CU_ASSERT_PTR_NULL(strstr(b, "LISTEN"));
 	/* a retransmitted SYN: still no answer */
 	in = tcp(0, TCP_SYN, TCPS_SYN_SENT, TCPS_UNANSWERED, TCPS_SYN_SENT, TCPS_UNANSWERED);
