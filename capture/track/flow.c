@@ -105,8 +105,9 @@ static bool key_equal(const struct flow_key *a, const struct flow_key *b)
 }
 
 /* The memory budget (FLOW_DEFAULT_MAX_FLOWS, README "Flow table memory") depends on these sizes. */
-_Static_assert(sizeof(struct flow) == 176, "struct flow has grown or gained padding");
-_Static_assert(sizeof(struct flow_node) == 232, "struct flow_node has grown or gained padding");
+_Static_assert(sizeof(struct flow) == 192, "struct flow has grown or gained padding");
+_Static_assert(sizeof(struct flow_node) == 248, "struct flow_node has grown or gained padding");
+_Static_assert(sizeof(struct zeek_conn) == 16, "struct zeek_conn has grown or gained padding");
 
 /* ---- table --------------------------------------------------------------------------------------- */
 
@@ -725,6 +726,9 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	if ((fl & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_ACK && dir == DIR_C2S && p->synack_seen && !f->ack_ns)
 		f->ack_ns = now_ns;
 
+	/* Zeek's letters and states, from the analysis state as it was before this segment. */
+	zeek_tcp(f, &f->zeek, dir, ip, &p->an);
+
 	bool acks_peer_fin = have_ack && (p->an.dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->an.d[rev].nextseq);
 	enum tcp_seg kind = tcp_seg_classify(fl, acks_peer_fin);
 
@@ -874,6 +878,8 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 		else
 			flow_set_ends(f, src, dst, icmp_is_echo_request(ip->version, ip->u.icmp.type));
 		p->last_dir = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
+		if (k->proto == 6 && p->last_dir == DIR_S2C)
+			zeek_flipped(&f->zeek); /* its first packet came from the server */
 	} else {
 		f = &t->nodes[i].f;
 		p = &t->nodes[i].p;
@@ -894,6 +900,8 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 	priv_clamp_times(f, p, now_us, now_ns);
 	if (k->proto == 6)
 		track_tcp(f, p, dir, ip, now_ns, r);
+	else if (k->proto == 17)
+		zeek_udp(&f->zeek, dir);
 	if (p->last_dir != dir) {
 		p->other_us = (uint32_t)(f->last_ns / 1000);
 		p->last_dir = (uint8_t)dir;

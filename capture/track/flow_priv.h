@@ -41,7 +41,7 @@ struct flow_priv {
 };
 
 /*
- * One pool entry: 232 bytes. The public part comes first so that a lookup's key comparison reads the
+ * One pool entry: 248 bytes. The public part comes first so that a lookup's key comparison reads the
  * node's first cache line; tracking touches the rest, which flowtab_prefetch() fetches ahead.
  */
 struct flow_node {
