@@ -113,14 +113,13 @@ static int64_t sender_isn(const struct flow *f, enum flow_dir dir)
 	return (f->isn_known & 1u << dir) ? (int64_t)f->isn[dir] : -1;
 }
 
-/* The flag letters of one segment (Zeek's update_history). */
-static void history_flags(struct zeek_conn *z, int end, const struct tcp_hdr *th, uint32_t len, int64_t isn,
-			  const struct flow_dirstate *mine, uint8_t mflags)
+/* The letters of a segment with SYN, FIN or RST (Zeek's update_history). */
+static void history_flags(const struct flow *f, struct zeek_conn *z, int end, enum flow_dir dir,
+			  const struct tcp_hdr *th, uint32_t len, const struct tcp_anstate *an)
 {
 	const uint16_t fl = th->flags;
 	const bool syn = fl & TCP_SYN, fin = fl & TCP_FIN, rst = fl & TCP_RST;
-	const int nflags = syn + fin + rst;
-	if (nflags > 1) {
+	if (syn + fin + rst > 1) {
 		if (fin && rst)
 			once(z, end, ZS_FINRST, 'I');
 		else
@@ -130,22 +129,18 @@ static void history_flags(struct zeek_conn *z, int end, const struct tcp_hdr *th
 		   the end has closed or reset; before that a SYN restarts the numbering and repeats nothing. */
 		char c = (fl & TCP_ACK) ? 'H' : 'S';
 		enum zeek_ep es = ep_get(z, end);
-		if (once(z, end, ZS_SYN, c) && (es == ZE_CLOSED || es == ZE_RESET) && isn >= 0 &&
-		    th->seq != (uint32_t)isn)
+		if (once(z, end, ZS_SYN, c) && (es == ZE_CLOSED || es == ZE_RESET) && sender_isn(f, dir) >= 0 &&
+		    th->seq != (uint32_t)sender_isn(f, dir))
 			add(z, letter(c, end));
 	} else if (fin) {
 		/* A later FIN whose sequence number (after its data) differs from the last FIN's. */
-		if (once(z, end, ZS_FIN, 'F') && (mflags & DS_FIN) && th->seq + len != mine->nextseq - 1)
+		if (once(z, end, ZS_FIN, 'F') && (an->dflags[dir] & DS_FIN) && th->seq + len != an->d[dir].nextseq - 1)
 			add(z, letter('F', end));
-	} else if (rst) {
+	} else {
 		unsigned d = rst_digest(th->seq), shift = 4u * (unsigned)end;
 		if (once(z, end, ZS_RST, 'R') && d != ((z->rst >> shift) & 15u))
 			add(z, letter('R', end));
 		z->rst = (uint8_t)((z->rst & ~(15u << shift)) | d << shift);
-	} else if (len) {
-		once(z, end, ZS_DATA, 'D');
-	} else if (fl & TCP_ACK) {
-		once(z, end, ZS_ACK, 'A');
 	}
 }
 
@@ -241,27 +236,28 @@ void zeek_tcp_segment(struct flow *f, struct zeek_conn *z, enum flow_dir dir, co
 	const struct tcp_hdr *th = &ip->u.tcp;
 	const int e = dir == DIR_C2S ? 0 : 1;
 	const uint16_t fl = th->flags;
-	const uint32_t len = (ip->have & HAVE_PAYLOAD) ? ip->payload_wire : 0;
-	const bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
+	const uint32_t have = ip->have;
+	const uint32_t len = (have & HAVE_PAYLOAD) ? ip->payload_wire : 0;
 	const enum zeek_ep es = ep_get(z, e);
 
-	if (ctl)
-		history_flags(z, e, th, len, sender_isn(f, dir), &an->d[dir], an->dflags[dir]);
-	else if (len)
-		once(z, e, ZS_DATA, 'D');
-	else if (fl & TCP_ACK)
-		once(z, e, ZS_ACK, 'A');
+	if (!(fl & (TCP_SYN | TCP_FIN | TCP_RST))) {
+		if (len || (fl & TCP_ACK))
+			once(z, e, len ? ZS_DATA : ZS_ACK, len ? 'D' : 'A');
+		if (es == ZE_INACTIVE)
+			update_states(z, e, th, len); /* only an end's first segment changes its state */
+	} else {
+		history_flags(f, z, e, dir, th, len, an);
+	}
 	/* A zero window, unless with or after this end's RST or after the peer's FIN (update_window). */
-	if (th->win == 0 && (ip->have & HAVE_WIN) && !(fl & TCP_RST) && ep_get(z, !e) != ZE_CLOSED && es != ZE_RESET)
+	if (th->win == 0 && (have & HAVE_WIN) && !(fl & TCP_RST) && ep_get(z, !e) != ZE_CLOSED && es != ZE_RESET)
 		scaled(z, &z->win0_gap[e], 0, 15, e, 'W');
 	if (len && es != ZE_RESET && is_rxmit(th, len, f, dir, an))
 		scaled(z, &z->rxmt[e], 0, 255, e, 'T');
-	/* Without SYN, FIN or RST only an end's first segment changes its state. */
-	if (ctl || es == ZE_INACTIVE)
+	if (fl & (TCP_SYN | TCP_FIN | TCP_RST))
 		update_states(z, e, th, len);
 	/* A content gap (the reassembler's, on this ACK): it covers sequence space beyond anything the peer
 	   was seen sending, and beyond this end's previous ACK; only while both ends are established. */
-	if ((z->ep & 0x3f) == (ZE_ESTABLISHED | ZE_ESTABLISHED << 3) && (fl & TCP_ACK) && (ip->have & HAVE_ACK) &&
+	if ((fl & TCP_ACK) && (z->ep & 0x3f) == (ZE_ESTABLISHED | ZE_ESTABLISHED << 3) && (have & HAVE_ACK) &&
 	    (an->dflags[!dir] & DS_NEXTSEQ) && GT_SEQ(th->ack, an->d[!dir].nextseq) &&
 	    (!(an->dflags[dir] & DS_SEEN) || GT_SEQ(th->ack, an->d[dir].lastack)))
 		scaled(z, &z->win0_gap[!e], 4, 15, !e, 'G');
