@@ -6,26 +6,13 @@
 #include "flow_fixture.h"
 #include "track/zeek.h"
 
-static struct flow_table *T;
 static struct conn C;
-
-static int setup(void)
-{
-	T = flowtab_new(64);
-	return T ? 0 : 1;
-}
-
-static int teardown(void)
-{
-	flowtab_free(T);
-	return 0;
-}
 
 /* A fresh TCP conversation 127.0.0.1:40000 -> 127.0.0.1:8888 (client port ephemeral, server's not). */
 static void fresh(void)
 {
 	static uint16_t port = 40000;
-	conn_init(&C, T, 0, port++, 8888);
+	conn_init(&C, fixture_table(), 0, port++, 8888);
 }
 
 /* The flow's conn_state and history are what Zeek's documentation says; prints both when they differ. */
@@ -318,7 +305,7 @@ static void test_history_keeps_its_first_16_letters(void)
 
 int register_test_zeek(void)
 {
-	CU_pSuite s = CU_add_suite("zeek", setup, teardown);
+	CU_pSuite s = CU_add_suite("zeek", fixture_table_setup, fixture_table_teardown);
 	if (!s)
 		return 1;
 	if (!CU_add_test(s, "S0", test_s0_attempt_without_reply) ||
