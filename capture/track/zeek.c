@@ -4,7 +4,6 @@
 #include "track/flow.h"
 #include "track/zeek.h"
 
-
 /*
  * The history is kept as 4-bit codes, the first letter in the lowest nibble; code 0 marks the end. The
  * letters of nearly every flow have a code of their own; the rest are ESC followed by their index in
@@ -43,6 +42,8 @@ static void add(struct zeek_conn *z, char c)
 	if (z->seen & ZS_LOST)
 		return;
 	unsigned code = CODE[c & 127], need = code > ESC ? 2 : 1, n = hist_nibbles(z->hist);
+	if (!code)
+		return; /* not a history letter */
 	if (n + need > ZEEK_HISTORY_MAX) {
 		z->seen |= ZS_LOST;
 		return;
@@ -239,21 +240,19 @@ void zeek_tcp_segment(struct flow *f, struct zeek_conn *z, enum flow_dir dir, co
 	const uint32_t have = ip->have;
 	const uint32_t len = (have & HAVE_PAYLOAD) ? ip->payload_wire : 0;
 	const enum zeek_ep es = ep_get(z, e);
+	const bool ctl = fl & (TCP_SYN | TCP_FIN | TCP_RST);
 
-	if (!(fl & (TCP_SYN | TCP_FIN | TCP_RST))) {
-		if (len || (fl & TCP_ACK))
-			once(z, e, len ? ZS_DATA : ZS_ACK, len ? 'D' : 'A');
-		if (es == ZE_INACTIVE)
-			update_states(z, e, th, len); /* only an end's first segment changes its state */
-	} else {
+	if (ctl)
 		history_flags(f, z, e, dir, th, len, an);
-	}
+	else if (len || (fl & TCP_ACK))
+		once(z, e, len ? ZS_DATA : ZS_ACK, len ? 'D' : 'A');
 	/* A zero window, unless with or after this end's RST or after the peer's FIN (update_window). */
 	if (th->win == 0 && (have & HAVE_WIN) && !(fl & TCP_RST) && ep_get(z, !e) != ZE_CLOSED && es != ZE_RESET)
 		scaled(z, &z->win0_gap[e], 0, 15, e, 'W');
 	if (len && es != ZE_RESET && is_rxmit(th, len, f, dir, an))
 		scaled(z, &z->rxmt[e], 0, 255, e, 'T');
-	if (fl & (TCP_SYN | TCP_FIN | TCP_RST))
+	/* Without SYN, FIN or RST only an end's first segment changes its state. */
+	if (ctl || es == ZE_INACTIVE)
 		update_states(z, e, th, len);
 	/* A content gap (the reassembler's, on this ACK): it covers sequence space beyond anything the peer
 	   was seen sending, and beyond this end's previous ACK; only while both ends are established. */
