@@ -56,9 +56,9 @@ unsigned tui_list_moved(struct tui *t)
 	uint64_t seq;
 	struct tui_pkt *p = tui_current(t, &seq);
 	t->details.top = 0;
-	if (p && p->flow_id) {
-		t->ladder.id = p->flow_id;
-		t->flows.sel_id = p->flow_id;
+	if (p && p->s.flow_id) {
+		t->ladder.id = p->s.flow_id;
+		t->flows.sel_id = p->s.flow_id;
 	}
 	return D_LIST | D_LOWER | D_FLOWS;
 }
@@ -98,9 +98,9 @@ unsigned tui_open_current(struct tui *t)
 {
 	uint64_t seq;
 	struct tui_pkt *p = tui_current(t, &seq);
-	if (!p || !p->flow_id)
+	if (!p || !p->s.flow_id)
 		return tui_message(t, false, "this packet belongs to no flow");
-	t->ladder.id = p->flow_id;
+	t->ladder.id = p->s.flow_id;
 	t->lower = LOWER_LADDER;
 	ladder_select_seq(t, seq);
 	return tui_focus_pane(t, PANE_LOWER);
@@ -250,7 +250,7 @@ static unsigned act_clear(struct tui *t)
 
 static unsigned act_sockets(struct tui *t)
 {
-	if (!t->m.feed || !t->m.feed->sockets)
+	if (!t->m.session || !t->m.session->o.sockets)
 		return tui_message(t, false, "the socket table needs --sockets (or --classroom)");
 	t->show_sockets = !t->show_sockets;
 	return D_FLOWS | D_CLEAR;

@@ -139,10 +139,10 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const u
 	p->stored = (uint32_t)keep;
 	if (keep)
 		memcpy(h->bytes + pos, data, keep);
-	if (p->pl_off > p->stored)
-		p->pl_off = p->stored;
-	if (p->pl_cap > p->stored - p->pl_off)
-		p->pl_cap = p->stored - p->pl_off;
+	if (p->s.pl_off > p->stored)
+		p->s.pl_off = p->stored;
+	if (p->s.pl_cap > p->stored - p->s.pl_off)
+		p->s.pl_cap = p->stored - p->s.pl_off;
 	*seq = h->next++;
 	return p;
 }

@@ -57,7 +57,6 @@ struct ladder_pane {
 	bool driven;              /* the current packet was chosen in the ladder, not the list */
 	int headers;              /* header lines the ladder renderer drew last time */
 	struct ladder_row *rows;  /* TUI_LADDER_ROWS rendered at once */
-	struct packet scratch;    /* a row's packet decoded again */
 };
 /* pane_details.c: the current packet layer by layer, then its bytes. */
 struct details_pane {

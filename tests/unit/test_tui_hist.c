@@ -8,7 +8,7 @@ static struct tui_pkt pkt_numbered(uint64_t n)
 {
 	struct tui_pkt p;
 	memset(&p, 0, sizeof p);
-	p.n = n;
+	p.s.n = n;
 	return p;
 }
 
@@ -22,7 +22,7 @@ static void fill(uint8_t *b, size_t len, uint64_t n)
 static bool bytes_intact(const struct tui_hist *h, const struct tui_pkt *p)
 {
 	uint8_t want[512];
-	fill(want, p->stored, p->n);
+	fill(want, p->stored, p->s.n);
 	return memcmp(hist_bytes(h, p), want, p->stored) == 0;
 }
 
@@ -45,7 +45,7 @@ static void test_count_limit_evicts_oldest(void)
 	for (uint64_t s = 6; s < 10; s++) {
 		struct tui_pkt *p = hist_get(&h, s);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-		CU_ASSERT_EQUAL(p->n, s + 1);
+		CU_ASSERT_EQUAL(p->s.n, s + 1);
 		CU_ASSERT_TRUE(bytes_intact(&h, p));
 	}
 	hist_free(&h);
@@ -81,15 +81,15 @@ static void test_packet_bigger_than_budget_is_cut(void)
 	uint8_t b[200];
 	fill(b, sizeof b, 7);
 	struct tui_pkt p = pkt_numbered(7);
-	p.caplen = 200;
-	p.pl_off = 54;
-	p.pl_cap = 146;
+	p.s.caplen = 200;
+	p.s.pl_off = 54;
+	p.s.pl_cap = 146;
 	uint64_t seq;
 	struct tui_pkt *slot = hist_push(&h, &p, b, 200, &seq);
 	CU_ASSERT_EQUAL(slot->stored, 64);
-	CU_ASSERT_EQUAL(slot->caplen, 200); /* the original length is remembered */
-	CU_ASSERT_EQUAL(slot->pl_off, 54);
-	CU_ASSERT_EQUAL(slot->pl_cap, 10); /* payload clipped to the stored bytes */
+	CU_ASSERT_EQUAL(slot->s.caplen, 200); /* the original length is remembered */
+	CU_ASSERT_EQUAL(slot->s.pl_off, 54);
+	CU_ASSERT_EQUAL(slot->s.pl_cap, 10); /* payload clipped to the stored bytes */
 	CU_ASSERT_TRUE(bytes_intact(&h, slot));
 	hist_free(&h);
 }
