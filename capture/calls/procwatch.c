@@ -18,10 +18,15 @@ void procwatch_init(struct procwatch *w, int64_t grace_ns)
 	if (w->ticks <= 0)
 		w->ticks = 100;
 	w->proc_root = "/proc";
+}
+
+/* The wall clock at boot, as of now (the wall clock may have been set since). */
+static int64_t boot_real_ns(void)
+{
 	struct timespec real, boot;
 	clock_gettime(CLOCK_REALTIME, &real);
 	clock_gettime(CLOCK_BOOTTIME, &boot);
-	w->boot_real_ns = (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
+	return (real.tv_sec - boot.tv_sec) * 1000000000LL + (real.tv_nsec - boot.tv_nsec);
 }
 
 static struct procwatch_proc *proc_find(struct procwatch *w, int32_t pid)
@@ -153,6 +158,7 @@ static void proc_look(struct procwatch *w, struct procwatch_proc *p, int64_t now
 
 void procwatch_look(struct procwatch *w, int64_t now_ns, int64_t below)
 {
+	w->boot_real_ns = boot_real_ns();
 	for (size_t i = 0; i < w->n; i++)
 		if (w->p[i].seen != PW_GONE && w->p[i].wm_ns < below)
 			proc_look(w, &w->p[i], now_ns);

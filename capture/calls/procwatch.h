@@ -49,7 +49,7 @@ struct procwatch {
 	size_t n;
 	int64_t grace_ns;
 	int64_t read_ns;         /* when the file was last read to its end (the read began) */
-	int64_t boot_real_ns;    /* the wall clock at boot (CLOCK_REALTIME - CLOCK_BOOTTIME), for start times */
+	int64_t boot_real_ns;    /* the wall clock at boot (CLOCK_REALTIME - CLOCK_BOOTTIME) at the last look */
 	long ticks;              /* clock ticks per second (/proc/PID/stat's unit) */
 	const char *proc_root;   /* "/proc" (tests point it elsewhere) */
 };

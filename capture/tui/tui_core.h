@@ -40,11 +40,12 @@ void hist_free(struct tui_hist *h);
    resident memory is then flat from the start). */
 void hist_prefault(struct tui_hist *h);
 /*
- * Append a copy of *src and data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
- * until both fit. Returns the slot (src with off/stored set) and its seq in *seq. Never allocates.
+ * Append a row for *sum with data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
+ * until both fit. Returns the slot (off/stored set, match and is_call false) and its seq in *seq. Never
+ * allocates.
  */
-struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
-			  uint32_t caplen, uint64_t *seq);
+struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
+			  uint64_t *seq);
 /* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
 bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */

@@ -119,8 +119,8 @@ bool hist_room(const struct tui_hist *h, uint32_t caplen)
 	return hist_count(h) < h->cap && hist_fit(h, keep ? keep : 1, &pos);
 }
 
-struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
-			  uint32_t caplen, uint64_t *seq)
+struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
+			  uint64_t *seq)
 {
 	size_t keep = caplen < h->budget ? caplen : h->budget;
 	size_t alloc = keep ? keep : 1;
@@ -134,7 +134,9 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const u
 		h->evicted++;
 	}
 	struct tui_pkt *p = hist_slot(h, h->next);
-	*p = *src;
+	p->s = *sum;
+	p->match = false;
+	p->is_call = false;
 	p->off = pos;
 	p->stored = (uint32_t)keep;
 	if (keep)

@@ -1,6 +1,7 @@
 /* tui_model.c — the panel's model: packets into the history (timed for replay, through the classroom session when there is one), view filter. */
 #include "tui/tui_model.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,10 +96,12 @@ static bool model_matches(const struct tui_model *m, const struct tui_pkt *p)
 }
 
 /* Put one row into the history and its indexes; the panel hears of it through the hooks. */
-static void model_ingest(struct tui_model *m, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
+static void model_ingest(struct tui_model *m, const struct pkt_summary *sum, bool is_call, const uint8_t *data,
+			 uint32_t caplen)
 {
 	uint64_t first = m->hist.first, seq;
-	struct tui_pkt *p = hist_push(&m->hist, e, data, caplen, &seq);
+	struct tui_pkt *p = hist_push(&m->hist, sum, data, caplen, &seq);
+	p->is_call = is_call;
 	if (m->hist.first != first) {
 		size_t k = seqring_trim(&m->shown, m->hist.first);
 		size_t kf = seqring_trim(&m->flowpk, m->hist.first);
@@ -141,37 +144,27 @@ int model_call_side(const struct tui_pkt *p, const struct sock_event *ev)
 	return strcmp(ev->role, "client") == 0 ? 0 : -1;
 }
 
-/* A packet into the history. */
-static void model_ingest_packet(struct tui_model *m, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen)
-{
-	struct tui_pkt e;
-	memset(&e, 0, sizeof e);
-	e.s = *sum;
-	model_ingest(m, &e, data, caplen);
-}
-
 /* What the session hands out into the history: a packet, or a call row among them (its struct sock_event
    as its bytes; the flow it matched, its end and both ends' states then). */
 static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
 	if (it->kind == TL_PACKET) {
-		model_ingest_packet(m, it->pkt, it->body, (uint32_t)it->len);
+		model_ingest(m, it->pkt, false, it->body, (uint32_t)it->len);
 		return;
 	}
 	if (it->kind != TL_CALL)
 		return; /* socket-table changes: the panel shows the table itself */
-	struct tui_pkt e;
-	memset(&e, 0, sizeof e);
-	e.is_call = true;
-	e.s.ts_ns = it->at_ns;
-	e.s.dir = (uint8_t)it->side;
+	struct pkt_summary c;
+	memset(&c, 0, sizeof c);
+	c.ts_ns = it->at_ns;
+	c.dir = (uint8_t)it->side;
 	if (it->call_flow) {
-		e.s.flow_id = it->call_flow->id;
-		e.s.proto = it->call_flow->proto;
+		c.flow_id = it->call_flow->id;
+		c.proto = it->call_flow->proto;
 		for (int i = 0; i < 2; i++)
-			e.s.before[i] = e.s.after[i] = it->states[i];
+			c.before[i] = c.after[i] = it->states[i];
 	}
-	model_ingest(m, &e, (const uint8_t *)it->ev, sizeof *it->ev);
+	model_ingest(m, &c, true, (const uint8_t *)it->ev, sizeof *it->ev);
 }
 
 /* Hand out of the session what is due (force: the earliest item whatever its time). */
@@ -192,7 +185,7 @@ static void model_take(struct tui_model *m, const struct pkt_summary *sum, const
 		       uint32_t caplen)
 {
 	if (!m->session) {
-		model_ingest_packet(m, sum, data, caplen);
+		model_ingest(m, sum, false, data, caplen);
 		return;
 	}
 	if (!session_room(m->session, caplen))
@@ -207,8 +200,16 @@ void model_session_pump(struct tui_model *m)
 	struct session *s = m->session;
 	if (!s)
 		return;
+	int fd = pipeline_fd(m->pl);
 	if (m->ended) {
 		session_packets_upto(s, INT64_MAX);
+	} else if (m->live && !m->more && fd >= 0) {
+		/* The reader's last turn read the capture dry and nothing has come since: what is older than
+		   the grace is in (also while no packet comes, which leaves the reader asleep). */
+		int64_t t = clock_real_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) == 0)
+			session_packets_upto(s, t - s->o.grace_ns);
 	} else if (!m->live && m->have_pending && !m->paused && m->clk.anchored && m->clk.speed > 0) {
 		/* Timed replay: every packet before the one read ahead is in; the calls go as their time comes. */
 		int64_t v = clock_virtual(&m->clk, clock_mono_ns());
