@@ -277,6 +277,19 @@ static void merge_drain(struct classroom *m, bool force)
 		merge_release(m, &it);
 }
 
+/* Read the sources; when one has more than the timeline holds, what is due goes out, and the earliest too
+   when only the call sources hold it back (one lags further than the timeline's bound). */
+static void merge_pump(struct classroom *m)
+{
+	struct session_item it;
+	while (!m->out->closed && session_pump(&m->s, clock_real_ns())) {
+		merge_drain(m, false);
+		if (!session_stuck(&m->s) || !session_peek(&m->s, true, &it))
+			break;
+		merge_release(m, &it);
+	}
+}
+
 /* Room for a packet keeping len bytes: what is due goes out, then (a source lags too far) the earliest. */
 static void merge_room(struct classroom *m, size_t len)
 {
@@ -310,7 +323,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 	while (!signals_stop && !out->closed) {
 		/* Replay: the events file as it is now, read before the packets it may precede. */
 		if (!m->live)
-			session_pump(&m->s, clock_real_ns());
+			merge_pump(m);
 		int rc = 0, k = 0;
 		int64_t asked = 0; /* when the capture was last asked for a packet */
 		while (k < 256 && (asked = clock_real_ns(), rc = pipeline_next(pl, &pkt, &tr)) == 1) {
@@ -344,7 +357,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		if (m->live && rc == 0)
 			session_packets_upto(&m->s, asked - MERGE_GRACE_NS);
 		if (m->live)
-			session_pump(&m->s, clock_real_ns());
+			merge_pump(m);
 		merge_drain(m, false);
 		if (signals_usr1) {
 			signals_usr1 = 0;
@@ -356,7 +369,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		if (linger_from < 0 && session_ended(&m->s, &st, line, sizeof line)) {
 			*cmd_status = st;
 			linger_from = clock_ms();
-			session_pump(&m->s, clock_real_ns()); /* its last lines */
+			merge_pump(m); /* its last lines */
 		}
 		if (linger_from >= 0 && !o->keep) {
 			int64_t waited = clock_ms() - linger_from;

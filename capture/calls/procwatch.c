@@ -17,7 +17,6 @@ void procwatch_init(struct procwatch *w, int64_t grace_ns)
 	w->ticks = sysconf(_SC_CLK_TCK);
 	if (w->ticks <= 0)
 		w->ticks = 100;
-	w->proc_root = "/proc";
 }
 
 /* The wall clock at boot, as of now (the wall clock may have been set since). */
@@ -107,7 +106,7 @@ bool procwatch_parse_stat(const char *text, long ticks, struct procwatch_stat *s
 static int stat_read(const struct procwatch *w, int32_t pid, struct procwatch_stat *st)
 {
 	char path[64], buf[1024];
-	snprintf(path, sizeof path, "%s/%d/stat", w->proc_root, (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT || errno == ESRCH ? 0 : -1;
@@ -120,7 +119,8 @@ static int stat_read(const struct procwatch *w, int32_t pid, struct procwatch_st
 	return procwatch_parse_stat(buf, w->ticks, st) ? 1 : -1;
 }
 
-/* What a look at the process says; applied by procwatch_read_done once the file has been read after it. */
+/* What a look at the process says. It holds for the horizon once the file has been read to its end after
+   the look (procwatch_horizon is asked only then); a gone process is forgotten then. */
 static void proc_look(struct procwatch *w, struct procwatch_proc *p, int64_t now_ns)
 {
 	struct procwatch_stat st;

@@ -51,7 +51,6 @@ struct procwatch {
 	int64_t read_ns;         /* when the file was last read to its end (the read began) */
 	int64_t boot_real_ns;    /* the wall clock at boot (CLOCK_REALTIME - CLOCK_BOOTTIME) at the last look */
 	long ticks;              /* clock ticks per second (/proc/PID/stat's unit) */
-	const char *proc_root;   /* "/proc" (tests point it elsewhere) */
 };
 
 void procwatch_init(struct procwatch *w, int64_t grace_ns);

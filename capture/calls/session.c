@@ -203,14 +203,18 @@ void session_pop(struct session *s)
 	s->have_it = false;
 	if (s->it.kind == TL_PACKET && s->it.pkt->has_flow)
 		tl_flows_note(&s->recent, &s->it.pkt->snap);
-	else if (s->it.kind == TL_CALL)
-		s->calls++;
 	timeline_pop(&s->tl);
 }
 
 size_t session_held(const struct session *s)
 {
 	return timeline_count(&s->tl);
+}
+
+bool session_stuck(const struct session *s)
+{
+	int64_t others = s->pkt_h < s->sock_h ? s->pkt_h : s->sock_h;
+	return timeline_others_free(&s->tl) <= SESSION_READ_ROOM && timeline_first_key(&s->tl) <= others;
 }
 
 uint64_t session_forced(const struct session *s)

@@ -117,11 +117,9 @@ struct session {
 	int64_t sock_next;             /* when to read it again (monotonic ns) */
 	char sock_err[160];            /* why it cannot be read, "" when it can */
 	struct sock_event buf[64];     /* calls being read */
-	struct sock_event ev;          /* the call handed out */
-	struct tl_note note;           /* the note handed out */
+	struct tl_note note;           /* a socket-table change being pushed */
 	struct tl_item it;             /* the timeline's view of the item handed out */
-	bool have_it;
-	uint64_t calls;                /* calls handed out */
+	bool have_it;                  /* session_peek() handed it out: session_pop() removes it */
 };
 
 /* Set up (false when the packets' body arena cannot be had); sources are added after. */
@@ -153,6 +151,9 @@ bool session_peek(struct session *s, bool force, struct session_item *item);
 void session_pop(struct session *s);
 
 size_t session_held(const struct session *s);     /* items held */
+/* The calls held fill the timeline's room and the earliest item waits for nothing but the call sources
+   (a source lags further than the timeline holds): hand it out with force, or nothing moves again. */
+bool session_stuck(const struct session *s);
 uint64_t session_forced(const struct session *s); /* items handed out before their time (a queue was full) */
 /* Every flow a call was matched to has ended (FIN both ways, RST, refused) and nothing is held. */
 bool session_flows_ended(const struct session *s);

@@ -15,13 +15,18 @@ bool timeline_call_waits(const char *call)
 	return false;
 }
 
-int64_t timeline_call_key(const struct sock_event *ev)
+/* A call placed where it returned (it waited for packets, or failed), not where it was entered. */
+static bool call_at_return(const struct sock_event *ev)
 {
-	int64_t ret_ns = ev->ts_us * 1000;
 	/* A non-blocking connect() sends its SYN before it returns EINPROGRESS: not a failure that waited. */
 	bool in_progress = strcmp(ev->errname, "EINPROGRESS") == 0;
-	if (((ev->ret < 0 || ev->err) && !in_progress) || timeline_call_waits(ev->call))
-		return ret_ns;
+	return ((ev->ret < 0 || ev->err) && !in_progress) || timeline_call_waits(ev->call);
+}
+
+int64_t timeline_call_key(const struct sock_event *ev)
+{
+	if (call_at_return(ev))
+		return ev->ts_us * 1000;
 	return (ev->ts_us - (ev->dur_us > 0 ? ev->dur_us : 0)) * 1000;
 }
 
@@ -156,13 +161,17 @@ void timeline_push_packet(struct timeline *tl, const struct pkt_summary *pkt, co
 		memcpy(tl->arena + pos, body, keep);
 }
 
-static bool other_before(const struct tl_other *a, int64_t key, uint64_t seq)
+/* Items at the same place: a call placed at its entry before the packets (it made them), the packets,
+   then what is placed where it returned or was read (it followed them); in arrival order within each. */
+enum { RANK_ENTRY = 0, RANK_PACKET = 1, RANK_AFTER = 2 };
+
+static bool other_before(const struct tl_other *a, int64_t key, uint8_t rank, uint64_t seq)
 {
-	return a->key_ns < key || (a->key_ns == key && a->seq < seq);
+	return a->key_ns < key || (a->key_ns == key && (a->rank < rank || (a->rank == rank && a->seq < seq)));
 }
 
 /* A slot in sorted position among the others for an item at key (the earliest is dropped when full). */
-static struct tl_other *others_insert(struct timeline *tl, int64_t key)
+static struct tl_other *others_insert(struct timeline *tl, int64_t key, uint8_t rank)
 {
 	if (tl->ocount == TL_OTHERS_MAX) {
 		memmove(&tl->others[0], &tl->others[1], (TL_OTHERS_MAX - 1) * sizeof tl->others[0]);
@@ -171,26 +180,27 @@ static struct tl_other *others_insert(struct timeline *tl, int64_t key)
 	}
 	uint64_t seq = tl->seq++;
 	size_t pos = tl->ocount;
-	while (pos > 0 && !other_before(&tl->others[pos - 1], key, seq))
+	while (pos > 0 && !other_before(&tl->others[pos - 1], key, rank, seq))
 		pos--;
 	memmove(&tl->others[pos + 1], &tl->others[pos], (tl->ocount - pos) * sizeof tl->others[0]);
 	tl->ocount++;
 	struct tl_other *o = &tl->others[pos];
 	o->key_ns = key;
+	o->rank = rank;
 	o->seq = seq;
 	return o;
 }
 
 void timeline_push_call(struct timeline *tl, const struct sock_event *ev)
 {
-	struct tl_other *o = others_insert(tl, timeline_call_key(ev));
+	struct tl_other *o = others_insert(tl, timeline_call_key(ev), call_at_return(ev) ? RANK_AFTER : RANK_ENTRY);
 	o->kind = TL_CALL;
 	o->ev = *ev;
 }
 
 void timeline_push_note(struct timeline *tl, int64_t ts_ns, const struct tl_note *note)
 {
-	struct tl_other *o = others_insert(tl, ts_ns);
+	struct tl_other *o = others_insert(tl, ts_ns, RANK_AFTER);
 	o->kind = TL_NOTE;
 	o->note = *note;
 }
@@ -203,7 +213,7 @@ static bool earliest_is_packet(const struct timeline *tl)
 	if (!tl->pcount)
 		return false;
 	const struct tl_packet *p = pkt_at(tl, 0);
-	return !other_before(&tl->others[0], p->pkt.ts_ns, p->seq);
+	return !other_before(&tl->others[0], p->pkt.ts_ns, RANK_PACKET, p->seq);
 }
 
 int64_t timeline_first_key(const struct timeline *tl)

@@ -53,10 +53,12 @@ struct tl_packet {
 	uint32_t len;
 };
 
-/* A held call or note, kept sorted by (key, seq). */
+/* A held call or note, kept sorted by (key, rank, seq). */
 struct tl_other {
 	int64_t key_ns;
 	uint64_t seq;
+	uint8_t rank;            /* at the same key: 0 a call placed at its entry (before the packets there),
+	                            2 one placed at its return and a note (after them); packets rank 1 */
 	uint8_t kind;            /* TL_CALL or TL_NOTE */
 	union {
 		struct sock_event ev;  /* TL_CALL */
@@ -81,7 +83,7 @@ struct tl_item {
 struct timeline {
 	struct tl_packet pkts[TL_PACKETS_MAX]; /* FIFO ring of packets (they arrive in time order) */
 	size_t phead, pcount;
-	struct tl_other others[TL_OTHERS_MAX]; /* calls and notes, sorted by (key, seq) */
+	struct tl_other others[TL_OTHERS_MAX]; /* calls and notes, sorted by (key, rank, seq) */
 	size_t ocount;
 	uint64_t seq;
 	uint8_t *arena;          /* the packets' bodies, a FIFO ring of `budget` bytes */

@@ -216,8 +216,12 @@ void model_session_pump(struct tui_model *m)
 		session_packets_upto(s, v < m->pending.ts_ns ? v : m->pending.ts_ns - 1);
 	}
 	int64_t read_at = s->sock_at;
-	while (session_pump(s, clock_real_ns()))
+	while (session_pump(s, clock_real_ns())) { /* a source had more than the timeline holds */
 		model_session_release(m, false);
+		if (!session_stuck(s))
+			break;
+		model_session_release(m, true);
+	}
 	model_session_release(m, false);
 	if (s->sock_at != read_at)
 		m->hooks->changed(m->arg, D_FLOWS);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# classroom_tui.sh — `synwatch --tui --classroom` in tmux at 80x24 and 200x50: call rows among the packets,
+# classroom_tui.sh — `synwatch --tui --classroom` in tmux at 80x24, 120x40 and 200x50: call rows among the packets,
 # the kernel's socket table pane, an explanation in the footer, the ladder with its call marks (connect()
 # above the SYN); q restores the terminal and stops sockdemo. Also --step replay explaining each packet.
 cd "$(dirname "$0")/../.." || exit 2
@@ -78,6 +78,7 @@ echo "ok: --step explains each packet"
 
 P=$((20000 + $$ % 9000))
 check_screen 80 24 "$P"
+check_screen 120 40 "$((P + 6))"
 check_screen 200 50 "$((P + 2))"
 
 # --trace in the panel: the traced nc's calls among the packets, and its exit in the footer.

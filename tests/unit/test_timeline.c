@@ -123,15 +123,22 @@ static void test_items_wait_for_the_limit_then_come_out_in_time_order(void)
 	timeline_free(&tl);
 }
 
-static void test_a_packet_and_a_call_at_the_same_time_go_in_arrival_order(void)
+static void test_at_the_same_time_a_call_made_there_goes_first_one_that_returned_there_after(void)
 {
 	static struct timeline tl;
 	CU_ASSERT_TRUE_FATAL(timeline_init(&tl, 64));
+	/* arrival order: recv (returned at 1000 ns), the packet at 1000 ns, send (entered at 1000 ns) */
+	struct sock_event r = mkev("recv", 1, 0, 5, NULL, NULL);
+	timeline_push_call(&tl, &r);
 	struct pkt_summary p = mkpkt(1000, 1);
 	timeline_push_packet(&tl, &p, NULL, "p\n", 2);
-	struct sock_event s = mkev("send", 2, 1, 5, NULL, NULL); /* key 1000 ns, returned at 2000 */
+	struct sock_event s = mkev("send", 2, 1, 5, NULL, NULL);
 	timeline_push_call(&tl, &s);
 	struct tl_item it;
+	CU_ASSERT_TRUE_FATAL(timeline_peek(&tl, 1000, false, &it));
+	CU_ASSERT_EQUAL(it.kind, TL_CALL);
+	CU_ASSERT_STRING_EQUAL(it.ev->call, "send"); /* it made the packet */
+	timeline_pop(&tl);
 	CU_ASSERT_TRUE_FATAL(timeline_peek(&tl, 1000, false, &it));
 	CU_ASSERT_EQUAL(it.kind, TL_PACKET);
 	CU_ASSERT_EQUAL(it.pkt->len, 2);
@@ -139,7 +146,7 @@ static void test_a_packet_and_a_call_at_the_same_time_go_in_arrival_order(void)
 	timeline_pop(&tl);
 	CU_ASSERT_TRUE_FATAL(timeline_peek(&tl, 1000, false, &it));
 	CU_ASSERT_EQUAL(it.kind, TL_CALL);
-	CU_ASSERT_STRING_EQUAL(it.ev->call, "send");
+	CU_ASSERT_STRING_EQUAL(it.ev->call, "recv"); /* it returned with the packet */
 	timeline_pop(&tl);
 	CU_ASSERT_EQUAL(timeline_count(&tl), 0);
 	timeline_free(&tl);
@@ -273,8 +280,8 @@ int register_test_timeline(void)
 		    test_event_side_matches_client_server_and_unspecified_local_address);
 	CU_add_test(s, "items wait for the limit then come out in time order",
 		    test_items_wait_for_the_limit_then_come_out_in_time_order);
-	CU_add_test(s, "a packet and a call at the same time go in arrival order",
-		    test_a_packet_and_a_call_at_the_same_time_go_in_arrival_order);
+	CU_add_test(s, "at the same time, a call made there goes first, one that returned there after",
+		    test_at_the_same_time_a_call_made_there_goes_first_one_that_returned_there_after);
 	CU_add_test(s, "bodies keep their bytes while the arena wraps", test_bodies_keep_their_bytes_while_the_arena_wraps);
 	CU_add_test(s, "full queues let the earliest go and count it", test_full_queues_let_the_earliest_go_and_count_it);
 	CU_add_test(s, "notes keep their rows through inserts and pops", test_notes_keep_their_rows_through_inserts_and_pops);
