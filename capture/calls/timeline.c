@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/byteq.h"
 #include "common/count.h"
 
 bool timeline_call_waits(const char *call)
@@ -98,30 +99,10 @@ static size_t body_alloc(size_t len)
 /* Where `alloc` bytes fit in the arena after the newest body without overlapping the oldest, or false. */
 static bool arena_fit(const struct timeline *tl, size_t alloc, size_t *pos)
 {
-	if (alloc > tl->budget)
-		return false;
-	if (!tl->pcount) {
-		*pos = 0;
-		return true;
-	}
-	const struct tl_packet *oldest = pkt_at(tl, 0), *newest = pkt_at(tl, tl->pcount - 1);
-	size_t toff = oldest->off, wend = newest->off + body_alloc(newest->len);
-	if (newest->off >= toff) { /* held bodies are [toff, wend): room after them, else before */
-		if (tl->budget - wend >= alloc) {
-			*pos = wend;
-			return true;
-		}
-		if (toff >= alloc) {
-			*pos = 0;
-			return true;
-		}
-		return false;
-	}
-	if (toff - wend >= alloc) { /* wrapped: held are [toff, top) and [0, wend) */
-		*pos = wend;
-		return true;
-	}
-	return false;
+	bool held = tl->pcount != 0;
+	const struct tl_packet *oldest = held ? pkt_at(tl, 0) : NULL, *newest = held ? pkt_at(tl, tl->pcount - 1) : NULL;
+	return byteq_fit(tl->budget, held, held ? oldest->off : 0, held ? newest->off : 0,
+			 held ? newest->off + body_alloc(newest->len) : 0, alloc, pos);
 }
 
 /* A body longer than the whole arena keeps its first `budget` bytes. */
