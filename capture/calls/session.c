@@ -33,6 +33,11 @@ void session_close(struct session *s)
 	timeline_free(&s->tl);
 }
 
+bool session_merges(const struct session *s)
+{
+	return s->nsrc > 0 || s->o.notes;
+}
+
 bool session_room(const struct session *s, size_t len)
 {
 	return timeline_room(&s->tl, len);

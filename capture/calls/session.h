@@ -128,6 +128,9 @@ void session_add(struct session *s, struct call_source *src);
 /* Close every source and free the session's memory. */
 void session_close(struct session *s);
 
+/* Whether packets need to go through the session: it has call sources, or hands out the socket table's
+   changes. Without, a view shows packets as they come and reads only the socket table from it. */
+bool session_merges(const struct session *s);
 /* Room for a packet with len bytes of body (false: hand out items first, session_peek with force). */
 bool session_room(const struct session *s, size_t len);
 /* A packet in: its summary, its flow right after it (NULL: none), what to keep with it. */

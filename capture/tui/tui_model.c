@@ -184,7 +184,7 @@ static void model_session_release(struct tui_model *m, bool force)
 static void model_take(struct tui_model *m, const struct pkt_summary *sum, const struct flow *flow, const uint8_t *data,
 		       uint32_t caplen)
 {
-	if (!m->session) {
+	if (!m->session || !session_merges(m->session)) { /* no calls to merge (--sockets alone) */
 		model_ingest(m, sum, false, data, caplen);
 		return;
 	}
