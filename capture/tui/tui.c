@@ -343,7 +343,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			pfd[nfd++].fd = reader_wake_fd(&t->rd);
 		else if (fd >= 0 && t->m.live && !t->m.ended)
 			pfd[nfd++].fd = fd;
-		int sfd = t->m.session && !t->m.feed_ended_shown ? session_poll_fd(t->m.session) : -1;
+		int sfd = t->m.session && !t->m.program_end_shown ? session_poll_fd(t->m.session) : -1;
 		if (sfd >= 0)
 			pfd[nfd++].fd = sfd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);

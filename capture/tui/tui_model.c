@@ -227,9 +227,9 @@ void model_session_pump(struct tui_model *m)
 		m->hooks->changed(m->arg, D_FLOWS);
 	int st;
 	char line[1200];
-	if (!m->feed_ended_shown && !session_held(s) && session_ended(s, &st, line, sizeof line)) {
-		m->feed_ended_shown = true;
-		m->hooks->note(m->arg, NOTE_FEED_ENDED, line);
+	if (!m->program_end_shown && !session_held(s) && session_ended(s, &st, line, sizeof line)) {
+		m->program_end_shown = true;
+		m->hooks->note(m->arg, NOTE_PROGRAM_ENDED, line);
 	}
 }
 

@@ -17,7 +17,7 @@
 /* What the model reports to the panel, which keeps its lists in step and words the messages. */
 enum model_note {
 	NOTE_CAPTURE_FAILED, /* the capture stopped on an error (text: the error) */
-	NOTE_FEED_ENDED,     /* the classroom's program ended (text: its status line) */
+	NOTE_PROGRAM_ENDED,     /* the classroom's program ended (text: its status line) */
 };
 struct model_hooks {
 	/* The oldest rows left the shown list (shown of them) and the flow index (flow of them). */
@@ -65,7 +65,7 @@ struct tui_model {
 
 	/* The classroom (o->session): packets go in there and come out merged with the calls, in time order. */
 	struct session *session;
-	bool feed_ended_shown;    /* the session's program ending was reported */
+	bool program_end_shown;   /* the session's program ending was reported */
 
 	const struct model_hooks *hooks;
 	void *arg;                /* the hooks' argument */
