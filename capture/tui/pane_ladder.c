@@ -5,22 +5,6 @@
 
 #include "tui/tui_panel.h"
 
-void ladder_build(struct tui *t, uint64_t id)
-{
-	if (!model_flow_index(&t->m, id))
-		return;
-	lv_init(&t->ladder.lv);
-	lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
-}
-
-void ladder_select_seq(struct tui *t, uint64_t seq)
-{
-	ladder_build(t, t->ladder.id);
-	size_t i;
-	if (seqring_find(&t->m.flowpk, seq, &i))
-		lv_select(&t->ladder.lv, i, tui_pane_rows(t, PANE_LOWER));
-}
-
 static void ladder_help(struct tui *t, char *buf, size_t size)
 {
 	(void)t;

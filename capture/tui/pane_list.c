@@ -4,30 +4,6 @@
 
 #include "tui/tui_panel.h"
 
-struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq)
-{
-	if (i >= t->list.lv.count)
-		return NULL;
-	return model_shown(&t->m, i, seq);
-}
-
-unsigned list_refilter(struct tui *t)
-{
-	struct listview *lv = &t->list.lv;
-	uint64_t cur = 0;
-	bool had = list_pkt(t, lv->sel, &cur) != NULL;
-	bool follow = lv->follow;
-	model_refilter(&t->m);
-	lv_init(lv);
-	lv->follow = follow;
-	lv_set_count(lv, model_visible(&t->m), tui_pane_rows(t, PANE_LIST));
-	if (had && !follow && lv->count) {
-		size_t i = seqring_lower_bound(&t->m.shown, cur);
-		lv_select(lv, i < lv->count ? i : lv->count - 1, tui_pane_rows(t, PANE_LIST));
-	}
-	return tui_list_moved(t) | D_ALL;
-}
-
 static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
 	if (h <= 0)

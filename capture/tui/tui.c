@@ -26,50 +26,6 @@ void tui_opts_default(struct tui_opts *o)
 	o->no_color = false;
 }
 
-/* ---------------------------------------------------------------- the sink ---- */
-
-void sink_put(struct tui_sink *s, int y, int x, int w, const char *text, unsigned style, bool pad)
-{
-	if (w <= 0 || y < 0 || y >= s->rows)
-		return;
-	s->put(s, y, x, w, text, style, pad);
-}
-
-void sink_line(struct tui_sink *s, int y, const char *text, unsigned style)
-{
-	sink_put(s, y, 0, s->cols, text, style, true);
-}
-
-void sink_fill(struct tui_sink *s, int y, int x, int w, unsigned style)
-{
-	sink_put(s, y, x, w, "", style, true);
-}
-
-void pane_text_line(struct pane_text *o, const char *line, unsigned style)
-{
-	size_t i = o->n++;
-	if (i < o->skip || i - o->skip >= (size_t)o->rows)
-		return;
-	sink_line(o->s, o->y + (int)(i - o->skip), line, style);
-}
-
-void tui_title(struct tui *t, struct tui_sink *s, int slot, const char *text)
-{
-	sink_line(s, t->lay.y[slot], text, t->focus == slot ? ROLE_HEADER : ROLE_TITLE);
-}
-
-void tui_frame_pane(struct tui *t, struct tui_sink *s, int slot, int rows, const char *title)
-{
-	tui_title(t, s, slot, title);
-	for (int r = 0; r < rows; r++)
-		sink_fill(s, t->lay.y[slot] + 1 + r, 0, s->cols, ROLE_NORMAL);
-}
-
-unsigned tui_sel_style(const struct tui *t, int slot, unsigned style)
-{
-	return t->focus == slot ? ROLE_SEL : style | SM_BOLD | SM_UNDERLINE;
-}
-
 /* ---------------------------------------------------------------- the model's news ---- */
 
 static void tui_on_evicted(void *arg, size_t shown, size_t flow)
