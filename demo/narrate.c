@@ -211,18 +211,11 @@ struct told {
 	int64_t t0, t1;     /* CLOCK_REALTIME microseconds: call entered, returned */
 };
 
+/* The events line first, right after the call returned and before anything that may sleep (a narration
+   line to a terminal or pipe can block): synwatch counts on a process asleep having written every call it
+   returned (demo/EVENTS.md). */
 static void tell(const struct told *t)
 {
-	if (st.narrate) {
-		char line[2 * ARGS_MAX + 256], buf[sizeof line + SENTENCE_MAX + 128];
-		bool failed = t->ret == -1 && t->err;
-		strace_call(line, sizeof line, t->call, t->args, t->ret, t->err, failed ? fmt_errno_name(t->err) : NULL,
-			    t->suffix);
-		int n = snprintf(buf, sizeof buf, "[%s %ld] %s\n[%s %ld]     %s\n", st.role, st.pid, line, st.role, st.pid,
-				 t->sentence);
-		if (n > 0)
-			err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
-	}
 	if (st.events_fd >= 0) {
 		char line[ARGS_MAX * 2 + 512];
 		struct sd_event ev = {
@@ -233,6 +226,16 @@ static void tell(const struct told *t)
 		size_t len = fmt_event_line(line, sizeof line, &ev);
 		if (len && !events_write(st.events_fd, line, len))
 			exit(SD_EXIT_RUNTIME);
+	}
+	if (st.narrate) {
+		char line[2 * ARGS_MAX + 256], buf[sizeof line + SENTENCE_MAX + 128];
+		bool failed = t->ret == -1 && t->err;
+		strace_call(line, sizeof line, t->call, t->args, t->ret, t->err, failed ? fmt_errno_name(t->err) : NULL,
+			    t->suffix);
+		int n = snprintf(buf, sizeof buf, "[%s %ld] %s\n[%s %ld]     %s\n", st.role, st.pid, line, st.role, st.pid,
+				 t->sentence);
+		if (n > 0)
+			err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 	}
 }
 

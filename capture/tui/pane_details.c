@@ -35,14 +35,14 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 	events_format_strace(&ev, st, sizeof st);
 	pane_text_line(o, st, ROLE_NORMAL);
 	snprintf(t->line, sizeof t->line, "took %lld us; shown when it %s", (long long)ev.dur_us,
-		 p->ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
+		 p->s.ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
 	events_format_endpoint(&ev.local, a, sizeof a);
 	events_format_endpoint(&ev.remote, b, sizeof b);
 	snprintf(t->line, sizeof t->line, "local %s  remote %s", a, b);
 	pane_text_line(o, t->line, ROLE_NORMAL);
-	if (p->flow_id)
-		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->flow_id, p->dir ? "server" : "client");
+	if (p->s.flow_id)
+		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->s.flow_id, p->s.dir ? "server" : "client");
 	else
 		snprintf(t->line, sizeof t->line, "no flow (no packet of this socket seen yet)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
@@ -53,7 +53,7 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 /* The packet's flow as it is now: Zeek's conn_state and history of it, and its Community ID. */
 static void details_flow(struct tui *t, const struct tui_pkt *p, struct pane_text *o)
 {
-	const struct flow *f = p->flow_id ? flowtab_find(pipeline_flows(t->m.pl), p->flow_id) : NULL;
+	const struct flow *f = p->s.flow_id ? flowtab_find(pipeline_flows(t->m.pl), p->s.flow_id) : NULL;
 	if (!f)
 		return;
 	char h[ZEEK_HISTORY_MAX + 1], cid[COMMUNITY_ID_LEN + 1];
@@ -102,7 +102,7 @@ static void details_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	if (p && p->is_call)
 		snprintf(t->line, sizeof t->line, " Details: socket call   %s", help);
 	else if (p)
-		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   %s", p->n, help);
+		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   %s", p->s.n, help);
 	else
 		snprintf(t->line, sizeof t->line, " Details");
 	tui_frame_pane(t, s, PANE_LOWER, rows, t->line);

@@ -8,19 +8,16 @@
 #include <stdint.h>
 
 #include "calls/events.h"
+#include "calls/session.h"
 #include "common/clock.h"
-#include "calls/sockdiag.h"
-#include "calls/timeline.h"
 #include "source/pipeline.h"
 #include "tui/tui.h"
 #include "tui/tui_core.h"
 
-#define TUI_SOCK_ROWS 512 /* sockets the socket table keeps */
-
 /* What the model reports to the panel, which keeps its lists in step and words the messages. */
 enum model_note {
 	NOTE_CAPTURE_FAILED, /* the capture stopped on an error (text: the error) */
-	NOTE_FEED_ENDED,     /* the classroom feed's command ended (text: its status line) */
+	NOTE_PROGRAM_ENDED,     /* the classroom's program ended (text: its status line) */
 };
 struct model_hooks {
 	/* The oldest rows left the shown list (shown of them) and the flow index (flow of them). */
@@ -53,7 +50,8 @@ struct tui_model {
 	uint64_t frozen_next;     /* live pause: the list shows shown seqs below this */
 	struct replay_clock clk;
 	bool have_pending;        /* timed replay: the packet read ahead, not shown until due */
-	struct tui_pkt pending;
+	struct pkt_summary pending;
+	struct flow pending_flow; /* its flow right after it (with a session) */
 	uint8_t *pend_buf;        /* its bytes (at most TUI_PEND_MAX) */
 	uint32_t pend_len;
 	bool have_last;           /* a packet was released: last_ts is its time */
@@ -65,18 +63,9 @@ struct tui_model {
 	uint64_t released;        /* rows put into the history */
 	const atomic_bool *yield; /* the reader thread's "the main thread wants the lock", or NULL */
 
-	/* The classroom (o->feed): calls on the timeline, the socket table. */
-	const struct tui_feed *feed;
-	bool hold_live;           /* live packets wait in hold for the calls */
-	struct tui_hist hold;     /* those packets, oldest first */
-	struct sock_event *calls; /* calls not yet placed, sorted by timeline_call_key */
-	size_t ncalls;
-	struct tl_flows *recent;  /* flows of the packets placed, for matching calls */
-	struct sockdiag_row *sock; /* the socket table as last read (TUI_SOCK_ROWS) */
-	size_t nsock;
-	int64_t sock_next;        /* when to read it again (tui_now) */
-	char sock_err[160];       /* why it cannot be read, "" when it can */
-	bool feed_ended_shown;    /* the feed's status line was reported */
+	/* The classroom (o->session): packets go in there and come out merged with the calls, in time order. */
+	struct session *session;
+	bool program_end_shown;   /* the session's program ending was reported */
 
 	const struct model_hooks *hooks;
 	void *arg;                /* the hooks' argument */
@@ -100,8 +89,8 @@ bool model_flow_index(struct tui_model *m, uint64_t id);
  * work is left and *wait_ns to the time until the next replay packet is due (-1: none).
  */
 void model_pump(struct tui_model *m, int64_t *wait_ns);
-/* The classroom's turn: calls in, held packets and calls out in time order, the socket table read. */
-void model_feed_pump(struct tui_model *m);
+/* The classroom's turn: the session's sources read, what is due out of it into the history. */
+void model_session_pump(struct tui_model *m);
 void model_release_pending(struct tui_model *m); /* the packet read ahead goes in now */
 /* Pause or resume: live freezes the list where it is; replay stops and re-anchors the clock. */
 void model_set_paused(struct tui_model *m, bool paused);
@@ -128,7 +117,5 @@ const struct sock_event *model_call_event(const struct tui_model *m, const struc
 int model_call_side(const struct tui_pkt *p, const struct sock_event *ev);
 /* Decode a history row's stored bytes again, into out. */
 void model_redecode(const struct tui_model *m, const struct tui_pkt *p, struct packet *out);
-/* A track_result rebuilt from what the history kept (for ladder_row_from). */
-void model_track_of(struct tui_model *m, const struct tui_pkt *p, struct track_result *tr);
 
 #endif

@@ -50,6 +50,15 @@ static void view_lines(const struct packet *p, char *text, char *json, size_t si
 	memmove(text, text + 16, strlen(text + 16) + 1); /* "HH:MM:SS.ffffff " */
 }
 
+/* The ladder's lines, appended to the buffer in arg. */
+static void ladder_line(const char *line, long row, void *arg)
+{
+	(void)row;
+	char *all = arg;
+	size_t n = strlen(all);
+	snprintf(all + n, 2048 - n, "%s\n", line);
+}
+
 static void test_syn_cut_inside_options_lists_those_before_the_cut(void)
 {
 	struct pb p;
@@ -82,8 +91,11 @@ static void test_syn_cut_inside_options_lists_those_before_the_cut(void)
 	struct track_result tr;
 	flow_track(ft, &pkt, &tr);
 	struct ladder_row row;
-	ladder_row_from(&row, &pkt, &tr);
-	CU_ASSERT_STRING_EQUAL(row.label, "mss 65495 sackOK [|tcp]");
+	row.is_call = false;
+	summary_from(&row.pkt, &pkt, &tr);
+	char lines[2048] = "";
+	ladder_render(tr.flow, &row, 1, 120, ladder_line, lines);
+	CU_ASSERT_PTR_NOT_NULL(strstr(lines, "|---S seq 0 win 512 mss 65495 sackOK [|tcp]---"));
 	flowtab_free(ft);
 	free(buf);
 
@@ -112,7 +124,9 @@ static void test_details_pane_marks_the_cut_options(void)
 	build4(&p, 1000, 0, TCP_SYN, syn_opts, sizeof syn_opts, 0, 0);
 	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, 60, p.n);
 	struct tui_pkt e;
-	tui_pkt_from(&e, &pkt, NULL);
+	memset(&e, 0, sizeof e);
+	summary_from(&e.s, &pkt, NULL);
+	e.stored = pkt.caplen;
 	char all[4096] = "";
 	details_render(&pkt, &e, 0, details_line, all);
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "  Options: MSS 65495, SACK-permitted, [|tcp] (the capture ends inside the options"));

@@ -8,7 +8,7 @@ static struct tui_pkt pkt_numbered(uint64_t n)
 {
 	struct tui_pkt p;
 	memset(&p, 0, sizeof p);
-	p.n = n;
+	p.s.n = n;
 	return p;
 }
 
@@ -22,7 +22,7 @@ static void fill(uint8_t *b, size_t len, uint64_t n)
 static bool bytes_intact(const struct tui_hist *h, const struct tui_pkt *p)
 {
 	uint8_t want[512];
-	fill(want, p->stored, p->n);
+	fill(want, p->stored, p->s.n);
 	return memcmp(hist_bytes(h, p), want, p->stored) == 0;
 }
 
@@ -35,7 +35,7 @@ static void test_count_limit_evicts_oldest(void)
 		struct tui_pkt p = pkt_numbered(n);
 		uint64_t seq;
 		fill(b, sizeof b, n);
-		hist_push(&h, &p, b, sizeof b, &seq);
+		hist_push(&h, &p.s, b, sizeof b, &seq);
 		CU_ASSERT_EQUAL(seq, n - 1);
 	}
 	CU_ASSERT_EQUAL(hist_count(&h), 4);
@@ -45,7 +45,7 @@ static void test_count_limit_evicts_oldest(void)
 	for (uint64_t s = 6; s < 10; s++) {
 		struct tui_pkt *p = hist_get(&h, s);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-		CU_ASSERT_EQUAL(p->n, s + 1);
+		CU_ASSERT_EQUAL(p->s.n, s + 1);
 		CU_ASSERT_TRUE(bytes_intact(&h, p));
 	}
 	hist_free(&h);
@@ -62,7 +62,7 @@ static void test_byte_budget_evicts_and_never_overlaps(void)
 		uint32_t len = (uint32_t)((n * 37) % 300);
 		uint64_t seq;
 		fill(b, len, n);
-		struct tui_pkt *slot = hist_push(&h, &p, b, len, &seq);
+		struct tui_pkt *slot = hist_push(&h, &p.s, b, len, &seq);
 		CU_ASSERT_EQUAL(slot->stored, len);
 		CU_ASSERT_TRUE(slot->off + (len ? len : 1) <= 1000);
 		CU_ASSERT_TRUE(hist_bytes_used(&h) <= 1000);
@@ -81,15 +81,15 @@ static void test_packet_bigger_than_budget_is_cut(void)
 	uint8_t b[200];
 	fill(b, sizeof b, 7);
 	struct tui_pkt p = pkt_numbered(7);
-	p.caplen = 200;
-	p.pl_off = 54;
-	p.pl_cap = 146;
+	p.s.caplen = 200;
+	p.s.pl_off = 54;
+	p.s.pl_cap = 146;
 	uint64_t seq;
-	struct tui_pkt *slot = hist_push(&h, &p, b, 200, &seq);
+	struct tui_pkt *slot = hist_push(&h, &p.s, b, 200, &seq);
 	CU_ASSERT_EQUAL(slot->stored, 64);
-	CU_ASSERT_EQUAL(slot->caplen, 200); /* the original length is remembered */
-	CU_ASSERT_EQUAL(slot->pl_off, 54);
-	CU_ASSERT_EQUAL(slot->pl_cap, 10); /* payload clipped to the stored bytes */
+	CU_ASSERT_EQUAL(slot->s.caplen, 200); /* the original length is remembered */
+	CU_ASSERT_EQUAL(slot->s.pl_off, 54);
+	CU_ASSERT_EQUAL(slot->s.pl_cap, 10); /* payload clipped to the stored bytes */
 	CU_ASSERT_TRUE(bytes_intact(&h, slot));
 	hist_free(&h);
 }
@@ -101,12 +101,12 @@ static void test_clear_keeps_seqs_increasing(void)
 	struct tui_pkt p = pkt_numbered(1);
 	uint8_t b[4] = { 0 };
 	uint64_t seq;
-	hist_push(&h, &p, b, 4, &seq);
-	hist_push(&h, &p, b, 4, &seq);
+	hist_push(&h, &p.s, b, 4, &seq);
+	hist_push(&h, &p.s, b, 4, &seq);
 	hist_clear(&h);
 	CU_ASSERT_EQUAL(hist_count(&h), 0);
 	CU_ASSERT_PTR_NULL(hist_get(&h, 1));
-	hist_push(&h, &p, b, 0, &seq);
+	hist_push(&h, &p.s, b, 0, &seq);
 	CU_ASSERT_EQUAL(seq, 2);
 	CU_ASSERT_EQUAL(hist_count(&h), 1);
 	hist_free(&h);
@@ -167,7 +167,7 @@ static void test_room_predicts_eviction(void)
 		uint64_t seq, before = h.evicted;
 		bool room = hist_room(&h, len);
 		fill(b, len, n);
-		hist_push(&h, &p, b, len, &seq);
+		hist_push(&h, &p.s, b, len, &seq);
 		CU_ASSERT_EQUAL(room, h.evicted == before);
 	}
 	hist_free(&h);
@@ -176,7 +176,7 @@ static void test_room_predicts_eviction(void)
 		struct tui_pkt p = pkt_numbered(n);
 		uint64_t seq;
 		CU_ASSERT_TRUE(hist_room(&h, 10));
-		hist_push(&h, &p, b, 10, &seq);
+		hist_push(&h, &p.s, b, 10, &seq);
 	}
 	CU_ASSERT_FALSE(hist_room(&h, 10)); /* all slots taken */
 	CU_ASSERT_FALSE(hist_room(&h, 0));
