@@ -185,3 +185,56 @@ char *fmt_json_body(char *p, const char *s, size_t n)
 	}
 	return p;
 }
+
+size_t fmt_utf8_len(const uint8_t *s, size_t n)
+{
+	if (n == 0)
+		return 0;
+	uint8_t c = s[0];
+	if (c < 0x80)
+		return 1;
+	size_t k;
+	uint8_t lo = 0x80, hi = 0xbf; /* the second byte's range (narrower after E0, ED, F0, F4) */
+	if (c >= 0xc2 && c <= 0xdf)
+		k = 2;
+	else if (c >= 0xe0 && c <= 0xef)
+		k = 3, lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+	else if (c >= 0xf0 && c <= 0xf4)
+		k = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+	else
+		return 0;
+	if (n < k || s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < k; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return k;
+}
+
+char *fmt_json_text_body(char *p, const char *s, size_t n)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i; /* a run of ASCII and valid UTF-8 that needs no escape */
+		for (;;) {
+			if (j < n && u[j] < 0x80 && !json_special[u[j]]) {
+				j++;
+				continue;
+			}
+			size_t k = j < n && u[j] >= 0x80 ? fmt_utf8_len(u + j, n - j) : 0;
+			if (!k)
+				break;
+			j += k;
+		}
+		p = fmt_mem(p, u + i, j - i);
+		if (j == n)
+			break;
+		if (u[j] >= 0x80)
+			p = fmt_lit(p, "\\ufffd");
+		else
+			p = fmt_json_body(p, s + j, 1);
+		i = j + 1;
+	}
+	return p;
+}

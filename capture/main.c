@@ -487,6 +487,77 @@ static void counters_add(struct counters *c, const struct packet *p)
 		c->invalid++;
 }
 
+/* --stats of a pcapng file: each interface, its packets read and its last statistics block's counters. */
+static void interfaces_print(struct obuf *o, struct pipeline *pl, bool json)
+{
+	size_t n = pipeline_interfaces(pl);
+	if (json && n)
+		obuf_puts(o, ",\"interfaces\":[");
+	for (size_t i = 0; i < n; i++) {
+		const struct pcapng_iface *f = pipeline_interface(pl, i);
+		const char *lt = linktype_name(f->pub.linktype);
+		if (json) {
+			obuf_puts(o, i ? ",{\"if\":" : "{\"if\":");
+			obuf_u64(o, f->pub.index);
+			obuf_puts(o, ",\"section\":");
+			obuf_u64(o, f->section);
+			if (f->pub.name) {
+				obuf_puts(o, ",\"ifname\":");
+				obuf_json_str(o, f->pub.name);
+			}
+			obuf_puts(o, ",\"link\":");
+			if (lt)
+				obuf_json_str(o, lt);
+			else
+				obuf_u64(o, (uint64_t)f->pub.linktype);
+			obuf_puts(o, ",\"read\":");
+			obuf_u64(o, f->packets);
+		} else {
+			obuf_puts(o, "interface ");
+			obuf_u64(o, f->pub.index);
+			if (f->section) {
+				obuf_puts(o, " of section ");
+				obuf_u64(o, f->section);
+			}
+			if (f->pub.name) {
+				obuf_puts(o, " (");
+				obuf_puts(o, f->pub.name);
+				obuf_putc(o, ')');
+			}
+			obuf_puts(o, ": ");
+			if (lt)
+				obuf_puts(o, lt);
+			else
+				obuf_u64(o, (uint64_t)f->pub.linktype);
+			obuf_puts(o, ", ");
+			obuf_u64(o, f->packets);
+			obuf_puts(o, " packets read");
+		}
+		static const char *const isb[] = { "ifrecv", "ifdrop", "filteraccept", "osdrop", "usrdeliv" };
+		const uint64_t v[] = { f->stats.ifrecv, f->stats.ifdrop, f->stats.filteraccept, f->stats.osdrop,
+				       f->stats.usrdeliv };
+		bool first = true;
+		for (unsigned k = 0; k < sizeof isb / sizeof isb[0]; k++) {
+			if (!(f->stats.have & (1u << k)))
+				continue;
+			if (json) {
+				obuf_puts(o, ",\"");
+				obuf_puts(o, isb[k]);
+				obuf_puts(o, "\":");
+			} else {
+				obuf_puts(o, first ? "; statistics: " : ", ");
+				obuf_puts(o, isb[k]);
+				obuf_putc(o, ' ');
+			}
+			obuf_u64(o, v[k]);
+			first = false;
+		}
+		obuf_puts(o, json ? "}" : "\n");
+	}
+	if (json && n)
+		obuf_putc(o, ']');
+}
+
 static void counters_print(struct obuf *o, const struct counters *c, struct pipeline *pl, bool json)
 {
 	struct pipeline_stats ps;
@@ -522,6 +593,7 @@ static void counters_print(struct obuf *o, const struct counters *c, struct pipe
 		if (!json)
 			obuf_putc(o, '\n');
 	}
+	interfaces_print(o, pl, json);
 	if (json)
 		obuf_puts(o, "}}\n");
 }
@@ -539,6 +611,15 @@ static int64_t now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Why the pipeline stopped (it returned -2), on stderr; returns the exit code. */
+static int failure_print(const struct pipeline *pl)
+{
+	char msg[PCAP_ERRBUF_SIZE + 1024];
+	int code = pipeline_failure(pl, msg, sizeof msg);
+	fprintf(stderr, "synwatch: %s\n", msg);
+	return code;
 }
 
 /* The non-interactive loop: text, JSON or counters only. Returns an exit code. */
@@ -560,7 +641,6 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 		if (o->ladder_flow)
 			ladder_book_only(book, o->ladder_flow);
 	}
-	bool nano = pipeline_nanosecond(pl);
 	int fd = pipeline_fd(pl);
 	int64_t last_flush = now_ms();
 	int code = EXIT_OK;
@@ -572,6 +652,7 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 			if (book)
 				ladder_book_add(book, pkt, &tr);
 			if (per_packet) {
+				bool nano = pipeline_nanosecond(pl); /* a pcapng file's finer interface can turn it on */
 				if (json)
 					view_json_packet(out, pkt, &tr, nano);
 				else
@@ -592,18 +673,8 @@ static int run_batch(struct pipeline *pl, const struct options *o, struct obuf *
 		} else if (rc == -1) {
 			break;
 		} else {
-			const char *e = pipeline_error(pl);
 			obuf_flush(out);
-			if (strstr(e, "truncated")) {
-				struct pipeline_stats ps;
-				pipeline_stats(pl, &ps);
-				fprintf(stderr, "synwatch: '%s' is cut short after packet %llu (%s); the packets before it were decoded\n",
-					pipeline_source_name(pl), (unsigned long long)ps.packets, e);
-				code = EXIT_INPUT;
-			} else {
-				fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), e);
-				code = EXIT_FAILURE_RUNTIME;
-			}
+			code = failure_print(pl);
 			break;
 		}
 		if (got_usr1) {
@@ -1174,6 +1245,7 @@ static int run_merged(struct pipeline *pl, const struct options *o, struct obuf 
 			k++;
 			counters_add(&cnt, &pkt);
 			m->scratch.len = 0;
+			m->nano = pipeline_nanosecond(pl);
 			if (m->per_packet) {
 				if (m->json)
 					view_json_packet(&m->scratch, &pkt, &tr, m->nano);
@@ -1192,8 +1264,7 @@ static int run_merged(struct pipeline *pl, const struct options *o, struct obuf 
 		if (rc == -2) {
 			merge_drain(m, true);
 			obuf_flush(out);
-			fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), pipeline_error(pl));
-			code = strstr(pipeline_error(pl), "truncated") ? EXIT_INPUT : EXIT_FAILURE_RUNTIME;
+			code = failure_print(pl);
 			break;
 		}
 		if (m->live)

@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "events.h"
 #include "explain.h"
+#include "filter.h"
 #include "flow.h"
 #include "ladder.h"
 #include "pipeline.h"
@@ -36,6 +37,7 @@
 #define TUI_FLOWS_NS (250 * 1000000LL) /* the flows pane follows new packets at most 4 times a second */
 #define TUI_MSG_NS (6 * 1000000000LL)  /* how long a message replaces the key hints */
 #define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
+#define TUI_PEND_NOTE 65535u           /* and of its comment, after them */
 #define TUI_LADDER_ROWS 256            /* ladder rows rendered at once (more than any screen shows) */
 #define TUI_LINE 1024                  /* longest line drawn */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
@@ -116,9 +118,11 @@ struct tui {
 	char msg[320];           /* message in the footer */
 	bool msg_err;
 	int64_t msg_until;
-	struct view_filter *vf;  /* display filter, NULL for all */
+	struct filter *vf;       /* display filter, NULL for all */
+	int vf_warned;           /* the link type the filter was last said to be invalid for (-1: none) */
 	char vf_text[512];
 	bool paused, ended, fastfwd, capture_error, more;
+	bool pl_failed;          /* capture_error came from the pipeline (pipeline_failure words it) */
 	char errtext[256];
 	uint64_t frozen_next;    /* live pause: the list shows shown seqs below this */
 	struct replay_clock clk;
@@ -445,6 +449,21 @@ static void tui_after_evict(struct tui *t)
 	}
 }
 
+/* Does p pass the display filter? A link type the expression is invalid for hides its packets (said once). */
+static bool tui_filter_pkt(struct tui *t, const struct tui_pkt *p)
+{
+	if (p->is_call || !t->vf)
+		return true;
+	int m = filter_run(t->vf, p->linktype, hist_bytes(&t->hist, p), p->stored, p->len);
+	if (m < 0 && t->vf_warned != p->linktype) {
+		t->vf_warned = p->linktype;
+		const char *lt = linktype_name(p->linktype);
+		tui_message(t, true, "view filter is invalid for link type %s (%s): its packets are hidden", lt ? lt : "?",
+			    filter_why(t->vf, p->linktype));
+	}
+	return m > 0;
+}
+
 /* Put one packet into the history and the views. */
 static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
 {
@@ -452,7 +471,7 @@ static void tui_ingest(struct tui *t, const struct tui_pkt *e, const uint8_t *da
 	struct tui_pkt *p = hist_push(&t->hist, e, data, caplen, &seq);
 	if (t->hist.first != first)
 		tui_after_evict(t);
-	p->match = p->is_call || !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
+	p->match = tui_filter_pkt(t, p);
 	if (t->recent && !p->is_call && p->flow_id) {
 		const struct flow *f = flowtab_find(pipeline_flows(t->pl), p->flow_id);
 		if (f)
@@ -643,7 +662,7 @@ static void tui_refilter(struct tui *t)
 	seqring_clear(&t->shown);
 	for (uint64_t s = t->hist.first; s < t->hist.next; s++) {
 		struct tui_pkt *p = hist_get(&t->hist, s);
-		p->match = p->is_call || !t->vf || filter_match(t->vf, hist_bytes(&t->hist, p), p->stored, p->len);
+		p->match = tui_filter_pkt(t, p);
 		if (p->match)
 			seqring_push(&t->shown, s);
 	}
@@ -683,6 +702,7 @@ static void tui_capture_failed(struct tui *t)
 	const char *e = pipeline_error(t->pl);
 	snprintf(t->errtext, sizeof t->errtext, "%s", e && *e ? e : "capture error");
 	t->capture_error = true;
+	t->pl_failed = true;
 	t->ended = true;
 	tui_message(t, true, "capture stopped: %s (q quits)", t->errtext);
 	t->dirty |= D_STATUS;
@@ -745,6 +765,10 @@ static void tui_pump(struct tui *t, int64_t *wait_ns)
 		if (timed) {
 			t->pend_len = d->caplen < TUI_PEND_MAX ? d->caplen : TUI_PEND_MAX;
 			memcpy(t->pend_buf, d->data, t->pend_len);
+			if (e.comment) { /* kept beside the bytes: the reader's copy goes with the next packet */
+				memcpy(t->pend_buf + t->pend_len, e.comment, e.comment_len);
+				e.comment = (const char *)t->pend_buf + t->pend_len;
+			}
 			t->pending = e;
 			t->have_pending = true;
 			continue;
@@ -806,9 +830,10 @@ static void tui_step(struct tui *t)
 		struct track_result tr;
 		const struct packet *d;
 		int r;
-		while ((r = pipeline_next_ref(t->pl, &d, &tr)) == 0)
-			; /* files never say "not ready"; a live source is not stepped here */
-		if (r == 1) {
+		r = pipeline_next_ref(t->pl, &d, &tr); /* a live source is not stepped here */
+		if (r == 0) {
+			tui_message(t, false, "no packet in the pipe yet; s steps again");
+		} else if (r == 1) {
 			struct tui_pkt e;
 			tui_pkt_from(&e, d, &tr);
 			tui_ingest(t, &e, d->data, d->caplen);
@@ -867,14 +892,25 @@ static void tui_apply_filter(struct tui *t, const char *expr)
 		tui_message(t, false, "view filter cleared: all %zu packets shown", t->shown.count);
 		return;
 	}
-	char err[PCAP_ERRBUF_SIZE + 64];
-	struct view_filter *f = filter_compile(expr, t->linktype, TUI_SNAPLEN, err, sizeof err);
+	char err[PCAP_ERRBUF_SIZE + 64], why[PCAP_ERRBUF_SIZE];
+	struct filter *f = filter_compile(expr, t->linktype, TUI_SNAPLEN, err, sizeof err);
+	/* and for every other link type the capture has described (a pcapng file's interfaces) */
+	for (size_t i = 0; f && i < pipeline_interfaces(t->pl); i++) {
+		int lt = pipeline_interface(t->pl, i)->pub.linktype;
+		if (!filter_prepare(f, lt, why, sizeof why)) {
+			const char *name = linktype_name(lt);
+			snprintf(err, sizeof err, "for link type %s: %s", name ? name : "?", why);
+			filter_free(f);
+			f = NULL;
+		}
+	}
 	if (!f) {
 		snprintf(t->rejected, sizeof t->rejected, "%s", expr);
 		tui_message(t, true, "invalid filter: %s; kept %s%s%s (/ edits it again)", err,
 			    *t->vf_text ? "\"" : "no filter", t->vf_text, *t->vf_text ? "\"" : "");
 		return;
 	}
+	t->vf_warned = -1;
 	if (t->vf)
 		filter_free(t->vf);
 	t->vf = f;
@@ -890,8 +926,18 @@ static void tui_save(struct tui *t, const char *path)
 		tui_message(t, true, "save: no file name given; nothing written");
 		return;
 	}
-	pcap_t *dead = pcap_open_dead_with_tstamp_precision(t->linktype, TUI_SNAPLEN,
-							    t->nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
+	/* A pcap file holds one link type: the first listed packet's. */
+	int linktype = t->linktype;
+	for (size_t i = 0; i < t->lv.count; i++) {
+		struct tui_pkt *p = tui_list_pkt(t, i, NULL);
+		if (!p->is_call) {
+			linktype = p->linktype;
+			break;
+		}
+	}
+	bool nano = pipeline_nanosecond(t->pl);
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(linktype, TUI_SNAPLEN,
+							    nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO);
 	if (!dead) {
 		tui_message(t, true, "save: out of memory; nothing written");
 		return;
@@ -902,11 +948,15 @@ static void tui_save(struct tui *t, const char *path)
 		pcap_close(dead);
 		return;
 	}
-	size_t n = 0;
+	size_t n = 0, other = 0;
 	for (size_t i = 0; i < t->lv.count; i++) {
 		struct tui_pkt *p = tui_list_pkt(t, i, NULL);
 		if (p->is_call)
 			continue;
+		if (p->linktype != linktype) {
+			other++;
+			continue;
+		}
 		struct pcap_pkthdr h;
 		memset(&h, 0, sizeof h);
 		int64_t sec = p->ts_ns / 1000000000LL, ns = p->ts_ns % 1000000000LL;
@@ -915,7 +965,7 @@ static void tui_save(struct tui *t, const char *path)
 			sec--;
 		}
 		h.ts.tv_sec = (time_t)sec;
-		h.ts.tv_usec = (suseconds_t)(t->nano ? ns : ns / 1000);
+		h.ts.tv_usec = (suseconds_t)(nano ? ns : ns / 1000);
 		h.caplen = p->stored;
 		h.len = p->len;
 		pcap_dump((u_char *)d, &h, hist_bytes(&t->hist, p));
@@ -924,8 +974,12 @@ static void tui_save(struct tui *t, const char *path)
 	bool bad = pcap_dump_flush(d) != 0 || ferror(pcap_dump_file(d));
 	pcap_dump_close(d);
 	pcap_close(dead);
+	const char *lt = linktype_name(linktype);
 	if (bad)
 		tui_message(t, true, "save: writing %s failed (disk full?); the file is incomplete", path);
+	else if (other)
+		tui_message(t, false, "saved %zu %s packets to %s; %zu of other link types left out (a pcap file holds one)",
+			    n, lt ? lt : "", path, other);
 	else
 		tui_message(t, false, "saved %zu packets to %s", n, path);
 }
@@ -1098,13 +1152,15 @@ static uint64_t tui_flow_at(struct tui *t, size_t index)
 /* Decode a history packet's stored bytes again (for the details pane and the ladder). */
 static void tui_redecode(struct tui *t, const struct tui_pkt *p)
 {
-	decode_packet(&t->scratch, t->linktype, hist_bytes(&t->hist, p), p->stored, p->len);
+	decode_packet(&t->scratch, p->linktype, hist_bytes(&t->hist, p), p->stored, p->len);
 	t->scratch.n = p->n;
 	t->scratch.ts_sec = p->ts_ns / 1000000000LL;
 	t->scratch.ts_nsec = (uint32_t)(p->ts_ns % 1000000000LL);
 	t->scratch.caplen = p->stored;
 	t->scratch.len = p->len;
-	t->scratch.linktype = t->linktype;
+	t->scratch.iface = p->iface;
+	t->scratch.comment = p->comment;
+	t->scratch.comment_len = p->comment_len;
 }
 
 struct text_out {
@@ -1946,7 +2002,7 @@ static bool tui_alloc(struct tui *t)
 		return false;
 	if (!seqring_init(&t->shown, cap) || !seqring_init(&t->flowpk, cap))
 		return false;
-	t->pend_buf = malloc(TUI_PEND_MAX);
+	t->pend_buf = malloc(TUI_PEND_MAX + TUI_PEND_NOTE);
 	t->lrows = calloc(TUI_LADDER_ROWS, sizeof *t->lrows);
 	t->fol = calloc(TUI_FOLLOW_ROWS, sizeof *t->fol);
 	if (t->feed) {
@@ -2115,6 +2171,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	t->nano = pipeline_nanosecond(pl);
 	t->linktype = pipeline_linktype(pl);
 	t->zoom = -1;
+	t->vf_warned = -1;
 	t->ladder_headers = 2;
 	t->paused = o->step;
 	t->feed = o->feed;
@@ -2254,8 +2311,8 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int nfd = 1;
 		if (threaded)
 			pfd[nfd++].fd = t->rd.wake[0];
-		else if (fd >= 0 && t->live && !t->ended)
-			pfd[nfd++].fd = fd;
+		else if (fd >= 0 && !t->ended && (t->live || !t->paused))
+			pfd[nfd++].fd = fd; /* live, or a pipe being replayed */
 		if (t->feed && t->feed->poll_fd >= 0 && !t->feed_ended_shown)
 			pfd[nfd++].fd = t->feed->poll_fd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
@@ -2284,7 +2341,11 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	delscreen(scr);
 	tui_curses_active = false;
 	tui_signals_restore(&sigsave);
-	if (t->capture_error) {
+	if (t->capture_error && t->pl_failed) {
+		char msg[PCAP_ERRBUF_SIZE + 1024];
+		code = pipeline_failure(t->pl, msg, sizeof msg);
+		fprintf(stderr, "synwatch: %s\n", msg);
+	} else if (t->capture_error) {
 		fprintf(stderr, "synwatch: %s\n", t->errtext);
 		code = EXIT_FAILURE_RUNTIME;
 	}

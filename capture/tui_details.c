@@ -17,6 +17,10 @@ void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_
 	e->ts_ns = packet_time_ns(p);
 	e->caplen = p->caplen;
 	e->len = p->len;
+	e->linktype = p->linktype;
+	e->iface = p->iface;
+	e->comment = p->comment;
+	e->comment_len = p->comment ? p->comment_len : 0;
 	e->status = (uint8_t)p->status;
 	if (p->status == DEC_TRUNCATED)
 		e->problem_layer = layer_name(p->trunc_layer);
@@ -330,6 +334,22 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 		ts++;
 	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured%s, at %s s",
 	      e->n, e->len, e->caplen, e->stored < e->caplen ? " (history keeps fewer)" : "", ts);
+	if (e->iface && e->iface->name)
+		dline(&o, false, "  interface %" PRIu32 " (%s)", e->iface->index, e->iface->name);
+	else if (e->iface)
+		dline(&o, false, "  interface %" PRIu32, e->iface->index);
+	if (e->comment) {
+		/* One line: the comment's line breaks and other control bytes as spaces (tui_put shows invalid
+		   UTF-8 as '?'). */
+		char c[400];
+		size_t n = e->comment_len < sizeof c - 1 ? e->comment_len : sizeof c - 1;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)e->comment[i];
+			c[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+		}
+		c[n] = '\0';
+		dline(&o, false, "  comment: %s", c);
+	}
 	if (e->flow_id) {
 		dline(&o, false, "  flow #%" PRIu64 ", %s", e->flow_id, e->dir == DIR_C2S ? "client -> server" : "server -> client");
 		if (e->before[0] || e->after[0])

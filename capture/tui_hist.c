@@ -71,10 +71,11 @@ static struct tui_pkt *hist_slot(const struct tui_hist *h, uint64_t seq)
 	return &h->pkt[seq % h->cap];
 }
 
-/* Arena bytes a packet occupies: at least one, so packets never share an offset. */
+/* Arena bytes a packet occupies (its bytes, then its comment): at least one, so packets never share an offset. */
 static size_t hist_alloc_len(const struct tui_pkt *p)
 {
-	return p->stored ? p->stored : 1;
+	size_t n = (size_t)p->stored + (p->comment ? p->comment_len : 0);
+	return n ? n : 1;
 }
 
 size_t hist_count(const struct tui_hist *h)
@@ -123,7 +124,8 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const u
 			  uint32_t caplen, uint64_t *seq)
 {
 	size_t keep = caplen < h->budget ? caplen : h->budget;
-	size_t alloc = keep ? keep : 1;
+	size_t note = src->comment && keep + src->comment_len <= h->budget ? src->comment_len : 0;
+	size_t alloc = keep + note ? keep + note : 1;
 	if (hist_count(h) == h->cap) {
 		h->first++;
 		h->evicted++;
@@ -139,6 +141,10 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const u
 	p->stored = (uint32_t)keep;
 	if (keep)
 		memcpy(h->bytes + pos, data, keep);
+	if (note)
+		memcpy(h->bytes + pos + keep, src->comment, note);
+	p->comment = note ? (const char *)h->bytes + pos + keep : NULL;
+	p->comment_len = (uint16_t)note;
 	if (p->pl_off > p->stored)
 		p->pl_off = p->stored;
 	if (p->pl_cap > p->stored - p->pl_off)

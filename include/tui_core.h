@@ -16,6 +16,11 @@ struct tui_pkt {
 	size_t off;               /* where its bytes start in the history arena (set by hist_push) */
 	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget */
 	uint32_t caplen, len;     /* captured and on-the-wire lengths as captured */
+	int linktype;             /* DLT_* value of its link layer (a pcapng file's interfaces differ) */
+	const struct pkt_iface *iface; /* pcapng: its interface (the reader's, valid while the pipeline is open) */
+	const char *comment;      /* its pcapng comment, comment_len bytes: the packet's until hist_push, then
+				     the copy after its stored bytes in the arena (NULL: none) */
+	uint16_t comment_len;
 	uint32_t pl_off, pl_cap;  /* transport payload: offset in the stored bytes and captured length */
 	uint32_t payload;         /* transport payload bytes on the wire (HAVE_PAYLOAD), else 0 */
 	uint64_t flow_id;         /* track_result.flow->id, 0 when in no flow */
@@ -74,12 +79,14 @@ void hist_free(struct tui_hist *h);
    resident memory is then flat from the start). */
 void hist_prefault(struct tui_hist *h);
 /*
- * Append a copy of *src and data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
- * until both fit. Returns the slot (src with off/stored set) and its seq in *seq. Never allocates.
+ * Append a copy of *src and data[0..caplen) (at most budget bytes are kept) and of src's comment (kept
+ * when it fits the budget too), evicting the oldest packets until they fit. Returns the slot (src with
+ * off/stored set, comment pointing at its copy) and its seq in *seq. Never allocates.
  */
 struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
 			  uint32_t caplen, uint64_t *seq);
-/* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
+/* True when hist_push() of caplen bytes (with a comment: caplen + its length) would evict nothing (O(1),
+   unlike hist_bytes_used()). */
 bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
 const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
