@@ -21,8 +21,9 @@ bool capbuf_init(struct capbuf *b, int fd, size_t bufsize)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0 || bufsize < 64)
 		return false;
-	/* Huge pages where the kernel has them: one TLB entry for 2 MiB of the buffer. */
-	size_t align = 2u << 20;
+	/* Huge pages where the kernel has them: one TLB entry for 2 MiB of the buffer (a smaller buffer, as
+	   tests and the fuzz harness use, is not rounded up to one). */
+	size_t align = bufsize >= (2u << 20) ? 2u << 20 : 64;
 	size_t cap = (bufsize + align - 1) / align * align;
 	b->buf = aligned_alloc(align, cap);
 	if (!b->buf)

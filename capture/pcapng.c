@@ -156,7 +156,7 @@ static int ng_opt_next(struct pcapng *ng, const struct ngblk *k, struct cursor *
 	if (left == 0)
 		return 0;
 	uint64_t at = k->off + (uint64_t)(c->p - k->p);
-	if (left < 4)
+	if (left < 4) /* (blocks and options are 4-aligned, so only a bug here could leave 1 to 3) */
 		return ng_fail(ng, PCAPNG_DAMAGED, k->type, k->off,
 			       "%zu bytes at offset %llu after its options, too few for an option header", left,
 			       (unsigned long long)at);
@@ -422,19 +422,13 @@ static int ng_epb(struct pcapng *ng, const struct ngblk *k, struct caprec *r)
 	if (k->len < 32)
 		return ng_fail(ng, PCAPNG_DAMAGED, k->type, k->off, "block length %u is below its 32 bytes of fixed fields", k->len);
 	struct cursor c = cursor_make(k->p + 8, k->len - 12);
-	uint32_t id, hi, lo, caplen, len;
-	if (k->type == BT_PB) {
-		uint16_t id16, drops;
-		ng_u16(&c, k->be, &id16);
-		ng_u16(&c, k->be, &drops);
-		id = id16;
-	} else {
-		ng_u32(&c, k->be, &id);
-	}
-	ng_u32(&c, k->be, &hi);
-	ng_u32(&c, k->be, &lo);
-	ng_u32(&c, k->be, &caplen);
-	ng_u32(&c, k->be, &len);
+	uint8_t h[20]; /* the fixed fields, copied out in one check */
+	cursor_bytes(&c, h, sizeof h);
+	uint32_t id = get32(h, k->be);
+	if (k->type == BT_PB) /* a 16-bit interface id, then a 16-bit drop count */
+		id = k->be ? id >> 16 : id & 0xffff;
+	uint32_t hi = get32(h + 4, k->be), lo = get32(h + 8, k->be);
+	uint32_t caplen = get32(h + 12, k->be), len = get32(h + 16, k->be);
 	struct pcapng_iface *f = ng_iface_of(ng, k, id);
 	if (!f || ng_caplen_check(ng, k, caplen, c.p, "captured length") != 1)
 		return PCAPNG_BAD;
@@ -625,7 +619,7 @@ static int ng_read(struct pcapng *ng, struct caprec *r, bool peek)
 		capbuf_take(b, len);
 		if (pr == 1) {
 			r->offset = off;
-			r->iface_several = ng->nifs - ng->sec_first > 1;
+			r->iface_several = ng->nifs > 1;
 			return 1;
 		}
 	}

@@ -20,7 +20,7 @@ struct caprec {
 	uint64_t offset;         /* of the record's header (pcapng: its block) in the file */
 	int linktype;            /* DLT_* value */
 	const struct pkt_iface *iface; /* pcapng: the interface that captured it; NULL for classic pcap */
-	bool iface_several;      /* pcapng: the section describes more than one interface so far */
+	bool iface_several;      /* pcapng: the file has described more than one interface so far */
 	const char *comment;     /* pcapng: the first opt_comment, comment_len bytes (not terminated), or NULL */
 	uint16_t comment_len;
 };

@@ -210,7 +210,7 @@ struct packet {
 	/* What a pcapng file says about the packet besides its bytes; decode_packet() resets them (none), the
 	   capture source sets them after. */
 	const struct pkt_iface *iface; /* the interface that captured it; NULL for classic pcap and live capture */
-	bool iface_several;       /* with iface: its section describes more than one interface (text names it) */
+	bool iface_several;       /* with iface: the file has described more than one interface (text names it) */
 	const char *comment;      /* its first opt_comment, comment_len bytes (not terminated, as in the file), or NULL */
 	uint16_t comment_len;
 };

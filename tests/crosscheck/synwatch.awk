@@ -1,5 +1,10 @@
 # synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk.
-BEGIN { OFS = "|" }
+BEGIN {
+	OFS = "|"
+	# The link layer as the first protocol tshark's frame.protocols names (IPV4/IPV6 links start at IP).
+	tlink["EN10MB"] = "eth"; tlink["LINUX_SLL"] = "sll"; tlink["LINUX_SLL2"] = "sll"; tlink["NULL"] = "null"
+	tlink["LOOP"] = "null"; tlink["RAW"] = "raw"; tlink["IPV4"] = "ip"; tlink["IPV6"] = "ipv6"
+}
 
 # The value of "key" in the flat object s, or "-" (strings without their quotes).
 function get(s, key,    v) {
@@ -51,9 +56,13 @@ function all_of(s, key,    out, v) {
 	if (ipopt == "") ipopt = "-"
 	if (ipoptptr == "") ipoptptr = "-"
 	n = get(line, "n")
-	if (get(line, "l3") == "-") { print n, "none"; next }
+	iface = get(line, "if")
+	if (iface == "-") iface = 0
+	link = get(line, "link")
+	link = link in tlink ? tlink[link] : link
+	if (get(line, "l3") == "-") { print n, "none", iface, link; next }
 	if (index(line, "\"frag\":{")) {
-		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr
+		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr, iface, link
 		next
 	}
 	proto = get(line, "proto")
@@ -75,5 +84,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr
+	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr, iface, link
 }

@@ -1,6 +1,7 @@
 # tshark.awk — normalises `tshark -T fields` lines (see tshark_crosscheck.sh for the field order) to the
 # comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
-# ipopt|ipoptptr (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's)
+# ipopt|ipoptptr|if|link (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
+# the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer)
 # Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
 # PPPoE, GRE before the first IP...) print "n|skip".
 BEGIN { FS = "|"; OFS = "|" }
@@ -65,7 +66,9 @@ function frag6(list,    a, n, i) {
 	first = ""
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
-	if (first == "") { print n, "none"; next }
+	iface = $29 == "" ? "0" : $29
+	link = pa[1]
+	if (first == "") { print n, "none", iface, link; next }
 	ipopt = $27 == "" ? "-" : $27
 	ipoptptr = $28 == "" ? "-" : $28
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
@@ -73,7 +76,7 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr, iface, link
 		next
 	}
 	l4 = l4_after(protos, 1)
@@ -102,5 +105,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr, iface, link
 }
