@@ -181,8 +181,10 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 	}
 	size_t have = capbuf_have(&b);
 	if (have == 0) {
-		snprintf(err, errlen, "%s is empty, not a capture; %s one with synwatch -w or tcpdump -w", who,
-			 cf->std ? "pipe in" : "record");
+		if (cf->std)
+			snprintf(err, errlen, "standard input is empty, not a capture; pipe in one written by synwatch -w or tcpdump -w");
+		else
+			snprintf(err, errlen, "%s is empty, not a capture; record one with synwatch -w or tcpdump -w", who);
 		capbuf_free(&b);
 		goto fail;
 	}
