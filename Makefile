@@ -8,7 +8,7 @@ PKG_CONFIG ?= pkg-config
 
 # Recursive (=) so pkg-config runs when a recipe needs the flags, after `deps` has installed it.
 PKGS      = libpcap ncursesw
-CPPFLAGS += -Iinclude -D_GNU_SOURCE
+CPPFLAGS += -I. -Iinclude -Icapture -D_GNU_SOURCE
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -Wall -Wextra -Werror -MMD -MP
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -18,9 +18,11 @@ CUNIT_LIBS   = $(shell $(PKG_CONFIG) --libs cunit)
 
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-# capture/main.c is the synwatch program; every other capture/*.c is the library the tests link too.
-LIB_SRC   := $(filter-out capture/main.c,$(sort $(wildcard capture/*.c)))
-DEMO_SRC  := $(sort $(wildcard demo/*.c))
+# common/ is linked into both programs. capture/app/main.c is the synwatch program; common/*.c and every
+# other capture/*/*.c are the library the tests link too.
+COMMON_SRC := $(sort $(wildcard common/*.c))
+LIB_SRC   := $(COMMON_SRC) $(filter-out capture/app/main.c,$(sort $(wildcard capture/*/*.c)))
+DEMO_SRC  := $(sort $(wildcard demo/*.c)) $(COMMON_SRC)
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 UNIT_TESTS := $(filter tests/unit/test_%.c,$(UNIT_SRC))
 # Test drivers for the e2e scripts: tests/tools/NAME.c -> build/tools/NAME, linked with the library.
@@ -56,7 +58,7 @@ build/asan/libsynwatch.a: $(ASAN_LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-build/synwatch: build/obj/capture/main.o build/libsynwatch.a
+build/synwatch: build/obj/capture/app/main.o build/libsynwatch.a
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/sockdemo: $(DEMO_OBJ)
@@ -64,7 +66,7 @@ build/sockdemo: $(DEMO_OBJ)
 
 asan: build/asan/synwatch build/asan/sockdemo build/asan/unit_tests
 
-build/asan/synwatch: build/asan/obj/capture/main.o build/asan/libsynwatch.a
+build/asan/synwatch: build/asan/obj/capture/app/main.o build/asan/libsynwatch.a
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $^ $(PKG_LIBS)
 
 build/asan/sockdemo: $(DEMO_SRC:%.c=build/asan/obj/%.o)
@@ -76,13 +78,15 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# libFuzzer harness (clang) over the decoder, flow tracker, views and ladder; tests/fuzz/seeds makes its seeds.
+# libFuzzer harnesses (clang): the decoder, flow tracker, views and ladder per packet, and the pcapng reader per file;
+# tests/fuzz/seeds makes the first one's seeds.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(filter capture/decode% capture/flow% capture/tcp_% capture/ladder.c capture/view_% capture/obuf.c capture/fmt.c capture/names.c,$(LIB_SRC))
+# The views also write socket calls and socket-table changes, so calls/ is linked in beside them.
+FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/view/%,$(LIB_SRC))
 # The second harness: the pcapng reader (and its buffer) on whole files, then the same decode and views.
-FUZZ_NG_SRC  := capture/capbuf.c capture/pcapng.c $(FUZZ_LIB_SRC)
+FUZZ_NG_SRC  := capture/source/capbuf.c capture/source/pcapng.c $(FUZZ_LIB_SRC)
 # make check builds the harnesses (and run-all.sh runs their smoke) only where clang is installed; make test installs it.
 FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/fuzz_pcapng build/fuzz/seeds)
 
@@ -114,7 +118,7 @@ build/gen/suites.h: $(UNIT_TESTS) Makefile
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: build/gen/suites.h
 build/obj/tests/unit/runner.o build/asan/obj/tests/unit/runner.o: CPPFLAGS += -Ibuild/gen
 
-# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c).
+# sockdemo's pure formatting helpers are unit-tested too (tests/unit/test_sockdemo_*.c); common/ is in the library.
 DEMO_UNIT_SRC := demo/format.c
 
 build/unit_tests: $(UNIT_OBJ) build/libsynwatch.a $(DEMO_UNIT_SRC:%.c=build/obj/%.o)

@@ -1,4 +1,6 @@
 /* client.c — sockdemo client: sends stdin (or -m TEXT) line by line over TCP or UDP, prints the replies. */
+#include "client.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -6,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockdemo.h"
+#include "narrate.h"
+#include "support.h"
 
 #define IN_MAX 65536     /* stdin bytes held before they are sent */
 #define REPLY_MAX 65536  /* bytes per recv() */

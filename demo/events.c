@@ -1,11 +1,11 @@
 /* events.c — the --events file: opened for appending, one write() per JSON line so processes can share it. */
+#include "events.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-
-#include "sockdemo.h"
 
 int events_open(const char *path)
 {

@@ -1,4 +1,6 @@
 /* narrate.c — performs each socket call, then tells it in strace's form plus one sentence about the wire. */
+#include "narrate.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,7 +12,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "sockdemo.h"
+#include "common/clock.h"
+#include "common/strace.h"
+#include "common/strbuf.h"
+#include "events.h"
+#include "format.h"
+#include "role.h"
 
 #define ARGS_MAX 1024     /* the narrated arguments of one call */
 #define SENTENCE_MAX 1024 /* the plain sentence after it */
@@ -95,7 +102,7 @@ static bool sock_listening(int fd)
 	return getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &l) == 0 && v;
 }
 
-static int tcp_state(int fd)
+static int sock_tcp_state(int fd)
 {
 	struct tcp_info ti;
 	socklen_t l = sizeof ti;
@@ -125,34 +132,34 @@ static void endpoint_of(char *buf, const struct sockaddr_storage *ss)
  * The endpoints last seen on each fd: once a connection has ended (FIN both ways, RST) the kernel no
  * longer reports the peer, but the events of its last recv() and close() should still name it.
  */
-struct fd_names {
+struct fd_endpoints {
 	char local[EP_MAX];
 	char remote[EP_MAX];
 };
-static struct fd_names *names; /* indexed by fd */
-static size_t names_cap;       /* entries in names */
+static struct fd_endpoints *memo; /* indexed by fd */
+static size_t memo_cap;           /* entries in memo */
 
-static struct fd_names *names_for(int fd)
+static struct fd_endpoints *memo_for(int fd)
 {
 	if (fd < 0)
 		return NULL;
-	if ((size_t)fd >= names_cap) {
-		size_t cap = names_cap ? names_cap : 64;
+	if ((size_t)fd >= memo_cap) {
+		size_t cap = memo_cap ? memo_cap : 64;
 		while (cap <= (size_t)fd)
 			cap *= 2;
-		struct fd_names *n = realloc(names, cap * sizeof *n);
+		struct fd_endpoints *n = realloc(memo, cap * sizeof *n);
 		if (!n)
 			return NULL;
-		memset(n + names_cap, 0, (cap - names_cap) * sizeof *n);
-		names = n;
-		names_cap = cap;
+		memset(n + memo_cap, 0, (cap - memo_cap) * sizeof *n);
+		memo = n;
+		memo_cap = cap;
 	}
-	return &names[fd];
+	return &memo[fd];
 }
 
-static void names_forget(int fd)
+static void memo_forget(int fd)
 {
-	struct fd_names *n = names_for(fd);
+	struct fd_endpoints *n = memo_for(fd);
 	if (n)
 		memset(n, 0, sizeof *n);
 }
@@ -163,16 +170,16 @@ static void endpoint_name(int fd, char *buf, bool peer)
 {
 	struct sockaddr_storage ss;
 	socklen_t l = sizeof ss;
-	struct fd_names *n = names_for(fd);
-	char *memo = n ? (peer ? n->remote : n->local) : NULL;
+	struct fd_endpoints *n = memo_for(fd);
+	char *last = n ? (peer ? n->remote : n->local) : NULL;
 	memset(&ss, 0, sizeof ss);
 	buf[0] = '\0';
 	if ((peer ? getpeername(fd, (struct sockaddr *)&ss, &l) : getsockname(fd, (struct sockaddr *)&ss, &l)) == 0)
 		endpoint_of(buf, &ss);
-	if (memo && buf[0])
-		memcpy(memo, buf, EP_MAX);
-	else if (memo)
-		memcpy(buf, memo, EP_MAX);
+	if (last && buf[0])
+		memcpy(last, buf, EP_MAX);
+	else if (last)
+		memcpy(buf, last, EP_MAX);
 }
 
 static void local_of(int fd, char *buf)
@@ -207,16 +214,12 @@ struct told {
 static void tell(const struct told *t)
 {
 	if (st.narrate) {
-		char buf[ARGS_MAX + SENTENCE_MAX + 256];
-		int n;
-		if (t->ret == -1 && t->err)
-			n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s) = -1 %s (%s)\n[%s %ld]     %s\n", st.role,
-				     st.pid, t->call, t->args, fmt_errno_name(t->err), strerror(t->err), st.role,
-				     st.pid, t->sentence);
-		else
-			n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s) = %ld%s\n[%s %ld]     %s\n", st.role, st.pid,
-				     t->call, t->args, t->ret, t->suffix ? t->suffix : "", st.role, st.pid,
-				     t->sentence);
+		char line[2 * ARGS_MAX + 256], buf[sizeof line + SENTENCE_MAX + 128];
+		bool failed = t->ret == -1 && t->err;
+		strace_call(line, sizeof line, t->call, t->args, t->ret, t->err, failed ? fmt_errno_name(t->err) : NULL,
+			    t->suffix);
+		int n = snprintf(buf, sizeof buf, "[%s %ld] %s\n[%s %ld]     %s\n", st.role, st.pid, line, st.role, st.pid,
+				 t->sentence);
 		if (n > 0)
 			err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 	}
@@ -246,30 +249,20 @@ static void tell_waiting(const char *call, const char *args_so_far)
 
 /* ---- the calls ---- */
 
-static const char *proto_name(int protocol)
-{
-	switch (protocol) {
-	case 0: return "0";
-	case IPPROTO_TCP: return "IPPROTO_TCP";
-	case IPPROTO_UDP: return "IPPROTO_UDP";
-	default: return "IPPROTO_?";
-	}
-}
-
 int narrate_socket(int family, int type, int protocol)
 {
 	if (!active())
 		return socket(family, type, protocol);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = socket(family, type, protocol);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	names_forget(r);
+	int64_t t1 = clock_real_us();
+	memo_forget(r);
 	char args[ARGS_MAX], s[SENTENCE_MAX];
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	strace_socket_args(&a, (unsigned)family, (unsigned)type, (unsigned)protocol);
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-	snprintf(args, sizeof args, "%s, %s%s%s, %s", fmt_family(family), fmt_socktype(base),
-		 type & SOCK_NONBLOCK ? "|SOCK_NONBLOCK" : "", type & SOCK_CLOEXEC ? "|SOCK_CLOEXEC" : "",
-		 proto_name(protocol));
 	if (r >= 0)
 		snprintf(s, sizeof s, "socket: the kernel made a new %s endpoint, fd %d; nothing is sent on the wire.",
 			 base == SOCK_STREAM ? "TCP" : "UDP", r);
@@ -283,54 +276,29 @@ int narrate_socket(int family, int type, int protocol)
 	return r;
 }
 
-static const char *sockopt_name(int level, int name)
-{
-	if (level == SOL_SOCKET) {
-		switch (name) {
-		case SO_REUSEADDR: return "SO_REUSEADDR";
-		case SO_REUSEPORT: return "SO_REUSEPORT";
-		case SO_KEEPALIVE: return "SO_KEEPALIVE";
-		case SO_RCVBUF: return "SO_RCVBUF";
-		case SO_SNDBUF: return "SO_SNDBUF";
-		}
-	} else if (level == IPPROTO_TCP && name == TCP_NODELAY) {
-		return "TCP_NODELAY";
-	} else if (level == IPPROTO_IPV6 && name == IPV6_V6ONLY) {
-		return "IPV6_V6ONLY";
-	}
-	return "?";
-}
-
-static const char *level_name(int level)
-{
-	switch (level) {
-	case SOL_SOCKET: return "SOL_SOCKET";
-	case IPPROTO_TCP: return "IPPROTO_TCP";
-	case IPPROTO_IPV6: return "IPPROTO_IPV6";
-	case IPPROTO_IP: return "IPPROTO_IP";
-	default: return "?";
-	}
-}
-
 int narrate_setsockopt_int(int fd, int level, int name, int value)
 {
 	if (!active())
 		return setsockopt(fd, level, name, &value, sizeof value);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = setsockopt(fd, level, name, &value, sizeof value);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
-	snprintf(args, sizeof args, "%d, %s, %s, [%d], %zu", fd, level_name(level), sockopt_name(level, name), value,
-		 sizeof value);
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	strbuf_printf(&a, "%d, ", fd);
+	strace_sockopt(&a, (unsigned)level, (unsigned)name);
+	strbuf_printf(&a, ", [%d], %zu", value, sizeof value);
+	const char *opt = strace_sockopt_name((unsigned)level, (unsigned)name);
 	if (r < 0)
 		snprintf(s, sizeof s, "setsockopt failed: the option was not changed; nothing on the wire.");
 	else if (level == SOL_SOCKET && name == SO_REUSEADDR)
 		snprintf(s, sizeof s, "setsockopt: SO_REUSEADDR lets bind() take the port even while old connections on "
 				      "it wait in TIME_WAIT; nothing on the wire.");
 	else
-		snprintf(s, sizeof s, "setsockopt: %s is now %d on fd %d; nothing on the wire.", sockopt_name(level, name),
-			 value, fd);
+		snprintf(s, sizeof s, "setsockopt: %s is now %d on fd %d; nothing on the wire.", opt ? opt : "?", value,
+			 fd);
 	local_of(fd, loc);
 	remote_of(fd, rem);
 	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
@@ -344,10 +312,10 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 	struct linger lg = { .l_onoff = onoff, .l_linger = seconds };
 	if (!active())
 		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	snprintf(args, sizeof args, "%d, SOL_SOCKET, SO_LINGER, {l_onoff=%d, l_linger=%d}, %zu", fd, onoff, seconds,
 		 sizeof lg);
@@ -371,10 +339,10 @@ int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	if (!active())
 		return bind(fd, sa, len);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = bind(fd, sa, len);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
 	fmt_sockaddr(addr, sizeof addr, sa);
 	demo_fmt_endpoint(ep, sizeof ep, sa);
@@ -409,10 +377,10 @@ int narrate_listen(int fd, int backlog)
 {
 	if (!active())
 		return listen(fd, backlog);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = listen(fd, backlog);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX];
 	local_of(fd, loc);
 	snprintf(args, sizeof args, "%d, %d", fd, backlog);
@@ -441,19 +409,21 @@ int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting(call, args);
 	}
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = accept4(fd, sa, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	char fl[64] = "";
-	if (flags)
-		snprintf(fl, sizeof fl, ", %s%s%s", flags & SOCK_NONBLOCK ? "SOCK_NONBLOCK" : "",
-			 (flags & SOCK_NONBLOCK) && (flags & SOCK_CLOEXEC) ? "|" : "",
-			 flags & SOCK_CLOEXEC ? "SOCK_CLOEXEC" : "");
+	if (flags) {
+		struct strbuf f;
+		strbuf_init(&f, fl, sizeof fl, STRBUF_CUT);
+		strbuf_printf(&f, ", ");
+		strace_flags(&f, strace_sock_flags, (unsigned)flags);
+	}
 	if (r >= 0) {
 		fmt_sockaddr(addr, sizeof addr, sa);
 		snprintf(args, sizeof args, "%d, %s, [%u => %u]%s", fd, addr, (unsigned)inlen, (unsigned)*len, fl);
-		names_forget(r);
+		memo_forget(r);
 		local_of(r, loc);
 		remote_of(r, rem);
 		snprintf(s, sizeof s, "%s: took the connection from %s whose handshake (SYN, SYN-ACK, ACK) the kernel "
@@ -489,10 +459,10 @@ int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	int type = sock_type(fd);
 	if (type == SOCK_STREAM && sock_blocking(fd, 0))
 		tell_waiting("connect", args);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = connect(fd, sa, len);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
+	int64_t t1 = clock_real_us();
 	local_of(fd, loc);
 	if (type == SOCK_DGRAM) {
 		if (r == 0)
@@ -573,18 +543,30 @@ static void send_sentence(char *s, int type, ssize_t r, size_t len, int e, const
 		snprintf(s, SENTENCE_MAX, "send failed: nothing sent.");
 }
 
+/* "FD, DATA, LEN, FLAGS": how send, sendto, recv and recvfrom start; data holds n bytes (NULL: "..." for none). */
+static void data_args(struct strbuf *a, int fd, const void *data, size_t n, size_t len, int flags)
+{
+	strbuf_printf(a, "%d, ", fd);
+	if (data)
+		strace_quote(a, data, n < DATA_SHOW ? n : DATA_SHOW, n > DATA_SHOW, STRACE_HEX);
+	else
+		strbuf_printf(a, "...");
+	strbuf_printf(a, ", %zu, ", len);
+	strace_flags(a, strace_msg_flags, (unsigned)flags);
+}
+
 ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
 {
 	if (!active())
 		return send(fd, buf, len, flags);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = send(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], rem[EP_MAX];
-	fmt_data(data, sizeof data, buf, len, DATA_SHOW);
-	fmt_msg_flags(fl, sizeof fl, flags);
-	snprintf(args, sizeof args, "%d, %s, %zu, %s", fd, data, len, fl);
+	int64_t t1 = clock_real_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	data_args(&a, fd, buf, len, len, flags);
 	local_of(fd, loc);
 	remote_of(fd, rem);
 	send_sentence(s, sock_type(fd), r, len, e, rem);
@@ -598,17 +580,17 @@ ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const str
 {
 	if (!active())
 		return sendto(fd, buf, len, flags, sa, salen);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = sendto(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], ep[EP_MAX];
-	char addr[EP_MAX + 16];
-	fmt_data(data, sizeof data, buf, len, DATA_SHOW);
-	fmt_msg_flags(fl, sizeof fl, flags);
+	int64_t t1 = clock_real_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], ep[EP_MAX], addr[EP_MAX + 16];
+	struct strbuf a;
 	fmt_sockaddr(addr, sizeof addr, sa);
 	demo_fmt_endpoint(ep, sizeof ep, sa);
-	snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, %u", fd, data, len, fl, addr, (unsigned)salen);
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	data_args(&a, fd, buf, len, len, flags);
+	strbuf_printf(&a, ", %s, %u", addr, (unsigned)salen);
 	local_of(fd, loc);
 	send_sentence(s, sock_type(fd), r, len, e, ep);
 	struct told t = { "sendto", fd, args, (long)r, e, NULL, loc, ep, s, t0, t1 };
@@ -656,22 +638,19 @@ ssize_t narrate_recv(int fd, void *buf, size_t len, int flags)
 {
 	if (!active())
 		return recv(fd, buf, len, flags);
-	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], rem[EP_MAX];
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	remote_of(fd, rem); /* before: an RST or FIN may leave it unconnected */
 	if (sock_blocking(fd, flags)) {
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recv", args);
 	}
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = recv(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	if (r >= 0)
-		fmt_data(data, sizeof data, buf, (size_t)r, DATA_SHOW);
-	else
-		snprintf(data, sizeof data, "...");
-	fmt_msg_flags(fl, sizeof fl, flags);
-	snprintf(args, sizeof args, "%d, %s, %zu, %s", fd, data, len, fl);
+	int64_t t1 = clock_real_us();
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	data_args(&a, fd, r >= 0 ? buf : NULL, r >= 0 ? (size_t)r : 0, len, flags);
 	local_of(fd, loc);
 	recv_sentence(s, "recv", sock_type(fd), r, e, rem);
 	struct told t = { "recv", fd, args, (long)r, e, NULL, loc, rem, s, t0, t1 };
@@ -684,26 +663,26 @@ ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockad
 {
 	if (!active())
 		return recvfrom(fd, buf, len, flags, sa, salen);
-	char args[ARGS_MAX], s[SENTENCE_MAX], data[DATA_SHOW * 4 + 8], fl[128], loc[EP_MAX], ep[EP_MAX] = "";
-	char addr[EP_MAX + 16];
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], ep[EP_MAX] = "", addr[EP_MAX + 16];
 	socklen_t inlen = *salen;
 	if (sock_blocking(fd, flags)) {
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recvfrom", args);
 	}
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	ssize_t r = recvfrom(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	fmt_msg_flags(fl, sizeof fl, flags);
+	int64_t t1 = clock_real_us();
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
 	if (r >= 0) {
-		fmt_data(data, sizeof data, buf, (size_t)r, DATA_SHOW);
 		fmt_sockaddr(addr, sizeof addr, sa);
 		demo_fmt_endpoint(ep, sizeof ep, sa);
-		snprintf(args, sizeof args, "%d, %s, %zu, %s, %s, [%u => %u]", fd, data, len, fl, addr, (unsigned)inlen,
-			 (unsigned)*salen);
+		data_args(&a, fd, buf, (size_t)r, len, flags);
+		strbuf_printf(&a, ", %s, [%u => %u]", addr, (unsigned)inlen, (unsigned)*salen);
 	} else {
-		snprintf(args, sizeof args, "%d, ..., %zu, %s, {?}, [%u]", fd, len, fl, (unsigned)inlen);
+		data_args(&a, fd, NULL, 0, len, flags);
+		strbuf_printf(&a, ", {?}, [%u]", (unsigned)inlen);
 		remote_of(fd, ep);
 	}
 	local_of(fd, loc);
@@ -715,77 +694,76 @@ ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockad
 }
 
 /* What one ready pollfd means, for the sentence. */
-static size_t poll_reason(char *s, size_t n, const struct pollfd *p)
+static void poll_reason(struct strbuf *w, const struct pollfd *p)
 {
 	if (p->revents & POLLNVAL)
-		return (size_t)snprintf(s, n, "fd %d is not open", p->fd);
-	if (p->revents & POLLERR)
-		return (size_t)snprintf(s, n, "fd %d has an error waiting (an RST or an ICMP error arrived)", p->fd);
-	if ((p->revents & POLLIN) && sock_listening(p->fd))
-		return (size_t)snprintf(s, n, "fd %d has a finished handshake waiting for accept()", p->fd);
-	if (p->revents & POLLIN)
-		return (size_t)snprintf(s, n, "fd %d has something to read (data, a FIN or an RST)", p->fd);
-	if (p->revents & POLLHUP)
-		return (size_t)snprintf(s, n, "fd %d is hung up (both directions closed)", p->fd);
-	if (p->revents & POLLOUT)
-		return (size_t)snprintf(s, n, "fd %d has room to send", p->fd);
-	return (size_t)snprintf(s, n, "fd %d is ready", p->fd);
+		strbuf_printf(w, "fd %d is not open", p->fd);
+	else if (p->revents & POLLERR)
+		strbuf_printf(w, "fd %d has an error waiting (an RST or an ICMP error arrived)", p->fd);
+	else if ((p->revents & POLLIN) && sock_listening(p->fd))
+		strbuf_printf(w, "fd %d has a finished handshake waiting for accept()", p->fd);
+	else if (p->revents & POLLIN)
+		strbuf_printf(w, "fd %d has something to read (data, a FIN or an RST)", p->fd);
+	else if (p->revents & POLLHUP)
+		strbuf_printf(w, "fd %d is hung up (both directions closed)", p->fd);
+	else if (p->revents & POLLOUT)
+		strbuf_printf(w, "fd %d has room to send", p->fd);
+	else
+		strbuf_printf(w, "fd %d is ready", p->fd);
 }
 
 int narrate_poll(struct pollfd *fds, nfds_t n, int timeout)
 {
 	if (!active())
 		return poll(fds, n, timeout);
-	char args[ARGS_MAX], out[ARGS_MAX], s[SENTENCE_MAX], ev[64];
-	size_t at = 0;
-	at += (size_t)snprintf(args + at, sizeof args - at, "[");
+	char args[ARGS_MAX], out[ARGS_MAX], s[SENTENCE_MAX];
+	struct strbuf a, o, w; /* the arguments, the revents after the return value, the sentence */
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	strbuf_printf(&a, "[");
 	for (nfds_t i = 0; i < n && i < POLL_SHOW; i++) {
-		fmt_poll_events(ev, sizeof ev, fds[i].events);
-		at += (size_t)snprintf(args + at, sizeof args - at, "%s{fd=%d, events=%s}", i ? ", " : "", fds[i].fd, ev);
+		strbuf_printf(&a, "%s", i ? ", " : "");
+		strace_pollfd(&a, fds[i].fd, fds[i].events, false);
 	}
-	snprintf(args + at, sizeof args - at, "%s], %lu, %d", n > POLL_SHOW ? ", ..." : "", (unsigned long)n, timeout);
+	strbuf_printf(&a, "%s], %lu, %d", n > POLL_SHOW ? ", ..." : "", (unsigned long)n, timeout);
 	if (timeout != 0)
 		tell_waiting("poll", args);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = poll(fds, n, timeout);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	out[0] = '\0';
+	int64_t t1 = clock_real_us();
+	strbuf_init(&o, out, sizeof out, STRBUF_CUT);
+	strbuf_init(&w, s, sizeof s, STRBUF_CUT);
 	if (r > 0) {
-		size_t o = (size_t)snprintf(out, sizeof out, " ([");
-		size_t sa = (size_t)snprintf(s, sizeof s, "poll: woke up because ");
+		strbuf_printf(&o, " ([");
+		strbuf_printf(&w, "poll: woke up because ");
 		int shown = 0;
 		for (nfds_t i = 0; i < n; i++) {
 			if (!fds[i].revents)
 				continue;
 			if (shown == POLL_SHOW) {
-				o += (size_t)snprintf(out + o, sizeof out - o, ", ...");
-				sa += (size_t)snprintf(s + sa, sizeof s - sa, ", and more");
+				strbuf_printf(&o, ", ...");
+				strbuf_printf(&w, ", and more");
 				break;
 			}
-			fmt_poll_events(ev, sizeof ev, fds[i].revents);
-			o += (size_t)snprintf(out + o, sizeof out - o, "%s{fd=%d, revents=%s}", shown ? ", " : "",
-					      fds[i].fd, ev);
+			strbuf_printf(&o, "%s", shown ? ", " : "");
+			strace_pollfd(&o, fds[i].fd, fds[i].revents, true);
 			if (shown < 3) {
-				sa += (size_t)snprintf(s + sa, sizeof s - sa, "%s", shown ? "; " : "");
-				if (sa < sizeof s)
-					sa += poll_reason(s + sa, sizeof s - sa, &fds[i]);
+				strbuf_printf(&w, "%s", shown ? "; " : "");
+				poll_reason(&w, &fds[i]);
 			}
 			shown++;
-			if (o >= sizeof out || sa >= sizeof s)
+			if (o.full || w.full)
 				break;
 		}
-		if (o < sizeof out)
-			snprintf(out + o, sizeof out - o, "])");
-		if (sa < sizeof s)
-			snprintf(s + sa, sizeof s - sa, ".");
+		strbuf_printf(&o, "])");
+		strbuf_printf(&w, ".");
 	} else if (r == 0) {
-		snprintf(out, sizeof out, " (Timeout)");
-		snprintf(s, sizeof s, "poll: %d ms passed and nothing arrived.", timeout);
+		strbuf_printf(&o, " (Timeout)");
+		strbuf_printf(&w, "poll: %d ms passed and nothing arrived.", timeout);
 	} else if (e == EINTR) {
-		snprintf(s, sizeof s, "poll: a signal interrupted the wait.");
+		strbuf_printf(&w, "poll: a signal interrupted the wait.");
 	} else {
-		snprintf(s, sizeof s, "poll failed.");
+		strbuf_printf(&w, "poll failed.");
 	}
 	struct told t = { "poll", -1, args, r, e, out, NULL, NULL, s, t0, t1 };
 	tell(&t);
@@ -800,11 +778,12 @@ int narrate_shutdown(int fd, int how)
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = shutdown(fd, how);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	snprintf(args, sizeof args, "%d, %s", fd, fmt_shut_how(how));
+	int64_t t1 = clock_real_us();
+	const char *how_name = tok2str(strace_shut_hows, "SHUT_?", (unsigned)how);
+	snprintf(args, sizeof args, "%d, %s", fd, how_name);
 	if (r < 0 && e == ENOTCONN)
 		snprintf(s, sizeof s, "shutdown failed: the socket is not connected (an RST may have closed it); nothing "
 				      "on the wire.");
@@ -814,7 +793,7 @@ int narrate_shutdown(int fd, int how)
 		snprintf(s, sizeof s, "shutdown(SHUT_RD): nothing on the wire; we just stop reading.");
 	else
 		snprintf(s, sizeof s, "shutdown(%s): the kernel sent FIN to %s: we send no more data%s.",
-			 fmt_shut_how(how), or_peer(rem), how == SHUT_WR ? " but can still receive (half-close)" : "");
+			 how_name, or_peer(rem), how == SHUT_WR ? " but can still receive (half-close)" : "");
 	struct told t = { "shutdown", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
 	tell(&t);
 	errno = e;
@@ -879,7 +858,7 @@ int narrate_close(int fd)
 		return close(fd);
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	int type = sock_type(fd);
-	int state = type == SOCK_STREAM ? tcp_state(fd) : -1;
+	int state = type == SOCK_STREAM ? sock_tcp_state(fd) : -1;
 	struct linger lg = { 0, 0 };
 	socklen_t ll = sizeof lg;
 	bool abort_linger = getsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, &ll) == 0 && lg.l_onoff && lg.l_linger == 0;
@@ -888,11 +867,11 @@ int narrate_close(int fd)
 		unread = 0;
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = sd_now_us();
+	int64_t t0 = clock_real_us();
 	int r = close(fd);
 	int e = r < 0 ? errno : 0;
-	int64_t t1 = sd_now_us();
-	names_forget(fd);
+	int64_t t1 = clock_real_us();
+	memo_forget(fd);
 	snprintf(args, sizeof args, "%d", fd);
 	if (r < 0)
 		snprintf(s, sizeof s, "close failed: fd %d was not open.", fd);

@@ -1,4 +1,6 @@
 /* scenario.c — classroom scenarios: a server and client process each, so the wire shows one textbook exchange. */
+#include "scenario.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -14,7 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockdemo.h"
+#include "common/count.h"
+#include "format.h"
+#include "narrate.h"
+#include "support.h"
 
 #define CHILD_TIMEOUT 30  /* seconds before a stuck scenario process is killed (SIGALRM) */
 #define GATE_TIMEOUT 10000 /* ms to wait for the other process of a scenario */
@@ -906,13 +911,11 @@ static const struct scenario scenarios[] = {
 	  "the same port. Kernels without that reuse fail with EADDRNOTAVAIL (the scenario says so)." },
 };
 
-#define SCENARIO_COUNT (sizeof scenarios / sizeof scenarios[0])
-
 void scenario_list(void)
 {
 	printf("sockdemo scenarios (sockdemo scenario NAME [-p PORT] [-6] [--loop] [--pause SECONDS]; NAME all runs "
 	       "each in turn):\n");
-	for (size_t i = 0; i < SCENARIO_COUNT; i++) {
+	for (size_t i = 0; i < COUNT(scenarios); i++) {
 		printf("\n%s\n", scenarios[i].name);
 		const char *p = scenarios[i].shows;
 		while (*p) {
@@ -949,12 +952,12 @@ int scenario_run(const char *name, const struct sd_opts *o)
 {
 	const struct scenario *only = NULL;
 	if (strcmp(name, "all") != 0) {
-		for (size_t i = 0; i < SCENARIO_COUNT; i++)
+		for (size_t i = 0; i < COUNT(scenarios); i++)
 			if (strcmp(name, scenarios[i].name) == 0)
 				only = &scenarios[i];
 		if (!only) {
 			fprintf(stderr, "sockdemo: unknown scenario '%s'; fix: one of", name);
-			for (size_t i = 0; i < SCENARIO_COUNT; i++)
+			for (size_t i = 0; i < COUNT(scenarios); i++)
 				fprintf(stderr, " %s", scenarios[i].name);
 			fprintf(stderr, ", or all (sockdemo scenario --list describes them)\n");
 			return SD_EXIT_USAGE;
@@ -963,7 +966,7 @@ int scenario_run(const char *name, const struct sd_opts *o)
 	int rc = 0;
 	bool first = true;
 	do {
-		for (size_t i = 0; i < SCENARIO_COUNT; i++) {
+		for (size_t i = 0; i < COUNT(scenarios); i++) {
 			const struct scenario *s = only ? only : &scenarios[i];
 			if (!first)
 				scenario_pause(o->pause);

@@ -1,4 +1,6 @@
 /* server.c — sockdemo server: a non-blocking TCP poll loop for many clients, or a UDP echo; narrated. */
+#include "server.h"
+
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -7,7 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockdemo.h"
+#include "format.h"
+#include "narrate.h"
+#include "support.h"
 
 #define IO_MAX 65536 /* bytes read per recv() */
 

@@ -10,6 +10,10 @@ add() { # add "unit: N passed, M failed" lines from a log
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+echo "== layout (README's map: which folder may include what)"
+tests/check-layout.sh > "$log/layout" 2>&1
+cat "$log/layout"; add "$log/layout"
+
 echo "== unit tests"
 build/unit_tests > "$log/unit" 2>&1; rc=$?
 cat "$log/unit"; add "$log/unit"; [ $rc -eq 0 ] || [ -n "$(grep ' failed' "$log/unit")" ] || fail=$((fail + 1))
@@ -66,7 +70,7 @@ echo "total: $pass passed, $fail failed"
 # The failures again, last, so the tail of a long log (all CI shows) names them.
 if [ "$fail" -ne 0 ]; then
 	echo "failures:"
-	for stage in unit asan e2e e2e-asan fuzz; do
+	for stage in layout unit asan e2e e2e-asan fuzz; do
 		[ -f "$log/$stage" ] && grep '^FAIL' "$log/$stage" | head -n 10 | sed "s/^/  [$stage] /"
 	done
 fi

@@ -9,12 +9,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "flow.h"
+#include "decode/decode.h"
+#include "track/flow.h"
 #include "fuzz_decode.h"
-#include "ladder.h"
-#include "obuf.h"
-#include "view.h"
+#include "view/ladder.h"
+#include "view/obuf.h"
+#include "view/view.h"
 
 #define FUZZ_MAX_FLOWS 4096   /* small, so that inputs soon fill the table and evict */
 #define FUZZ_BOOK_ROWS 16     /* ladder rows kept per flow by the text-mode recorder */

@@ -19,12 +19,12 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capbuf.h"
-#include "decode.h"
-#include "flow.h"
-#include "obuf.h"
-#include "pcapng.h"
-#include "view.h"
+#include "decode/decode.h"
+#include "source/capbuf.h"
+#include "source/pcapng.h"
+#include "track/flow.h"
+#include "view/obuf.h"
+#include "view/view.h"
 
 #define MAX_RECS 4096 /* records compared per input (an 8 KiB input holds far fewer) */
 #define HELD 8        /* records the third read keeps, as the pipeline's ring does */

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sockdiag.h"
+#include "calls/sockdiag.h"
 
 #define MAX_ROWS 4096
 

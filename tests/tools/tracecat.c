@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "events.h"
-#include "trace.h"
+#include "calls/events.h"
+#include "calls/trace.h"
 
 static void usage(FILE *f)
 {

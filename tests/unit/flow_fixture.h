@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "flow.h"
+#include "track/flow.h"
 #include "packet.h"
 
 /* One TCP/UDP conversation between 127.0.0.<chost>:cport and 127.0.0.<shost>:sport (or ::1 / ::2 for v6). */

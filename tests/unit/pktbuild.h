@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "decode.h"
+#include "decode/decode.h"
 
 /* DLT values used by the tests (as pcap_datalink() returns them on Linux). */
 enum {

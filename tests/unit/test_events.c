@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "events.h"
+#include "calls/events.h"
 
 static const char *full_line =
 	"{\"ts\":1700000000123456,\"dur\":250,\"pid\":4242,\"role\":\"client\",\"call\":\"connect\",\"fd\":3,"
@@ -118,23 +118,6 @@ static void test_long_args_are_cut_with_dots(void)
 	CU_ASSERT_EQUAL(strlen(ev.args), SOCKEV_ARGS_MAX - 1);
 	CU_ASSERT_STRING_EQUAL(ev.args + SOCKEV_ARGS_MAX - 4, "...");
 	CU_ASSERT_EQUAL(ev.args[0], 'a');
-}
-
-static void test_errno_names_round_trip(void)
-{
-	CU_ASSERT_STRING_EQUAL(events_errno_name(ECONNREFUSED), "ECONNREFUSED");
-	CU_ASSERT_STRING_EQUAL(events_errno_name(EINPROGRESS), "EINPROGRESS");
-	CU_ASSERT_STRING_EQUAL(events_errno_name(EAGAIN), "EAGAIN");
-	CU_ASSERT_STRING_EQUAL(events_errno_name(512), "ERESTARTSYS");
-	CU_ASSERT_PTR_NULL(events_errno_name(4000));
-	CU_ASSERT_EQUAL(events_errno_value("ECONNRESET"), ECONNRESET);
-	CU_ASSERT_EQUAL(events_errno_value("EWOULDBLOCK"), EAGAIN);
-	CU_ASSERT_EQUAL(events_errno_value("ENOPE"), 0);
-	for (int e = 1; e < 134; e++) {
-		const char *n = events_errno_name(e);
-		if (n)
-			CU_ASSERT_EQUAL(events_errno_value(n), e);
-	}
 }
 
 static void test_endpoints_parse_and_format(void)
@@ -285,7 +268,6 @@ int register_test_events(void)
 	    !CU_add_test(s, "string escapes are decoded", test_string_escapes_are_decoded) ||
 	    !CU_add_test(s, "malformed lines name the column", test_malformed_lines_name_the_column) ||
 	    !CU_add_test(s, "long args are cut with dots", test_long_args_are_cut_with_dots) ||
-	    !CU_add_test(s, "errno names round trip", test_errno_names_round_trip) ||
 	    !CU_add_test(s, "endpoints parse and format", test_endpoints_parse_and_format) ||
 	    !CU_add_test(s, "strace lines", test_strace_lines) ||
 	    !CU_add_test(s, "reader follows a growing file", test_reader_follows_a_growing_file) ||

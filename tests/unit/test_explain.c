@@ -2,8 +2,8 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "explain.h"
-#include "flow.h"
+#include "calls/explain.h"
+#include "track/flow.h"
 #include "packet.h"
 
 static struct explain_in tcp(uint8_t dir, uint16_t flags, uint8_t cb, uint8_t sb, uint8_t ca, uint8_t sa)

@@ -2,7 +2,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "flow.h"
+#include "track/flow.h"
 
 #define BIG_CAP 1000000u
 #define BIG_FLOWS 1200000u

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flow.h"
+#include "track/flow.h"
 
 #define MAX_REMOVED 4096
 

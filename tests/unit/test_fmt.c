@@ -8,10 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "fmt.h"
-#include "obuf.h"
-#include "view.h"
+#include "common/utf8.h"
+#include "decode/decode.h"
+#include "view/fmt.h"
+#include "view/obuf.h"
+#include "view/view.h"
 
 /* Deterministic pseudo-random numbers (xorshift64*), so a failure can be replayed. */
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
@@ -490,12 +491,12 @@ static void test_utf8_sequences_as_rfc3629(void)
 		{ "\xe2\x28\xa1", 3, 0 },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		size_t got = fmt_utf8_len((const uint8_t *)cases[i].s, cases[i].n);
+		size_t got = utf8_len((const uint8_t *)cases[i].s, cases[i].n);
 		if (got != cases[i].want)
 			fprintf(stderr, "\n  case %zu: %zu, want %zu\n", i, got, cases[i].want);
 		CU_ASSERT_EQUAL(got, cases[i].want);
 	}
-	CU_ASSERT_EQUAL(fmt_utf8_len((const uint8_t *)"", 0), 0);
+	CU_ASSERT_EQUAL(utf8_len((const uint8_t *)"", 0), 0);
 	/* Text from a file as JSON: valid UTF-8 kept, each other byte U+FFFD, the usual escapes. */
 	CHECK_FMT(fmt_json_text_body(p_, "caf\xc3\xa9 \xff\"\n\xe2\x82", 11), "caf\xc3\xa9 \\ufffd\\\"\\u000a\\ufffd\\ufffd");
 	CHECK_FMT(fmt_json_text_body(p_, "plain", 5), "plain");

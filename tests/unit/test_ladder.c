@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "flow_fixture.h"
-#include "ladder.h"
+#include "view/ladder.h"
 
 static const char golden_tcp[] =
 	"flow 1 tcp: client 127.0.0.1:43210 -> server 127.0.0.1:8080\n"

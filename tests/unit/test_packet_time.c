@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "flow_fixture.h"
-#include "ladder.h"
+#include "view/ladder.h"
 
 static void test_ordinary_times_convert_exactly(void)
 {

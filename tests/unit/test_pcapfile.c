@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pcapfile.h"
-#include "pipeline.h"
+#include "source/pcapfile.h"
+#include "source/pipeline.h"
 
 static char dir[] = "/tmp/synwatch-pcapfile-XXXXXX";
 static char path[sizeof dir + 32];

@@ -7,10 +7,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "capfile.h"
 #include "ngbuild.h"
-#include "pcapng.h"
-#include "pipeline.h"
+#include "source/capfile.h"
+#include "source/pcapng.h"
+#include "source/pipeline.h"
 
 /* A descriptor holding p[0..n): a memory file (read with pread), or a pipe with the writer gone (read()). */
 static int fd_of(const struct ngb *b, bool pipe_fd)

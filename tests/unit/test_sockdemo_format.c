@@ -1,4 +1,4 @@
-/* test_sockdemo_format.c — sockdemo's narration and event formatting: endpoints, data, names, JSON lines. */
+/* test_sockdemo_format.c — sockdemo's narration and event formatting: endpoints, data, names (common/strace.h), JSON lines. */
 #include <CUnit/CUnit.h>
 #include <arpa/inet.h>
 #include <errno.h>
@@ -6,7 +6,8 @@
 #include <poll.h>
 #include <string.h>
 
-#include "../../demo/sockdemo.h"
+#include "../../demo/format.h"
+#include "common/strace.h"
 
 static struct sockaddr_in v4(const char *a, uint16_t port)
 {
@@ -52,15 +53,21 @@ static void test_endpoint_truncates_without_overflow(void)
 	CU_ASSERT_EQUAL(b[6], 'x'); /* nothing written past n */
 }
 
+/* Data as the narration quotes it: at most `show` of its len bytes, other bytes in hex. */
+static const char *narrated_data(char *b, size_t n, const char *data, size_t len, size_t show)
+{
+	struct strbuf s;
+	strbuf_init(&s, b, n, STRBUF_CUT);
+	strace_quote(&s, data, len < show ? len : show, len > show, STRACE_HEX);
+	return b;
+}
+
 static void test_data_is_escaped_and_cut_like_strace(void)
 {
 	char b[128];
-	fmt_data(b, sizeof b, "hi\n\t\"\\\x01", 7, 32);
-	CU_ASSERT_STRING_EQUAL(b, "\"hi\\n\\t\\\"\\\\\\x01\"");
-	fmt_data(b, sizeof b, "abcdef", 6, 3);
-	CU_ASSERT_STRING_EQUAL(b, "\"abc\"...");
-	fmt_data(b, sizeof b, "", 0, 32);
-	CU_ASSERT_STRING_EQUAL(b, "\"\"");
+	CU_ASSERT_STRING_EQUAL(narrated_data(b, sizeof b, "hi\n\t\"\\\x01", 7, 32), "\"hi\\n\\t\\\"\\\\\\x01\"");
+	CU_ASSERT_STRING_EQUAL(narrated_data(b, sizeof b, "abcdef", 6, 3), "\"abc\"...");
+	CU_ASSERT_STRING_EQUAL(narrated_data(b, sizeof b, "", 0, 32), "\"\"");
 }
 
 static void test_errno_names_known_unknown_and_none(void)
@@ -73,29 +80,45 @@ static void test_errno_names_known_unknown_and_none(void)
 	CU_ASSERT_PTR_NULL(fmt_errno_name(0));
 }
 
+/* A flag set as the narration writes it. */
+static const char *flags(char *b, size_t n, const struct tok *t, unsigned v)
+{
+	struct strbuf s;
+	strbuf_init(&s, b, n, STRBUF_CUT);
+	strace_flags(&s, t, v);
+	return b;
+}
+
+static const char *socket_args(char *b, size_t n, int family, int type, int protocol)
+{
+	struct strbuf s;
+	strbuf_init(&s, b, n, STRBUF_CUT);
+	strace_socket_args(&s, (unsigned)family, (unsigned)type, (unsigned)protocol);
+	return b;
+}
+
 static void test_flag_names_join_with_bar(void)
 {
 	char b[64];
-	fmt_poll_events(b, sizeof b, POLLIN | POLLOUT);
-	CU_ASSERT_STRING_EQUAL(b, "POLLIN|POLLOUT");
-	fmt_poll_events(b, sizeof b, 0);
-	CU_ASSERT_STRING_EQUAL(b, "0");
-	fmt_msg_flags(b, sizeof b, MSG_NOSIGNAL | MSG_DONTWAIT);
-	CU_ASSERT_STRING_EQUAL(b, "MSG_DONTWAIT|MSG_NOSIGNAL");
-	fmt_msg_flags(b, sizeof b, MSG_NOSIGNAL | 0x10000000);
-	CU_ASSERT_STRING_EQUAL(b, "MSG_NOSIGNAL|0x10000000");
-	CU_ASSERT_STRING_EQUAL(fmt_shut_how(SHUT_WR), "SHUT_WR");
-	CU_ASSERT_STRING_EQUAL(fmt_socktype(SOCK_DGRAM), "SOCK_DGRAM");
-	CU_ASSERT_STRING_EQUAL(fmt_family(AF_INET6), "AF_INET6");
+	CU_ASSERT_STRING_EQUAL(flags(b, sizeof b, strace_poll_bits, POLLIN | POLLOUT), "POLLIN|POLLOUT");
+	CU_ASSERT_STRING_EQUAL(flags(b, sizeof b, strace_poll_bits, 0), "0");
+	CU_ASSERT_STRING_EQUAL(flags(b, sizeof b, strace_msg_flags, MSG_NOSIGNAL | MSG_DONTWAIT), "MSG_DONTWAIT|MSG_NOSIGNAL");
+	CU_ASSERT_STRING_EQUAL(flags(b, sizeof b, strace_msg_flags, MSG_NOSIGNAL | 0x10000000), "MSG_NOSIGNAL|0x10000000");
+	CU_ASSERT_STRING_EQUAL(tok2str(strace_shut_hows, NULL, SHUT_WR), "SHUT_WR");
+	CU_ASSERT_STRING_EQUAL(socket_args(b, sizeof b, AF_INET6, SOCK_DGRAM, IPPROTO_UDP),
+			       "AF_INET6, SOCK_DGRAM, IPPROTO_UDP");
+	CU_ASSERT_STRING_EQUAL(socket_args(b, sizeof b, AF_INET, SOCK_STREAM | SOCK_NONBLOCK, IPPROTO_TCP),
+			       "AF_INET, SOCK_STREAM|SOCK_NONBLOCK, IPPROTO_TCP");
 }
 
 static void test_json_string_escapes_quotes_backslash_controls(void)
 {
-	char b[64];
-	size_t n = fmt_json_string(b, sizeof b, 0, "a\"b\\c\nd\x1f");
-	CU_ASSERT_STRING_EQUAL(b, "\"a\\\"b\\\\c\\u000ad\\u001f\"");
+	char b[256];
+	struct sd_event ev = { .ts = 1, .pid = 2, .role = "client", .call = "send", .fd = 3,
+			       .args = "a\"b\\c\nd\x1f\x7f", .ret = 9 };
+	size_t n = fmt_event_line(b, sizeof b, &ev);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, ",\"args\":\"a\\\"b\\\\c\\u000ad\\u001f\\u007f\","));
 	CU_ASSERT_EQUAL(n, strlen(b));
-	CU_ASSERT_EQUAL(fmt_json_string(b, 5, 0, "abcdef"), 5); /* did not fit: returns n */
 }
 
 static void test_event_line_has_every_field_in_order(void)

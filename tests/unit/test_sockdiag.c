@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sockdiag.h"
+#include "calls/sockdiag.h"
 
 static struct sockdiag_row row(uint8_t proto, uint64_t cookie, uint8_t state, uint16_t lport, uint16_t rport)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "flow_fixture.h"
-#include "tcp_state.h"
+#include "track/tcp_state.h"
 
 /*
  * The expected tables, one line per state: the state after each segment kind, in the column order

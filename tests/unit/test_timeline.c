@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "timeline.h"
+#include "calls/timeline.h"
 
 static struct sock_event mkev(const char *call, int64_t ts_us, int64_t dur_us, int64_t ret, const char *local,
 			      const char *remote)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "trace.h"
+#include "calls/trace.h"
 
 /* Traces argv to its end; returns the exit status and keeps up to max events. */
 static int run(char *const argv[], struct sock_event *evs, int max, int *nev, int *pid)

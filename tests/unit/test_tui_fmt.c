@@ -2,7 +2,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "tui_core.h"
+#include "tui/tui_core.h"
 
 static struct tui_pkt tcp_pkt(void)
 {

@@ -2,7 +2,7 @@
 #include <CUnit/CUnit.h>
 #include <string.h>
 
-#include "tui_core.h"
+#include "tui/tui_core.h"
 
 static void test_list_follows_newest_until_scrolled_up(void)
 {

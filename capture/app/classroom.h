@@ -1,0 +1,84 @@
+/* classroom.h — the classroom mode: packets, socket calls (--events, --trace, --classroom's sockdemo) and socket-table changes merged by time. */
+#ifndef SYNWATCH_CLASSROOM_H
+#define SYNWATCH_CLASSROOM_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "app/cli.h"
+#include "calls/events.h"
+#include "calls/sockdiag.h"
+#include "calls/timeline.h"
+#include "calls/trace.h"
+#include "source/pipeline.h"
+#include "tui/tui.h"
+#include "view/ladder.h"
+#include "view/obuf.h"
+
+#define CLASSROOM_SOCK_ROWS 1024  /* sockets shown at most by --sockets */
+#define CLASSROOM_PENDING_CALLS 64 /* call rows waiting for their flow's first packet row (connect before SYN) */
+
+/* A call row waiting for its flow's first packet row in the ladder. */
+struct pending_call {
+	uint64_t flow_id;
+	struct ladder_row row;
+};
+
+/* One run's call sources and merge state; large (the timeline, two socket snapshots): keep it static. */
+struct classroom {
+	const struct config *o;
+	struct obuf *out;
+	bool json, nano, per_packet, live;
+	struct ladder_book *book;
+	struct timeline tl;
+	struct tl_flows flows;         /* flows of the packets released so far, for matching calls */
+	struct pending_call pend[CLASSROOM_PENDING_CALLS];
+	size_t npend;
+	struct obuf scratch;           /* a packet's line is rendered here, then copied into the timeline */
+	struct events_reader er;
+	bool have_events;
+	struct tracer *tracer;
+	struct sockdiag_row rows[2][CLASSROOM_SOCK_ROWS];
+	size_t nrows[2];
+	int cur;                       /* rows[cur] is the latest snapshot */
+	struct sock_event tbuf[64];    /* panel: calls from the tracer not yet handed over */
+	size_t tbuf_i, tbuf_n;
+	char status[1200];             /* panel: the line shown once the command or sockdemo ended */
+	bool sock_first;               /* no snapshot taken yet */
+	uint64_t calls_shown;
+	int demo_fd;                   /* --classroom: sockdemo's binary, opened before privileges go; -1 none */
+	char demo_path[PATH_MAX];      /* its path, for messages */
+	char trace_user[256];          /* --trace: the user the command runs as, whom synwatch then becomes */
+};
+
+/*
+ * The set-up, in the order main() calls it; each returns EXIT_OK or an exit code with one line in err:
+ * - classroom_open: before the capture opens, while synwatch may still read anywhere: finds sockdemo
+ *   (--classroom; EXIT_USAGE when there is none) and opens the events file (--events; EXIT_USAGE).
+ * - classroom_start_tracer: after the capture opened, before privileges are dropped (a tracer keeps its
+ *   tracee): marks every descriptor close-on-exec (no child inherits the capture or -w), then starts
+ *   --trace's command as the user who ran sudo (or -Z's, or root), which c->user becomes (127 on failure).
+ * - classroom_start_demo: after privileges are dropped, so synwatch can stop it: starts --classroom's
+ *   sockdemo (one round for text, a loop for the panel or --keep) and follows its events (EXIT_FAILURE_RUNTIME).
+ */
+int classroom_open(struct classroom *m, const struct config *c, char *err, size_t errlen);
+int classroom_start_tracer(struct classroom *m, struct config *c, char *err, size_t errlen);
+int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen);
+
+/* The panel's classroom sources (struct tui_feed) over this run's calls and sockets. */
+void classroom_feed(struct classroom *m, const struct config *c, struct pipeline *pl, struct tui_feed *feed);
+
+/* The text/JSON loop with calls and socket changes merged in by time. *cmd_status gets the traced command's
+   (or sockdemo's) exit status when it ended. Returns an exit code. */
+int classroom_run(struct classroom *m, struct pipeline *pl, const struct config *c, struct obuf *out, int *cmd_status);
+
+/* The closing lines (calls shown, a failed sockdemo) and the exit code (--trace: the command's unless
+   --keep), then classroom_close(). */
+int classroom_finish(struct classroom *m, const struct config *c, int code, int cmd_status);
+
+/* Stop and free every source: the tracer, the events file, sockdemo. */
+void classroom_close(struct classroom *m);
+
+#endif

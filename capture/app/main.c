@@ -1,0 +1,102 @@
+/* main.c — synwatch: parses the command line, opens the capture and the call sources, and hands over to the panel, batch or classroom mode. */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/batch.h"
+#include "app/classroom.h"
+#include "app/cli.h"
+#include "app/privs.h"
+#include "app/report.h"
+#include "app/signals.h"
+#include "decode/decode.h"
+#include "source/pipeline.h"
+#include "tui/tui.h"
+#include "view/obuf.h"
+
+int main(int argc, char **argv)
+{
+	static struct config cfg;
+	static struct classroom room;
+	static struct obuf out;
+	static struct tui_feed feed;
+	char err[2048];
+	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
+	case CLI_OK:
+		break;
+	case CLI_SHOW_HELP:
+		cli_usage(stdout);
+		return EXIT_OK;
+	case CLI_SHOW_VERSION:
+		printf("synwatch %s (%s)\n", SYNWATCH_VERSION, pcap_lib_version());
+		return EXIT_OK;
+	case CLI_ERROR:
+		fprintf(stderr, "synwatch: %s\n", err);
+		return EXIT_USAGE;
+	}
+	cli_settle(&cfg, isatty(STDOUT_FILENO), getenv("COLUMNS"));
+	signals_install();
+
+	int code;
+	if (cfg.merged && (code = classroom_open(&room, &cfg, err, sizeof err)) != EXIT_OK) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		return code;
+	}
+	struct pipeline *pl = pipeline_open(&cfg.p, err, sizeof err, &code);
+	if (!pl) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		return code;
+	}
+	if (cfg.merged && (code = classroom_start_tracer(&room, &cfg, err, sizeof err)) != EXIT_OK) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		pipeline_close(pl);
+		return code;
+	}
+	/* Everything that needs privileges is open: give them up (tcpdump's -Z). */
+	if (!privs_drop(cfg.user, err, sizeof err)) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		classroom_close(&room);
+		pipeline_close(pl);
+		return EXIT_FAILURE_RUNTIME;
+	}
+	if (pipeline_live(pl))
+		fprintf(stderr, "synwatch: listening on %s, link type %s, filter '%s'\n", pipeline_source_name(pl),
+			linktype_name(pipeline_linktype(pl)) ? linktype_name(pipeline_linktype(pl)) : "?",
+			pipeline_filter(pl));
+	if (cfg.merged && (code = classroom_start_demo(&room, &cfg, err, sizeof err)) != EXIT_OK) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		classroom_close(&room);
+		pipeline_close(pl);
+		return code;
+	}
+
+	obuf_init(&out, STDOUT_FILENO);
+	int cmd_status = -1;
+	code = TUI_FALLBACK_TEXT;
+	if (cfg.merged) {
+		classroom_feed(&room, &cfg, pl, &feed);
+		cfg.tui.feed = &feed;
+	}
+	if (cfg.view == VIEW_TUI) {
+		code = tui_run(pl, &cfg.tui);
+		if (code == TUI_FALLBACK_TEXT) {
+			fprintf(stderr, "synwatch: this terminal cannot show the panel (TERM=%s); showing text instead\n",
+				getenv("TERM") ? getenv("TERM") : "unset");
+			cfg.view = VIEW_TEXT;
+		}
+	}
+	if (code == TUI_FALLBACK_TEXT)
+		code = cfg.merged ? classroom_run(&room, pl, &cfg, &out, &cmd_status) : batch_run(pl, &cfg, &out);
+	if (out.error) {
+		fprintf(stderr, "synwatch: cannot write output: %s\n", strerror(out.error));
+		code = EXIT_FAILURE_RUNTIME;
+	}
+	if (!out.closed || signals_stop)
+		report_summary(pl, cfg.p.write);
+	if (cfg.merged)
+		code = classroom_finish(&room, &cfg, code, cmd_status);
+	pipeline_close(pl);
+	return code;
+}

@@ -1,0 +1,169 @@
+/* decode_tcp.c — TCP header (RFC 9293 §3.1) and options (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+#include "decode/decode_priv.h"
+
+enum {
+	TCPOPT_EOL = 0,     /* end of option list */
+	TCPOPT_NOP = 1,     /* no-operation */
+	TCPOPT_MSS = 2,     /* maximum segment size, length 4 */
+	TCPOPT_WSCALE = 3,  /* RFC 7323 §2: window scale, length 3 */
+	TCPOPT_SACK_OK = 4, /* RFC 2018 §2: SACK permitted, length 2 */
+	TCPOPT_SACK = 5,    /* RFC 2018 §3: SACK, length 2 + 8n */
+	TCPOPT_TS = 8,      /* RFC 7323 §3: timestamps, length 10 */
+};
+
+/* Walk the options area (fully captured, exactly hdr_len - 20 bytes) in wire order. */
+static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, struct cursor *o)
+{
+	/* The area of nearly every segment after the handshake (RFC 7323 Appendix A's layout): NOP, NOP,
+	   timestamps. Read in three words; anything else is walked option by option below. */
+	struct cursor fast = *o;
+	uint32_t head;
+	if (cursor_left(o) == 12 && cursor_be32(&fast, &head) && head == 0x0101080au &&
+	    cursor_be32(&fast, &t->tsval) && cursor_be32(&fast, &t->tsecr)) {
+		t->opt[0] = (struct tcp_opt){ TCPOPT_NOP, 1 };
+		t->opt[1] = (struct tcp_opt){ TCPOPT_NOP, 1 };
+		t->opt[2] = (struct tcp_opt){ TCPOPT_TS, 10 };
+		t->nopt = 3;
+		t->opt_have |= TCPOPT_HAVE_TS;
+		*o = fast;
+		return DEC_OK;
+	}
+	uint8_t kind, len;
+	while (cursor_u8(o, &kind)) {
+		if (kind == TCPOPT_EOL || kind == TCPOPT_NOP) {
+			if (t->nopt < PKT_MAX_TCPOPT)
+				t->opt[t->nopt++] = (struct tcp_opt){ kind, 1 };
+			if (kind == TCPOPT_EOL)
+				break; /* the rest of the area is padding */
+			continue;
+		}
+		if (!cursor_u8(o, &len))
+			return decode_ip_invalid(ctx, LAYER_TCP, "option length missing");
+		if (t->nopt < PKT_MAX_TCPOPT)
+			t->opt[t->nopt++] = (struct tcp_opt){ kind, len };
+		if (len < 2 || len - 2u > cursor_left(o))
+			return decode_ip_invalid(ctx, LAYER_TCP, "option length");
+		struct cursor v = cursor_sub(o, len - 2u);
+		cursor_skip(o, len - 2u);
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (len != 4)
+				return decode_ip_invalid(ctx, LAYER_TCP, "MSS option length");
+			cursor_be16(&v, &t->mss);
+			t->opt_have |= TCPOPT_HAVE_MSS;
+			break;
+		case TCPOPT_WSCALE:
+			if (len != 3)
+				return decode_ip_invalid(ctx, LAYER_TCP, "window scale option length");
+			cursor_u8(&v, &t->wscale);
+			t->opt_have |= TCPOPT_HAVE_WSCALE;
+			break;
+		case TCPOPT_SACK_OK:
+			if (len != 2)
+				return decode_ip_invalid(ctx, LAYER_TCP, "SACK-permitted option length");
+			t->opt_have |= TCPOPT_HAVE_SACK_OK;
+			break;
+		case TCPOPT_SACK:
+			if (len < 10 || (len - 2u) % 8 != 0)
+				return decode_ip_invalid(ctx, LAYER_TCP, "SACK option length");
+			/* At most (40 - 2) / 8 = 4 blocks fit in the options area. */
+			t->nsack = 0;
+			while (t->nsack < PKT_MAX_SACK && cursor_be32(&v, &t->sack[t->nsack].left) &&
+			       cursor_be32(&v, &t->sack[t->nsack].right))
+				t->nsack++;
+			t->opt_have |= TCPOPT_HAVE_SACK;
+			break;
+		case TCPOPT_TS:
+			if (len != 10)
+				return decode_ip_invalid(ctx, LAYER_TCP, "timestamp option length");
+			cursor_be32(&v, &t->tsval);
+			cursor_be32(&v, &t->tsecr);
+			t->opt_have |= TCPOPT_HAVE_TS;
+			break;
+		default:
+			break; /* recorded by kind and length only */
+		}
+	}
+	return DEC_OK;
+}
+
+/* Byte 12 (data offset(4) reserved(3) NS/AE(1)) and byte 13 (CWR ECE URG ACK PSH RST SYN FIN). false:
+   a data offset below 5 words (invalid). */
+static bool tcp_offset_flags(struct ip_layer *ip, uint8_t off, uint8_t fl)
+{
+	struct tcp_hdr *t = &ip->u.tcp;
+	t->hdr_len = (uint8_t)((off >> 4) * 4);
+	t->flags = (uint16_t)((off & 1u) << 8 | fl);
+	ip->have |= HAVE_FLAGS;
+	return t->hdr_len >= 20;
+}
+
+/* A TCP header cut before its 20 fixed bytes: read field by field, so the ones captured are shown. */
+static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, bool cut)
+{
+	static const char short_hdr[] = "IP payload shorter than TCP header";
+	struct ip_layer *ip = ctx->ip;
+	struct tcp_hdr *t = &ip->u.tcp;
+	if (!cursor_be16(c, &t->sport) || !cursor_be16(c, &t->dport))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_PORTS;
+	if (!cursor_be32(c, &t->seq))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_SEQ;
+	if (!cursor_be32(c, &t->ack))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	ip->have |= HAVE_ACK;
+	uint8_t off, fl;
+	if (!cursor_u8(c, &off) || !cursor_u8(c, &fl))
+		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
+	if (!tcp_offset_flags(ip, off, fl))
+		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
+	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* window, checksum or urgent pointer cut */
+}
+
+enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
+{
+	struct ip_layer *ip = ctx->ip;
+	struct tcp_hdr *t = &ip->u.tcp;
+	ip->l4 = L4_TCP;
+	t->opt_have = 0;
+	t->nsack = 0;
+	t->nopt = 0;
+	t->mss = 0;
+	t->wscale = 0;
+	t->tsval = 0;
+	t->tsecr = 0;
+	uint32_t wire = decode_l4_wire(ctx, c);
+	bool cut = cursor_left(c) < wire;
+
+	/* The fixed header in one read: ports, seq, ack, offset and flags, window, checksum, urgent pointer. */
+	uint8_t h[20];
+	if (!cursor_bytes(c, h, sizeof h))
+		return tcp_header_cut(ctx, c, cut);
+	t->sport = bytes_be16(h);
+	t->dport = bytes_be16(h + 2);
+	t->seq = bytes_be32(h + 4);
+	t->ack = bytes_be32(h + 8);
+	ip->have |= HAVE_PORTS | HAVE_SEQ | HAVE_ACK;
+	if (!tcp_offset_flags(ip, h[12], h[13]))
+		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
+	t->win = bytes_be16(h + 14);
+	t->sum = bytes_be16(h + 16);
+	t->urp = bytes_be16(h + 18);
+	ip->have |= HAVE_WIN;
+	size_t optlen = t->hdr_len - 20u;
+	if (!cursor_has(c, optlen))
+		return decode_ip_short(ctx, LAYER_TCP, cut, "data offset beyond IP payload");
+	struct cursor o = cursor_sub(c, optlen);
+	cursor_skip(c, optlen);
+	enum dec_status st = tcp_options(ctx, t, &o);
+	if (st != DEC_OK)
+		return st;
+	ip->have |= HAVE_TCPOPTS;
+	/* The cursor was narrowed to min(captured, wire), and hdr_len bytes were read from it. */
+	ip->payload_wire = wire > t->hdr_len ? wire - t->hdr_len : 0;
+	ip->payload_cap = (uint32_t)cursor_left(c);
+	ip->payload = c->p;
+	ip->have |= HAVE_PAYLOAD;
+	return DEC_OK;
+}

@@ -1,0 +1,34 @@
+/* decode_udp.c — UDP header (RFC 768); payload length from the UDP length field. */
+#include "decode/decode_priv.h"
+
+enum dec_status decode_udp(struct decode_ctx *ctx, struct cursor *c)
+{
+	static const char short_hdr[] = "IP payload shorter than UDP header";
+	struct ip_layer *ip = ctx->ip;
+	struct udp_hdr *u = &ip->u.udp;
+	ip->l4 = L4_UDP;
+	uint32_t wire = decode_l4_wire(ctx, c);
+	bool cut = cursor_left(c) < wire;
+
+	if (!cursor_be16(c, &u->sport) || !cursor_be16(c, &u->dport))
+		return decode_ip_short(ctx, LAYER_UDP, cut, short_hdr);
+	ip->have |= HAVE_PORTS;
+	if (!cursor_be16(c, &u->len) || !cursor_be16(c, &u->sum))
+		return decode_ip_short(ctx, LAYER_UDP, cut, short_hdr);
+	ip->have |= HAVE_UDPLEN;
+	uint32_t ulen = u->len;
+	if (ulen == 0 && ip->version == 6)
+		ulen = wire; /* RFC 2675 §4: a jumbogram's UDP length is 0; the IP length counts */
+	else if (ulen < 8)
+		return decode_ip_invalid(ctx, LAYER_UDP, "length < 8");
+	/* A first fragment carries only part of the datagram; a quoted packet's lengths are the original's. */
+	if (ulen > wire && !ip->is_frag && !ctx->quoted)
+		return decode_ip_invalid(ctx, LAYER_UDP, "length > IP payload length");
+	ip->payload_wire = ulen - 8;
+	ip->payload_cap = (uint32_t)cursor_left(c);
+	if (ip->payload_cap > ip->payload_wire)
+		ip->payload_cap = ip->payload_wire; /* bytes after the datagram (padding) are not payload */
+	ip->payload = c->p;
+	ip->have |= HAVE_PAYLOAD;
+	return DEC_OK;
+}

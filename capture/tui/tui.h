@@ -1,0 +1,66 @@
+/* tui.h — the live ncurses observer: packet list, flows, ladder, details, follow, replay control. */
+#ifndef SYNWATCH_TUI_H
+#define SYNWATCH_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "source/pipeline.h"
+
+/*
+ * tui_run() returns this (never a process exit status: it is negative) when it cannot take the terminal:
+ * TERM unset, empty or "dumb", stdin or stdout not a terminal, or curses cannot set the terminal up.
+ * Nothing has been read from the pipeline and the terminal is untouched; the caller falls back to the
+ * text view on the same pipeline.
+ */
+#define TUI_FALLBACK_TEXT (-1)
+
+#define TUI_DEFAULT_HISTORY 100000u            /* packets kept for scrolling, saving, ladders */
+#define TUI_DEFAULT_HISTORY_BYTES (64u << 20)   /* captured bytes kept for those packets (64 MiB) */
+
+/* How the TUI runs; fill with tui_opts_default() and override what the command line set. */
+struct tui_opts {
+	double speed;         /* replay (-r) speed factor: 1.0 original timing (default), 2.0 twice as fast,
+				 0.5 half, 0 as fast as possible; ignored for live capture */
+	bool step;            /* start paused (--step): replay shows nothing until `s` or space; live
+				 capture keeps counting while the list stays frozen */
+	size_t history;       /* most packets kept (0 = TUI_DEFAULT_HISTORY); the oldest are dropped */
+	size_t history_bytes; /* byte budget for their captured bytes (0 = TUI_DEFAULT_HISTORY_BYTES);
+				 the oldest packets are dropped when a new one does not fit */
+	bool no_color;        /* --no-color: attributes only (NO_COLOR in the environment does the same) */
+	const struct tui_feed *feed; /* socket calls and the socket table beside the packets, or NULL */
+	bool explain;         /* the footer explains the selected packet in a sentence (also with --step) */
+};
+
+struct sock_event;
+/* The classroom sources (--events, --trace, --classroom, --sockets), supplied by the caller. */
+struct tui_feed {
+	/* Stores up to max socket calls that came in since the last call and returns how many; NULL when
+	   there are no calls. Called every loop turn. */
+	size_t (*calls)(void *arg, struct sock_event *out, size_t max);
+	void *arg;
+	bool live_calls;        /* calls keep arriving (followed file, tracer): live packets wait up to
+	                           TUI_CALL_GRACE_MS for them, so both stand in time order */
+	bool sockets;           /* show the kernel's socket table (sock_diag) in the flows pane; k toggles */
+	const uint16_t *ports;  /* the ports the socket pane shows (none: all) */
+	size_t nports;
+	int poll_fd;            /* a descriptor that becomes readable when calls may be ready (the tracer's),
+	                           or -1: the panel wakes for it instead of waiting for its next turn */
+	/* The line the panel shows when the feed's command ended (or NULL): "traced command exited 0". */
+	const char *(*status)(void *arg);
+};
+#define TUI_CALL_GRACE_MS 100
+#define TUI_SOCKETS_EVERY_MS 150
+
+void tui_opts_default(struct tui_opts *o);
+
+/*
+ * Run the interactive view over an open pipeline until the user quits (q, F10), a signal asks to stop
+ * (SIGINT, SIGTERM, SIGHUP) or a fatal error. The source, capture filter and link type come from
+ * pipeline_*(). The terminal is restored on every return. The pipeline stays open: the caller closes it.
+ * Returns EXIT_OK, EXIT_FAILURE_RUNTIME (capture error or out of memory; one line on stderr after the
+ * terminal is restored), or TUI_FALLBACK_TEXT (see above).
+ */
+int tui_run(struct pipeline *pl, const struct tui_opts *o);
+
+#endif

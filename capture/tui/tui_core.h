@@ -1,0 +1,207 @@
+/* tui_core.h — the TUI's curses-free logic: packet history ring, row text, scrolling, replay clock. */
+#ifndef SYNWATCH_TUI_CORE_H
+#define SYNWATCH_TUI_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "track/flow.h"
+#include "packet.h"
+
+/* ---- One packet as the TUI keeps it: what a list row, the ladder and `w` need, without a decode. ---- */
+struct tui_pkt {
+	uint64_t n;               /* packet number from the pipeline */
+	int64_t ts_ns;            /* capture time, ns since the epoch */
+	size_t off;               /* where its bytes start in the history arena (set by hist_push) */
+	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget */
+	uint32_t caplen, len;     /* captured and on-the-wire lengths as captured */
+	int linktype;             /* DLT_* value of its link layer (a pcapng file's interfaces differ) */
+	const struct pkt_iface *iface; /* pcapng: its interface (the reader's, valid while the pipeline is open) */
+	const char *comment;      /* its pcapng comment, comment_len bytes: the packet's until hist_push, then
+				     the copy after its stored bytes in the arena (NULL: none) */
+	uint16_t comment_len;
+	uint32_t pl_off, pl_cap;  /* transport payload: offset in the stored bytes and captured length */
+	uint32_t payload;         /* transport payload bytes on the wire (HAVE_PAYLOAD), else 0 */
+	uint64_t flow_id;         /* track_result.flow->id, 0 when in no flow */
+	uint32_t events;          /* EV_* bits from tracking */
+	uint32_t dup_ack_n;       /* with EV_DUP_ACK */
+	uint32_t seq, ack;        /* raw TCP sequence / acknowledgement */
+	uint32_t rseq, rack;      /* relative ones (have_rel) */
+	uint16_t sport, dport;    /* ports (has_ports), ICMP echo id in sport */
+	uint16_t tcpflags;        /* TCP_* bits */
+	uint16_t win;             /* raw TCP window */
+	uint16_t ethertype;       /* for non-IP packets */
+	uint8_t af;               /* 4, 6, or 0 without IP */
+	uint8_t proto;            /* IP protocol number after extension headers */
+	uint8_t l4;               /* enum l4_kind */
+	uint8_t dir;              /* enum flow_dir within the flow */
+	uint8_t status;           /* enum dec_status of the whole packet */
+	uint8_t icmp_type, icmp_code;
+	uint8_t before[2], after[2]; /* enum tcp_state of both ends around this packet */
+	bool have_rel;            /* rseq/rack valid */
+	bool has_ports;           /* sport/dport valid */
+	bool has_icmp;            /* icmp_type/code valid; echo id/seq are kept in sport/dport */
+	bool icmp_err;            /* an ICMP/ICMPv6 error type (it quotes the offending packet) */
+	bool link_unsupported;    /* the link type is not decoded; l3_name names it */
+	bool is_frag;             /* an IP fragment (frag_off, more_frags) */
+	bool more_frags;          /* MF */
+	uint16_t frag_off;        /* fragment offset in bytes */
+	bool match;               /* passes the display filter (kept in step by the TUI) */
+	uint8_t src[16], dst[16]; /* addresses, IPv4 in the first 4 bytes */
+	const char *icmp_name;    /* static type name ("echo request"), NULL when unknown */
+	const char *icmp_code_name; /* static code name ("port unreachable"), NULL when none */
+	const char *l3_name;      /* static ethertype name for non-IP packets ("arp"), or the link type's
+				     name when link_unsupported; NULL when unknown */
+	const char *proto_name;   /* static IP protocol name ("gre") for protocols not decoded, or NULL */
+	const char *problem_layer; /* static layer name where the capture was cut or went wrong */
+	const char *bad_field;    /* static text from the decoder for DEC_INVALID */
+	/* Added for the classroom view: a socket call kept as a row among the packets. Its stored bytes are
+	   the struct sock_event; ts_ns is where it stands on the timeline; flow_id/dir (the calling end:
+	   DIR_C2S client, DIR_S2C server) and before[] are set when the call matched a flow. */
+	bool is_call;
+};
+
+/* ---- History: a preallocated ring of packets and an arena of their bytes; oldest evicted first. ---- */
+struct tui_hist {
+	struct tui_pkt *pkt;      /* cap slots; packet number `seq` lives in slot seq % cap */
+	size_t cap;               /* most packets kept */
+	uint8_t *bytes;           /* byte arena, used as a FIFO ring */
+	size_t budget;            /* arena size */
+	uint64_t first, next;     /* seqs [first, next) are held */
+	uint64_t evicted;         /* packets dropped to make room (not counting hist_clear) */
+};
+
+/* Reserve cap slots and budget bytes up front (cap, budget >= 1); false when out of memory. */
+bool hist_init(struct tui_hist *h, size_t cap, size_t budget);
+void hist_free(struct tui_hist *h);
+/* Make the memory reserved above resident now (live capture: no page faults during a flood's first pass;
+   resident memory is then flat from the start). */
+void hist_prefault(struct tui_hist *h);
+/*
+ * Append a copy of *src and data[0..caplen) (at most budget bytes are kept) and of src's comment (kept
+ * when it fits the budget too), evicting the oldest packets until they fit. Returns the slot (src with
+ * off/stored set, comment pointing at its copy) and its seq in *seq. Never allocates.
+ */
+struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
+			  uint32_t caplen, uint64_t *seq);
+/* True when hist_push() of caplen bytes (with a comment: caplen + its length) would evict nothing (O(1),
+   unlike hist_bytes_used()). */
+bool hist_room(const struct tui_hist *h, uint32_t caplen);
+struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
+const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
+size_t hist_count(const struct tui_hist *h);
+size_t hist_bytes_used(const struct tui_hist *h); /* arena bytes held by live packets */
+void hist_clear(struct tui_hist *h);              /* drop everything; seqs keep increasing */
+
+/* ---- An ascending ring of history seqs: the packets shown, or those of one flow. ---- */
+struct seqring {
+	uint64_t *v;              /* cap entries */
+	size_t cap, head, count;  /* entries v[(head + i) % cap] for i < count, ascending */
+};
+bool seqring_init(struct seqring *r, size_t cap);
+void seqring_free(struct seqring *r);
+void seqring_prefault(struct seqring *r); /* as hist_prefault */
+void seqring_clear(struct seqring *r);
+void seqring_push(struct seqring *r, uint64_t seq); /* seq above all held; drops the oldest when full */
+size_t seqring_trim(struct seqring *r, uint64_t min_seq); /* drop seqs < min_seq; returns how many */
+uint64_t seqring_at(const struct seqring *r, size_t i);
+size_t seqring_lower_bound(const struct seqring *r, uint64_t seq); /* first index with v >= seq */
+bool seqring_find(const struct seqring *r, uint64_t seq, size_t *index);
+
+/* ---- A scrolling list with a selection (packet list, flow table, ladder, text panes). ---- */
+struct listview {
+	size_t count;             /* rows in the list */
+	size_t sel;               /* selected row (meaningless when count == 0) */
+	size_t top;               /* first row on screen */
+	bool follow;              /* keep the newest (last) row selected as rows arrive */
+};
+void lv_init(struct listview *lv);                          /* empty, following */
+void lv_set_count(struct listview *lv, size_t count, int height); /* rows added; follow or keep */
+void lv_drop_front(struct listview *lv, size_t k, int height); /* the k oldest rows went away */
+void lv_move(struct listview *lv, long delta, int height);  /* arrows (±1), pages (±height) */
+void lv_home(struct listview *lv, int height);
+void lv_end(struct listview *lv, int height);               /* last row, following again */
+void lv_select(struct listview *lv, size_t row, int height); /* e.g. a mouse click, clamped */
+void lv_scroll(struct listview *lv, long delta, int height); /* wheel: move the window, keep sel inside */
+
+/* ---- Replay timing: a packet stamped t is due at wall0 + (t - cap0) / speed. ---- */
+struct replay_clock {
+	double speed;             /* 1.0 original timing, 0 as fast as possible */
+	bool anchored;            /* wall0/cap0 are set */
+	int64_t wall0, cap0;      /* a wall time (monotonic ns) and the capture time it stands for */
+};
+void clock_init(struct replay_clock *c, double speed);
+void clock_anchor(struct replay_clock *c, int64_t wall_ns, int64_t cap_ns);
+int64_t clock_virtual(const struct replay_clock *c, int64_t wall_ns); /* capture time "now" */
+/* ns from wall_ns until the packet stamped cap_ns is due; <= 0 when due (always 0 at speed 0). */
+int64_t clock_due_in(const struct replay_clock *c, int64_t wall_ns, int64_t cap_ns);
+void clock_set_speed(struct replay_clock *c, int64_t wall_ns, double speed); /* keeps "now" in place */
+double speed_faster(double speed); /* ×2 steps from 1/64 up to 64, then 0 (as fast as possible) */
+double speed_slower(double speed); /* the reverse; 1/64 stays */
+char *speed_str(double speed, char *buf, size_t size); /* "x1", "x0.25", "x16", "max" */
+
+/* ---- Text of rows and panes. ---- */
+enum row_class {
+	RC_TCP, RC_UDP, RC_ICMP, RC_OTHER,
+	RC_SYN, RC_FIN, RC_RST, RC_RETRANS, RC_ICMP_ERR, RC_BAD, RC_COUNT
+};
+enum row_class fmt_class(const struct tui_pkt *p); /* RST > ICMP error > bad > retransmission > SYN > FIN */
+char *fmt_flags_words(uint16_t flags, char *buf, size_t size); /* "SYN, ACK"; "none" for 0 */
+size_t fmt_events(char *buf, size_t size, uint32_t events, uint32_t dup_ack_n); /* "[Retransmission] " */
+char *fmt_endpoint(char *buf, size_t size, uint8_t af, const uint8_t *addr, bool port, uint16_t p);
+char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns); /* seconds since t0, 9 wide */
+/* numw: width of the No. column (fmt_num_width() of the biggest number on screen), so columns stay put. */
+int fmt_num_width(uint64_t max_n);
+size_t fmt_row_header(char *buf, size_t size, int width, int numw);
+size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw);
+size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p); /* the Info column alone */
+/* A call row (p->is_call) in the list: "   0.000123  call  client 4712: connect(3, ...) = 0". */
+struct sock_event;
+size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struct sock_event *ev, int64_t t0_ns,
+		    int width, int numw);
+/* One hex dump line for data[off..off+16): "0010  45 00 ...  |E..<|". */
+size_t fmt_hexline(char *buf, size_t size, const uint8_t *data, size_t len, size_t off);
+
+/* Follow view: a payload split into screen lines at '\n' or `width` characters, unprintables as '.'. */
+size_t follow_count_lines(const uint8_t *data, size_t len, int width);
+/* Line `index` of that split into buf (NUL-terminated, at most width chars); false when out of range. */
+bool follow_line(const uint8_t *data, size_t len, int width, size_t index, char *buf, size_t size);
+
+/* ---- The flow table pane's view of a flow, with the one read-ahead replay packet taken back out. ---- */
+struct flow_view {
+	uint64_t id;
+	enum tcp_state state[2];  /* client's, server's */
+	uint64_t pkts[2], bytes[2];
+	enum flow_end end;
+	bool hidden;              /* the flow exists only because of the read-ahead packet */
+};
+/* f as the user should see it: pending (may be NULL) was tracked by the pipeline but is not shown yet. */
+void flowview_from(struct flow_view *v, const struct flow *f, const struct tui_pkt *pending);
+
+/* Flow pane: header and one flow (names from tcp_state_name()/flow_end_name(); narrow screens abbreviate). */
+size_t fmt_flow_header(char *buf, size_t size, int width);
+size_t fmt_flow_row(char *buf, size_t size, const struct flow *f, const struct flow_view *v,
+		    const char *client_state, const char *server_state, const char *end, int width);
+char *fmt_count(char *buf, size_t size, uint64_t n); /* 999, 12.3K, 4.5M, 6.7G */
+
+/* ---- tui_details.c: from the decoder's and tracker's output (uses their name tables). ---- */
+/* Fill *e (all but off/stored) from a decoded packet and what tracking it produced. */
+void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr);
+/* The details pane: the packet layer by layer; emit() gets each line, title set on a layer's first. */
+void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_ns,
+		    void (*emit)(const char *line, bool title, void *arg), void *arg);
+
+/* ---- Screen layout (rows), for any size >= TUI_MIN_COLS x TUI_MIN_ROWS. ---- */
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
+enum { PANE_LIST, PANE_FLOWS, PANE_LOWER, PANE_COUNT };
+struct tui_layout {
+	bool too_small;           /* below the minimum: show a message instead */
+	int y[PANE_COUNT], h[PANE_COUNT]; /* each pane's first row (its title line) and height with title */
+	int footer_y;             /* key hints / prompt / messages */
+};
+/* Status bar on rows 0-1, footer on the last row; zoom is a pane that takes all rows, or -1. */
+void layout_compute(struct tui_layout *l, int rows, int cols, int zoom);
+
+#endif

@@ -1,0 +1,392 @@
+/* tui_details.c — the TUI's per-packet record from decode + track, and its layer-by-layer details text. */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode/decode.h"
+#include "track/flow.h"
+#include "tui/tui_core.h"
+#include "view/view.h"
+
+void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr)
+{
+	memset(e, 0, sizeof *e);
+	e->n = p->n;
+	e->ts_ns = packet_time_ns(p);
+	e->caplen = p->caplen;
+	e->len = p->len;
+	e->linktype = p->linktype;
+	e->iface = p->iface;
+	e->comment = p->comment;
+	e->comment_len = p->comment ? p->comment_len : 0;
+	e->status = (uint8_t)p->status;
+	if (p->status == DEC_TRUNCATED)
+		e->problem_layer = layer_name(p->trunc_layer);
+	else if (p->status == DEC_INVALID) {
+		e->problem_layer = layer_name(p->bad_layer);
+		e->bad_field = p->bad_field;
+	}
+	e->ethertype = p->link.ethertype;
+	if (!p->link_supported) {
+		e->link_unsupported = true;
+		e->l3_name = linktype_name(p->linktype);
+		return;
+	}
+	if (!p->has_ip) {
+		e->l3_name = ether_type_name(p->link.ethertype);
+		return;
+	}
+	const struct ip_layer *ip = &p->ip;
+	e->af = ip->version == 6 ? 6 : 4;
+	e->proto = ip->proto;
+	e->l4 = (uint8_t)ip->l4;
+	memcpy(e->src, ip->src, 16);
+	memcpy(e->dst, ip->dst, 16);
+	e->is_frag = ip->is_frag;
+	e->more_frags = ip->more_frags;
+	e->frag_off = ip->frag_off;
+	if (ip->l4 == L4_NONE)
+		e->proto_name = ipproto_name(ip->proto);
+	if (ip->have & HAVE_PAYLOAD) {
+		e->payload = ip->payload_wire;
+		if (ip->payload && ip->payload >= p->data && ip->payload <= p->data + p->caplen) {
+			e->pl_off = (uint32_t)(ip->payload - p->data);
+			e->pl_cap = ip->payload_cap;
+		}
+	}
+	if (ip->have & HAVE_PORTS) {
+		e->has_ports = true;
+		e->sport = ip->l4 == L4_UDP ? ip->u.udp.sport : ip->u.tcp.sport;
+		e->dport = ip->l4 == L4_UDP ? ip->u.udp.dport : ip->u.tcp.dport;
+	}
+	if (ip->l4 == L4_TCP) {
+		e->tcpflags = ip->u.tcp.flags;
+		e->seq = ip->u.tcp.seq;
+		e->ack = ip->u.tcp.ack;
+		e->win = ip->u.tcp.win;
+	}
+	if ((ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) && (ip->have & HAVE_ICMP)) {
+		const struct icmp_hdr *ic = &ip->u.icmp;
+		bool v6 = ip->l4 == L4_ICMP6;
+		e->has_icmp = true;
+		e->icmp_type = ic->type;
+		e->icmp_code = ic->code;
+		e->sport = ic->id;
+		e->dport = ic->seq;
+		e->icmp_err = v6 ? icmp6_is_error(ic->type) : icmp_is_error(ic->type);
+		e->icmp_name = v6 ? icmp6_type_name(ic->type) : icmp_type_name(ic->type);
+		e->icmp_code_name = v6 ? icmp6_code_name(ic->type, ic->code) : icmp_code_name(ic->type, ic->code);
+	}
+	if (tr && tr->flow) {
+		e->flow_id = tr->flow->id;
+		e->dir = (uint8_t)tr->dir;
+		e->events = tr->events;
+		e->dup_ack_n = tr->dup_ack_n;
+		e->have_rel = tr->have_rel;
+		e->rseq = tr->rseq;
+		e->rack = tr->rack;
+		for (int i = 0; i < 2; i++) {
+			e->before[i] = (uint8_t)tr->before[i];
+			e->after[i] = (uint8_t)tr->after[i];
+		}
+	}
+}
+
+/* ---- details text ---- */
+
+struct dout {
+	void (*emit)(const char *line, bool title, void *arg);
+	void *arg;
+};
+
+__attribute__((format(printf, 3, 4))) static void dline(struct dout *o, bool title, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	o->emit(line, title, o->arg);
+}
+
+static const char *details_addr(char *buf, size_t size, int version, const uint8_t *a)
+{
+	if (!inet_ntop(version == 6 ? AF_INET6 : AF_INET, a, buf, (socklen_t)size))
+		snprintf(buf, size, "?");
+	return buf;
+}
+
+static void details_mac(char *buf, size_t size, const uint8_t *m)
+{
+	snprintf(buf, size, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static void details_link(struct dout *o, const struct packet *p)
+{
+	const struct link_info *l = &p->link;
+	const char *lt = linktype_name(p->linktype);
+	char a[32], b[32];
+	if (!p->link_supported) {
+		dline(o, true, "Link: unsupported link type %s (%d)", lt ? lt : "?", p->linktype);
+		return;
+	}
+	const char *et = ether_type_name(l->ethertype);
+	switch (p->linktype) {
+	case 1: /* DLT_EN10MB */
+		details_mac(a, sizeof a, l->src_mac);
+		details_mac(b, sizeof b, l->dst_mac);
+		dline(o, true, "Ethernet: %s -> %s, type %s (0x%04x)", a, b, et ? et : "?", l->ethertype);
+		break;
+	case 0:   /* DLT_NULL */
+	case 108: /* DLT_LOOP */
+		dline(o, true, "Loopback (%s): address family %" PRIu32, lt ? lt : "NULL", l->null_family);
+		break;
+	default:
+		if (l->sll_ifindex)
+			dline(o, true, "Link %s: packet type %u, interface index %" PRIu32 ", protocol %s (0x%04x)",
+			      lt ? lt : "?", l->sll_pkttype, l->sll_ifindex, et ? et : "?", l->ethertype);
+		else
+			dline(o, true, "Link %s: packet type %u, protocol %s (0x%04x)", lt ? lt : "?", l->sll_pkttype,
+			      et ? et : "?", l->ethertype);
+		break;
+	}
+	for (unsigned i = 0; i < l->nvlan && i < PKT_MAX_VLAN; i++)
+		dline(o, false, "  VLAN %s tag: id %u, priority %u", l->vlan[i].tpid == 0x88a8 ? "802.1ad" : "802.1Q",
+		      l->vlan[i].vid, l->vlan[i].pcp);
+}
+
+static void details_tcp_options(struct dout *o, const struct tcp_hdr *t)
+{
+	char line[400];
+	size_t n = 0;
+	line[0] = '\0';
+	for (unsigned i = 0; i < t->nopt && i < PKT_MAX_TCPOPT && n < sizeof line - 64; i++) {
+		const char *sep = i ? ", " : "";
+		int w;
+		switch (t->opt[i].kind) {
+		case 0:
+			w = snprintf(line + n, sizeof line - n, "%sEOL", sep);
+			break;
+		case 1:
+			w = snprintf(line + n, sizeof line - n, "%sNOP", sep);
+			break;
+		case 2:
+			w = snprintf(line + n, sizeof line - n, "%sMSS %u", sep, t->mss);
+			break;
+		case 3:
+			w = snprintf(line + n, sizeof line - n, "%sWS %u (x%u)", sep, t->wscale,
+				     1u << (t->wscale < 15 ? t->wscale : 14));
+			break;
+		case 4:
+			w = snprintf(line + n, sizeof line - n, "%sSACK-permitted", sep);
+			break;
+		case 5:
+			w = snprintf(line + n, sizeof line - n, "%sSACK (%u blocks)", sep, t->nsack);
+			break;
+		case 8:
+			w = snprintf(line + n, sizeof line - n, "%sTS val %" PRIu32 " ecr %" PRIu32, sep, t->tsval, t->tsecr);
+			break;
+		default:
+			w = snprintf(line + n, sizeof line - n, "%skind %u len %u", sep, t->opt[i].kind, t->opt[i].len);
+			break;
+		}
+		if (w > 0)
+			n += (size_t)w;
+	}
+	if (t->nopt)
+		dline(o, false, "  Options: %s", line);
+	for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++)
+		dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32, i + 1, t->sack[i].left, t->sack[i].right);
+}
+
+static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, const struct track_result *tr)
+{
+	char a[64], b[64];
+	const char *pn = ipproto_name(ip->proto);
+	const char *q = quoted ? "Quoted " : "";
+	if (!(ip->have & HAVE_IP)) {
+		dline(o, true, "%sIP: header not captured", q);
+		return;
+	}
+	details_addr(a, sizeof a, ip->version, ip->src);
+	details_addr(b, sizeof b, ip->version, ip->dst);
+	if (ip->version == 6) {
+		dline(o, true, "%sIPv6: %s -> %s", q, a, b);
+		dline(o, false, "  hop limit %u, traffic class 0x%02x, flow label 0x%05" PRIx32 ", length %" PRIu32
+			      ", next header %s (%u)", ip->ttl, ip->tos, ip->flowlabel, ip->total_len, pn ? pn : "?",
+		      ip->proto);
+		if (ip->n_ext) {
+			char ext[64] = "";
+			size_t n = 0;
+			for (unsigned i = 0; i < ip->n_ext && i < PKT_MAX_IP6EXT; i++) {
+				int w = snprintf(ext + n, sizeof ext - n, "%s%u", i ? " " : "", ip->ext[i]);
+				if (w > 0 && (size_t)w < sizeof ext - n)
+					n += (size_t)w;
+			}
+			dline(o, false, "  extension headers: %s", ext);
+		}
+	} else {
+		dline(o, true, "%sIPv4: %s -> %s", q, a, b);
+		dline(o, false, "  ttl %u, tos 0x%02x, id %" PRIu32 "%s, length %" PRIu32 ", header %u%s, protocol %s (%u)",
+		      ip->ttl, ip->tos, ip->ip_id, ip->dont_frag ? ", DF" : "", ip->total_len, ip->hdr_len,
+		      ip->ip_opts_len ? " (with options)" : "", pn ? pn : "?", ip->proto);
+		if (ip->ip_opts) {
+			struct cursor c = cursor_make(ip->ip_opts, ip->ip_opts_len);
+			struct ipv4_opt opt;
+			char text[VIEW_IPV4_OPT_MAX + 1];
+			while (ipv4_opt_next(&c, &opt)) {
+				*view_ipv4_opt(text, &opt) = '\0';
+				dline(o, false, "  option %s", text);
+			}
+		} else if (ip->ip_opts_len) {
+			dline(o, false, "  options: %u bytes, not all captured", ip->ip_opts_len);
+		}
+	}
+	if (ip->is_frag)
+		dline(o, false, "  fragment: offset %u%s, id %" PRIu32, ip->frag_off, ip->more_frags ? ", more follow" : "",
+		      ip->ip_id);
+	char fl[64];
+	switch (ip->l4) {
+	case L4_TCP: {
+		const struct tcp_hdr *t = &ip->u.tcp;
+		if (!(ip->have & HAVE_PORTS)) {
+			dline(o, true, "%sTCP: header not captured", q);
+			break;
+		}
+		dline(o, true, "%sTCP: port %u -> %u", q, t->sport, t->dport);
+		if (ip->have & HAVE_FLAGS) {
+			char tf[16];
+			dline(o, false, "  flags [%s] (%s), header %u bytes", fmt_flags_words(t->flags, fl, sizeof fl),
+			      tcp_flags_str(t->flags, tf), t->hdr_len);
+		}
+		if (ip->have & HAVE_SEQ) {
+			if (tr && tr->have_rel && !quoted)
+				dline(o, false, "  seq %" PRIu32 " (relative %" PRIu32 "), ack %" PRIu32 " (relative %" PRIu32 ")",
+				      t->seq, tr->rseq, t->ack, tr->rack);
+			else
+				dline(o, false, "  seq %" PRIu32 ", ack %" PRIu32, t->seq, t->ack);
+		}
+		if (ip->have & HAVE_WIN)
+			dline(o, false, "  window %u, urgent %u, checksum 0x%04x", t->win, t->urp, t->sum);
+		if (ip->have & HAVE_TCPOPTS)
+			details_tcp_options(o, t);
+		break;
+	}
+	case L4_UDP:
+		if (!(ip->have & HAVE_PORTS)) {
+			dline(o, true, "%sUDP: header not captured", q);
+			break;
+		}
+		dline(o, true, "%sUDP: port %u -> %u", q, ip->u.udp.sport, ip->u.udp.dport);
+		if (ip->have & HAVE_UDPLEN)
+			dline(o, false, "  length %u, checksum 0x%04x", ip->u.udp.len, ip->u.udp.sum);
+		break;
+	case L4_ICMP:
+	case L4_ICMP6: {
+		const struct icmp_hdr *ic = &ip->u.icmp;
+		bool v6 = ip->l4 == L4_ICMP6;
+		if (!(ip->have & HAVE_ICMP)) {
+			dline(o, true, "%s%s: header not captured", q, v6 ? "ICMPv6" : "ICMP");
+			break;
+		}
+		const char *tn = v6 ? icmp6_type_name(ic->type) : icmp_type_name(ic->type);
+		const char *cn = v6 ? icmp6_code_name(ic->type, ic->code) : icmp_code_name(ic->type, ic->code);
+		dline(o, true, "%s%s: type %u %s, code %u%s%s", q, v6 ? "ICMPv6" : "ICMP", ic->type, tn ? tn : "",
+		      ic->code, cn ? " " : "", cn ? cn : "");
+		if (ip->have & HAVE_ICMP_REST) {
+			bool echo = v6 ? (ic->type == 128 || ic->type == 129) : (ic->type == 0 || ic->type == 8);
+			if (echo)
+				dline(o, false, "  id %u, seq %u, checksum 0x%04x", ic->id, ic->seq, ic->sum);
+			else if (ic->mtu)
+				dline(o, false, "  next-hop MTU %" PRIu32, ic->mtu);
+			else if (!v6 && ic->type == 5)
+				dline(o, false, "  gateway %u.%u.%u.%u", ic->gateway[0], ic->gateway[1], ic->gateway[2],
+				      ic->gateway[3]);
+			else if (ic->pointer)
+				dline(o, false, "  pointer %" PRIu32, ic->pointer);
+		}
+		if (ip->have & HAVE_ND_TARGET)
+			dline(o, false, "  target %s%s", details_addr(a, sizeof a, 6, ic->nd_target),
+			      ic->nd_flags ? (ic->nd_flags & 0x40 ? " (solicited)" : "") : "");
+		break;
+	}
+	default:
+		break;
+	}
+	if ((ip->have & HAVE_PAYLOAD) && ip->l4 != L4_NONE)
+		dline(o, false, "  payload %" PRIu32 " bytes on the wire, %" PRIu32 " captured", ip->payload_wire,
+		      ip->payload_cap);
+	if (ip->status == DEC_TRUNCATED)
+		dline(o, false, "  ! capture ends inside %s", layer_name(ip->trunc_layer));
+	else if (ip->status == DEC_INVALID)
+		dline(o, false, "  ! invalid %s: %s", layer_name(ip->bad_layer), ip->bad_field ? ip->bad_field : "?");
+}
+
+void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_ns,
+		    void (*emit)(const char *line, bool title, void *arg), void *arg)
+{
+	struct dout o = { emit, arg };
+	char t[32];
+	const char *ts = fmt_reltime(t, sizeof t, e->ts_ns, t0_ns);
+	while (*ts == ' ')
+		ts++;
+	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured%s, at %s s",
+	      e->n, e->len, e->caplen, e->stored < e->caplen ? " (history keeps fewer)" : "", ts);
+	if (e->iface && e->iface->name)
+		dline(&o, false, "  interface %" PRIu32 " (%s)", e->iface->index, e->iface->name);
+	else if (e->iface)
+		dline(&o, false, "  interface %" PRIu32, e->iface->index);
+	if (e->comment) {
+		/* One line: the comment's line breaks and other control bytes as spaces (tui_put shows invalid
+		   UTF-8 as '?'). */
+		char c[400];
+		size_t n = e->comment_len < sizeof c - 1 ? e->comment_len : sizeof c - 1;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)e->comment[i];
+			c[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+		}
+		c[n] = '\0';
+		dline(&o, false, "  comment: %s", c);
+	}
+	if (e->flow_id) {
+		dline(&o, false, "  flow #%" PRIu64 ", %s", e->flow_id, e->dir == DIR_C2S ? "client -> server" : "server -> client");
+		if (e->before[0] || e->after[0])
+			dline(&o, false, "  client %s -> %s, server %s -> %s", tcp_state_name(e->before[0]),
+			      tcp_state_name(e->after[0]), tcp_state_name(e->before[1]), tcp_state_name(e->after[1]));
+		char ev[256] = "";
+		size_t n = 0;
+		for (int b = 0; b < EV_COUNT_BITS; b++) {
+			uint32_t bit = 1u << b;
+			if (!(e->events & bit))
+				continue;
+			const char *name = flow_event_name(bit);
+			int w = snprintf(ev + n, sizeof ev - n, "%s%s", n ? ", " : "", name ? name : "?");
+			if (w > 0 && (size_t)w < sizeof ev - n)
+				n += (size_t)w;
+			if (bit == EV_DUP_ACK) {
+				w = snprintf(ev + n, sizeof ev - n, " #%" PRIu32, e->dup_ack_n);
+				if (w > 0 && (size_t)w < sizeof ev - n)
+					n += (size_t)w;
+			}
+		}
+		if (n)
+			dline(&o, false, "  events: %s", ev);
+	}
+	details_link(&o, p);
+	if (p->has_ip) {
+		struct track_result tr;
+		memset(&tr, 0, sizeof tr);
+		tr.have_rel = e->have_rel;
+		tr.rseq = e->rseq;
+		tr.rack = e->rack;
+		details_ip(&o, &p->ip, false, &tr);
+	}
+	if (p->has_inner)
+		details_ip(&o, &p->inner, true, NULL);
+	if (p->status == DEC_TRUNCATED && !p->has_ip)
+		dline(&o, false, "! capture ends inside %s", layer_name(p->trunc_layer));
+	else if (p->status == DEC_INVALID && !p->has_ip)
+		dline(&o, false, "! invalid %s: %s", layer_name(p->bad_layer), p->bad_field ? p->bad_field : "?");
+}

@@ -1,0 +1,536 @@
+/* ladder.c — draws a flow as an ASCII sequence diagram, and records rows per flow for text mode. */
+#include "view/ladder.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/tok.h"
+#include "decode/decode.h"
+
+/* ---- rows ---------------------------------------------------------------------------------------- */
+
+/* ICMP destination-unreachable codes (RFC 792, RFC 1812 §5.2.7.1). */
+static const struct tok icmp4_unreach[] = {
+	{ 0, "net unreachable" }, { 1, "host unreachable" }, { 2, "protocol unreachable" },
+	{ 3, "port unreachable" }, { 4, "fragmentation needed" }, { 5, "source route failed" },
+	{ 9, "net prohibited" }, { 10, "host prohibited" }, { 13, "administratively prohibited" },
+	{ 0, NULL },
+};
+/* ICMPv6 destination-unreachable codes (RFC 4443 §3.1). */
+static const struct tok icmp6_unreach[] = {
+	{ 0, "no route" }, { 1, "administratively prohibited" }, { 2, "beyond scope" },
+	{ 3, "address unreachable" }, { 4, "port unreachable" }, { 5, "source policy failed" },
+	{ 6, "reject route" }, { 0, NULL },
+};
+static const struct tok icmp4_types[] = {
+	{ 3, "unreachable" }, { 4, "source quench" }, { 5, "redirect" }, { 11, "time exceeded" },
+	{ 12, "parameter problem" }, { 0, "echo reply" }, { 8, "echo request" }, { 0, NULL },
+};
+static const struct tok icmp6_types[] = {
+	{ 1, "unreachable" }, { 2, "packet too big" }, { 3, "time exceeded" }, { 4, "parameter problem" },
+	{ 128, "echo request" }, { 129, "echo reply" }, { 0, NULL },
+};
+
+static void icmp_label(char *buf, size_t n, const struct ip_layer *ip)
+{
+	const struct icmp_hdr *ic = &ip->u.icmp;
+	bool v6 = ip->l4 == L4_ICMP6;
+	const char *tn = tok2str(v6 ? icmp6_types : icmp4_types, NULL, ic->type);
+	const char *cn = NULL;
+	if ((!v6 && ic->type == 3) || (v6 && ic->type == 1))
+		cn = tok2str(v6 ? icmp6_unreach : icmp4_unreach, NULL, ic->code);
+	if (cn)
+		snprintf(buf, n, "%s", cn);
+	else if (tn && (ic->type == 0 || ic->type == 8 || ic->type == 128 || ic->type == 129))
+		snprintf(buf, n, "%s id %u seq %u", tn, (unsigned)ic->id, (unsigned)ic->seq);
+	else if (tn)
+		snprintf(buf, n, "%s code %u", tn, (unsigned)ic->code);
+	else
+		snprintf(buf, n, "%s type %u code %u", v6 ? "icmp6" : "icmp", (unsigned)ic->type, (unsigned)ic->code);
+}
+
+/* The options a SYN negotiates, as tcpdump names them. */
+static void tcpopt_label(char *buf, size_t n, const struct tcp_hdr *th)
+{
+	size_t k = 0;
+	buf[0] = 0;
+	if ((th->opt_have & TCPOPT_HAVE_MSS) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%smss %u", k ? " " : "", (unsigned)th->mss);
+	if ((th->opt_have & TCPOPT_HAVE_SACK_OK) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%ssackOK", k ? " " : "");
+	if ((th->opt_have & TCPOPT_HAVE_TS) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%sTS", k ? " " : "");
+	if ((th->opt_have & TCPOPT_HAVE_WSCALE) && k < n)
+		snprintf(buf + k, n - k, "%sws %u", k ? " " : "", (unsigned)th->wscale);
+}
+
+void ladder_row_from(struct ladder_row *row, const struct packet *p, const struct track_result *r)
+{
+	memset(row, 0, sizeof *row);
+	row->pkt_no = p->n;
+	row->ts_ns = packet_time_ns(p);
+	row->dir = (uint8_t)r->dir;
+	row->proto = r->flow ? r->flow->proto : 0;
+	row->have_rel = r->have_rel;
+	row->rseq = r->rseq;
+	row->rack = r->rack;
+	for (int i = 0; i < 2; i++) {
+		row->before[i] = (uint8_t)r->before[i];
+		row->after[i] = (uint8_t)r->after[i];
+	}
+	row->events = r->events;
+	row->dup_ack_n = r->dup_ack_n;
+	const struct ip_layer *ip = &p->ip;
+	if (r->events & EV_ICMP_ERROR) {
+		row->kind = LADDER_ICMP;
+		icmp_label(row->label, sizeof row->label, ip);
+		return;
+	}
+	row->kind = LADDER_PACKET;
+	row->len = (ip->have & HAVE_PAYLOAD) ? ip->payload_wire : 0;
+	if (ip->l4 == L4_TCP) {
+		row->flags = (ip->have & HAVE_FLAGS) ? ip->u.tcp.flags : 0;
+		row->win = (ip->have & HAVE_WIN) ? ip->u.tcp.win : 0;
+		if ((ip->have & HAVE_TCPOPTS) && (row->flags & TCP_SYN))
+			tcpopt_label(row->label, sizeof row->label, &ip->u.tcp);
+	} else if (ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) {
+		icmp_label(row->label, sizeof row->label, ip);
+	}
+}
+
+void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, const char *label,
+		     const enum tcp_state states[2])
+{
+	memset(row, 0, sizeof *row);
+	row->kind = LADDER_CALL;
+	row->ts_ns = ts_ns;
+	row->dir = (uint8_t)side;
+	for (int i = 0; i < 2; i++)
+		row->before[i] = row->after[i] = (uint8_t)(states ? states[i] : TCPS_NONE);
+	snprintf(row->label, sizeof row->label, "%s", label ? label : "");
+}
+
+/* ---- rendering ----------------------------------------------------------------------------------- */
+
+#define GUTTER 12  /* state column width: "SYN-RECEIVED" */
+#define PREFIX 17  /* "%5" packet number, space, "%10.6f" seconds, space */
+
+/* The text written on a row's arrow. */
+static void arrow_text(const struct ladder_row *r, char *buf, size_t n)
+{
+	if (r->kind == LADDER_ICMP) {
+		snprintf(buf, n, "ICMP %s", r->label);
+		return;
+	}
+	if (r->proto == 17) {
+		snprintf(buf, n, "UDP len %" PRIu32, r->len);
+		return;
+	}
+	if (r->proto != 6) {
+		snprintf(buf, n, "%s", r->label);
+		return;
+	}
+	char fl[12];
+	tcp_flags_str(r->flags & (uint16_t)~TCP_NS, fl); /* the ladder leaves out NS */
+	size_t k = (size_t)snprintf(buf, n, "%s", fl);
+	if (r->have_rel && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " seq %" PRIu32, r->rseq);
+	if (r->have_rel && (r->flags & TCP_ACK) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " ack %" PRIu32, r->rack);
+	if (k < n)
+		k += (size_t)snprintf(buf + k, n - k, " win %u", (unsigned)r->win);
+	if (r->len && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " len %" PRIu32, r->len);
+	if (r->label[0] && k < n)
+		snprintf(buf + k, n - k, " %s", r->label);
+}
+
+/* Event notes shown under an arrow (what the arrow itself does not already say). */
+static void notes_text(const struct ladder_row *r, char *buf, size_t n)
+{
+	const uint32_t shown = ~(uint32_t)(EV_NEW_FLOW | EV_STATE_CHANGE | EV_RST | EV_ICMP_ERROR);
+	size_t k = 0;
+	buf[0] = 0;
+	for (int b = 0; b < EV_COUNT_BITS && k < n; b++) {
+		uint32_t bit = 1u << b;
+		if (!(r->events & bit & shown))
+			continue;
+		if (bit == EV_DUP_ACK)
+			k += (size_t)snprintf(buf + k, n - k, "%s%s #%" PRIu32, k ? ", " : "[", flow_event_name(bit),
+					      r->dup_ack_n);
+		else
+			k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? ", " : "[", flow_event_name(bit));
+	}
+	if (k && k + 1 < n)
+		strcat(buf, "]");
+}
+
+/* A line under construction: width columns of spaces, then written into, then trimmed and emitted. */
+struct line {
+	char s[LADDER_MAX_WIDTH + 1];
+	int w;
+};
+
+static void line_clear(struct line *l, int w)
+{
+	l->w = w;
+	memset(l->s, ' ', (size_t)w);
+	l->s[w] = 0;
+}
+
+/* Write text at column col, clipped to the line. */
+static void line_put(struct line *l, int col, const char *text, int maxlen)
+{
+	for (int i = 0; text[i] && i < maxlen && col + i < l->w; i++)
+		if (col + i >= 0)
+			l->s[col + i] = text[i];
+}
+
+static void line_emit(struct line *l, long idx, void (*emit)(const char *, long, void *), void *arg)
+{
+	int e = l->w;
+	while (e > 0 && l->s[e - 1] == ' ')
+		e--;
+	l->s[e] = 0;
+	emit(l->s, idx, arg);
+}
+
+struct geom {
+	int width, lcol, rcol; /* total width; columns of the client's and server's '|' */
+	int area;              /* columns strictly between them */
+};
+
+static struct geom geom_of(int width)
+{
+	struct geom g;
+	if (width < LADDER_MIN_WIDTH)
+		width = LADDER_MIN_WIDTH;
+	if (width > LADDER_MAX_WIDTH)
+		width = LADDER_MAX_WIDTH;
+	g.width = width;
+	g.lcol = PREFIX + GUTTER + 1;
+	g.rcol = width - GUTTER - 2;
+	g.area = g.rcol - g.lcol - 1;
+	return g;
+}
+
+static void draw_columns(struct line *l, const struct geom *g)
+{
+	l->s[g->lcol] = '|';
+	l->s[g->rcol] = '|';
+}
+
+static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r)
+{
+	char text[160];
+	arrow_text(r, text, sizeof text);
+	char c = r->kind == LADDER_ICMP ? '~' : '-';
+	int a0 = g->lcol + 1, a1 = g->rcol - 1; /* inclusive span of the arrow */
+	for (int x = a0; x <= a1; x++)
+		l->s[x] = c;
+	int room = (a1 - a0 + 1) - 6; /* three shaft characters on each side of the text */
+	int tl = (int)strlen(text);
+	if (tl > room) { /* cut at a word boundary when one is near */
+		tl = room;
+		for (int k = room; k > room / 2; k--)
+			if (text[k] == ' ') {
+				tl = k;
+				break;
+			}
+	}
+	if (r->dir == DIR_C2S) {
+		line_put(l, a0 + 3, text, tl);
+		l->s[a1] = '>';
+	} else {
+		line_put(l, a1 - 2 - tl, text, tl);
+		l->s[a0] = '<';
+	}
+}
+
+static void draw_states(struct line *l, const struct geom *g, const struct ladder_row *r, bool first)
+{
+	char s[GUTTER + 2];
+	if (r->proto != 6 || r->kind == LADDER_CALL)
+		return;
+	if (first || r->after[0] != r->before[0]) {
+		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)r->after[0]));
+		line_put(l, g->lcol - 1 - (int)strlen(s), s, GUTTER);
+	}
+	if (first || r->after[1] != r->before[1]) {
+		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)r->after[1]));
+		line_put(l, g->rcol + 2, s, GUTTER);
+	}
+}
+
+static void render_row(const struct flow *f, const struct geom *g, const struct ladder_row *r, long idx,
+		       bool first, void (*emit)(const char *, long, void *), void *arg)
+{
+	struct line l;
+	line_clear(&l, g->width);
+	char pre[64];
+	int64_t rel = r->ts_ns - (f ? f->first_ns : r->ts_ns);
+	const char *sign = rel < 0 ? "-" : "";
+	if (rel < 0)
+		rel = -rel;
+	if (r->kind == LADDER_CALL)
+		snprintf(pre, sizeof pre, "%5s %s%3" PRId64 ".%06" PRId64, "", sign, rel / 1000000000, (rel % 1000000000) / 1000);
+	else
+		snprintf(pre, sizeof pre, "%5" PRIu64 " %s%3" PRId64 ".%06" PRId64, r->pkt_no, sign, rel / 1000000000,
+			 (rel % 1000000000) / 1000);
+	line_put(&l, 0, pre, PREFIX - 1);
+	draw_columns(&l, g);
+	if (r->kind == LADDER_CALL) {
+		int tl = (int)strlen(r->label);
+		if (tl > g->area - 2)
+			tl = g->area - 2;
+		if (r->dir == DIR_C2S) {
+			l.s[g->lcol] = '*';
+			line_put(&l, g->lcol + 2, r->label, tl);
+		} else {
+			l.s[g->rcol] = '*';
+			line_put(&l, g->rcol - 1 - tl, r->label, tl);
+		}
+	} else {
+		draw_arrow(&l, g, r);
+	}
+	draw_states(&l, g, r, first);
+	line_emit(&l, idx, emit, arg);
+
+	char notes[256];
+	notes_text(r, notes, sizeof notes);
+	int nl = (int)strlen(notes), room = g->area - 4, off = 0;
+	while (off < nl && room > 0) {
+		line_clear(&l, g->width);
+		draw_columns(&l, g);
+		int take = nl - off < room ? nl - off : room;
+		if (nl - off > room) { /* break at the last ", " that fits */
+			for (int k = take; k > 0; k--)
+				if (notes[off + k - 1] == ' ') {
+					take = k;
+					break;
+				}
+		}
+		line_put(&l, g->lcol + 3, notes + off, take);
+		line_emit(&l, idx, emit, arg);
+		off += take;
+	}
+}
+
+void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n, int width,
+		   void (*emit)(const char *line, long row_index, void *arg), void *arg)
+{
+	struct geom g = geom_of(width);
+	struct line l;
+	char c[FLOW_EP_STRLEN], s[FLOW_EP_STRLEN], buf[LADDER_MAX_WIDTH + 1];
+	if (f) {
+		bool ports = f->proto == 6 || f->proto == 17;
+		flow_endpoint_str(&f->client, ports, c);
+		flow_endpoint_str(&f->server, ports, s);
+		const char *pn = f->proto == 6 ? "tcp" : f->proto == 17 ? "udp" : f->proto == 1 ? "icmp" : "icmp6";
+		snprintf(buf, sizeof buf, "flow %" PRIu64 " %s: client %s%s -> server %s%s", f->id, pn, c,
+			 f->client_guessed ? " (guessed from ports)" : "", s,
+			 f->state_inferred ? ", states inferred (capture began mid-connection)" : "");
+		line_clear(&l, g.width);
+		line_put(&l, 0, buf, g.width);
+		line_emit(&l, -1, emit, arg);
+	} else {
+		strcpy(c, "client");
+		strcpy(s, "server");
+	}
+	line_clear(&l, g.width);
+	line_put(&l, 0, "    #       time", PREFIX);
+	line_put(&l, g.lcol - 3, "client", 6);
+	line_put(&l, g.rcol - 2, "server", 6);
+	line_emit(&l, -1, emit, arg);
+	line_clear(&l, g.width);
+	/* Endpoints over their columns: the client's ending at its column, the server's starting at its. */
+	int cl = (int)strlen(c);
+	line_put(&l, g.lcol + 1 - cl < 0 ? 0 : g.lcol + 1 - cl, c, cl);
+	line_put(&l, g.rcol, s, (int)strlen(s));
+	line_emit(&l, -1, emit, arg);
+	for (size_t i = 0; i < n; i++)
+		render_row(f, &g, &rows[i], (long)i, i == 0, emit, arg);
+	if (f) {
+		const char *who = f->closed_first < 0 ? NULL : f->closed_first == DIR_C2S ? "client" : "server";
+		snprintf(buf, sizeof buf, "end: %s%s%s; %" PRIu64 " packets c>s, %" PRIu64 " s>c", flow_end_name(f->end),
+			 who ? ", closed first by the " : "", who ? who : "", f->pkts[0], f->pkts[1]);
+		line_clear(&l, g.width);
+		line_put(&l, 0, buf, g.width);
+		line_emit(&l, -1, emit, arg);
+	}
+}
+
+/* ---- the text-mode recorder ---------------------------------------------------------------------- */
+
+struct book_flow {
+	uint64_t id;
+	struct flow snap;         /* the flow as of its last recorded packet */
+	struct ladder_row *rows;  /* grows by doubling up to the book's max_rows */
+	size_t n, cap;
+	uint64_t dropped;         /* rows past max_rows */
+};
+
+struct ladder_book {
+	size_t max_rows;
+	uint64_t only;            /* record only this flow id; 0 = all */
+	struct book_flow *flows;  /* sorted by id (flows are created, and so first seen, in id order) */
+	size_t n, cap;
+	uint64_t rows_unrecorded; /* packets of flows not recorded: LADDER_BOOK_MAX_FLOWS reached or out of memory */
+};
+
+struct ladder_book *ladder_book_new(size_t max_rows_per_flow)
+{
+	struct ladder_book *b = calloc(1, sizeof *b);
+	if (b)
+		b->max_rows = max_rows_per_flow ? max_rows_per_flow : 1;
+	return b;
+}
+
+void ladder_book_only(struct ladder_book *b, uint64_t flow_id)
+{
+	b->only = flow_id;
+}
+
+static struct book_flow *book_find(const struct ladder_book *b, uint64_t id)
+{
+	size_t lo = 0, hi = b->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (b->flows[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->n && b->flows[lo].id == id ? &b->flows[lo] : NULL;
+}
+
+static struct book_flow *book_get(struct ladder_book *b, const struct flow *f)
+{
+	struct book_flow *bf = book_find(b, f->id);
+	if (bf)
+		return bf;
+	if (b->n && b->flows[b->n - 1].id > f->id) {
+		b->rows_unrecorded++; /* a flow first seen after a later one (only ICMP errors can do that) */
+		return NULL;
+	}
+	if (b->n == b->cap) {
+		size_t nc = b->cap ? b->cap * 2 : 16;
+		struct book_flow *nf = b->n >= LADDER_BOOK_MAX_FLOWS ? NULL : realloc(b->flows, nc * sizeof *nf);
+		if (!nf) {
+			b->rows_unrecorded++;
+			return NULL;
+		}
+		b->flows = nf;
+		b->cap = nc;
+	}
+	bf = &b->flows[b->n++];
+	memset(bf, 0, sizeof *bf);
+	bf->id = f->id;
+	return bf;
+}
+
+static struct ladder_row *book_slot(struct book_flow *bf, size_t max_rows)
+{
+	if (bf->n >= max_rows) {
+		bf->dropped++;
+		return NULL;
+	}
+	if (bf->n == bf->cap) {
+		size_t nc = bf->cap ? bf->cap * 2 : 8;
+		if (nc > max_rows)
+			nc = max_rows;
+		struct ladder_row *nr = realloc(bf->rows, nc * sizeof *nr);
+		if (!nr) {
+			bf->dropped++;
+			return NULL;
+		}
+		bf->rows = nr;
+		bf->cap = nc;
+	}
+	return &bf->rows[bf->n++];
+}
+
+void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const struct track_result *tr)
+{
+	if (!b || !tr->flow || (b->only && tr->flow->id != b->only))
+		return;
+	struct book_flow *bf = book_get(b, tr->flow);
+	if (!bf)
+		return;
+	bf->snap = *tr->flow;
+	struct ladder_row *row = book_slot(bf, b->max_rows);
+	if (row)
+		ladder_row_from(row, pkt, tr);
+}
+
+void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row)
+{
+	if (!b || (b->only && snap->id != b->only))
+		return;
+	struct book_flow *bf = book_get(b, snap);
+	if (!bf)
+		return;
+	bf->snap = *snap;
+	struct ladder_row *slot = book_slot(bf, b->max_rows);
+	if (slot)
+		*slot = *row;
+}
+
+bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row)
+{
+	struct book_flow *bf = book_find(b, flow_id);
+	if (!bf)
+		return false;
+	struct ladder_row *slot = book_slot(bf, b->max_rows);
+	if (slot)
+		*slot = *row;
+	return true;
+}
+
+static void emit_file(const char *line, long idx, void *arg)
+{
+	(void)idx;
+	FILE *out = arg;
+	fputs(line, out);
+	fputc('\n', out);
+}
+
+int ladder_book_print(const struct ladder_book *b, const struct flow_table *flows, uint64_t flow_id, FILE *out,
+		      int width)
+{
+	int printed = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct book_flow *bf = &b->flows[i];
+		if (flow_id && bf->id != flow_id)
+			continue;
+		const struct flow *f = &bf->snap;
+		if (flow_id && flows) {
+			const struct flow *live = flowtab_find(flows, bf->id);
+			if (live)
+				f = live;
+		}
+		if (printed)
+			fputc('\n', out);
+		ladder_render(f, bf->rows, bf->n, width, emit_file, out);
+		if (bf->dropped)
+			fprintf(out, "(%" PRIu64 " more rows not drawn: the ladder keeps the first %zu of each flow)\n",
+				bf->dropped, b->max_rows);
+		printed++;
+	}
+	if (!flow_id && b->rows_unrecorded)
+		fprintf(out, "(%" PRIu64 " packets of further flows not drawn: the ladder keeps at most %d flows)\n",
+			b->rows_unrecorded,
+			LADDER_BOOK_MAX_FLOWS);
+	return printed;
+}
+
+void ladder_book_free(struct ladder_book *b)
+{
+	if (!b)
+		return;
+	for (size_t i = 0; i < b->n; i++)
+		free(b->flows[i].rows);
+	free(b->flows);
+	free(b);
+}

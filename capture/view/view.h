@@ -1,0 +1,51 @@
+/* view.h — the non-interactive views: one text line or one JSON object per packet, socket call or socket change. */
+#ifndef SYNWATCH_VIEW_H
+#define SYNWATCH_VIEW_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "calls/events.h"
+#include "calls/sockdiag.h"
+#include "decode/decode.h"
+#include "track/flow.h"
+#include "view/obuf.h"
+#include "packet.h"
+
+/* One line per packet, tcpdump-like, with relative numbers, analysis events and state changes. */
+void view_text_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano);
+/* One JSON object per line; keys documented in README ("JSON output"). */
+void view_json_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano);
+
+/* A socket call at its place on the timeline at_ns (timeline_call_key()): "HH:MM:SS.ffffff call  ROLE pid
+   PID: STRACE-LINE | flow N client", or an object with the keys README lists ("call", "ts", "at", ...).
+   f is the flow the call was matched to, made by the end side; NULL when none. */
+void view_text_call(struct obuf *o, const struct sock_event *ev, int64_t at_ns, bool nano, const struct flow *f,
+		    enum flow_dir side);
+void view_json_call(struct obuf *o, const struct sock_event *ev, int64_t at_ns, const struct flow *f, enum flow_dir side);
+/* A change of the kernel's socket table seen at now_ns (before is NULL when the socket appeared, after when
+   it is gone): "HH:MM:SS.ffffff socket + tcp ESTAB ..." (with " (was STATE)" for a state change), or an
+   object {"socket":"appeared"|"gone"|"state"|"queues","ts":...,"proto":...,"was":...,"state":...}. */
+void view_text_socket(struct obuf *o, enum sockdiag_change what, const struct sockdiag_row *before,
+		      const struct sockdiag_row *after, int64_t now_ns, bool nano);
+void view_json_socket(struct obuf *o, enum sockdiag_change what, const struct sockdiag_row *before,
+		      const struct sockdiag_row *after, int64_t now_ns);
+
+/* Time of day as HH:MM:SS.ffffff (local time; 9 decimals when nano), cached per second. */
+void view_time(struct obuf *o, int64_t sec, uint32_t nsec, bool nano);
+
+/* tcp_flags_str() of flags, from a table made on first use; *len gets its length. The pointer has 16
+   readable bytes (copy them whole, count *len). Not thread-safe. */
+const char *view_tcp_flags(uint16_t flags, uint8_t *len);
+
+/* One IPv4 option as text ("RR 127.0.0.1 (8 free)", "TS 127.0.0.1@4233000 (3 free)", "RA 0",
+   "SEC len 11", "opt-99 len 4 [length beyond the options]") at p, at most VIEW_IPV4_OPT_MAX bytes;
+   returns the new end. Shared by the text view and the TUI's details. */
+#define VIEW_IPV4_OPT_MAX 320
+char *view_ipv4_opt(char *p, const struct ipv4_opt *o);
+/* The IPv4 options of ip (ip->ip_opts set) at p, comma-separated, each written by one() after checking for
+   room bytes in o; returns the new end. The text and JSON views' option lists. */
+char *view_ipv4_opt_list(struct obuf *o, char *p, const struct ip_layer *ip, size_t room,
+			 char *(*one)(char *p, const struct ipv4_opt *opt));
+
+#endif
