@@ -94,7 +94,7 @@ struct tui_reader {
 struct tui {
 	struct pipeline *pl;
 	const struct tui_opts *o;
-	bool live, nano, color;
+	bool live, color;
 	int linktype;
 	struct tui_hist hist;
 	struct seqring shown;    /* history seqs passing the view filter, in order */
@@ -2168,7 +2168,6 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	t->pl = pl;
 	t->o = o;
 	t->live = pipeline_live(pl);
-	t->nano = pipeline_nanosecond(pl);
 	t->linktype = pipeline_linktype(pl);
 	t->zoom = -1;
 	t->vf_warned = -1;
