@@ -52,6 +52,7 @@ struct pcapng {
 	bool skipping;
 	uint32_t skip_type, skip_len;
 	uint64_t skip_off, skip_left; /* its offset, and body bytes still to pass before its trailing length */
+	size_t max_block;         /* the longest block read whole: PCAPNG_MAX_BLOCK, or less in a smaller buffer */
 	bool failed;              /* error holds why; every call returns PCAPNG_BAD */
 	enum pcapng_fault fault;
 	char error[384];
@@ -510,7 +511,7 @@ static int ng_isb(struct pcapng *ng, const struct ngblk *k)
 /* A block of this type is read whole (else passed over). */
 static bool ng_reads(uint32_t type)
 {
-	return type == BT_SHB || type == BT_IDB || type == BT_EPB || type == BT_SPB || type == BT_PB || type == BT_ISB;
+	return type == BT_EPB || type == BT_SHB || type == BT_IDB || type == BT_SPB || type == BT_PB || type == BT_ISB;
 }
 
 static bool ng_is_packet(uint32_t type)
@@ -594,9 +595,9 @@ static int ng_read(struct pcapng *ng, struct caprec *r, bool peek)
 		}
 		if (peek && ng_is_packet(type))
 			return 2;
-		if (len > PCAPNG_MAX_BLOCK || len > b->cap)
+		if (len > ng->max_block)
 			return ng_fail(ng, PCAPNG_DAMAGED, type, off, "block length %u is over the %zu bytes synwatch reads of one block",
-				       len, b->cap < PCAPNG_MAX_BLOCK ? b->cap : (size_t)PCAPNG_MAX_BLOCK);
+				       len, ng->max_block);
 		rc = capbuf_need(b, len);
 		if (rc == CAPBUF_EOF)
 			return ng_fail(ng, PCAPNG_CUT, type, off, "the file ends after %zu of its %u bytes", capbuf_have(b), len);
@@ -612,7 +613,7 @@ static int ng_read(struct pcapng *ng, struct caprec *r, bool peek)
 		case BT_IDB: pr = ng_idb(ng, &k); break;
 		case BT_ISB: pr = ng_isb(ng, &k); break;
 		case BT_SPB: pr = ng_spb(ng, &k, r); break;
-		default: pr = ng_epb(ng, &k, r); break;
+		default: pr = ng_epb(ng, &k, r); break; /* EPB, and the obsolete packet block */
 		}
 		if (pr == PCAPNG_BAD)
 			return pr;
@@ -635,6 +636,7 @@ struct pcapng *pcapng_attach(struct capbuf *b, char *err, size_t errlen)
 	}
 	ng->b = *b;
 	ng->b.wait = true; /* a pipe: wait for the blocks before the first packet */
+	ng->max_block = ng->b.cap < PCAPNG_MAX_BLOCK ? ng->b.cap : PCAPNG_MAX_BLOCK;
 	int rc;
 	while ((rc = ng_read(ng, NULL, true)) == PCAPNG_FULL) /* metadata fills the buffer: none of it is held */
 		capbuf_release(&ng->b, capbuf_offset(&ng->b));
