@@ -1,9 +1,17 @@
-/* clock.h — the clocks: monotonic milliseconds (timeouts) and the wall clock that packets and socket calls are stamped with. */
+/* clock.h — the clocks: monotonic (timeouts, the panel's frames) and the wall clock that packets and socket calls are stamped with. */
 #ifndef SYNWATCH_CLOCK_H
 #define SYNWATCH_CLOCK_H
 
 #include <stdint.h>
 #include <time.h>
+
+/* CLOCK_MONOTONIC nanoseconds: for frame and replay timing (the panel). */
+static inline int64_t clock_mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 /* CLOCK_MONOTONIC milliseconds: for timeouts and intervals. */
 static inline int64_t clock_ms(void)

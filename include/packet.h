@@ -50,13 +50,17 @@ enum {
 	HAVE_SEQ = 1u << 2,      /* tcp.seq */
 	HAVE_ACK = 1u << 3,      /* tcp.ack (the field, whatever the ACK flag says) */
 	HAVE_FLAGS = 1u << 4,    /* tcp.flags and tcp.hdr_len */
-	HAVE_WIN = 1u << 5,      /* tcp.win, tcp.urp (and checksum) */
-	HAVE_TCPOPTS = 1u << 6,  /* the options area was decoded (maybe empty) */
+	HAVE_WIN = 1u << 5,      /* tcp.win */
+	HAVE_TCPOPTS = 1u << 6,  /* the options area was decoded (maybe empty), whole or up to the capture's
+				    end (then tcp_hdr.opt_have has TCPOPT_CUT) */
 	HAVE_UDPLEN = 1u << 7,   /* udp.len (and checksum) */
 	HAVE_ICMP = 1u << 8,     /* icmp.type / icmp.code */
 	HAVE_ICMP_REST = 1u << 9, /* the 4 bytes after the ICMP checksum (id/seq, mtu, gateway, pointer) */
 	HAVE_ND_TARGET = 1u << 10, /* icmp.nd_target (ICMPv6 neighbour solicitation/advertisement) */
-	HAVE_PAYLOAD = 1u << 11, /* payload_wire is known (a transport header was fully read) */
+	HAVE_PAYLOAD = 1u << 11, /* payload_wire is known: from the IP length less the transport header (TCP:
+				    once its data offset was read; UDP: the UDP length, or the IP length when
+				    the capture cut the UDP header), whether or not the header was captured whole */
+	HAVE_URP = 1u << 12,     /* tcp.urp and checksum (with HAVE_WIN: the whole fixed TCP header) */
 };
 
 /* Bits of tcp_hdr.opt_have. */
@@ -66,6 +70,8 @@ enum {
 	TCPOPT_HAVE_SACK_OK = 1u << 2,
 	TCPOPT_HAVE_SACK = 1u << 3,
 	TCPOPT_HAVE_TS = 1u << 4,
+	TCPOPT_CUT = 1u << 7, /* the capture ended inside the options area: opt[] lists the options captured
+				 whole before the cut (tcpdump's "options [mss 65495,sackOK, [|tcp]") */
 };
 
 #define PKT_MAX_SACK 4    /* SACK blocks one option can carry (40-byte options area) */
@@ -87,7 +93,7 @@ struct tcp_hdr {
 	uint16_t win;        /* raw window field, unscaled */
 	uint16_t urp;        /* urgent pointer */
 	uint16_t sum;        /* checksum as on the wire, not verified */
-	uint8_t opt_have;    /* TCPOPT_HAVE_* bits */
+	uint8_t opt_have;    /* TCPOPT_HAVE_* bits, and TCPOPT_CUT */
 	uint8_t wscale;      /* window-scale shift count */
 	uint16_t mss;
 	uint8_t nsack;       /* SACK blocks in sack[] */
@@ -157,7 +163,8 @@ struct ip_layer {
 	} u;
 	uint32_t payload_wire;    /* transport payload bytes on the wire, from IP/UDP lengths (HAVE_PAYLOAD) */
 	uint32_t payload_cap;     /* of those, bytes present in the capture */
-	const uint8_t *payload;   /* first captured payload byte (points into the caller's buffer) */
+	const uint8_t *payload;   /* first captured payload byte (points into the caller's buffer); NULL when
+				     the capture cut the transport header (payload_cap 0) */
 	enum dec_status status;   /* of this IP packet and what it carries */
 	enum layer_id trunc_layer; /* when DEC_TRUNCATED: the layer the capture cut */
 	enum layer_id bad_layer;  /* when DEC_INVALID: the layer with the bad field */

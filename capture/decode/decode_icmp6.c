@@ -13,10 +13,10 @@ enum dec_status decode_icmp6(struct decode_ctx *ctx, struct cursor *c)
 	uint32_t wire = decode_l4_wire(ctx, c);
 	bool cut = cursor_left(c) < wire;
 
-	if (!cursor_u8(c, &h->type) || !cursor_u8(c, &h->code) || !cursor_be16(c, &h->sum))
+	if (!cursor_u8(c, &h->type) || !cursor_u8(c, &h->code))
 		return decode_ip_short(ctx, LAYER_ICMP6, cut, short_hdr);
-	ip->have |= HAVE_ICMP;
-	if (!cursor_has(c, 4))
+	ip->have |= HAVE_ICMP; /* type and code, shown even when the capture cut the checksum */
+	if (!cursor_be16(c, &h->sum) || !cursor_has(c, 4))
 		return decode_ip_short(ctx, LAYER_ICMP6, cut, short_hdr);
 	struct cursor r = cursor_sub(c, 4);
 	cursor_skip(c, 4);

@@ -11,11 +11,12 @@ enum {
 	TCPOPT_TS = 8,      /* RFC 7323 §3: timestamps, length 10 */
 };
 
-/* Walk the options area (fully captured, exactly hdr_len - 20 bytes) in wire order. */
-static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, struct cursor *o)
+/*
+ * The options area of nearly every segment after the handshake (RFC 7323 Appendix A's layout): NOP, NOP,
+ * timestamps, read in three words. false when the whole area o is anything else (nothing is changed).
+ */
+static inline bool tcp_options_nop_nop_ts(struct tcp_hdr *t, struct cursor *o)
 {
-	/* The area of nearly every segment after the handshake (RFC 7323 Appendix A's layout): NOP, NOP,
-	   timestamps. Read in three words; anything else is walked option by option below. */
 	struct cursor fast = *o;
 	uint32_t head;
 	if (cursor_left(o) == 12 && cursor_be32(&fast, &head) && head == 0x0101080au &&
@@ -26,23 +27,36 @@ static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, st
 		t->nopt = 3;
 		t->opt_have |= TCPOPT_HAVE_TS;
 		*o = fast;
-		return DEC_OK;
+		return true;
 	}
+	return false;
+}
+
+/*
+ * Walk the options area option by option, in wire order: o holds its captured bytes, and `missing` more
+ * bytes of it were not captured (0 unless the capture ended inside the header). DEC_TRUNCATED when the
+ * capture ended before the area (or an EOL) did: opt[] then lists the options captured whole, not the
+ * one the cut went through.
+ */
+static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, struct cursor *o, size_t missing)
+{
 	uint8_t kind, len;
 	while (cursor_u8(o, &kind)) {
 		if (kind == TCPOPT_EOL || kind == TCPOPT_NOP) {
 			if (t->nopt < PKT_MAX_TCPOPT)
 				t->opt[t->nopt++] = (struct tcp_opt){ kind, 1 };
 			if (kind == TCPOPT_EOL)
-				break; /* the rest of the area is padding */
+				return DEC_OK; /* the rest of the area is padding, captured or not */
 			continue;
 		}
 		if (!cursor_u8(o, &len))
-			return decode_ip_invalid(ctx, LAYER_TCP, "option length missing");
+			return missing ? DEC_TRUNCATED : decode_ip_invalid(ctx, LAYER_TCP, "option length missing");
+		if (len < 2 || len - 2u > cursor_left(o) + missing)
+			return decode_ip_invalid(ctx, LAYER_TCP, "option length");
+		if (len - 2u > cursor_left(o))
+			return DEC_TRUNCATED; /* the option is in the area, the capture ended inside it */
 		if (t->nopt < PKT_MAX_TCPOPT)
 			t->opt[t->nopt++] = (struct tcp_opt){ kind, len };
-		if (len < 2 || len - 2u > cursor_left(o))
-			return decode_ip_invalid(ctx, LAYER_TCP, "option length");
 		struct cursor v = cursor_sub(o, len - 2u);
 		cursor_skip(o, len - 2u);
 		switch (kind) {
@@ -84,7 +98,7 @@ static enum dec_status tcp_options(struct decode_ctx *ctx, struct tcp_hdr *t, st
 			break; /* recorded by kind and length only */
 		}
 	}
-	return DEC_OK;
+	return missing ? DEC_TRUNCATED : DEC_OK;
 }
 
 /* Byte 12 (data offset(4) reserved(3) NS/AE(1)) and byte 13 (CWR ECE URG ACK PSH RST SYN FIN). false:
@@ -98,8 +112,24 @@ static bool tcp_offset_flags(struct ip_layer *ip, uint8_t off, uint8_t fl)
 	return t->hdr_len >= 20;
 }
 
-/* A TCP header cut before its 20 fixed bytes: read field by field, so the ones captured are shown. */
-static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, bool cut)
+/*
+ * A segment whose header the capture cut after its data offset: its payload length still comes from the
+ * IP length (tshark's tcp.len, tcpdump's "seq 1:501"), though none of the payload was captured.
+ */
+static void tcp_payload_uncaptured(struct ip_layer *ip, uint32_t wire)
+{
+	ip->payload_wire = wire - ip->u.tcp.hdr_len;
+	ip->payload_cap = 0;
+	ip->payload = NULL;
+	ip->have |= HAVE_PAYLOAD;
+}
+
+/*
+ * A TCP header cut before its 20 fixed bytes: read field by field, so the ones captured are shown. Without
+ * the data offset the payload length is unknown (tshark then gives no tcp.len either), and nothing is
+ * guessed for it.
+ */
+static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, uint32_t wire, bool cut)
 {
 	static const char short_hdr[] = "IP payload shorter than TCP header";
 	struct ip_layer *ip = ctx->ip;
@@ -114,11 +144,18 @@ static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, 
 		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
 	ip->have |= HAVE_ACK;
 	uint8_t off, fl;
-	if (!cursor_u8(c, &off) || !cursor_u8(c, &fl))
+	if (!cursor_u8(c, &off))
 		return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr);
-	if (!tcp_offset_flags(ip, off, fl))
+	bool have_fl = cursor_u8(c, &fl);
+	if (!tcp_offset_flags(ip, off, have_fl ? fl : 0))
 		return decode_ip_invalid(ctx, LAYER_TCP, "data offset < 5");
-	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* window, checksum or urgent pointer cut */
+	if (!have_fl)
+		ip->have &= ~(uint32_t)HAVE_FLAGS; /* the data offset alone: hdr_len, not the flags */
+	if (cut && wire >= t->hdr_len)
+		tcp_payload_uncaptured(ip, wire);
+	if (have_fl && cursor_be16(c, &t->win))
+		ip->have |= HAVE_WIN;
+	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* the checksum or urgent pointer at least is cut */
 }
 
 enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
@@ -139,7 +176,7 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	/* The fixed header in one read: ports, seq, ack, offset and flags, window, checksum, urgent pointer. */
 	uint8_t h[20];
 	if (!cursor_bytes(c, h, sizeof h))
-		return tcp_header_cut(ctx, c, cut);
+		return tcp_header_cut(ctx, c, wire, cut);
 	t->sport = bytes_be16(h);
 	t->dport = bytes_be16(h + 2);
 	t->seq = bytes_be32(h + 4);
@@ -150,16 +187,31 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	t->win = bytes_be16(h + 14);
 	t->sum = bytes_be16(h + 16);
 	t->urp = bytes_be16(h + 18);
-	ip->have |= HAVE_WIN;
+	ip->have |= HAVE_WIN | HAVE_URP;
 	size_t optlen = t->hdr_len - 20u;
-	if (!cursor_has(c, optlen))
-		return decode_ip_short(ctx, LAYER_TCP, cut, "data offset beyond IP payload");
+	/* Bytes of the options area past the cursor: none, unless the capture ended inside the header (the
+	   options captured whole are then walked, and the payload length still comes from the IP length)
+	   or the data offset points beyond the IP payload. */
+	size_t missing = 0;
+	if (!cursor_has(c, optlen)) {
+		if (!cut || wire < t->hdr_len)
+			return decode_ip_short(ctx, LAYER_TCP, cut, "data offset beyond IP payload");
+		missing = optlen - cursor_left(c);
+	}
 	struct cursor o = cursor_sub(c, optlen);
-	cursor_skip(c, optlen);
-	enum dec_status st = tcp_options(ctx, t, &o);
-	if (st != DEC_OK)
-		return st;
+	cursor_skip(c, optlen - missing);
+	if (missing || !tcp_options_nop_nop_ts(t, &o)) {
+		enum dec_status st = tcp_options(ctx, t, &o, missing);
+		if (st == DEC_INVALID)
+			return st;
+		if (st == DEC_TRUNCATED)
+			t->opt_have |= TCPOPT_CUT;
+	}
 	ip->have |= HAVE_TCPOPTS;
+	if (missing) {
+		tcp_payload_uncaptured(ip, wire);
+		return decode_ip_truncated(ctx, LAYER_TCP);
+	}
 	/* The cursor was narrowed to min(captured, wire), and hdr_len bytes were read from it. */
 	ip->payload_wire = wire > t->hdr_len ? wire - t->hdr_len : 0;
 	ip->payload_cap = (uint32_t)cursor_left(c);

@@ -1,9 +1,25 @@
-/* decode_udp.c — UDP header (RFC 768); payload length from the UDP length field. */
+/* decode_udp.c — UDP header (RFC 768); payload length from the UDP length field, or the IP length when the capture cut the header. */
 #include "decode/decode_priv.h"
+
+/*
+ * The UDP header ended early: truncation when the capture cut it (the payload length then comes from the
+ * IP length, as on the wire; a first fragment's IP length covers only part of the datagram, so it says
+ * nothing there), else the IP length was too short for it (invalid).
+ */
+static enum dec_status udp_header_cut(struct decode_ctx *ctx, uint32_t wire, bool cut)
+{
+	struct ip_layer *ip = ctx->ip;
+	if (cut && wire >= 8 && !ip->is_frag) {
+		ip->payload_wire = wire - 8;
+		ip->payload_cap = 0;
+		ip->payload = NULL;
+		ip->have |= HAVE_PAYLOAD;
+	}
+	return decode_ip_short(ctx, LAYER_UDP, cut, "IP payload shorter than UDP header");
+}
 
 enum dec_status decode_udp(struct decode_ctx *ctx, struct cursor *c)
 {
-	static const char short_hdr[] = "IP payload shorter than UDP header";
 	struct ip_layer *ip = ctx->ip;
 	struct udp_hdr *u = &ip->u.udp;
 	ip->l4 = L4_UDP;
@@ -11,10 +27,10 @@ enum dec_status decode_udp(struct decode_ctx *ctx, struct cursor *c)
 	bool cut = cursor_left(c) < wire;
 
 	if (!cursor_be16(c, &u->sport) || !cursor_be16(c, &u->dport))
-		return decode_ip_short(ctx, LAYER_UDP, cut, short_hdr);
+		return udp_header_cut(ctx, wire, cut);
 	ip->have |= HAVE_PORTS;
 	if (!cursor_be16(c, &u->len) || !cursor_be16(c, &u->sum))
-		return decode_ip_short(ctx, LAYER_UDP, cut, short_hdr);
+		return udp_header_cut(ctx, wire, cut);
 	ip->have |= HAVE_UDPLEN;
 	uint32_t ulen = u->len;
 	if (ulen == 0 && ip->version == 6)

@@ -14,6 +14,7 @@
 #include "decode/decode.h"
 #include "source/capfile.h"
 #include "source/filter.h"
+#include "source/pcapwrite.h"
 
 #define DEFAULT_SNAPLEN 262144
 #define LIVE_BUFFER_BYTES (32 * 1024 * 1024) /* kernel ring: large enough to ride out a redraw */
@@ -26,12 +27,6 @@
 #define AHEAD 16
 /* Of those, the PREFETCH_AT-th (the one PREFETCH_AT - 1 places after the packet being tracked) has its flow fetched (see flow.h). */
 #define PREFETCH_AT 8
-
-/*
- * -w goes through a stdio buffer that this file flushes itself, always between two records, before it
- * would fill: every write(2) ends on a record boundary, so even a SIGKILL leaves a file of whole records.
- */
-#define DUMP_BUF (1u << 20)
 
 /* One packet read ahead: where its bytes are, decoded. */
 struct slot {
@@ -55,9 +50,7 @@ struct pipeline {
 	pcap_t *pcap;              /* live: the capture; file: capfile_pcap() (the file's; libpcap's reader once
 				      it has taken over) */
 	struct capfile *file;      /* -r, or NULL */
-	pcap_dumper_t *dumper;     /* -w, or NULL */
-	char *dump_buf;            /* the -w stream's buffer (DUMP_BUF bytes), flushed only between records */
-	size_t dump_pending;       /* bytes written into it since the last flush */
+	struct pcapw *dumper;      /* -w, or NULL */
 	int dump_linktype;         /* the one link type -w holds */
 	bool dump_nano;            /* -w writes nanoseconds */
 	struct flow_table *flows;
@@ -287,40 +280,17 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 
 	/* -w last, so that no error above leaves a file behind. */
 	if (o->write) {
-		if (strcmp(o->write, "-") == 0) {
-			pl->dumper = pcap_dump_open(pl->pcap, o->write);
-		} else {
-			FILE *wf = fopen(o->write, "wb");
-			pl->dump_buf = wf ? malloc(DUMP_BUF) : NULL;
-			if (wf && (!pl->dump_buf || setvbuf(wf, pl->dump_buf, _IOFBF, DUMP_BUF) != 0)) {
-				fclose(wf);
-				unlink(o->write);
-				wf = NULL;
-				errno = ENOMEM;
-			}
-			if (!wf) {
-				snprintf(err, errlen, "cannot write '%s': %s; check that its directory exists and is writable",
-					 o->write, strerror(errno));
-				*code = EXIT_OUTPUT;
-				goto fail;
-			}
-			pl->dumper = pcap_dump_fopen(pl->pcap, wf);
-			if (!pl->dumper) {
-				fclose(wf);
-				unlink(o->write);
-			}
-		}
+		char why[PCAP_ERRBUF_SIZE + 64];
+		pl->dumper = pcapw_open_like(pl->pcap, o->write, why, sizeof why);
 		if (!pl->dumper) {
 			snprintf(err, errlen, "cannot write '%s': %s; check that its directory exists and is writable",
-				 o->write, pcap_geterr(pl->pcap));
+				 o->write, why);
 			*code = EXIT_OUTPUT;
 			goto fail;
 		}
 		pl->dump_linktype = pl->linktype;
 		pl->dump_nano = pcap_get_tstamp_precision(pl->pcap) == PCAP_TSTAMP_PRECISION_NANO;
 		copy_str(pl->dump_name, sizeof pl->dump_name, o->write);
-		/* The header reaches the disk now: the file is a valid capture from the first moment. */
-		pcap_dump_flush(pl->dumper);
 	}
 	*code = EXIT_OK;
 	return pl;
@@ -329,16 +299,10 @@ fail:
 	return NULL;
 }
 
-/* One record to -w, flushing first when it would not fit the buffer whole. */
+/* One record to -w. */
 static void pipeline_dump(struct pipeline *pl, const struct pcap_pkthdr *h, const uint8_t *data)
 {
-	size_t rec = 16 + (size_t)h->caplen;
-	if (pl->dump_buf && pl->dump_pending + rec > DUMP_BUF) {
-		pcap_dump_flush(pl->dumper);
-		pl->dump_pending = 0;
-	}
-	pcap_dump((u_char *)pl->dumper, h, data);
-	pl->dump_pending += rec;
+	pcapw_write(pl->dumper, h->ts.tv_sec, h->ts.tv_usec, h->caplen, h->len, data);
 	pl->written++;
 }
 
@@ -607,8 +571,7 @@ bool pipeline_flush(struct pipeline *pl)
 {
 	if (!pl->dumper)
 		return true;
-	pl->dump_pending = 0;
-	return pcap_dump_flush(pl->dumper) == 0;
+	return pcapw_flush(pl->dumper);
 }
 
 void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s)
@@ -628,9 +591,7 @@ void pipeline_close(struct pipeline *pl)
 {
 	if (!pl)
 		return;
-	if (pl->dumper)
-		pcap_dump_close(pl->dumper);
-	free(pl->dump_buf); /* after the close that used it */
+	pcapw_close(pl->dumper);
 	if (pl->have_prog)
 		pcap_freecode(&pl->prog);
 	filter_free(pl->filter);

@@ -11,6 +11,14 @@
 #define NS_PER_S 1000000000LL
 #define STALE_US (1u << 30) /* stored 32-bit microsecond times are clamped to at most this old */
 
+/*
+ * Default idle timeout of a SYN-only flow, in seconds: longer than the whole SYN retry schedule of the
+ * common stacks, so that a client's retries stay one flow. Linux (tcp_syn_retries 6) retries after 1, 2,
+ * 4, 8, 16 and 32 s and gives up 64 s after the last retry, 127 s after the first SYN; Windows retries
+ * after 3 and 6 s and gives up after 21 s.
+ */
+#define SYN_TIMEOUT_S 130
+
 #define GE_SEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
@@ -130,7 +138,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 	struct flow_table *t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
-	t->cap = max_flows;
+	t->cap = (uint32_t)max_flows;
 	/* Chains average up to 2 nodes when full: half as many buckets as flows, rounded up to a power of 2. */
 	uint32_t nb = 16;
 	while (nb < max_flows / 2)
@@ -149,8 +157,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 	t->fresh = 0;
 	for (int c = 0; c < FC_COUNT; c++)
 		t->lru_head[c] = t->lru_tail[c] = FLOW_NIL;
-	t->next_id = 1;
-	struct flow_timeouts to = { 30, 300, 60, 60 };
+	struct flow_timeouts to = { SYN_TIMEOUT_S, 300, 60, 60 };
 	flowtab_set_timeouts(t, &to);
 	t->st.capacity = max_flows;
 	t->st.bytes_reserved = sizeof *t + max_flows * sizeof *t->nodes +
@@ -174,6 +181,13 @@ void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to)
 	t->timeout_ns[FC_EST] = (int64_t)to->established * NS_PER_S;
 	t->timeout_ns[FC_CLOSED] = (int64_t)to->closed * NS_PER_S;
 	t->timeout_ns[FC_DGRAM] = (int64_t)to->datagram * NS_PER_S;
+	t->expire_ns = INT64_MIN; /* the next table_expire() looks at every list again */
+}
+
+/* How long an expired SYN-only flow is remembered: until idle twice the SYN-only timeout. */
+static int64_t gone_timeout(const struct flow_table *t)
+{
+	return 2 * t->timeout_ns[FC_SYN];
 }
 
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
@@ -188,6 +202,16 @@ void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s)
 	*s = t->st;
 }
 
+/* Flow i heads class cls's list: the table's expire_ns may not be later than when i expires. */
+static void expiry_bound(struct flow_table *t, uint32_t i, int cls)
+{
+	int64_t to = cls == FC_GONE ? gone_timeout(t) : t->timeout_ns[cls];
+	int64_t last = t->nodes[i].f.last_ns;
+	int64_t at = last > INT64_MAX - to ? INT64_MAX : last + to;
+	if (at < t->expire_ns)
+		t->expire_ns = at;
+}
+
 static void lru_unlink(struct flow_table *t, uint32_t i)
 {
 	struct flow_priv *p = &t->nodes[i].p;
@@ -195,8 +219,8 @@ static void lru_unlink(struct flow_table *t, uint32_t i)
 		return; /* not on a list yet */
 	if (p->lprev != FLOW_NIL)
 		t->nodes[p->lprev].p.lnext = p->lnext;
-	else
-		t->lru_head[p->cls] = p->lnext;
+	else if ((t->lru_head[p->cls] = p->lnext) != FLOW_NIL)
+		expiry_bound(t, p->lnext, p->cls); /* the next one heads the list now */
 	if (p->lnext != FLOW_NIL)
 		t->nodes[p->lnext].p.lprev = p->lprev;
 	else
@@ -211,10 +235,12 @@ static void lru_append(struct flow_table *t, uint32_t i, uint8_t cls)
 	p->cls = cls;
 	p->lnext = FLOW_NIL;
 	p->lprev = t->lru_tail[cls];
-	if (p->lprev != FLOW_NIL)
+	if (p->lprev != FLOW_NIL) {
 		t->nodes[p->lprev].p.lnext = i;
-	else
+	} else {
 		t->lru_head[cls] = i;
+		expiry_bound(t, i, cls);
+	}
 	t->lru_tail[cls] = i;
 }
 
@@ -228,10 +254,10 @@ static void hash_unlink(struct flow_table *t, uint32_t i)
 	t->nodes[i].p.hnext = FLOW_NIL;
 }
 
-static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
+/* Flow i leaves the table's listing: it ends "timeout" if still open, the hook sees it, it is counted. */
+static void node_retire(struct flow_table *t, uint32_t i, bool evicted)
 {
 	struct flow *f = &t->nodes[i].f;
-	struct flow_priv *p = &t->nodes[i].p;
 	if (f->end == END_OPEN)
 		f->end = END_TIMEOUT;
 	if (t->on_remove)
@@ -240,30 +266,72 @@ static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
 		t->st.evicted++;
 	else
 		t->st.expired++;
-	if (p->in_use == NODE_HASHED)
+	t->st.flows_active--;
+}
+
+/* Node i goes back to the free list, out of its hash chain and LRU list. */
+static void node_free(struct flow_table *t, uint32_t i)
+{
+	struct flow_priv *p = &t->nodes[i].p;
+	if (p->in_use == NODE_HASHED || p->in_use == NODE_GONE)
 		hash_unlink(t, i);
 	lru_unlink(t, i);
 	p->in_use = NODE_FREE;
 	p->hnext = t->free_head;
 	t->free_head = i;
-	t->st.flows_active--;
 }
 
-/* Remove flows idle past their class's timeout; each class list is ordered by last use. */
-static void table_expire(struct flow_table *t)
+static void node_remove(struct flow_table *t, uint32_t i, bool evicted)
 {
-	for (int c = 0; c < FC_COUNT; c++) {
-		uint32_t i;
-		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > t->timeout_ns[c])
-			node_remove(t, i, false);
+	node_retire(t, i, evicted);
+	node_free(t, i);
+}
+
+/*
+ * A SYN-only flow idle past its timeout expires like any other, but its node keeps it, hashed under its
+ * key, on the FC_GONE list: a SYN repeating its ISN within as long again is its retransmission and brings
+ * it back (ghost_meet). Without a known ISN there is nothing to recognise it by.
+ */
+static void node_expire(struct flow_table *t, uint32_t i, int cls)
+{
+	struct flow_priv *p = &t->nodes[i].p;
+	if (cls == FC_GONE) {
+		node_free(t, i); /* remembered long enough; it was counted when it expired */
+	} else if (cls == FC_SYN && p->in_use == NODE_HASHED && t->nodes[i].f.isn_known) {
+		node_retire(t, i, false);
+		lru_unlink(t, i);
+		lru_append(t, i, FC_GONE);
+		p->in_use = NODE_GONE;
+	} else {
+		node_remove(t, i, false);
 	}
 }
 
-/* The least recently used flow: the oldest of the class heads. */
+/*
+ * Remove flows idle past their class's timeout; each class list is ordered by last use, so only its
+ * head is looked at. Nothing is, while the clock has not passed expire_ns (the case of nearly every packet).
+ */
+static void table_expire(struct flow_table *t)
+{
+	if (t->now_ns <= t->expire_ns)
+		return;
+	uint32_t i;
+	for (int c = 0; c < FC_GONE; c++)
+		while ((i = t->lru_head[c]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > t->timeout_ns[c])
+			node_expire(t, i, c);
+	while ((i = t->lru_head[FC_GONE]) != FLOW_NIL && t->now_ns - t->nodes[i].f.last_ns > gone_timeout(t))
+		node_expire(t, i, FC_GONE);
+	t->expire_ns = INT64_MAX;
+	for (int c = 0; c < FC_COUNT; c++)
+		if (t->lru_head[c] != FLOW_NIL)
+			expiry_bound(t, t->lru_head[c], c);
+}
+
+/* The least recently used flow: the oldest of the class heads (expired SYN-only flows are not flows). */
 static void table_evict_one(struct flow_table *t)
 {
 	uint32_t victim = FLOW_NIL;
-	for (int c = 0; c < FC_COUNT; c++) {
+	for (int c = 0; c < FC_GONE; c++) {
 		uint32_t i = t->lru_head[c];
 		if (i != FLOW_NIL && (victim == FLOW_NIL || t->nodes[i].f.last_ns < t->nodes[victim].f.last_ns))
 			victim = i;
@@ -289,14 +357,19 @@ static uint32_t table_lookup(const struct flow_table *t, const struct flow_key *
 	return FLOW_NIL;
 }
 
-/* A fresh node (evicting the least recently used flow when full), hashed under k. */
+/*
+ * A fresh node, hashed under k: from the free list, else one never used, else the oldest expired SYN-only
+ * flow's, else evicting the least recently used flow.
+ */
 static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uint32_t h, int64_t now_ns)
 {
 	uint32_t i;
 	if (t->free_head == FLOW_NIL && t->fresh < t->cap) {
 		i = t->fresh++;
 	} else {
-		if (t->free_head == FLOW_NIL)
+		if (t->free_head == FLOW_NIL && t->lru_head[FC_GONE] != FLOW_NIL)
+			node_free(t, t->lru_head[FC_GONE]);
+		else if (t->free_head == FLOW_NIL)
 			table_evict_one(t);
 		i = t->free_head;
 		t->free_head = t->nodes[i].p.hnext;
@@ -305,7 +378,7 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	struct flow_priv *p = &t->nodes[i].p;
 	memset(f, 0, sizeof *f);
 	memset(p, 0, sizeof *p);
-	f->id = t->next_id++;
+	f->id = ++t->st.flows_created; /* ids count the flows created, from 1 */
 	f->key = *k;
 	f->closed_first = -1;
 	f->first_ns = f->last_ns = now_ns;
@@ -315,7 +388,6 @@ static uint32_t table_insert(struct flow_table *t, const struct flow_key *k, uin
 	p->hnext = *b;
 	*b = i;
 	p->lprev = p->lnext = FLOW_NIL;
-	t->st.flows_created++;
 	t->st.flows_active++;
 	/* The node the next new flow will take is usually cold (never used, or freed long ago): fetch it now. */
 	uint32_t next = t->free_head != FLOW_NIL ? t->free_head : t->fresh < t->cap ? t->fresh : FLOW_NIL;
@@ -344,13 +416,22 @@ static uint8_t flow_class(const struct flow *f)
 static void table_touch(struct flow_table *t, uint32_t i)
 {
 	uint8_t cls = flow_class(&t->nodes[i].f);
-	if (t->nodes[i].p.cls == cls && t->lru_tail[cls] == i)
+	if (t->nodes[i].p.cls == cls && t->lru_tail[cls] == i) {
+		if (t->lru_head[cls] == i)
+			expiry_bound(t, i, cls); /* alone on its list, and its last use moved */
 		return; /* already the most recent of its class */
+	}
 	lru_unlink(t, i);
 	lru_append(t, i, cls);
 }
 
 /* ---- visiting ------------------------------------------------------------------------------------ */
+
+/* The node holds a flow in the table (not a free node, not an expired SYN-only flow remembered). */
+static bool node_listed(const struct flow_priv *p)
+{
+	return p->in_use == NODE_HASHED || p->in_use == NODE_DETACHED;
+}
 
 static int cmp_id(const void *a, const void *b, void *arg)
 {
@@ -368,7 +449,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 	size_t n = t->st.flows_active, k = 0;
 	uint32_t *idx = n ? malloc(n * sizeof *idx) : NULL;
 	for (size_t i = 0; i < t->fresh && k < n; i++) {
-		if (t->nodes[i].p.in_use == NODE_FREE)
+		if (!node_listed(&t->nodes[i].p))
 			continue;
 		if (idx)
 			idx[k] = (uint32_t)i;
@@ -387,7 +468,7 @@ void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f
 const struct flow *flowtab_find(const struct flow_table *t, uint64_t id)
 {
 	for (size_t i = 0; i < t->fresh; i++)
-		if (t->nodes[i].p.in_use != NODE_FREE && t->nodes[i].f.id == id)
+		if (node_listed(&t->nodes[i].p) && t->nodes[i].f.id == id)
 			return &t->nodes[i].f;
 	return NULL;
 }
@@ -516,7 +597,7 @@ static void track_icmp_error(struct flow_table *t, const struct packet *pkt, con
 {
 	const struct endpoint *qsrc = &h->src;
 	uint32_t i = table_lookup(t, &h->key, h->hash);
-	if (i == FLOW_NIL) {
+	if (i == FLOW_NIL || t->nodes[i].p.in_use == NODE_GONE) {
 		t->st.icmp_unmatched++;
 		result_untracked(t, r);
 		return;
@@ -549,6 +630,32 @@ static void track_icmp_error(struct flow_table *t, const struct packet *pkt, con
 	if (flow_class(f) != t->nodes[i].p.cls)
 		table_touch(t, i);
 	t->st.packets_tracked++;
+}
+
+/*
+ * A packet for the key of an expired SYN-only flow (NODE_GONE): a SYN (or SYN-ACK) repeating the ISN its
+ * sender used is that flow's retransmission, and the flow comes back as it was (same id, no longer counted
+ * as expired; the analysis marks the SYN a retransmission). Anything else finds no flow: the node is
+ * released and FLOW_NIL returned.
+ */
+static uint32_t ghost_meet(struct flow_table *t, uint32_t i, const struct endpoint *src, const struct ip_layer *ip)
+{
+	struct flow *f = &t->nodes[i].f;
+	const struct tcp_hdr *th = &ip->u.tcp;
+	enum flow_dir d = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
+	const uint32_t need = HAVE_FLAGS | HAVE_SEQ;
+	if ((ip->have & need) == need && (th->flags & (TCP_SYN | TCP_RST)) == TCP_SYN && (f->isn_known & 1u << d) &&
+	    th->seq == f->isn[d]) {
+		lru_unlink(t, i); /* table_touch() lists it in its class again */
+		t->nodes[i].p.in_use = NODE_HASHED;
+		if (f->end == END_TIMEOUT)
+			f->end = END_OPEN;
+		t->st.expired--;
+		t->st.flows_active++;
+		return i;
+	}
+	node_free(t, i);
+	return FLOW_NIL;
 }
 
 /* A bare SYN from an end whose ISN is known, with another ISN: a new connection on the same ports. */
@@ -622,20 +729,25 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	bool acks_peer_fin = have_ack && (p->dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->d[rev].nextseq);
 	enum tcp_seg kind = tcp_seg_classify(fl, acks_peer_fin);
 
-	struct tcp_seginfo s = {
-		.seq = th->seq,
-		.ack = th->ack,
-		.seglen = (ip->have & HAVE_PAYLOAD) ? ip->payload_wire : 0,
-		.flags = fl,
-		.win = th->win,
-		.now_us = (uint32_t)(now_ns / 1000),
-		.now_ns = now_ns,
-		.have_ack = (ip->have & HAVE_ACK) != 0,
-		.have_win = (ip->have & HAVE_WIN) != 0,
-		.win_scale_offered = (ip->have & HAVE_TCPOPTS) && (th->opt_have & TCPOPT_HAVE_WSCALE),
-		.win_scale = th->wscale,
-	};
-	r->events |= tcp_analyze(f, p, dir, &s, &r->dup_ack_n);
+	/* The analysis needs the segment's length (from the IP length and the data offset, however much of
+	   the header was captured). Without it, as tshark, this segment is not analysed and leaves the
+	   analysis state as it was: a length taken as 0 would make data look like duplicate ACKs. */
+	if (ip->have & HAVE_PAYLOAD) {
+		struct tcp_seginfo s = {
+			.seq = th->seq,
+			.ack = th->ack,
+			.seglen = ip->payload_wire,
+			.flags = fl,
+			.win = th->win,
+			.now_us = (uint32_t)(now_ns / 1000),
+			.now_ns = now_ns,
+			.have_ack = (ip->have & HAVE_ACK) != 0,
+			.have_win = (ip->have & HAVE_WIN) != 0,
+			.win_scale_offered = (ip->have & HAVE_TCPOPTS) && (th->opt_have & TCPOPT_HAVE_WSCALE),
+			.win_scale = th->wscale,
+		};
+		r->events |= tcp_analyze(f, p, dir, &s, &r->dup_ack_n);
+	}
 
 	enum tcp_state rcv_before = f->state[rev];
 	f->state[dir] = tcp_state_after_send(f->state[dir], kind);
@@ -735,6 +847,8 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 			__builtin_prefetch(&t->nodes[lp->lprev].p, 1, 3);
 		if (lp->lnext != FLOW_NIL)
 			__builtin_prefetch(&t->nodes[lp->lnext].p, 1, 3);
+		if (lp->in_use == NODE_GONE)
+			i = ghost_meet(t, i, src, ip);
 	}
 	if (i != FLOW_NIL && is_port_reuse(&t->nodes[i].f, src, &ip->u.tcp, ip->have)) {
 		/* The old flow stays listed (and expires normally) but no longer answers to its key. */

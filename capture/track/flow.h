@@ -141,13 +141,17 @@ void flowtab_print(const struct flow_table *t, FILE *out, bool json);
 /*
  * Added by the flow module. A flow leaves the table when idle past its state's timeout (evicted=false) or
  * to make room for a new one when the table is full (evicted=true, least recently used first); fn sees it
- * just before (its end is already "timeout" if it was open). Pointers to it are invalid afterwards.
+ * just before (its end is already "timeout" if it was open). Pointers to it are invalid afterwards. A
+ * SYN-only flow that expired comes back (same id, end open again, no longer counted as expired) if a SYN
+ * repeating its ISN arrives before it has been idle twice the SYN timeout: the hook has then seen a flow
+ * that returns.
  */
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
 			     void *arg);
 /* Added: one flow as a line of the --flows table (json=false, no header) or as its JSON object line. */
 void flowtab_print_flow(const struct flow *f, FILE *out, bool json);
-/* Added: idle timeouts per state class, in seconds (defaults: SYN-only 30, established 300, closed 60, UDP/ICMP 60). */
+/* Added: idle timeouts per state class, in seconds (defaults: SYN-only 130, established 300, closed 60,
+   UDP/ICMP 60). An expired SYN-only flow is remembered until idle twice `syn` (see the remove hook). */
 struct flow_timeouts {
 	uint32_t syn, established, closed, datagram;
 };

@@ -36,14 +36,20 @@ struct flow_dirstate {
 
 /* Timeout / LRU classes; each has its own list ordered by last use. */
 enum flow_class {
-	FC_SYN = 0,   /* TCP, handshake not complete: 30 s */
+	FC_SYN = 0,   /* TCP, handshake not complete: 130 s */
 	FC_EST,       /* TCP, established or closing: 300 s */
 	FC_CLOSED,    /* TCP, both ends CLOSED/TIME-WAIT or reset: 60 s */
 	FC_DGRAM,     /* UDP and ICMP echo: 60 s */
+	FC_GONE,      /* SYN-only flows that expired, remembered until idle twice the SYN timeout (NODE_GONE) */
 	FC_COUNT
 };
 
-enum { NODE_FREE = 0, NODE_HASHED, NODE_DETACHED };
+/*
+ * flow_priv.in_use. A NODE_GONE node holds a SYN-only flow that expired (it was counted and handed to the
+ * remove hook, and is not listed) but is still hashed under its key, so that a SYN repeating its ISN
+ * finds it and brings it back; its node is the last one a new flow takes.
+ */
+enum { NODE_FREE = 0, NODE_HASHED, NODE_DETACHED, NODE_GONE };
 
 #define FLOW_NIL UINT32_MAX /* "no node" in the uint32 links below */
 
@@ -57,7 +63,8 @@ struct flow_priv {
 	uint8_t dflags[2];   /* DS_* per direction */
 	uint8_t cls;         /* enum flow_class of the list it is on; FC_COUNT while on none */
 	uint8_t last_dir;    /* direction of the last packet (its time is flow.last_ns) */
-	uint8_t in_use;      /* NODE_FREE, NODE_HASHED, or NODE_DETACHED (superseded by port reuse: listed, not findable) */
+	uint8_t in_use;      /* NODE_FREE, NODE_HASHED, NODE_DETACHED (superseded by port reuse: listed, not
+				findable), or NODE_GONE (expired SYN-only flow: findable, not listed) */
 	uint8_t synack_seen; /* a SYN-ACK was seen (for ack_ns) */
 };
 
@@ -71,16 +78,17 @@ struct flow_node {
 };
 
 struct flow_table {
-	size_t cap;               /* max flows */
 	struct flow_node *nodes;  /* [cap] the pool */
 	uint32_t *buckets;        /* [nbuckets] head node of each hash chain */
+	uint32_t cap;             /* max flows (below FLOW_NIL: nodes are numbered in 32 bits) */
 	uint32_t nbuckets;        /* a power of two */
 	uint32_t free_head;       /* free-node list through priv.hnext (nodes freed by expiry/eviction) */
 	uint32_t fresh;           /* nodes [fresh, cap) were never used */
 	uint32_t lru_head[FC_COUNT], lru_tail[FC_COUNT];
-	uint64_t next_id;         /* id of the next flow created */
+	int64_t expire_ns;        /* no flow expires at or before this time: at most the earliest head of a
+				     class list's last use plus its timeout (exact after each table_expire()) */
 	int64_t now_ns;           /* newest packet timestamp seen (expiry clock) */
-	int64_t timeout_ns[FC_COUNT]; /* idle timeout of each class */
+	int64_t timeout_ns[FC_GONE]; /* idle timeout of each class of flows (FC_GONE's: twice FC_SYN's) */
 	struct flowtab_stats st;
 	void (*on_remove)(const struct flow *f, bool evicted, void *arg); /* see flowtab_set_remove_hook() */
 	void *on_remove_arg;

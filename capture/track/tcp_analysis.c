@@ -60,7 +60,9 @@ uint32_t tcp_analyze(struct flow *f, struct flow_priv *p, enum flow_dir dir, con
 		}
 		p->dflags[dir] = ff;
 	}
-	const uint64_t window = s->have_win ? window_bytes(p, dir, s->win, flags & TCP_SYN) : 1;
+	/* A window the capture cut off is unknown: 0 here, and every check below that compares windows
+	   (window update, keep-alive ACK, duplicate ACK) needs a non-zero one, the zero-window ones have_win. */
+	const uint64_t window = s->have_win ? window_bytes(p, dir, s->win, flags & TCP_SYN) : 0;
 	const uint64_t fwd_window = window_bytes(p, dir, fwd->win, ff & DS_WIN_SYN);
 	const uint64_t rev_window = window_bytes(p, !dir, rev->win, rf & DS_WIN_SYN);
 

@@ -56,7 +56,7 @@ struct tui_pkt {
 	const char *proto_name;   /* static IP protocol name ("gre") for protocols not decoded, or NULL */
 	const char *problem_layer; /* static layer name where the capture was cut or went wrong */
 	const char *bad_field;    /* static text from the decoder for DEC_INVALID */
-	/* Added for the classroom view: a socket call kept as a row among the packets. Its stored bytes are
+	/* The classroom view: a socket call kept as a row among the packets. Its stored bytes are
 	   the struct sock_event; ts_ns is where it stands on the timeline; flow_id/dir (the calling end:
 	   DIR_C2S client, DIR_S2C server) and before[] are set when the call matched a flow. */
 	bool is_call;

@@ -195,7 +195,10 @@ static void details_tcp_options(struct dout *o, const struct tcp_hdr *t)
 		if (w > 0)
 			n += (size_t)w;
 	}
-	if (t->nopt)
+	if (t->opt_have & TCPOPT_CUT)
+		dline(o, false, "  Options: %s%s[|tcp] (the capture ends inside the options; those before the cut shown)",
+		      line, t->nopt ? ", " : "");
+	else if (t->nopt)
 		dline(o, false, "  Options: %s", line);
 	for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++)
 		dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32, i + 1, t->sack[i].left, t->sack[i].right);
@@ -268,8 +271,10 @@ static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, c
 			else
 				dline(o, false, "  seq %" PRIu32 ", ack %" PRIu32, t->seq, t->ack);
 		}
-		if (ip->have & HAVE_WIN)
+		if ((ip->have & HAVE_WIN) && (ip->have & HAVE_URP))
 			dline(o, false, "  window %u, urgent %u, checksum 0x%04x", t->win, t->urp, t->sum);
+		else if (ip->have & HAVE_WIN)
+			dline(o, false, "  window %u (checksum and urgent pointer not captured)", t->win);
 		if (ip->have & HAVE_TCPOPTS)
 			details_tcp_options(o, t);
 		break;
@@ -339,7 +344,7 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 	else if (e->iface)
 		dline(&o, false, "  interface %" PRIu32, e->iface->index);
 	if (e->comment) {
-		/* One line: the comment's line breaks and other control bytes as spaces (tui_put shows invalid
+		/* One line: the comment's line breaks and other control bytes as spaces (the terminal shows invalid
 		   UTF-8 as '?'). */
 		char c[400];
 		size_t n = e->comment_len < sizeof c - 1 ? e->comment_len : sizeof c - 1;

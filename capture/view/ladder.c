@@ -50,7 +50,7 @@ static void icmp_label(char *buf, size_t n, const struct ip_layer *ip)
 		snprintf(buf, n, "%s type %u code %u", v6 ? "icmp6" : "icmp", (unsigned)ic->type, (unsigned)ic->code);
 }
 
-/* The options a SYN negotiates, as tcpdump names them. */
+/* The options a SYN negotiates, as tcpdump names them; those captured whole when the capture cut them. */
 static void tcpopt_label(char *buf, size_t n, const struct tcp_hdr *th)
 {
 	size_t k = 0;
@@ -62,7 +62,9 @@ static void tcpopt_label(char *buf, size_t n, const struct tcp_hdr *th)
 	if ((th->opt_have & TCPOPT_HAVE_TS) && k < n)
 		k += (size_t)snprintf(buf + k, n - k, "%sTS", k ? " " : "");
 	if ((th->opt_have & TCPOPT_HAVE_WSCALE) && k < n)
-		snprintf(buf + k, n - k, "%sws %u", k ? " " : "", (unsigned)th->wscale);
+		k += (size_t)snprintf(buf + k, n - k, "%sws %u", k ? " " : "", (unsigned)th->wscale);
+	if ((th->opt_have & TCPOPT_CUT) && k < n)
+		snprintf(buf + k, n - k, "%s[|tcp]", k ? " " : ""); /* the capture ended inside the options */
 }
 
 void ladder_row_from(struct ladder_row *row, const struct packet *p, const struct track_result *r)

@@ -104,7 +104,7 @@ static char *json_tcp(struct obuf *o, char *p, const struct ip_layer *ip)
 	if (ip->have & HAVE_WIN) {
 		p = KEY(p, "win");
 		p = fmt_u32(p, t->win);
-		if (t->flags & TCP_URG) {
+		if ((t->flags & TCP_URG) && (ip->have & HAVE_URP)) {
 			p = KEY(p, "urg");
 			p = fmt_u32(p, t->urp);
 		}

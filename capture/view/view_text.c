@@ -148,6 +148,8 @@ static char *text_tcp_options(struct obuf *o, char *p, const struct tcp_hdr *t)
 			break;
 		}
 	}
+	if (t->opt_have & TCPOPT_CUT) /* as tcpdump marks it: "options [mss 65495,sackOK, [|tcp]" */
+		p = t->nopt ? fmt_lit(p, ", [|tcp]") : fmt_lit(p, " [|tcp]");
 	*p++ = ']';
 	return p;
 }
@@ -177,14 +179,21 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 	if (ip->have & HAVE_WIN) {
 		p = fmt_lit(p, ", win ");
 		p = fmt_u32(p, t->win);
-		if (t->flags & TCP_URG) {
+		if ((t->flags & TCP_URG) && (ip->have & HAVE_URP)) {
 			p = fmt_lit(p, ", urg ");
 			p = fmt_u32(p, t->urp);
 		}
 	}
-	if ((ip->have & HAVE_TCPOPTS) && t->nopt)
+	if ((ip->have & HAVE_TCPOPTS) && (t->nopt || (t->opt_have & TCPOPT_CUT)))
 		p = text_tcp_options(o, p, t);
 	return p;
+}
+
+/* The options list of a TCP header the capture cut inside its options already marks the cut. */
+static bool text_cut_shown(const struct ip_layer *ip)
+{
+	return ip->status == DEC_TRUNCATED && ip->l4 == L4_TCP && (ip->have & HAVE_TCPOPTS) &&
+	       (ip->u.tcp.opt_have & TCPOPT_CUT);
 }
 
 static char *text_icmp(struct obuf *o, char *p, const struct ip_layer *ip)
@@ -426,6 +435,8 @@ static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const s
 		p = fmt_u32(p, ip->ip_id);
 		*p++ = ')';
 	}
+	if (text_cut_shown(ip))
+		return p;
 	return text_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
 }
 

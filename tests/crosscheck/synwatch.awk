@@ -1,4 +1,6 @@
-# synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk.
+# synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk (with -v analysis=1,
+# the same three more: rseq|rack|events). Flow lines of `--flows --json` (no "n") are left out. With
+# -v tagged=1 each row starts with the name of the file it came from and a '|', so that one run reads many.
 BEGIN {
 	OFS = "|"
 	# The link layer as the first protocol tshark's frame.protocols names (IPV4/IPV6 links start at IP).
@@ -37,7 +39,9 @@ function all_of(s, key,    out, v) {
 	return out
 }
 
+!/^\{"n":/ { next }
 {
+	pre = tagged ? FILENAME "|" : ""
 	line = $0
 	inner = ""
 	p = index(line, "\"inner\":{")
@@ -60,9 +64,9 @@ function all_of(s, key,    out, v) {
 	if (iface == "-") iface = 0
 	link = get(line, "link")
 	link = link in tlink ? tlink[link] : link
-	if (get(line, "l3") == "-") { print n, "none", iface, link; next }
+	if (get(line, "l3") == "-") { print pre n, "none" (analysis ? "" : "|" iface "|" link); next }
 	if (index(line, "\"frag\":{")) {
-		print n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr, iface, link
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
 		next
 	}
 	proto = get(line, "proto")
@@ -70,11 +74,20 @@ function all_of(s, key,    out, v) {
 	if (proto != "tcp" && proto != "udp" && proto != "icmp" && proto != "icmpv6") proto = "other"
 	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
+	rseq = rack = events = "-"
 	if (proto == "tcp") {
 		sport = get(line, "sport"); dport = get(line, "dport"); flags = get(line, "tcp_flags")
 		seq = get(line, "seq"); win = get(line, "win"); payload = get(line, "payload")
-		if (flags != "-" && int(flags / 16) % 2 == 1) ack = get(line, "ack")
+		if (flags != "-" && int(flags / 16) % 2 == 1) { ack = get(line, "ack"); rack = get(line, "rack") }
 		mss = get(line, "mss"); wscale = get(line, "wscale"); tsval = get(line, "tsval"); tsecr = get(line, "tsecr")
+		rseq = get(line, "rseq")
+		ev = match(line, /"events":\[[^]]*\]/) ? substr(line, RSTART, RLENGTH) : ""
+		events = ""
+		if (ev ~ /"(retransmission|fast-retransmission|spurious-retransmission)"/) events = events "R"
+		if (ev ~ /"dup-ack"/) events = events "D"
+		if (ev ~ /"out-of-order"/) events = events "O"
+		if (ev ~ /"zero-window"/) events = events "Z"
+		if (events == "") events = "-"
 	} else if (proto == "udp") {
 		sport = get(line, "sport"); dport = get(line, "dport"); payload = get(line, "payload")
 	} else if (proto == "icmp" || proto == "icmpv6") {
@@ -84,5 +97,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr, iface, link
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
 }

@@ -1,7 +1,9 @@
-# tshark.awk — normalises `tshark -T fields` lines (see tshark_crosscheck.sh for the field order) to the
-# comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
+# tshark.awk — normalises `tshark -T fields` lines (lib.sh's TSHARK_OPTS and TSHARK_FIELDS give the field
+# order) to the comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
 # ipopt|ipoptptr|if|link (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
-# the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer)
+# the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer).
+# With -v analysis=1, rseq|rack|events instead of if|link (relative seq, relative ack when ACK is set, and the
+# analysis flags as letters: R retransmission/fast/spurious, D dup ACK, O out-of-order, Z zero window).
 # Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
 # PPPoE, GRE before the first IP...) print "n|skip".
 BEGIN { FS = "|"; OFS = "|" }
@@ -66,9 +68,9 @@ function frag6(list,    a, n, i) {
 	first = ""
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
-	iface = $29 == "" ? "0" : $29
+	iface = $37 == "" ? "0" : $37
 	link = pa[1]
-	if (first == "") { print n, "none", iface, link; next }
+	if (first == "") { print n, "none" (analysis ? "" : "|" iface "|" link); next }
 	ipopt = $27 == "" ? "-" : $27
 	ipoptptr = $28 == "" ? "-" : $28
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
@@ -76,18 +78,26 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr, iface, link
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
 		next
 	}
 	l4 = l4_after(protos, 1)
 	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
+	rseq = rack = events = "-"
 	if (l4 == "tcp") {
 		sport = occ($7, 1); dport = occ($8, 1)
-		flags = hexval(occ($11, 1)) % 512
+		flags = occ($11, 1) == "-" ? "-" : hexval(occ($11, 1)) % 512
 		seq = occ($12, 1); win = occ($14, 1); payload = occ($15, 1)
-		if (int(flags / 16) % 2 == 1) ack = occ($13, 1)
+		if (flags != "-" && int(flags / 16) % 2 == 1) { ack = occ($13, 1); rack = occ($30, 1) }
 		mss = occ($17, 1); wscale = occ($18, 1); tsval = occ($19, 1); tsecr = occ($20, 1)
+		rseq = occ($29, 1)
+		events = ""
+		if ($31 != "" || $32 != "" || $33 != "") events = events "R"
+		if ($34 != "") events = events "D"
+		if ($35 != "") events = events "O"
+		if ($36 != "") events = events "Z"
+		if (events == "") events = "-"
 	} else if (l4 == "udp") {
 		sport = occ($9, 1); dport = occ($10, 1)
 		payload = occ($16, 1) == "-" ? "-" : occ($16, 1) - 8
@@ -105,5 +115,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr, iface, link
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
 }

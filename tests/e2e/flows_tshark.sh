@@ -73,19 +73,8 @@ for f in ${FLOWS_FILES:-pcaps/*.pcap pcaps/*.pcapng pcaps/*.pcap.gz ${corpus:+"$
 		conv_fail=$((conv_fail + 1))
 		continue
 	fi
-	# ours: "lo hi pkts_lo2hi pkts_hi2lo bytes_lo2hi bytes_hi2lo start" (endpoints without IPv6 brackets)
-	awk '
-	function val(key,   m) {
-		if (match($0, "\"" key "\":\"[^\"]*\"")) { m = substr($0, RSTART, RLENGTH); sub("^\"" key "\":\"", "", m); sub("\"$", "", m); return m }
-		if (match($0, "\"" key "\":[-0-9.]+")) { m = substr($0, RSTART, RLENGTH); sub("^\"" key "\":", "", m); return m }
-		return ""
-	}
-	/"proto":"tcp"/ && /"client":/ {
-		c = val("client"); s = val("server"); gsub(/[][]/, "", c); gsub(/[][]/, "", s)
-		pc = val("pkts_c2s"); ps = val("pkts_s2c"); bc = val("bytes_c2s"); bs = val("bytes_s2c")
-		if (c <= s) print c, s, pc, ps, bc, bs, val("first")
-		else print s, c, ps, pc, bs, bc, val("first")
-	}' "$tmp/sw_flows" | sort -k1,2 -k7,7g > "$tmp/ours"
+	# ours: "lo hi pkts_lo2hi pkts_hi2lo bytes_lo2hi bytes_hi2lo start proto" (endpoints without IPv6 brackets)
+	awk -v proto=tcp -f tests/crosscheck/flows.awk "$tmp/sw_flows" | sort -k1,2 -k7,7g > "$tmp/ours"
 
 	# One tshark run: per-packet fields, then the conversation table.
 	$TSHARK -r "$f" -Y "$TFILTER" -T fields -E occurrence=f -e frame.number -e ip.src -e ipv6.src \
@@ -140,20 +129,9 @@ for f in ${FLOWS_FILES:-pcaps/*.pcap pcaps/*.pcapng pcaps/*.pcap.gz ${corpus:+"$
 		conv_fail=$((conv_fail + 1))
 		continue
 	fi
-	# ours: "n flags" where flags is a string of R (retransmission family), D, O, Z
-	awk '
-	/^\{/ && !/"summary"/ && !/"state_client"/ {
-		npk++; n = npk
-		if (match($0, /"n":[0-9]+/)) n = substr($0, RSTART + 4, RLENGTH - 4) + 0
-		ev = ""
-		if (match($0, /"events":\[[^]]*\]/)) ev = substr($0, RSTART, RLENGTH)
-		fl = ""
-		if (ev ~ /"(retransmission|fast-retransmission|spurious-retransmission)"/) fl = fl "R"
-		if (ev ~ /"dup-ack"/) fl = fl "D"
-		if (ev ~ /"out-of-order"/) fl = fl "O"
-		if (ev ~ /"zero-window"/) fl = fl "Z"
-		print n, (fl == "" ? "-" : fl)
-	}' "$tmp/sw_pkts" > "$tmp/oflags"
+	# ours: "n flags" where flags is a string of R (retransmission family), D, O, Z (synwatch.awk's last column)
+	awk -v analysis=1 -f tests/crosscheck/synwatch.awk "$tmp/sw_pkts" |
+		awk -F'|' '{ print $1, (NF > 2 ? $NF : "-") }' > "$tmp/oflags"
 	awk -F '\t' '
 	{
 		fl = ""

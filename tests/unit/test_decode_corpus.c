@@ -44,6 +44,8 @@ static bool payload_sane(const struct ip_layer *ip, const uint8_t *buf, uint32_t
 		return true;
 	if (ip->payload_cap > ip->payload_wire || ip->payload_cap > caplen)
 		return false;
+	if (!ip->payload) /* the capture cut the transport header: no payload byte was captured */
+		return ip->payload_cap == 0;
 	return ip->payload >= buf && ip->payload + ip->payload_cap <= buf + caplen;
 }
 

@@ -1,4 +1,4 @@
-/* test_flow.c — flow table: canonical keys, UDP/ICMP flows, ICMP errors, LRU eviction, idle timeouts, output. */
+/* test_flow.c — flow table: canonical keys, UDP/ICMP flows, ICMP errors, LRU eviction, idle timeouts, SYN retries across them, output. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,11 +144,19 @@ static void on_remove(const struct flow *f, bool evicted, void *arg)
 	CU_ASSERT_EQUAL(f->end, END_TIMEOUT);
 }
 
-static void test_full_table_evicts_least_recently_used(void)
+/* A table of cap flows whose removals on_remove() counts (from 0). */
+static struct flow_table *watched_table(size_t cap)
 {
-	struct flow_table *t = flowtab_new(2);
+	struct flow_table *t = flowtab_new(cap);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	removed_evicted = removed_expired = 0;
 	flowtab_set_remove_hook(t, on_remove, NULL);
+	return t;
+}
+
+static void test_full_table_evicts_least_recently_used(void)
+{
+	struct flow_table *t = watched_table(2);
 	struct conn a, b, c;
 	conn_init(&a, t, 0, 40001, 80);
 	conn_init(&b, t, 0, 40002, 80);
@@ -179,11 +187,9 @@ static void test_full_table_evicts_least_recently_used(void)
 
 static void test_idle_timeouts_depend_on_state_and_packet_time(void)
 {
-	struct flow_table *t = flowtab_new(8);
-	removed_evicted = removed_expired = 0;
-	flowtab_set_remove_hook(t, on_remove, NULL);
+	struct flow_table *t = watched_table(8);
 	struct conn s, e, u, x;
-	conn_init(&s, t, 0, 40010, 80); /* SYN only: 30 s */
+	conn_init(&s, t, 0, 40010, 80); /* SYN only: 130 s */
 	conn_init(&e, t, 0, 40011, 80); /* established: 300 s */
 	conn_init(&u, t, 0, 40012, 53); /* UDP: 60 s */
 	conn_init(&x, t, 0, 40013, 80); /* a packet of another flow moves the clock */
@@ -192,27 +198,175 @@ static void test_idle_timeouts_depend_on_state_and_packet_time(void)
 	syn(&e, 0, 1, -1, 10);
 	uint64_t ide = seg(&e, 1, TCP_ACK, 1, 1, 0, 512, 10)->flow->id;
 	uint64_t idu = udp(&u, 1, 1, 0)->flow->id;
-	x.t_us = 30000000;
-	udp(&x, 1, 1, 0); /* exactly 30 s: not yet idle *past* the timeout */
-	CU_ASSERT_PTR_NOT_NULL(flowtab_find(t, ids));
-	x.t_us = 31000000;
-	udp(&x, 1, 1, 0);
-	CU_ASSERT_PTR_NULL(flowtab_find(t, ids));
+	x.t_us = 60000000;
+	udp(&x, 1, 1, 0); /* exactly 60 s: not yet idle *past* the timeout */
 	CU_ASSERT_PTR_NOT_NULL(flowtab_find(t, idu));
 	x.t_us = 61000000;
 	udp(&x, 1, 1, 0);
 	CU_ASSERT_PTR_NULL(flowtab_find(t, idu));
+	CU_ASSERT_PTR_NOT_NULL(flowtab_find(t, ids));
+	x.t_us = 100000000; /* x's own flow stays within its 60 s until 131 s */
+	udp(&x, 1, 1, 0);
+	x.t_us = 130000000;
+	udp(&x, 1, 1, 0);
+	CU_ASSERT_PTR_NOT_NULL(flowtab_find(t, ids));
+	x.t_us = 131000000;
+	udp(&x, 1, 1, 0);
+	CU_ASSERT_PTR_NULL(flowtab_find(t, ids));
 	CU_ASSERT_PTR_NOT_NULL(flowtab_find(t, ide));
 	x.t_us = 301000000;
 	udp(&x, 1, 1, 0);
 	CU_ASSERT_PTR_NULL(flowtab_find(t, ide));
-	/* s, u, e, and x's own UDP flow (idle from 61 s to 301 s, re-created by that last datagram) */
+	/* s, u, e, and x's own UDP flow (idle from 131 s to 301 s, re-created by that last datagram) */
 	CU_ASSERT_EQUAL(removed_expired, 4);
 	CU_ASSERT_EQUAL(removed_evicted, 0);
 	CU_ASSERT_TRUE(x.r.events & EV_NEW_FLOW);
 	struct flowtab_stats st;
 	flowtab_stats(t, &st);
 	CU_ASSERT_EQUAL(st.expired, 4);
+	flowtab_free(t);
+}
+
+/* A bare SYN from c's client repeating (isn_delta 0) or changing its ISN, dt_us after the previous packet. */
+static const struct track_result *syn_again(struct conn *c, uint32_t isn_delta, int64_t dt_us)
+{
+	uint32_t isn = c->ciss;
+	c->ciss += isn_delta;
+	const struct track_result *r = syn(c, 1, 0, 7, dt_us);
+	c->ciss = isn;
+	return r;
+}
+
+static void test_syn_retried_after_64_s_stays_one_flow(void)
+{
+	struct flow_table *t = watched_table(8);
+	struct conn c;
+	conn_init(&c, t, 0, 40040, 443);
+	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
+	/* Linux with tcp_syn_retries 7: the waits double from 1 s; the last one is 64 s. */
+	for (int64_t wait_s = 1; wait_s <= 64; wait_s *= 2) {
+		const struct track_result *r = syn_again(&c, 0, wait_s * 1000000);
+		CU_ASSERT_EQUAL(r->flow->id, id);
+		CU_ASSERT_TRUE(r->events & EV_RETRANSMISSION);
+		CU_ASSERT_FALSE(r->events & EV_NEW_FLOW);
+	}
+	CU_ASSERT_EQUAL(c.r.flow->pkts[DIR_C2S], 8);
+	CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_SYN_SENT);
+	struct flowtab_stats st;
+	flowtab_stats(t, &st);
+	CU_ASSERT_EQUAL(st.flows_created, 1);
+	CU_ASSERT_EQUAL(st.expired, 0);
+	CU_ASSERT_EQUAL(removed_expired, 0);
+	flowtab_free(t);
+}
+
+static void test_syn_with_another_isn_after_expiry_is_a_new_flow(void)
+{
+	struct flow_table *t = flowtab_new(8);
+	struct conn c;
+	conn_init(&c, t, 0, 40041, 443);
+	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
+	const struct track_result *r = syn_again(&c, 12345, 140 * 1000000LL); /* past the 130 s SYN timeout */
+	CU_ASSERT_NOT_EQUAL(r->flow->id, id);
+	CU_ASSERT_TRUE(r->events & EV_NEW_FLOW);
+	CU_ASSERT_FALSE(r->events & (EV_RETRANSMISSION | EV_PORT_REUSE));
+	CU_ASSERT_EQUAL(r->rseq, 0);
+	CU_ASSERT_PTR_NULL(flowtab_find(t, id));
+	struct flowtab_stats st;
+	flowtab_stats(t, &st);
+	CU_ASSERT_EQUAL(st.flows_created, 2);
+	CU_ASSERT_EQUAL(st.expired, 1);
+	CU_ASSERT_EQUAL(st.flows_active, 1);
+	flowtab_free(t);
+}
+
+/* Counts flows visited by flowtab_foreach. */
+static void count_flow(const struct flow *f, void *arg)
+{
+	(void)f;
+	(*(int *)arg)++;
+}
+
+static void test_syn_repeating_the_isn_of_a_just_expired_flow_brings_it_back(void)
+{
+	struct flow_table *t = watched_table(8);
+	struct conn c, x;
+	conn_init(&c, t, 0, 40042, 443);
+	conn_init(&x, t, 0, 40043, 53);
+	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
+	x.t_us = 131000000;
+	udp(&x, 1, 1, 0); /* the SYN-only flow expires: counted, not listed, not found */
+	CU_ASSERT_EQUAL(removed_expired, 1);
+	CU_ASSERT_PTR_NULL(flowtab_find(t, id));
+	int listed = 0;
+	flowtab_foreach(t, count_flow, &listed);
+	CU_ASSERT_EQUAL(listed, 1);
+	icmp_err(&c, 1, 3, 3, 132000000); /* an ICMP error quoting it finds no flow */
+	CU_ASSERT_PTR_NULL(c.r.flow);
+	/* 200 s after its first SYN (70 s after it expired), the client sends that SYN once more. */
+	const struct track_result *r = syn_again(&c, 0, 68000000);
+	CU_ASSERT_EQUAL(r->flow->id, id);
+	CU_ASSERT_TRUE(r->events & EV_RETRANSMISSION);
+	CU_ASSERT_FALSE(r->events & EV_NEW_FLOW);
+	CU_ASSERT_EQUAL(r->flow->pkts[DIR_C2S], 2);
+	CU_ASSERT_EQUAL(r->flow->end, END_OPEN);
+	CU_ASSERT_PTR_EQUAL(flowtab_find(t, id), r->flow);
+	/* and the server answers: the same connection goes on. */
+	syn(&c, 0, 1, 7, 1000);
+	CU_ASSERT_EQUAL(c.r.flow->id, id);
+	CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_ESTABLISHED);
+	struct flowtab_stats st;
+	flowtab_stats(t, &st);
+	CU_ASSERT_EQUAL(st.flows_created, 2);
+	CU_ASSERT_EQUAL(st.flows_active, 1);
+	CU_ASSERT_EQUAL(st.expired, 1); /* x's flow, idle since 131 s; c's no longer counts */
+	CU_ASSERT_EQUAL(removed_expired, 2);
+	flowtab_free(t);
+}
+
+static void test_expired_syn_flow_is_remembered_for_one_more_syn_timeout_only(void)
+{
+	struct flow_table *t = flowtab_new(8);
+	struct conn c, d;
+	conn_init(&c, t, 0, 40044, 443);
+	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
+	const struct track_result *r = syn_again(&c, 0, 261000000); /* past twice the 130 s SYN timeout */
+	CU_ASSERT_NOT_EQUAL(r->flow->id, id);
+	CU_ASSERT_TRUE(r->events & EV_NEW_FLOW);
+	CU_ASSERT_FALSE(r->events & EV_RETRANSMISSION);
+	/* Within the memory, a segment that is no SYN of that ISN finds no flow either. */
+	conn_init(&d, t, 0, 40045, 443);
+	d.t_us = c.t_us;
+	id = syn(&d, 1, 0, 7, 1000)->flow->id;
+	d.t_us += 140000000;
+	r = seg(&d, 1, TCP_ACK, 1, 1, 0, 512, 0);
+	CU_ASSERT_NOT_EQUAL(r->flow->id, id);
+	CU_ASSERT_TRUE(r->events & EV_NEW_FLOW);
+	CU_ASSERT_TRUE(r->flow->state_inferred);
+	r = syn_again(&d, 0, 1000); /* the expired flow was let go when its key was taken */
+	CU_ASSERT_NOT_EQUAL(r->flow->id, id);
+	flowtab_free(t);
+}
+
+static void test_full_table_reuses_expired_syn_flows_before_evicting(void)
+{
+	struct flow_table *t = watched_table(2);
+	struct conn a, b, c;
+	conn_init(&a, t, 0, 40046, 443);
+	conn_init(&b, t, 0, 40047, 53);
+	conn_init(&c, t, 0, 40048, 53);
+	uint64_t ida = syn(&a, 1, 0, 7, 0)->flow->id;
+	b.t_us = 131000000;
+	udp(&b, 1, 1, 0); /* a expires; its node is remembered; b takes the second node */
+	c.t_us = 132000000;
+	udp(&c, 1, 1, 0); /* the table is full of flows: c takes a's node, nothing is evicted */
+	CU_ASSERT_EQUAL(removed_evicted, 0);
+	CU_ASSERT_EQUAL(removed_expired, 1);
+	a.t_us = 133000000;
+	const struct track_result *r = syn_again(&a, 0, 0); /* a's memory is gone: a new flow, evicting b */
+	CU_ASSERT_NOT_EQUAL(r->flow->id, ida);
+	CU_ASSERT_TRUE(r->events & EV_NEW_FLOW);
+	CU_ASSERT_EQUAL(removed_evicted, 1);
 	flowtab_free(t);
 }
 
@@ -340,6 +494,16 @@ int register_test_flow(void)
 	    !CU_add_test(s, "LRU eviction when full", test_full_table_evicts_least_recently_used) ||
 	    !CU_add_test(s, "idle timeouts per state, packet time", test_idle_timeouts_depend_on_state_and_packet_time) ||
 	    !CU_add_test(s, "closed flows use the closed timeout", test_closed_flow_expires_after_closed_timeout) ||
+	    !CU_add_test(s, "SYN retried after 64 s stays one flow, marked retransmission",
+			 test_syn_retried_after_64_s_stays_one_flow) ||
+	    !CU_add_test(s, "SYN with another ISN after expiry is a new flow",
+			 test_syn_with_another_isn_after_expiry_is_a_new_flow) ||
+	    !CU_add_test(s, "SYN repeating a just-expired flow's ISN brings it back",
+			 test_syn_repeating_the_isn_of_a_just_expired_flow_brings_it_back) ||
+	    !CU_add_test(s, "expired SYN flow remembered one more SYN timeout, by its SYN only",
+			 test_expired_syn_flow_is_remembered_for_one_more_syn_timeout_only) ||
+	    !CU_add_test(s, "full table reuses expired SYN flows before evicting",
+			 test_full_table_reuses_expired_syn_flows_before_evicting) ||
 	    !CU_add_test(s, "32-bit times never alias", test_stale_microsecond_times_do_not_alias_after_71_minutes) ||
 	    !CU_add_test(s, "JSON flow keys", test_json_flow_lines_carry_documented_keys) ||
 	    !CU_add_test(s, "foreach in id order", test_foreach_visits_in_id_order_after_slot_reuse) ||

@@ -1,4 +1,4 @@
-/* test_flow_hint.c — flow_track_hinted() in a look-ahead pipeline gives exactly flow_track()'s results, through evictions, expiries and hash chains. */
+/* test_flow_hint.c — flow_track_hinted() in a look-ahead pipeline gives exactly flow_track()'s results, through evictions, expiries and hash chains; the earliest-expiry shortcut misses nothing. */
 #include <CUnit/CUnit.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,15 +157,24 @@ static bool results_equal(const struct track_result *a, const struct track_resul
 
 #define RING 16
 
+/* How the reference table of run_differential() is driven. */
+enum ref_mode {
+	REF_PLAIN,  /* flow_track() */
+	REF_RESCAN, /* flow_track() after flowtab_set_timeouts() (the defaults), which makes the table look at
+		       every class list for idle flows again instead of trusting its earliest expiry time */
+};
+
 /*
- * n random packets through two tables of capacity cap: one with flow_track(), one as the pipeline
- * does it (hint when a packet enters a RING-deep ring, prefetch `pf` places ahead, hinted track at the
- * head). Every result, every removal (in order) and the counters must agree; returns the number of
- * packets whose results differed. jumps: now and then the clock leaps past idle timeouts.
+ * n random packets through two tables of capacity cap: a reference one (see ref_mode), and one as the
+ * pipeline does it (hint when a packet enters a RING-deep ring, prefetch `pf` places ahead, hinted
+ * track at the head). Every result, every removal (in order) and the counters must agree; returns the
+ * number of packets whose results differed. jumps: now and then the clock leaps past idle timeouts;
+ * back: now and then a packet is stamped up to 200 s before the one ahead of it.
  */
-static unsigned run_differential(uint64_t seed, size_t cap, unsigned n, unsigned pf, bool jumps,
-				 struct flowtab_stats *out)
+static unsigned run_differential(uint64_t seed, size_t cap, unsigned n, unsigned pf, bool jumps, bool back,
+				 enum ref_mode ref, struct flowtab_stats *out)
 {
+	static const struct flow_timeouts defaults = { 130, 300, 60, 60 };
 	struct flow_table *plain = flowtab_new(cap), *hinted = flowtab_new(cap);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(plain);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(hinted);
@@ -184,6 +193,8 @@ static unsigned run_differential(uint64_t seed, size_t cap, unsigned n, unsigned
 			/* Enter the ring: hinted now, tracked RING packets later. */
 			struct packet *p = &ring[(head + filled) % RING];
 			random_packet(p, i + 1, &t_us, jumps);
+			if (back && rnd(20) == 0)
+				p->ts_sec -= 1 + rnd(200);
 			flowtab_hint(hinted, p, &hints[(head + filled) % RING]);
 			filled++;
 		}
@@ -194,6 +205,8 @@ static unsigned run_differential(uint64_t seed, size_t cap, unsigned n, unsigned
 		if (filled > pf)
 			flowtab_prefetch(hinted, &hints[(head + pf) % RING]);
 		struct track_result a, b;
+		if (ref == REF_RESCAN)
+			flowtab_set_timeouts(plain, &defaults);
 		flow_track(plain, &ring[head], &a);
 		flow_track_hinted(hinted, &ring[head], &hints[head], &b);
 		if (!results_equal(&a, &b))
@@ -226,7 +239,7 @@ static void test_hinted_equals_plain_through_evictions_and_expiries(void)
 	/* Capacity 6 for up to ~200 keys: most new flows evict; time jumps expire whole classes. */
 	for (uint64_t seed = 1; seed <= 8; seed++) {
 		struct flowtab_stats st;
-		CU_ASSERT_EQUAL(run_differential(seed * 0x9e3779b97f4a7c15ull, 6, 20000, 8, true, &st), 0);
+		CU_ASSERT_EQUAL(run_differential(seed * 0x9e3779b97f4a7c15ull, 6, 20000, 8, true, false, REF_PLAIN, &st), 0);
 		CU_ASSERT_TRUE(st.evicted > 100);
 		CU_ASSERT_TRUE(st.expired > 10);
 		CU_ASSERT_TRUE(st.port_reuses > 0);
@@ -239,8 +252,20 @@ static void test_hinted_equals_plain_with_long_chains(void)
 	/* Capacity 200 (128 buckets): every flow fits, chains hold several flows; prefetch at every distance. */
 	for (unsigned pf = 0; pf < RING; pf += 5) {
 		struct flowtab_stats st;
-		CU_ASSERT_EQUAL(run_differential(77 + pf, 200, 20000, pf, false, &st), 0);
+		CU_ASSERT_EQUAL(run_differential(77 + pf, 200, 20000, pf, false, false, REF_PLAIN, &st), 0);
 		CU_ASSERT_TRUE(st.flows_active > 100);
+	}
+}
+
+static void test_expiry_time_skips_nothing_a_scan_of_every_list_would_find(void)
+{
+	/* The earliest-expiry shortcut against looking at every class list on every packet, with time jumps,
+	   packets stamped out of order, SYN-only flows expiring and coming back, full tables. */
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		struct flowtab_stats st;
+		size_t cap = seed % 2 ? 6 : 64;
+		CU_ASSERT_EQUAL(run_differential(seed * 0x2545f4914f6cdd1dull, cap, 20000, 8, true, seed > 2, REF_RESCAN, &st), 0);
+		CU_ASSERT_TRUE(st.expired > 10);
 	}
 }
 
@@ -387,6 +412,8 @@ int register_test_flow_hint(void)
 	if (!CU_add_test(s, "hinted = plain through evictions and expiries",
 			 test_hinted_equals_plain_through_evictions_and_expiries) ||
 	    !CU_add_test(s, "hinted = plain with long hash chains", test_hinted_equals_plain_with_long_chains) ||
+	    !CU_add_test(s, "earliest expiry time skips nothing a scan of every list finds",
+			 test_expiry_time_skips_nothing_a_scan_of_every_list_would_find) ||
 	    !CU_add_test(s, "hint made before its flow was evicted", test_hint_made_before_its_flow_was_evicted) ||
 	    !CU_add_test(s, "hint made before its flow was created and expired",
 			 test_hint_made_before_its_flow_was_created_and_expired) ||

@@ -1,0 +1,123 @@
+/* pane_details.c — the current packet layer by layer with its hex dump, or a socket call's details. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calls/explain.h"
+#include "tui/tui_panel.h"
+
+static void details_help(struct tui *t, char *buf, size_t size)
+{
+	(void)t;
+	char k[16];
+	snprintf(buf, size, "%s: ladder of its flow", keys_first(ACT_OPEN, k, sizeof k));
+}
+
+static void details_emit(const char *line, bool title, void *arg)
+{
+	pane_text_line(arg, line, title ? SM_BOLD : ROLE_NORMAL);
+}
+
+/* A socket call: who made it, the strace line, its timing, its endpoints and flow, what it does. */
+static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_text *o)
+{
+	struct sock_event ev;
+	if (!model_call_event(&t->m, p, &ev)) {
+		pane_text_line(o, "(this call's details are no longer kept)", SM_DIM);
+		return;
+	}
+	char st[1024], a[64], b[64];
+	snprintf(t->line, sizeof t->line, "Socket call by the %s, pid %d",
+		 strcmp(ev.role, "traced") == 0 ? "traced process" : ev.role, (int)ev.pid);
+	pane_text_line(o, t->line, SM_BOLD);
+	events_format_strace(&ev, st, sizeof st);
+	pane_text_line(o, st, ROLE_NORMAL);
+	snprintf(t->line, sizeof t->line, "took %lld us; shown when it %s", (long long)ev.dur_us,
+		 p->ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
+	pane_text_line(o, t->line, ROLE_NORMAL);
+	events_format_endpoint(&ev.local, a, sizeof a);
+	events_format_endpoint(&ev.remote, b, sizeof b);
+	snprintf(t->line, sizeof t->line, "local %s  remote %s", a, b);
+	pane_text_line(o, t->line, ROLE_NORMAL);
+	if (p->flow_id)
+		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->flow_id, p->dir ? "server" : "client");
+	else
+		snprintf(t->line, sizeof t->line, "no flow (no packet of this socket seen yet)");
+	pane_text_line(o, t->line, ROLE_NORMAL);
+	explain_call(t->line, sizeof t->line, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+	pane_text_line(o, t->line, ROLE_NORMAL);
+}
+
+static void details_body(struct tui *t, struct tui_sink *s, int y, int rows)
+{
+	const struct tui_pkt *p = tui_current(t, NULL);
+	if (!p) {
+		sink_put(s, y, 2, s->cols - 2, "no packet selected", SM_DIM, false);
+		return;
+	}
+	struct pane_text o = { .s = s, .y = y, .rows = rows, .skip = t->details.top };
+	if (p->is_call) {
+		details_call(t, p, &o);
+		return;
+	}
+	model_redecode(&t->m, p, &t->details.scratch);
+	details_render(&t->details.scratch, p, t->m.t0, details_emit, &o);
+	pane_text_line(&o, "", ROLE_NORMAL);
+	const uint8_t *b = hist_bytes(&t->m.hist, p);
+	for (size_t off = 0; off < p->stored; off += 16) {
+		fmt_hexline(t->line, sizeof t->line, b, p->stored, off);
+		pane_text_line(&o, t->line, ROLE_NORMAL);
+	}
+	if (o.n && t->details.top >= o.n) /* scrolled past the end (a shorter packet now): clamp */
+		t->details.top = o.n - 1;
+}
+
+static void details_draw(struct tui *t, struct tui_sink *s, int y, int h)
+{
+	int rows = h - 1;
+	if (rows <= 0)
+		return;
+	const struct tui_pkt *p = tui_current(t, NULL);
+	char help[64];
+	details_help(t, help, sizeof help);
+	if (p && p->is_call)
+		snprintf(t->line, sizeof t->line, " Details: socket call   %s", help);
+	else if (p)
+		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   %s", p->n, help);
+	else
+		snprintf(t->line, sizeof t->line, " Details");
+	tui_frame_pane(t, s, PANE_LOWER, rows, t->line);
+	details_body(t, s, y + 1, rows);
+}
+
+static unsigned details_key(struct tui *t, enum tui_action act, int key)
+{
+	(void)key;
+	size_t *top = &t->details.top;
+	size_t h = (size_t)tui_pane_rows(t, PANE_LOWER);
+	switch (act) {
+	case ACT_UP:
+		*top = *top ? *top - 1 : 0;
+		return D_LOWER;
+	case ACT_DOWN:
+		(*top)++;
+		return D_LOWER;
+	case ACT_PGUP:
+		*top = *top > h ? *top - h : 0;
+		return D_LOWER;
+	case ACT_PGDN:
+		*top += h;
+		return D_LOWER;
+	case ACT_HOME:
+		*top = 0;
+		return D_LOWER;
+	case ACT_END:
+		return D_LOWER | tui_end(t);
+	case ACT_OPEN:
+		return tui_open_current(t);
+	default:
+		return K_PASS;
+	}
+}
+
+const struct pane_class pane_details = { .draw = details_draw, .key = details_key, .help = details_help };

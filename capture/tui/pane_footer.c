@@ -1,0 +1,99 @@
+/* pane_footer.c — the bottom row: a message, the sentence explaining the current row, or the function keys. */
+#include <stdio.h>
+#include <string.h>
+
+#include "calls/explain.h"
+#include "common/count.h"
+#include "tui/tui_panel.h"
+
+/* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
+static bool footer_call_sends(const char *c, const struct tui_pkt *p)
+{
+	if (p->tcpflags & TCP_SYN)
+		return strcmp(c, "connect") == 0;
+	if (p->tcpflags & (TCP_FIN | TCP_RST))
+		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
+	if (p->payload)
+		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
+		       strcmp(c, "sendmsg") == 0 || (p->proto == 17 && strcmp(c, "connect") == 0);
+	return false;
+}
+
+bool footer_explain(struct tui *t, char *buf, size_t n)
+{
+	uint64_t seq;
+	const struct tui_pkt *p = tui_current(t, &seq);
+	if (!p)
+		return false;
+	struct sock_event ev;
+	if (p->is_call) {
+		if (!model_call_event(&t->m, p, &ev))
+			return false;
+		explain_call(buf, n, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+		return true;
+	}
+	if (!p->flow_id)
+		return false;
+	struct explain_in in;
+	memset(&in, 0, sizeof in);
+	in.proto = p->proto;
+	in.dir = p->dir;
+	in.tcpflags = p->tcpflags;
+	in.payload = p->payload;
+	in.icmp_err = p->icmp_err;
+	in.icmp_what = p->icmp_code_name;
+	in.events = p->events;
+	for (int i = 0; i < 2; i++) {
+		in.before[i] = p->before[i];
+		in.after[i] = p->after[i];
+	}
+	/* The causing call: the nearest earlier call of this flow by the sending end that sends such a packet. */
+	char call[SOCKEV_CALL_MAX];
+	const struct tui_hist *h = &t->m.hist;
+	for (uint64_t s = seq, k = 0; s > h->first && k < 64; k++) {
+		const struct tui_pkt *c = hist_get(h, --s);
+		if (c->flow_id != p->flow_id || c->dir != p->dir)
+			continue;
+		if (!c->is_call) {
+			if ((c->tcpflags & p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
+			    (c->payload && p->payload && !(p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
+				break; /* an earlier packet of the same kind took that call */
+			continue;
+		}
+		if (model_call_event(&t->m, c, &ev) && ev.ret >= 0 && footer_call_sends(ev.call, p)) {
+			snprintf(call, sizeof call, "%s", ev.call);
+			in.call = call;
+			break;
+		}
+	}
+	explain_packet(buf, n, &in);
+	return true;
+}
+
+static void footer_draw(struct tui *t, struct tui_sink *s, int y, int h)
+{
+	(void)h;
+	struct footer_pane *fp = &t->footer;
+	if (fp->msg[0] && clock_mono_ns() < fp->msg_until) {
+		sink_line(s, y, fp->msg, fp->msg_err ? ROLE_ERROR | SM_BOLD : SM_BOLD);
+		return;
+	}
+	fp->msg[0] = '\0';
+	if (fp->explain && footer_explain(t, t->line, sizeof t->line)) {
+		sink_line(s, y, t->line, SM_BOLD);
+		return;
+	}
+	struct key_hint hints[16];
+	size_t n = keys_footer(hints, COUNT(hints));
+	int x = 0;
+	for (size_t i = 0; i < n && x < s->cols; i++) {
+		int kw = (int)strlen(hints[i].key), lw = (int)strlen(hints[i].word) + 1;
+		sink_put(s, y, x, kw, hints[i].key, ROLE_NORMAL, false);
+		x += kw;
+		sink_put(s, y, x, lw, hints[i].word, ROLE_KEY, true);
+		x += lw;
+	}
+	sink_fill(s, y, x, s->cols - x, ROLE_NORMAL);
+}
+
+const struct pane_class pane_footer = { .draw = footer_draw };

@@ -1,0 +1,119 @@
+/* pane_prompt.c — the footer's line editor: the view filter (BPF) and the file the shown packets are saved to. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "decode/decode.h"
+#include "tui/tui_panel.h"
+
+unsigned prompt_start(struct tui *t, enum prompt kind)
+{
+	struct prompt_pane *pr = &t->prompt;
+	pr->kind = kind;
+	if (kind == PR_FILTER) {
+		snprintf(pr->input, sizeof pr->input, "%s", *pr->rejected ? pr->rejected : t->m.vf_text);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(pr->input, sizeof pr->input, "synwatch-%Y%m%d-%H%M%S.pcap", &tm);
+	}
+	t->footer.msg[0] = '\0';
+	return D_FOOTER;
+}
+
+/* The view filter from the prompt: an invalid one is refused (and offered again), the old one stays. */
+static unsigned prompt_filter(struct tui *t, const char *expr)
+{
+	struct tui_model *m = &t->m;
+	char err[512], k[16];
+	if (!model_set_filter(m, expr, err, sizeof err)) {
+		snprintf(t->prompt.rejected, sizeof t->prompt.rejected, "%s", expr);
+		return tui_message(t, true, "invalid filter: %s; kept %s%s%s (%s edits it again)", err,
+				   *m->vf_text ? "\"" : "no filter", m->vf_text, *m->vf_text ? "\"" : "",
+				   keys_first(ACT_FILTER, k, sizeof k));
+	}
+	t->prompt.rejected[0] = '\0';
+	unsigned f = list_refilter(t);
+	if (!*expr)
+		return f | tui_message(t, false, "view filter cleared: all %zu packets shown", m->shown.count);
+	return f | tui_message(t, false, "view filter \"%s\": %zu of %zu packets", expr, m->shown.count,
+			       hist_count(&m->hist));
+}
+
+/* The packets the list shows, to a pcap file. */
+static unsigned prompt_save(struct tui *t, const char *path)
+{
+	if (!*path)
+		return tui_message(t, true, "save: no file name given; nothing written");
+	char why[320];
+	size_t n, other;
+	int linktype;
+	switch (model_save(&t->m, path, t->list.lv.count, &n, &other, &linktype, why, sizeof why)) {
+	case -1:
+		return tui_message(t, true, "save: cannot write %s: %s; choose another name", path, why);
+	case -2:
+		return tui_message(t, true, "save: writing %s failed (disk full?); the file is incomplete", path);
+	default:
+		if (other) {
+			const char *lt = linktype_name(linktype);
+			return tui_message(t, false, "saved %zu %s packets to %s; %zu of other link types left out (a pcap file holds one)",
+					   n, lt ? lt : "", path, other);
+		}
+		return tui_message(t, false, "saved %zu packets to %s", n, path);
+	}
+}
+
+static void prompt_help(struct tui *t, char *buf, size_t size)
+{
+	char k[16];
+	keys_first(ACT_BACK, k, sizeof k);
+	if (t->prompt.kind == PR_FILTER)
+		snprintf(buf, size, "Filter (BPF, empty: all, %s cancels): ", k);
+	else
+		snprintf(buf, size, "Save shown packets to (%s cancels): ", k);
+}
+
+static void prompt_draw(struct tui *t, struct tui_sink *s, int y, int h)
+{
+	(void)h;
+	char label[128];
+	prompt_help(t, label, sizeof label);
+	snprintf(t->line, sizeof t->line, "%s%s", label, t->prompt.input);
+	int len = (int)strlen(t->line);
+	int x0 = len >= s->cols ? s->cols - 1 - len : 0; /* keep the cursor end visible */
+	sink_line(s, y, x0 < 0 ? t->line - x0 : t->line, SM_BOLD);
+	s->cursor(s, y, len + x0 < s->cols ? len + x0 : s->cols - 1);
+}
+
+/* Editing: Enter takes the text, Esc drops it; Backspace, Ctrl-U (all), Ctrl-W (the last word). */
+static unsigned prompt_key(struct tui *t, enum tui_action act, int key)
+{
+	struct prompt_pane *pr = &t->prompt;
+	size_t len = strlen(pr->input);
+	if (act == ACT_BACK) {
+		pr->kind = PR_NONE;
+	} else if (act == ACT_OPEN) {
+		enum prompt kind = pr->kind;
+		char text[sizeof pr->input];
+		pr->kind = PR_NONE;
+		snprintf(text, sizeof text, "%s", pr->input);
+		return D_FOOTER | (kind == PR_FILTER ? prompt_filter(t, text) : prompt_save(t, text));
+	} else if (key == TK_BACKSPACE || key == 127 || key == 8) {
+		if (len)
+			pr->input[len - 1] = '\0';
+	} else if (key == TK_CTRL('u')) {
+		pr->input[0] = '\0';
+	} else if (key == TK_CTRL('w')) {
+		while (len && pr->input[len - 1] == ' ')
+			pr->input[--len] = '\0';
+		while (len && pr->input[len - 1] != ' ')
+			pr->input[--len] = '\0';
+	} else if (key >= 32 && key < 127 && len + 1 < sizeof pr->input) {
+		pr->input[len] = (char)key;
+		pr->input[len + 1] = '\0';
+	}
+	return D_FOOTER;
+}
+
+const struct pane_class pane_prompt = { .draw = prompt_draw, .key = prompt_key, .help = prompt_help };

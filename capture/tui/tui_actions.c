@@ -1,0 +1,323 @@
+/* tui_actions.c — a key's way through the panel (prompt, overlays, focused pane, actions); the shared selection. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/tui_panel.h"
+
+#define TUI_MSG_NS (6 * 1000000000LL) /* how long a message replaces the key hints */
+
+unsigned tui_message(struct tui *t, bool err, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(t->footer.msg, sizeof t->footer.msg, fmt, ap);
+	va_end(ap);
+	t->footer.msg_err = err;
+	t->footer.msg_until = clock_mono_ns() + TUI_MSG_NS;
+	return D_FOOTER;
+}
+
+/* ---------------------------------------------------------------- slots and the selection ---- */
+
+int tui_pane_rows(const struct tui *t, int slot)
+{
+	int h = t->lay.h[slot] - 1;
+	if (slot == PANE_LOWER && t->lower == LOWER_LADDER)
+		h -= t->ladder.headers;
+	return h > 1 ? h : 1;
+}
+
+const struct pane_class *tui_slot_pane(const struct tui *t, int slot)
+{
+	if (slot == PANE_FLOWS)
+		return t->show_sockets ? &pane_sockets : &pane_flows;
+	if (slot == PANE_LOWER)
+		return t->lower == LOWER_LADDER ? &pane_ladder : &pane_details;
+	return &pane_list;
+}
+
+struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq)
+{
+	if (t->ladder.driven && t->ladder.lv.count && t->m.flowpk_id == t->ladder.id) {
+		uint64_t s = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
+		if (seq)
+			*seq = s;
+		return hist_get(&t->m.hist, s);
+	}
+	if (!t->list.lv.count)
+		return NULL;
+	return list_pkt(t, t->list.lv.sel, seq);
+}
+
+unsigned tui_list_moved(struct tui *t)
+{
+	t->ladder.driven = false;
+	uint64_t seq;
+	struct tui_pkt *p = tui_current(t, &seq);
+	t->details.top = 0;
+	if (p && p->flow_id) {
+		t->ladder.id = p->flow_id;
+		t->flows.sel_id = p->flow_id;
+	}
+	return D_LIST | D_LOWER | D_FLOWS;
+}
+
+unsigned tui_ladder_moved(struct tui *t)
+{
+	t->ladder.driven = true;
+	t->details.top = 0;
+	if (t->ladder.lv.count) {
+		uint64_t seq = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
+		size_t i;
+		if (seqring_find(&t->m.shown, seq, &i) && i < t->list.lv.count)
+			lv_select(&t->list.lv, i, tui_pane_rows(t, PANE_LIST));
+	}
+	return D_LIST | D_LOWER;
+}
+
+unsigned tui_focus_pane(struct tui *t, int slot)
+{
+	t->focus = slot;
+	if (t->zoom >= 0)
+		t->zoom = slot;
+	return D_ALL;
+}
+
+unsigned tui_end(struct tui *t)
+{
+	if (!t->m.live && !t->m.ended) {
+		t->m.fastfwd = true;
+		model_release_pending(&t->m);
+	}
+	lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
+	return tui_list_moved(t);
+}
+
+unsigned tui_open_current(struct tui *t)
+{
+	uint64_t seq;
+	struct tui_pkt *p = tui_current(t, &seq);
+	if (!p || !p->flow_id)
+		return tui_message(t, false, "this packet belongs to no flow");
+	t->ladder.id = p->flow_id;
+	t->lower = LOWER_LADDER;
+	ladder_select_seq(t, seq);
+	return tui_focus_pane(t, PANE_LOWER);
+}
+
+bool tui_lv_key(struct listview *lv, enum tui_action act, int h)
+{
+	switch (act) {
+	case ACT_UP:
+		lv_move(lv, -1, h);
+		return true;
+	case ACT_DOWN:
+		lv_move(lv, 1, h);
+		return true;
+	case ACT_PGUP:
+		lv_move(lv, -h, h);
+		return true;
+	case ACT_PGDN:
+		lv_move(lv, h, h);
+		return true;
+	case ACT_HOME:
+		lv_home(lv, h);
+		return true;
+	case ACT_END:
+		lv_end(lv, h);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* ---------------------------------------------------------------- the panel's actions ---- */
+
+static unsigned act_next_pane(struct tui *t)
+{
+	return tui_focus_pane(t, (t->focus + 1) % PANE_COUNT);
+}
+
+static unsigned act_prev_pane(struct tui *t)
+{
+	return tui_focus_pane(t, (t->focus + PANE_COUNT - 1) % PANE_COUNT);
+}
+
+static unsigned act_details(struct tui *t)
+{
+	t->lower = LOWER_DETAILS;
+	t->details.top = 0;
+	return D_ALL;
+}
+
+static unsigned act_zoom(struct tui *t)
+{
+	t->zoom = t->zoom >= 0 ? -1 : t->focus;
+	return D_ALL;
+}
+
+static unsigned act_back(struct tui *t)
+{
+	if (t->zoom < 0)
+		return 0;
+	t->zoom = -1;
+	return D_ALL;
+}
+
+static unsigned act_filter(struct tui *t)
+{
+	return prompt_start(t, PR_FILTER);
+}
+
+static unsigned act_save(struct tui *t)
+{
+	return prompt_start(t, PR_SAVE);
+}
+
+static unsigned act_pause(struct tui *t)
+{
+	struct tui_model *m = &t->m;
+	unsigned f = D_STATUS | D_LIST;
+	model_set_paused(m, !m->paused);
+	if (m->live && !m->paused) {
+		lv_set_count(&t->list.lv, model_visible(m), tui_pane_rows(t, PANE_LIST));
+		if (t->list.lv.follow)
+			f |= tui_list_moved(t);
+	}
+	if (!m->live && m->ended && !m->paused)
+		f |= tui_message(t, false, "end of the capture: nothing more to play");
+	return f;
+}
+
+static unsigned act_step(struct tui *t)
+{
+	struct tui_model *m = &t->m;
+	unsigned f = 0;
+	if (!m->paused) {
+		f |= act_pause(t);
+		if (m->live)
+			return f; /* the first step freezes the list */
+	}
+	if (t->footer.explain && t->footer.msg[0] && !t->footer.msg_err) { /* a hint gives way to the explanation */
+		t->footer.msg[0] = '\0';
+		f |= D_FOOTER;
+	}
+	t->list.lv.follow = true;
+	t->ladder.driven = false;
+	if (m->live) {
+		char k[16];
+		if (!model_step_live(m))
+			f |= tui_message(t, false, "no new packet yet (capture continues; %s resumes)",
+					 keys_first(ACT_PAUSE, k, sizeof k));
+		lv_set_count(&t->list.lv, model_visible(m), tui_pane_rows(t, PANE_LIST));
+		return f | tui_list_moved(t);
+	}
+	model_step_file(m);
+	if (m->ended && !m->have_pending)
+		f |= tui_message(t, false, "end of the capture");
+	return f | tui_list_moved(t) | D_STATUS;
+}
+
+static unsigned act_speed(struct tui *t, bool faster)
+{
+	if (t->m.live)
+		return tui_message(t, false, "speed applies to replaying a file (-r)");
+	char b[16];
+	double s = model_speed(&t->m, faster);
+	return tui_message(t, false, "replay speed %s", speed_str(s, b, sizeof b)) | D_STATUS;
+}
+
+static unsigned act_faster(struct tui *t)
+{
+	return act_speed(t, true);
+}
+
+static unsigned act_slower(struct tui *t)
+{
+	return act_speed(t, false);
+}
+
+static unsigned act_clear(struct tui *t)
+{
+	size_t n = model_clear(&t->m);
+	t->ladder.id = 0;
+	t->ladder.driven = false;
+	lv_init(&t->list.lv);
+	lv_init(&t->ladder.lv);
+	return D_ALL | tui_message(t, false, "cleared %zu packets; flows idle since are hidden", n);
+}
+
+static unsigned act_sockets(struct tui *t)
+{
+	if (!t->m.feed || !t->m.feed->sockets)
+		return tui_message(t, false, "the socket table needs --sockets (or --classroom)");
+	t->show_sockets = !t->show_sockets;
+	return D_FLOWS | D_CLEAR;
+}
+
+static unsigned act_explain(struct tui *t)
+{
+	t->footer.explain = !t->footer.explain;
+	return D_FOOTER;
+}
+
+/* The panel's own actions; moving and Enter belong to the focused pane, quitting and redrawing to tui_key. */
+static unsigned (*const actions[ACT_COUNT])(struct tui *t) = {
+	[ACT_NEXT_PANE] = act_next_pane, [ACT_PREV_PANE] = act_prev_pane, [ACT_DETAILS] = act_details,
+	[ACT_ZOOM] = act_zoom, [ACT_BACK] = act_back, [ACT_FILTER] = act_filter, [ACT_SAVE] = act_save,
+	[ACT_PAUSE] = act_pause, [ACT_STEP] = act_step, [ACT_FASTER] = act_faster, [ACT_SLOWER] = act_slower,
+	[ACT_FOLLOW] = follow_open, [ACT_CLEAR] = act_clear, [ACT_SOCKETS] = act_sockets,
+	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open,
+};
+
+/* ---------------------------------------------------------------- keys ---- */
+
+/* A click selects (and focuses) what is under it; the wheel scrolls the pane under it. */
+static unsigned tui_mouse(struct tui *t, const struct tui_mouse *m)
+{
+	if (m->what == MOUSE_NONE || t->ov != OV_NONE || t->lay.too_small)
+		return 0;
+	int slot = -1;
+	for (int i = 0; i < PANE_COUNT; i++)
+		if (t->lay.h[i] > 0 && m->y >= t->lay.y[i] && m->y < t->lay.y[i] + t->lay.h[i])
+			slot = i;
+	if (slot < 0)
+		return 0;
+	const struct pane_class *p = tui_slot_pane(t, slot);
+	if (m->what != MOUSE_CLICK)
+		return p->mouse ? p->mouse(t, 0, m->what == MOUSE_WHEEL_UP ? -1 : 1) : 0;
+	unsigned f = t->focus != slot ? tui_focus_pane(t, slot) : 0;
+	return f | (p->mouse ? p->mouse(t, m->y - t->lay.y[slot] - 1, 0) : 0);
+}
+
+unsigned tui_key(struct tui *t, int key, const struct tui_mouse *mouse)
+{
+	if (key == TK_RESIZE)
+		return D_ALL;
+	if (key == TK_MOUSE)
+		return tui_mouse(t, mouse);
+	enum tui_action act = keys_action(key);
+	if (t->prompt.kind != PR_NONE)
+		return pane_prompt.key(t, act, key);
+	if (act == ACT_QUIT)
+		return K_QUIT;
+	if (act == ACT_REDRAW)
+		return D_ALL | K_REPAINT;
+	if (t->lay.too_small)
+		return 0;
+	if (t->ov == OV_HELP)
+		return pane_help.key(t, act, key);
+	if (t->ov == OV_FOLLOW) {
+		unsigned f = pane_follow.key(t, act, key);
+		if (!(f & K_PASS))
+			return f;
+	}
+	const struct pane_class *p = tui_slot_pane(t, t->focus);
+	if (p->key) {
+		unsigned f = p->key(t, act, key);
+		if (!(f & K_PASS))
+			return f;
+	}
+	return actions[act] ? actions[act](t) : 0;
+}

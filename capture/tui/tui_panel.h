@@ -1,0 +1,181 @@
+/* tui_panel.h — the panel inside: struct tui (model, panes, loop state), the pane class, what panes share. */
+#ifndef SYNWATCH_TUI_PANEL_H
+#define SYNWATCH_TUI_PANEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tui/pane.h"
+#include "tui/tui.h"
+#include "tui/tui_core.h"
+#include "tui/tui_keys.h"
+#include "tui/tui_model.h"
+#include "tui/tui_reader.h"
+#include "view/ladder.h"
+
+#define TUI_LINE 1024        /* longest line drawn */
+#define TUI_LADDER_ROWS 256  /* ladder rows rendered at once (more than any screen shows) */
+#define TUI_FOLLOW_ROWS 512  /* follow view lines drawn at most (taller screens show that many) */
+
+struct tui;
+
+/*
+ * A pane: a part of the screen with its own state (in struct tui) and these functions. draw() writes
+ * rows [y, y + h) of the sink, the first being its title where it has one; key() gets a key with its
+ * action from the key table and returns redraw flags, or K_PASS when the key is not the pane's; mouse()
+ * gets a click on the row-th line under the title, or the wheel (-1 up, 1 down); help() writes the
+ * pane's own keys as its title shows them ("Enter: details  f: follow"), "" when it has none. A function
+ * a pane does not need is NULL.
+ */
+struct pane_class {
+	void (*draw)(struct tui *t, struct tui_sink *s, int y, int h);
+	unsigned (*key)(struct tui *t, enum tui_action act, int key);
+	unsigned (*mouse)(struct tui *t, int row, int wheel);
+	void (*help)(struct tui *t, char *buf, size_t size);
+};
+
+/* The panes (pane_NAME.c each). The three slots of the layout hold: PANE_LIST the packet list; PANE_FLOWS
+   the flow table or the socket table; PANE_LOWER a packet's details or a flow's ladder. The follow view
+   and the help are drawn over everything; the status bar and the footer (with the prompt) frame it. */
+extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details, pane_ladder, pane_follow,
+	pane_help, pane_prompt, pane_status, pane_footer;
+
+/* pane_list.c: the packet list over the shown rows. */
+struct list_pane {
+	struct listview lv;
+};
+/* pane_flows.c: the flow table. */
+struct flows_pane {
+	struct listview lv;
+	uint64_t sel_id;          /* the selected flow, kept by id while flows come and go */
+};
+/* pane_ladder.c: the ladder of one flow, over the model's flow index. */
+struct ladder_pane {
+	struct listview lv;
+	uint64_t id;              /* the flow the ladder and the follow view show, 0 for none */
+	bool driven;              /* the current packet was chosen in the ladder, not the list */
+	int headers;              /* header lines the ladder renderer drew last time */
+	struct ladder_row *rows;  /* TUI_LADDER_ROWS rendered at once */
+	struct packet scratch;    /* a row's packet decoded again */
+};
+/* pane_details.c: the current packet layer by layer, then its bytes. */
+struct details_pane {
+	size_t top;               /* first line shown */
+	struct packet scratch;
+};
+/* pane_follow.c: a flow's payload both ways, over the whole screen. */
+struct follow_text {
+	bool client;              /* sent by the client ('>') or the server ('<') */
+	char text[TUI_LINE];
+};
+struct follow_pane {
+	size_t up;                /* lines scrolled up from the live end */
+	struct follow_text *lines; /* TUI_FOLLOW_ROWS lines being placed */
+};
+/* pane_help.c: the key table and the colours, over the panes. */
+struct help_pane {
+	size_t top;               /* first line shown */
+	size_t max_top;           /* the last top that still fills the box (0: it all fits, any key closes) */
+	int page;                 /* lines the box showed */
+};
+/* pane_prompt.c: the footer's line editor for the view filter and the save file. */
+enum prompt { PR_NONE, PR_FILTER, PR_SAVE };
+struct prompt_pane {
+	enum prompt kind;         /* PR_NONE: no prompt open */
+	char input[512];          /* the text being edited */
+	char rejected[512];       /* the last filter libpcap refused, offered again by the filter key */
+};
+/* pane_footer.c: messages, the explanation of the current row, or the function keys. */
+struct footer_pane {
+	char msg[320];            /* the message replacing the hints, "" for none */
+	bool msg_err;
+	int64_t msg_until;        /* when it goes (tui_now) */
+	bool explain;             /* the explanation of the current row instead of the hints */
+};
+/* pane_status.c: the two status rows. */
+struct status_pane {
+	int64_t rate_wall;        /* the rate's window start (tui_now) and the rows released then */
+	uint64_t rate_count;
+	double rate;              /* rows per second over the last window */
+};
+
+enum lower_mode { LOWER_DETAILS, LOWER_LADDER };
+enum overlay { OV_NONE, OV_HELP, OV_FOLLOW };
+
+struct tui {
+	const struct tui_opts *o;
+	struct tui_model m;
+	struct list_pane list;
+	struct flows_pane flows;
+	struct ladder_pane ladder;
+	struct details_pane details;
+	struct follow_pane follow;
+	struct help_pane help;
+	struct prompt_pane prompt;
+	struct footer_pane footer;
+	struct status_pane status;
+	/* The loop's state. */
+	int rows, cols;           /* the screen's size at the last draw */
+	struct tui_layout lay;    /* where the slots are on it */
+	int focus;                /* the focused slot (PANE_LIST...) */
+	int zoom;                 /* the slot taking the whole screen, or -1 */
+	enum lower_mode lower;    /* what the lower slot shows */
+	bool show_sockets;        /* the flows slot shows the socket table */
+	enum overlay ov;
+	unsigned dirty;           /* redraw flags (pane.h) not drawn yet */
+	int64_t last_draw;        /* when the screen was last drawn (tui_now) */
+	int64_t flows_drawn;      /* when the flows slot was last drawn (for D_FLOWDATA) */
+	char line[TUI_LINE];      /* the line being drawn */
+	struct tui_reader rd;     /* live capture's reader thread */
+};
+
+/* tui.c: set up a panel over an open pipeline without a terminal (tests draw it into their own sink);
+   NULL when out of memory, with *what naming what could not be had. */
+struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **what);
+void tui_free(struct tui *t);
+/* Draw what t->dirty asks for into s; the terminal's cursor shows while the prompt is open. */
+void tui_draw(struct tui *t, struct tui_sink *s);
+/* A slot's title row, styled as focused or not. */
+void tui_title(struct tui *t, struct tui_sink *s, int slot, const char *text);
+/* A slot's title and its `rows` rows under it blanked: what a pane draws first. */
+void tui_frame_pane(struct tui *t, struct tui_sink *s, int slot, int rows, const char *title);
+/* A row's style when it is the selected one of slot (focused: the selection bar; else bold, underlined). */
+unsigned tui_sel_style(const struct tui *t, int slot, unsigned style);
+
+/* tui_actions.c: keys and what panes share. */
+unsigned tui_key(struct tui *t, int key, const struct tui_mouse *mouse); /* one key: flags (K_QUIT...) */
+__attribute__((format(printf, 3, 4))) unsigned tui_message(struct tui *t, bool err, const char *fmt, ...);
+int tui_pane_rows(const struct tui *t, int slot);          /* rows of a slot for list rows (title excluded) */
+const struct pane_class *tui_slot_pane(const struct tui *t, int slot);
+struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq); /* the packet details and ladder show */
+unsigned tui_list_moved(struct tui *t);   /* the list selection moved: the ladder follows its flow */
+unsigned tui_ladder_moved(struct tui *t); /* the ladder selection moved: the list selects the same row */
+unsigned tui_focus_pane(struct tui *t, int slot);
+unsigned tui_end(struct tui *t);          /* the last row; a replay fast-forwards to the end */
+unsigned tui_open_current(struct tui *t); /* the ladder of the current packet's flow, focused */
+/* The moving keys (Up, Down, PgUp, PgDn, Home, End) on a list `h` rows high; false for any other action. */
+bool tui_lv_key(struct listview *lv, enum tui_action act, int h);
+
+/* Panes' functions others use. */
+struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq); /* pane_list.c: row i, NULL past the end */
+unsigned list_refilter(struct tui *t);     /* pane_list.c: the view filter again, the selection kept */
+uint64_t flows_at(struct tui *t, size_t index); /* pane_flows.c: the flow id at a row */
+void ladder_build(struct tui *t, uint64_t id); /* pane_ladder.c: the flow index for flow id, the ladder reset */
+void ladder_select_seq(struct tui *t, uint64_t seq); /* pane_ladder.c: select history row seq */
+unsigned prompt_start(struct tui *t, enum prompt kind); /* pane_prompt.c */
+unsigned help_open(struct tui *t);         /* pane_help.c */
+unsigned follow_open(struct tui *t);       /* pane_follow.c: the current flow's payload, or a message */
+bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
+unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
+
+/* Lines written one after another into a pane's rows, the first `skip` of them scrolled away (tui.c). */
+struct pane_text {
+	struct tui_sink *s;
+	int y, rows;              /* the rows written into */
+	size_t skip;              /* lines scrolled away above */
+	size_t n;                 /* lines written so far */
+};
+void pane_text_line(struct pane_text *o, const char *line, unsigned style);
+
+#endif

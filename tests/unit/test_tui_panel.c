@@ -1,0 +1,413 @@
+/* test_tui_panel.c — the panel without a terminal: a replay, keys, the screen in a sink that keeps the text. */
+#include <CUnit/CUnit.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/tui_panel.h"
+
+#define SROWS 64
+#define SCOLS 200
+
+/* A screen of text: what the panes put, byte by byte (the captures here are ASCII where it is checked). */
+struct screen {
+	struct tui_sink s;
+	char text[SROWS][SCOLS + 1];
+	unsigned style[SROWS][SCOLS];
+	unsigned puts;            /* calls to put() so far */
+	int cy, cx;               /* where the cursor was put */
+};
+
+static void screen_put(struct tui_sink *s, int y, int x, int w, const char *text, unsigned style, bool pad)
+{
+	struct screen *sc = s->arg;
+	sc->puts++;
+	int col = x;
+	for (const char *p = text; *p && col < x + w && col < s->cols; p++, col++) {
+		sc->text[y][col] = *p;
+		sc->style[y][col] = style;
+	}
+	for (; pad && col < x + w && col < s->cols; col++) {
+		sc->text[y][col] = ' ';
+		sc->style[y][col] = style;
+	}
+}
+
+static void screen_clear(struct tui_sink *s)
+{
+	struct screen *sc = s->arg;
+	for (int y = 0; y < SROWS; y++) {
+		memset(sc->text[y], ' ', SCOLS);
+		sc->text[y][s->cols] = '\0';
+	}
+}
+
+static void screen_cursor(struct tui_sink *s, int y, int x)
+{
+	struct screen *sc = s->arg;
+	sc->cy = y;
+	sc->cx = x;
+}
+
+static void screen_init(struct screen *sc, int cols, int rows)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->s = (struct tui_sink){ .rows = rows, .cols = cols, .put = screen_put, .clear = screen_clear,
+				   .cursor = screen_cursor, .arg = sc };
+	screen_clear(&sc->s);
+}
+
+/* Row y without its trailing blanks. */
+static const char *screen_row(struct screen *sc, int y)
+{
+	static char row[SCOLS + 1];
+	snprintf(row, sizeof row, "%s", sc->text[y]);
+	size_t n = strlen(row);
+	while (n && row[n - 1] == ' ')
+		row[--n] = '\0';
+	return row;
+}
+
+/* The first row holding text, or -1. */
+static int screen_find(struct screen *sc, const char *text)
+{
+	for (int y = 0; y < sc->s.rows; y++)
+		if (strstr(sc->text[y], text))
+			return y;
+	return -1;
+}
+
+static void screen_dump(struct screen *sc)
+{
+	printf("\n---- screen ----\n");
+	for (int y = 0; y < sc->s.rows; y++)
+		printf("%s\n", screen_row(sc, y));
+}
+
+#define SEE(sc, text)                                  \
+	do {                                           \
+		if (screen_find(sc, text) < 0)         \
+			screen_dump(sc);               \
+		CU_ASSERT(screen_find(sc, text) >= 0); \
+	} while (0)
+
+/* A panel over pcaps/handshake.pcap read to its end (speed 0), drawn once. */
+struct rig {
+	struct pipeline *pl;
+	struct tui_opts o;
+	struct tui *t;
+	struct screen sc;
+};
+
+static bool rig_open(struct rig *r, int cols, int rows, bool step)
+{
+	memset(r, 0, sizeof *r);
+	struct pipeline_opts po = { .file = "pcaps/handshake.pcap" };
+	char err[512];
+	int code;
+	r->pl = pipeline_open(&po, err, sizeof err, &code);
+	if (!r->pl) {
+		printf("\npipeline: %s\n", err);
+		return false;
+	}
+	tui_opts_default(&r->o);
+	r->o.speed = 0;
+	r->o.step = step;
+	const char *what = "";
+	r->t = tui_new(r->pl, &r->o, &what);
+	if (!r->t)
+		return false;
+	screen_init(&r->sc, cols, rows);
+	tui_draw(r->t, &r->sc.s); /* the layout, as the loop's first frame */
+	for (int i = 0; i < 100 && !r->t->m.ended && !step; i++) {
+		int64_t wait;
+		model_pump(&r->t->m, &wait);
+	}
+	r->t->dirty |= D_ALL;
+	tui_draw(r->t, &r->sc.s);
+	return true;
+}
+
+static void rig_close(struct rig *r)
+{
+	tui_free(r->t);
+	pipeline_close(r->pl);
+}
+
+/* A key as the loop handles it: its flags, the screen drawn after. */
+static unsigned press(struct rig *r, int key)
+{
+	struct tui_mouse none = { .what = MOUSE_NONE };
+	unsigned f = tui_key(r->t, key, &none);
+	r->t->dirty |= f & (D_ALL | D_FLOWDATA);
+	tui_draw(r->t, &r->sc.s);
+	return f;
+}
+
+static void type(struct rig *r, const char *text)
+{
+	for (const char *p = text; *p; p++)
+		press(r, (unsigned char)*p);
+}
+
+static void test_replay_fills_status_list_flows_and_footer(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	struct screen *sc = &r.sc;
+	CU_ASSERT_STRING_EQUAL(screen_row(sc, 0), " pcaps/handshake.pcap  capture: (all)  view: (all)");
+	SEE(sc, "shown 10  captured 10");
+	SEE(sc, "REPLAY END");
+	CU_ASSERT_EQUAL(screen_find(sc, "No.     Time Source"), 2);
+	SEE(sc, "TIME-WAIT  CLOSED"); /* the flow table: both ends' last states */
+	CU_ASSERT_STRING_EQUAL(screen_row(sc, 23),
+			       "F1Help F2Save F4Filter F5Pause F6Follow F7Slower F8Faster F9Clear F10Quit");
+	/* The newest packet is selected in the focused list, and the details pane shows it. */
+	int last = screen_find(sc, "  10 0.000562");
+	CU_ASSERT(last > 2);
+	if (last > 2)
+		CU_ASSERT_EQUAL(sc->style[last][0], ROLE_SEL);
+	SEE(sc, " Details: packet 10   Enter: ladder of its flow");
+	rig_close(&r);
+}
+
+static void test_keys_return_flags_and_leave_drawing_to_the_loop(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	struct tui_mouse none = { .what = MOUSE_NONE };
+	unsigned before = r.sc.puts;
+	CU_ASSERT_EQUAL(tui_key(r.t, 'z', &none), D_ALL);
+	CU_ASSERT_EQUAL(tui_key(r.t, TK_ESC, &none), D_ALL);
+	CU_ASSERT_EQUAL(tui_key(r.t, TK_ESC, &none), 0); /* not zoomed: nothing to undo */
+	CU_ASSERT_EQUAL(tui_key(r.t, 'q', &none), K_QUIT);
+	CU_ASSERT_EQUAL(tui_key(r.t, TK_CTRL('l'), &none), D_ALL | K_REPAINT);
+	CU_ASSERT_EQUAL(tui_key(r.t, 'x', &none), 0); /* unbound */
+	CU_ASSERT_EQUAL(r.sc.puts, before); /* no key drew anything */
+	rig_close(&r);
+}
+
+static void test_enter_on_a_flow_opens_its_ladder_and_enter_there_its_details(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, '\t');
+	CU_ASSERT_EQUAL(r.t->focus, PANE_FLOWS);
+	press(&r, TK_HOME);
+	unsigned f = press(&r, '\r');
+	CU_ASSERT(f & D_ALL);
+	CU_ASSERT_EQUAL(r.t->lower, LOWER_LADDER);
+	CU_ASSERT_EQUAL(r.t->focus, PANE_LOWER);
+	SEE(&r.sc, " Ladder: flow 1 (10 packets in history)   Enter: details  f: follow");
+	SEE(&r.sc, "SYN-SENT");
+	press(&r, '?'); /* the help names the focused pane's own keys too, below the table */
+	press(&r, TK_END);
+	SEE(&r.sc, "this pane:    Enter: details  f: follow");
+	press(&r, 'x');
+	press(&r, TK_DOWN); /* the ladder's second row: the SYN-ACK, selected in the list too */
+	CU_ASSERT_EQUAL(r.t->list.lv.sel, 1);
+	press(&r, TK_ENTER);
+	CU_ASSERT_EQUAL(r.t->lower, LOWER_DETAILS);
+	SEE(&r.sc, " Details: packet 2   Enter: ladder of its flow");
+	SEE(&r.sc, "Frame 2:");
+	rig_close(&r);
+}
+
+static void test_filter_prompt_refuses_an_invalid_filter_and_offers_it_again(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, '/');
+	CU_ASSERT_EQUAL(r.t->prompt.kind, PR_FILTER);
+	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Filter (BPF, empty: all, Esc cancels):");
+	type(&r, "tcp and and q"); /* q is typed, not quitting */
+	CU_ASSERT_EQUAL(r.sc.cy, 23);
+	CU_ASSERT_EQUAL(r.sc.cx, (int)strlen("Filter (BPF, empty: all, Esc cancels): tcp and and q"));
+	press(&r, TK_BACKSPACE);
+	press(&r, TK_BACKSPACE);
+	press(&r, '\r');
+	CU_ASSERT_EQUAL(r.t->prompt.kind, PR_NONE);
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "invalid filter: can't parse filter expression"), 23);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.t->footer.msg, "; kept no filter (/ edits it again)")); /* past 80 columns */
+	CU_ASSERT_TRUE(r.t->footer.msg_err);
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 10);
+	press(&r, TK_F(4));
+	CU_ASSERT_STRING_EQUAL(r.t->prompt.input, "tcp and and");
+	press(&r, TK_CTRL('w'));
+	CU_ASSERT_STRING_EQUAL(r.t->prompt.input, "tcp and ");
+	press(&r, TK_CTRL('u'));
+	type(&r, "tcp[13] & 2 != 0\r");
+	SEE(&r.sc, "view filter \"tcp[13] & 2 != 0\": 2 of 10 packets");
+	SEE(&r.sc, "view: tcp[13] & 2 != 0");
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 2);
+	press(&r, '/');
+	press(&r, TK_ESC); /* cancelled: the filter stays */
+	CU_ASSERT_EQUAL(r.t->prompt.kind, PR_NONE);
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 2);
+	rig_close(&r);
+}
+
+static void test_help_lists_every_key_row_and_any_key_closes_it(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 120, 50, false));
+	press(&r, '?');
+	CU_ASSERT_EQUAL(r.t->ov, OV_HELP);
+	SEE(&r.sc, "synwatch keys");
+	SEE(&r.sc, "(any key closes this help)");
+	for (size_t i = 0; i < keys_rows(); i++) {
+		char label[64], want[128];
+		keys_row_label(i, label, sizeof label);
+		snprintf(want, sizeof want, "%-13s %.30s", label, keys_row_help(i));
+		SEE(&r.sc, want);
+	}
+	SEE(&r.sc, "Colours: SYN green");
+	CU_ASSERT_EQUAL(press(&r, TK_DOWN), D_ALL); /* it all fits: even a moving key closes it */
+	CU_ASSERT_EQUAL(r.t->ov, OV_NONE);
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "synwatch keys"), -1);
+	rig_close(&r);
+}
+
+static void test_help_taller_than_the_terminal_scrolls(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, TK_F(1));
+	SEE(&r.sc, "(Up/Down scroll, any other key closes)");
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "NO_COLOR: bold"), -1); /* the last line is below */
+	press(&r, TK_END);
+	CU_ASSERT_EQUAL(r.t->ov, OV_HELP);
+	SEE(&r.sc, "NO_COLOR: bold");
+	SEE(&r.sc, "synwatch keys"); /* the title stays */
+	press(&r, TK_HOME);
+	SEE(&r.sc, "Up k / Down j");
+	press(&r, 'x');
+	CU_ASSERT_EQUAL(r.t->ov, OV_NONE);
+	rig_close(&r);
+}
+
+static void test_follow_view_scrolls_and_closes(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, 'f');
+	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
+	SEE(&r.sc, " Follow TCP flow 1: 127.0.0.1:50544 > 127.0.0.1:8888");
+	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Esc/f close  Up/Down/PgUp/PgDn scroll  (following live)");
+	press(&r, TK_UP);
+	CU_ASSERT_EQUAL(r.t->follow.up, 1);
+	SEE(&r.sc, "End: back to live (scrolled up)");
+	press(&r, TK_END);
+	CU_ASSERT_EQUAL(r.t->follow.up, 0);
+	press(&r, ' '); /* keys that are not the view's reach the panel under it */
+	CU_ASSERT_TRUE(r.t->m.paused);
+	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
+	press(&r, TK_F(6));
+	CU_ASSERT_EQUAL(r.t->ov, OV_NONE);
+	rig_close(&r);
+}
+
+static void test_click_selects_the_row_under_it_and_focuses_its_pane(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, '\t'); /* focus the flows */
+	struct tui_mouse m = { .what = MOUSE_CLICK, .y = r.t->lay.y[PANE_LIST] + 1 + 2, .x = 5 };
+	size_t top = r.t->list.lv.top;
+	unsigned f = tui_key(r.t, TK_MOUSE, &m);
+	CU_ASSERT(f & D_LIST);
+	CU_ASSERT_EQUAL(r.t->focus, PANE_LIST);
+	CU_ASSERT_EQUAL(r.t->list.lv.sel, top + 2);
+	rig_close(&r);
+}
+
+static void test_save_writes_the_shown_packets_through_the_one_writer(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	char dir[] = "/tmp/synwatch-unit-XXXXXX";
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	char path[64];
+	snprintf(path, sizeof path, "%s/saved.pcap", dir);
+	press(&r, 'w');
+	CU_ASSERT_EQUAL(strncmp(r.t->prompt.input, "synwatch-", 9), 0); /* a dated name is offered */
+	press(&r, TK_CTRL('u'));
+	type(&r, path);
+	press(&r, '\r');
+	SEE(&r.sc, "saved 10 packets to");
+	/* The file holds the same records as the capture. */
+	struct pipeline_opts a = { .file = "pcaps/handshake.pcap" }, b = { .file = path };
+	char err[512];
+	int code;
+	struct pipeline *pa = pipeline_open(&a, err, sizeof err, &code), *pb = pipeline_open(&b, err, sizeof err, &code);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pa);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pb);
+	struct packet x, y;
+	struct track_result tx, ty;
+	int n = 0, ra, rb;
+	while ((ra = pipeline_next(pa, &x, &tx)) == 1 && (rb = pipeline_next(pb, &y, &ty)) == 1) {
+		CU_ASSERT_EQUAL(x.caplen, y.caplen);
+		CU_ASSERT_EQUAL(x.ts_sec, y.ts_sec);
+		CU_ASSERT_EQUAL(x.ts_nsec, y.ts_nsec);
+		CU_ASSERT_EQUAL(memcmp(x.data, y.data, x.caplen), 0);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 10);
+	CU_ASSERT_EQUAL(pipeline_next(pb, &y, &ty), -1);
+	pipeline_close(pa);
+	pipeline_close(pb);
+	/* Where nothing can be written: the reason, nothing left behind. */
+	press(&r, 'w');
+	press(&r, TK_CTRL('u'));
+	type(&r, "/nonexistent-dir/x.pcap\r");
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "save: cannot write /nonexistent-dir/x.pcap: No such file or directory"), 23);
+	CU_ASSERT_STRING_EQUAL(r.t->footer.msg,
+			       "save: cannot write /nonexistent-dir/x.pcap: No such file or directory; choose another name");
+	CU_ASSERT_EQUAL(access("/nonexistent-dir", F_OK), -1);
+	unlink(path);
+	rmdir(dir);
+	rig_close(&r);
+}
+
+static void test_step_replay_starts_empty_and_steps_one_packet(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, true));
+	SEE(&r.sc, "paused before the first packet: s steps, space plays");
+	SEE(&r.sc, "REPLAY max PAUSED");
+	press(&r, 's');
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 1);
+	SEE(&r.sc, "[SYN]");
+	SEE(&r.sc, "Client → server: SYN."); /* --step explains each packet in the footer */
+	press(&r, 'e');
+	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23),
+			       "F1Help F2Save F4Filter F5Pause F6Follow F7Slower F8Faster F9Clear F10Quit");
+	rig_close(&r);
+}
+
+int register_test_tui_panel(void)
+{
+	CU_pSuite s = CU_add_suite("tui_panel", NULL, NULL);
+	if (!s)
+		return -1;
+	if (!CU_add_test(s, "replay fills status, list, flows and footer", test_replay_fills_status_list_flows_and_footer) ||
+	    !CU_add_test(s, "keys return flags and leave drawing to the loop",
+			 test_keys_return_flags_and_leave_drawing_to_the_loop) ||
+	    !CU_add_test(s, "Enter on a flow opens its ladder, Enter there its details",
+			 test_enter_on_a_flow_opens_its_ladder_and_enter_there_its_details) ||
+	    !CU_add_test(s, "filter prompt refuses an invalid filter and offers it again",
+			 test_filter_prompt_refuses_an_invalid_filter_and_offers_it_again) ||
+	    !CU_add_test(s, "help lists every key row and any key closes it",
+			 test_help_lists_every_key_row_and_any_key_closes_it) ||
+	    !CU_add_test(s, "help taller than the terminal scrolls", test_help_taller_than_the_terminal_scrolls) ||
+	    !CU_add_test(s, "follow view scrolls and closes", test_follow_view_scrolls_and_closes) ||
+	    !CU_add_test(s, "click selects the row under it and focuses its pane",
+			 test_click_selects_the_row_under_it_and_focuses_its_pane) ||
+	    !CU_add_test(s, "save writes the shown packets through the one writer",
+			 test_save_writes_the_shown_packets_through_the_one_writer) ||
+	    !CU_add_test(s, "step replay starts empty and steps one packet",
+			 test_step_replay_starts_empty_and_steps_one_packet))
+		return -1;
+	return 0;
+}
