@@ -83,8 +83,9 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-# The views also write socket calls and socket-table changes, so calls/ is linked in beside them.
-FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/view/%,$(LIB_SRC))
+# The views also write socket calls and socket-table changes, and draw graphs, so calls/ and graph/ are
+# linked in beside them.
+FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/graph/% capture/view/%,$(LIB_SRC))
 # The second harness: the pcapng reader (and its buffer) on whole files, then the same decode and views.
 FUZZ_NG_SRC  := capture/source/capbuf.c capture/source/pcapng.c $(FUZZ_LIB_SRC)
 # make check builds the harnesses (and run-all.sh runs their smoke) only where clang is installed; make test installs it.

@@ -223,7 +223,7 @@ struct packet {
 };
 
 /*
- * Added by hardening: the packet's timestamp in ns since the epoch, clamped to +-(2^62 - 1) ns (years 1824
+ * The packet's timestamp in ns since the epoch, clamped to +-(2^62 - 1) ns (years 1824
  * to 2116, wider than a classic pcap's 32-bit seconds) so that the difference of two such times never
  * overflows. libpcap hands over any 64-bit ts_sec a pcapng file's if_tsoffset or a 1-second if_tsresol
  * produces, and any 32-bit fraction a damaged pcap record header holds (so ts_nsec may exceed 999999999).

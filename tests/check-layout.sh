@@ -14,9 +14,10 @@ allowed() {
 	capture/track) echo "common decode track" ;;
 	capture/source) echo "common decode track source" ;;
 	capture/calls) echo "common decode track calls" ;;
-	capture/view) echo "common decode track calls view" ;;
-	capture/tui) echo "common decode track source calls view tui" ;;
-	capture/app) echo "common decode track source calls view tui app" ;;
+	capture/graph) echo "common decode track graph" ;;
+	capture/view) echo "common decode track calls graph view" ;;
+	capture/tui) echo "common decode track source calls graph view tui" ;;
+	capture/app) echo "common decode track source calls graph view tui app" ;;
 	demo) echo "common demo" ;;
 	*) echo "?" ;;
 	esac

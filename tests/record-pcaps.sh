@@ -1,6 +1,6 @@
 #!/bin/sh
 # record-pcaps.sh — re-records the reference captures in pcaps/ from real loopback traffic made by sockdemo (make pcaps).
-# Needs root, tcpdump and build/tools/ipopts (make tools). Uses port 8888 (PCAP_PORT=N to change; the timewait capture also uses N+1).
+# Needs root, tcpdump and build/tools/ipopts and build/tools/lossy (make tools). Uses port 8888 (PCAP_PORT=N to change; the timewait capture also uses N+1).
 # Writes pcaps/NAME.pcap and pcaps/README.md (what each holds, how it was recorded, packet count, link type).
 # With NAME arguments (handshake, ipopts...), records only those captures; README.md is rewritten either way.
 cd "$(dirname "$0")/.." || exit 2
@@ -30,7 +30,7 @@ record() {
 	out=pcaps/$name.pcap
 	rm -f "$out"
 	rm -f "$TMP/tcpdump.err" # never see the previous capture's "listening on"
-	tcpdump --immediate-mode -i "$iface" -w "$out" -U "$filter" 2>"$TMP/tcpdump.err" &
+	tcpdump --immediate-mode -i "$iface" ${SNAPLEN:+-s "$SNAPLEN"} -w "$out" -U "$filter" 2>"$TMP/tcpdump.err" &
 	TCPDUMP_PID=$!
 	wait_for "grep -q 'listening on' '$TMP/tcpdump.err' 2>/dev/null" || fail "tcpdump did not start: $(cat "$TMP/tcpdump.err")"
 	"$@" || fail "$name: $* failed"
@@ -60,6 +60,12 @@ want any-sll2 && record any-sll2 any "host 127.0.0.1 and port $PORT" ',c>s F\.,s
 # IPv4 options: not a sockdemo scenario; tests/tools/ipopts.c sends datagrams and a connection with them.
 want ipopts && record ipopts lo "port $PORT or port $((PORT + 1)) or icmp" ',c>s F\.,s>c F\.,c>s \.$' build/tools/ipopts "$PORT"
 
+# A bulk transfer through loss and a closed window, for the graphs: tests/tools/lossy drops 0.8% of the data
+# segments at the receiving socket (a socket filter), the client writes one 1448-byte segment every 100 us,
+# the receiver stops reading for 200 ms half-way. Headers only (snaplen 100): the payload is not needed.
+want lossy && SNAPLEN=100 record lossy lo "$LOF" ',s>c F\.,c>s \.$' \
+	build/tools/lossy -p "$PORT" -n 1500000 -l 8 -w 100 -b 32768 -z 200
+
 # README.md beside them, with the counts and link types of the files just written.
 info() { # NAME: "COUNT | LINKTYPE"
 	lt=$(tcpdump -r "pcaps/$1.pcap" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([^ ]*\).*/\1/p' | head -n 1)
@@ -71,7 +77,7 @@ info() { # NAME: "COUNT | LINKTYPE"
 	echo "Real loopback traffic made by \`sockdemo scenario NAME -p $PORT\` (demo/), recorded by"
 	echo "\`tests/record-pcaps.sh\` (\`make pcaps\`, as root) with"
 	echo "\`tcpdump --immediate-mode -i lo -U -w NAME.pcap 'port $PORT'\` (\`'port $PORT or icmp'\` for unreachable,"
-	echo "\`'port $PORT or icmp6'\` for unreachable6), default snaplen (262144)."
+	echo "\`'port $PORT or icmp6'\` for unreachable6), default snaplen (262144; 100 for lossy)."
 	echo "\`any-sll2.pcap\` was recorded with \`-i any\` and the filter \`host 127.0.0.1 and port $PORT\`, which gives the"
 	echo "LINUX_SLL2 link type with this libpcap. Re-recording gives new ports, sequence numbers and times,"
 	echo "and the same packet sequence (the exact number of bare ACKs may vary)."
@@ -89,6 +95,7 @@ info() { # NAME: "COUNT | LINKTYPE"
 	echo "| simultaneous-close.pcap | both ends send FIN at once: the FINs cross (each one's ACK number does not cover the other FIN), then both ACKs. Earlier attempts, if any, are ordinary closes; the crossing is the last connection | $(info simultaneous-close) |"
 	echo "| timewait.pcap | a connection from client port $((PORT + 1)), closed by the client (TIME_WAIT); a second connection from the same port, reusing the TIME_WAIT four-tuple | $(info timewait) |"
 	echo "| any-sll2.pcap | the handshake exchange captured with -i any (LINUX_SLL2 headers, interface lo, direction In) | $(info any-sll2) |"
+	echo "| lossy.pcap | a bulk transfer (\`tests/tools/lossy -p $PORT -n 1500000 -l 8 -w 100 -b 32768 -z 200\`, snaplen 100: headers only): 1448-byte segments, 0.8% of them dropped by a socket filter at the receiver (duplicate ACKs with SACK blocks, fast retransmissions, tail-loss probes, D-SACK), and the receiver pausing 200 ms half-way (its window closes to zero, then a window update) | $(info lossy) |"
 	echo "| ipopts.pcap | IPv4 options written by the kernel (\`tests/tools/ipopts $PORT\`, IP_OPTIONS on the sending socket, filter \`'port $PORT or port $((PORT + 1)) or icmp'\`): UDP datagrams with record route, timestamp (timestamps only; address and timestamp), NOP + router alert; record route to a closed port and the ICMP port unreachable (its own echoed record route, and the quoted header with options); a TCP connection whose client sets record route (the server echoes it) | $(info ipopts) |"
 } > pcaps/README.md
 echo "record-pcaps: wrote $(ls pcaps/*.pcap | wc -l | tr -d ' ') captures and pcaps/README.md"

@@ -11,14 +11,14 @@
 #include "view/ladder.h"
 #include "view/view.h"
 
-int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out)
+int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, struct handout *h)
 {
 	const struct packet *pkt = NULL;
 	struct track_result tr;
 	struct counters cnt = { 0 };
 	bool json = c->view == VIEW_JSON;
-	/* --stats and --ladder replace the per-packet lines, unless --text/--json asked for them too. */
-	bool per_packet = !c->stats && (!c->ladder || c->explicit_view);
+	bool per_packet = cli_per_packet(c);
+	bool handout = handout_wanted(h);
 	struct ladder_book *book;
 	if (report_ladder_new(c, &book) != EXIT_OK)
 		return EXIT_FAILURE_RUNTIME;
@@ -32,6 +32,8 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out)
 			report_count(&cnt, pkt);
 			if (book)
 				ladder_book_add(book, pkt, &tr);
+			if (handout)
+				handout_packet(h, pkt, &tr);
 			if (per_packet) {
 				bool nano = pipeline_nanosecond(pl); /* a pcapng file's finer interface can turn it on */
 				if (json)
@@ -63,7 +65,7 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out)
 			report_flows(out, pl, json);
 		}
 	}
-	code = report_end(out, pl, c, &cnt, book, code);
+	code = report_end(out, pl, c, &cnt, book, h, code);
 	obuf_flush(out);
 	return code;
 }

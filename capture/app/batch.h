@@ -3,11 +3,13 @@
 #define SYNWATCH_BATCH_H
 
 #include "app/cli.h"
+#include "app/handout.h"
 #include "source/pipeline.h"
 #include "view/obuf.h"
 
 /* Read the pipeline to its end (or a stop signal, or a closed stdout), one line per packet to out unless
-   --stats or --ladder replace them, then what report_end() prints. Returns an exit code. */
-int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out);
+   --stats or a picture replaces them (cli_per_packet), each packet to the handout h (may be NULL), then
+   what report_end() prints and writes. Returns an exit code. */
+int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, struct handout *h);
 
 #endif

@@ -208,6 +208,7 @@ static void merge_call(struct classroom *m, const struct sock_event *ev)
 			view_text_call(m->out, ev, key, m->nano, f, side);
 		obuf_maybe_flush(m->out);
 	}
+	handout_call(m->handout, f, side, key, ev);
 	if (m->book && f) {
 		char label[LADDER_LABEL_MAX];
 		call_label(ev, label, sizeof label);
@@ -358,7 +359,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 	m->json = o->view == VIEW_JSON;
 	m->nano = pipeline_nanosecond(pl);
 	m->live = pipeline_live(pl);
-	m->per_packet = !o->stats && (!o->ladder || o->explicit_view);
+	m->per_packet = cli_per_packet(o);
 	m->sock_first = true;
 	if (report_ladder_new(o, &m->book) != EXIT_OK)
 		return EXIT_FAILURE_RUNTIME;
@@ -381,6 +382,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		while (k < 256 && (rc = pipeline_next(pl, &pkt, &tr)) == 1) {
 			k++;
 			report_count(&cnt, &pkt);
+			handout_packet(m->handout, &pkt, &tr);
 			m->scratch.len = 0;
 			m->nano = pipeline_nanosecond(pl);
 			if (m->per_packet) {
@@ -453,7 +455,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		m->tl.pkt_done = m->tl.call_done = false;
 	}
 	merge_drain(m, true);
-	code = report_end(out, pl, o, &cnt, m->book, code);
+	code = report_end(out, pl, o, &cnt, m->book, m->handout, code);
 	m->book = NULL;
 	timeline_free(&m->tl);
 	obuf_flush(out);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "app/cli.h"
+#include "app/handout.h"
 #include "calls/events.h"
 #include "calls/sockdiag.h"
 #include "calls/timeline.h"
@@ -32,6 +33,7 @@ struct classroom {
 	struct obuf *out;
 	bool json, nano, per_packet, live;
 	struct ladder_book *book;
+	struct handout *handout;       /* --svg/--html: packets and matched calls go here too; NULL when none */
 	struct timeline tl;
 	struct tl_flows flows;         /* flows of the packets released so far, for matching calls */
 	struct pending_call pend[CLASSROOM_PENDING_CALLS];

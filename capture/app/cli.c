@@ -55,6 +55,15 @@ const struct cli_option cli_options[] = {
 	  .takes = "a flow number of 1 or more", .help = "sequence diagram of FLOW (default: of every flow) at the end" },
 	{ 0, "width", CLI_ARG_REQUIRED, "N", CLI_INT, F(width), .min = LADDER_MIN_WIDTH, .max = LADDER_MAX_WIDTH,
 	  .takes = "a number of columns from 64 to 400", .help = "columns of the ladder (default $COLUMNS or 100)" },
+	{ 0, "graph", CLI_ARG_REQUIRED, "SPEC", CLI_GRAPH, F(graph_spec), F(graph),
+	  .takes = "KIND[:FLOW[:DIR]]: a kind (tsg, throughput, rtt, inflight), a flow number, c2s or s2c",
+	  .help = "a graph of a TCP flow into --svg: SPEC is KIND[:FLOW[:DIR]], KIND tsg,\n"
+		  "throughput, rtt or inflight (default: the flow and direction with most data)" },
+	{ 0, "svg", CLI_ARG_REQUIRED, "FILE", CLI_STRING, F(svg),
+	  .help = "write the picture of --ladder FLOW or --graph SPEC to FILE (SVG)" },
+	{ 0, "html", CLI_ARG_REQUIRED, "FILE", CLI_STRING, F(html),
+	  .help = "write a page for the whole capture to FILE: flow table, each flow's ladder,\n"
+		  "graphs and socket calls; opens offline, prints on A4" },
 	{ 0, "events", CLI_ARG_REQUIRED, "FILE", CLI_STRING, F(events),
 	  .help = "merge sockdemo's socket-call events (--events FILE of sockdemo) with the\n"
 		  "packets by time; FILE is followed as it grows" },
@@ -82,12 +91,13 @@ static const char synopsis[] =
 	"usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
 	"                [--text | --json | --tui [--speed X] [--step] [--history N] [--no-color]]\n"
 	"                [--stats] [--flows] [--ladder [FLOW]] [--max-flows N] [BPF EXPRESSION...]\n"
+	"                [--ladder FLOW --svg FILE | --graph KIND[:FLOW[:DIR]] --svg FILE] [--html FILE]\n"
 	"                [--events FILE] [--sockets [--ports LIST]] [--trace [--keep] -- COMMAND [ARGS...]]\n"
 	"       synwatch --classroom [-p PORT] [--keep]\n";
 
 static const char exit_statuses[] =
 	"Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
-	"4 interface problem, 5 no permission to capture, 6 cannot write -w file.\n";
+	"4 interface problem, 5 no permission to capture, 6 cannot write the -w, --svg or --html file.\n";
 
 #define HELP_NAME_WIDTH 15 /* the left column of --help's option list */
 
@@ -139,6 +149,38 @@ static size_t filter_ports(const char *expr, uint16_t *ports, size_t max)
 	return n;
 }
 
+bool cli_graph_parse(const char *s, struct cli_graph *g)
+{
+	const char *c1 = strchr(s, ':');
+	size_t klen = c1 ? (size_t)(c1 - s) : strlen(s);
+	struct cli_graph out = { .dir = -1 };
+	if (!graph_kind_parse(s, klen, &out.kind))
+		return false;
+	if (c1) {
+		char num[24];
+		const char *c2 = strchr(c1 + 1, ':');
+		size_t nlen = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+		unsigned long long v;
+		if (nlen >= sizeof num)
+			return false;
+		memcpy(num, c1 + 1, nlen);
+		num[nlen] = '\0';
+		if (!cli_number(num, 1, UINT64_MAX, &v))
+			return false;
+		out.flow = v;
+		if (c2) {
+			if (strcmp(c2 + 1, "c2s") == 0)
+				out.dir = DIR_C2S;
+			else if (strcmp(c2 + 1, "s2c") == 0)
+				out.dir = DIR_S2C;
+			else
+				return false;
+		}
+	}
+	*g = out;
+	return true;
+}
+
 /* ---- Values ---- */
 
 /* An option's value, parsed and not yet stored. */
@@ -150,6 +192,7 @@ union cli_value {
 		uint16_t v[CLI_PORTS_MAX];
 		size_t n;
 	} ports;
+	struct cli_graph graph;
 };
 
 static bool value_parse(const struct cli_option *o, const char *s, union cli_value *v)
@@ -175,6 +218,8 @@ static bool value_parse(const struct cli_option *o, const char *s, union cli_val
 	}
 	case CLI_PORTS:
 		return parse_ports(s, o->min, o->max, v->ports.v, &v->ports.n);
+	case CLI_GRAPH:
+		return cli_graph_parse(s, &v->graph);
 	default:
 		return false; /* flags, views, the command, help and version take no value */
 	}
@@ -228,6 +273,9 @@ static void value_store(struct config *c, const struct cli_option *o, const unio
 	case CLI_PORTS:
 		memcpy(c->ports, v->ports.v, v->ports.n * sizeof c->ports[0]);
 		c->nports = v->ports.n;
+		break;
+	case CLI_GRAPH:
+		*(struct cli_graph *)field_at(c, o->field) = v->graph;
 		break;
 	default:
 		break;
@@ -516,6 +564,18 @@ bool cli_check(struct config *c, char *err, size_t errlen)
 		return check_fail(err, errlen, "--sockets reads the kernel's sockets now: it cannot go with -r", NULL);
 	if (c->sockets && !c->nports)
 		c->nports = filter_ports(c->filter, c->ports, CLI_PORTS_MAX);
+	if (c->svg && !c->ladder && !c->graph)
+		return check_fail(err, errlen, "--svg FILE writes the picture of --ladder FLOW or --graph SPEC; give one of them", NULL);
+	if (c->graph && !c->svg)
+		return check_fail(err, errlen, "--graph draws into an SVG file: add --svg FILE", NULL);
+	if (c->svg && c->ladder && c->graph)
+		return check_fail(err, errlen, "--svg holds one picture: give --ladder FLOW or --graph SPEC, not both", NULL);
+	if (c->svg && c->ladder && !c->ladder_flow)
+		return check_fail(err, errlen, "--ladder --svg draws one flow: give its number (--ladder 3); list them with --flows", NULL);
+	if ((c->svg || c->html) && c->view == VIEW_TUI)
+		return check_fail(err, errlen, "--svg and --html are written by the text modes at the end: leave out --tui", NULL);
+	if (c->svg && c->html && strcmp(c->svg, c->html) == 0)
+		return check_fail(err, errlen, "--svg and --html name the same file", c->svg);
 	c->merged = c->events || c->trace || c->sockets || c->classroom;
 	return true;
 }
@@ -524,11 +584,16 @@ void cli_settle(struct config *c, bool stdout_is_tty, const char *columns)
 {
 	/* The panel when a person is watching; text for pipes, files and the counters-only modes. */
 	if (c->view == VIEW_AUTO)
-		c->view = stdout_is_tty && !c->stats && !c->flows && !c->ladder ? VIEW_TUI : VIEW_TEXT;
+		c->view = stdout_is_tty && !c->stats && !c->flows && !c->ladder && !c->svg && !c->html ? VIEW_TUI : VIEW_TEXT;
 	if (!c->width) {
 		unsigned long long v;
 		c->width = cli_number(columns, LADDER_MIN_WIDTH, LADDER_MAX_WIDTH, &v) ? (int)v : CLI_DEFAULT_WIDTH;
 	}
+}
+
+bool cli_per_packet(const struct config *c)
+{
+	return !c->stats && (!(c->ladder || c->svg || c->html) || c->explicit_view);
 }
 
 void cli_option_name(const struct cli_option *o, char *buf, size_t n)

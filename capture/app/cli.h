@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "graph/graph.h"
 #include "source/pipeline.h"
 #include "tui/tui.h"
 
@@ -19,6 +20,13 @@
 #define CLI_DEFAULT_WIDTH 100    /* --ladder's columns when neither --width nor $COLUMNS gives them */
 
 enum view_mode { VIEW_AUTO, VIEW_TEXT, VIEW_JSON, VIEW_TUI };
+
+/* --graph KIND[:FLOW[:DIR]]: which picture of which flow and direction. */
+struct cli_graph {
+	enum graph_kind kind;
+	uint64_t flow;          /* 0: the TCP flow that carried the most payload */
+	int dir;                /* DIR_C2S or DIR_S2C; -1: the direction that sent more */
+};
 
 /* Everything the command line decides. It holds pointers into itself (p.filter) and into argv: fill it
    in place with cli_parse() and do not copy it. */
@@ -45,6 +53,10 @@ struct config {
 	unsigned port;          /* --classroom's port (-p PORT / --port PORT); 0 until cli_check() */
 	bool merged;            /* calls or socket changes stand between the packets (--events, --trace,
 	                           --sockets, --classroom): the classroom mode rather than the batch mode */
+	bool graph;             /* --graph SPEC: a graph into the --svg file */
+	struct cli_graph graph_spec; /* ... which one */
+	const char *svg;        /* --svg FILE: the picture of --ladder FLOW or --graph */
+	const char *html;       /* --html FILE: the page of the whole capture */
 };
 
 /* How an option takes its value. */
@@ -67,6 +79,7 @@ enum cli_store {
 	CLI_KIB,          /* int bytes, from KiB in [min, max] (capped at INT_MAX) */
 	CLI_DOUBLE,       /* double, a decimal fraction in [min, max] */
 	CLI_PORTS,        /* ports[]/nports: a comma-separated list of ports */
+	CLI_GRAPH,        /* struct cli_graph: KIND[:FLOW[:DIR]] */
 	CLI_VIEW,         /* enum view_mode = the row's view (--text and --json also set explicit_view) */
 	CLI_COMMAND,      /* char ** = the words after "--" */
 	CLI_HELP,         /* stop: cli_parse() returns CLI_SHOW_HELP */
@@ -131,7 +144,7 @@ enum cli_status cli_parse(int argc, char **argv, struct config *c, char *err, si
 bool cli_check(struct config *c, char *err, size_t errlen);
 
 /* The choices that depend on where synwatch runs: the view when none was given (the panel on a terminal,
-   unless --stats, --flows or --ladder ask for text) and the ladder's width ($COLUMNS when --width was not
+   unless --stats, --flows, --ladder, --svg or --html ask for text) and the ladder's width ($COLUMNS when --width was not
    given and it is a valid width, else CLI_DEFAULT_WIDTH). columns may be NULL. */
 void cli_settle(struct config *c, bool stdout_is_tty, const char *columns);
 
@@ -140,6 +153,13 @@ void cli_usage(FILE *f);
 
 /* The left column of a row in --help: "-c COUNT", "--ladder [FLOW]", "--trace -- CMD", "-h, --help". */
 void cli_option_name(const struct cli_option *o, char *buf, size_t n);
+
+/* --graph's value: "tsg", "rtt:3", "inflight:3:s2c"; false when it is not one. */
+bool cli_graph_parse(const char *s, struct cli_graph *g);
+
+/* The text and JSON views print per-packet lines: unless --stats, or a picture (--ladder, --svg, --html)
+   replaces them and neither --text nor --json asked for them too. */
+bool cli_per_packet(const struct config *c);
 
 /* A whole non-negative decimal number within [min, max] (no sign, no spaces); false otherwise. */
 bool cli_number(const char *s, unsigned long long min, unsigned long long max, unsigned long long *out);

@@ -8,6 +8,7 @@
 #include "app/batch.h"
 #include "app/classroom.h"
 #include "app/cli.h"
+#include "app/handout.h"
 #include "app/privs.h"
 #include "app/report.h"
 #include "app/signals.h"
@@ -22,6 +23,7 @@ int main(int argc, char **argv)
 	static struct classroom room;
 	static struct obuf out;
 	static struct tui_feed feed;
+	static struct handout ho;
 	char err[2048];
 	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
 	case CLI_OK:
@@ -49,14 +51,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synwatch: %s\n", err);
 		return code;
 	}
+	/* --svg and --html: their files are made now, as -w's is, and written whole at the end. */
+	if ((code = handout_open(&ho, &cfg, err, sizeof err)) != EXIT_OK) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		pipeline_close(pl);
+		return code;
+	}
+	room.handout = &ho;
 	if (cfg.merged && (code = classroom_start_tracer(&room, &cfg, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "synwatch: %s\n", err);
+		handout_free(&ho);
 		pipeline_close(pl);
 		return code;
 	}
 	/* Everything that needs privileges is open: give them up (tcpdump's -Z). */
 	if (!privs_drop(cfg.user, err, sizeof err)) {
 		fprintf(stderr, "synwatch: %s\n", err);
+		handout_free(&ho);
 		classroom_close(&room);
 		pipeline_close(pl);
 		return EXIT_FAILURE_RUNTIME;
@@ -67,6 +78,7 @@ int main(int argc, char **argv)
 			pipeline_filter(pl));
 	if (cfg.merged && (code = classroom_start_demo(&room, &cfg, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "synwatch: %s\n", err);
+		handout_free(&ho);
 		classroom_close(&room);
 		pipeline_close(pl);
 		return code;
@@ -88,7 +100,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (code == TUI_FALLBACK_TEXT)
-		code = cfg.merged ? classroom_run(&room, pl, &cfg, &out, &cmd_status) : batch_run(pl, &cfg, &out);
+		code = cfg.merged ? classroom_run(&room, pl, &cfg, &out, &cmd_status) : batch_run(pl, &cfg, &out, &ho);
 	if (out.error) {
 		fprintf(stderr, "synwatch: cannot write output: %s\n", strerror(out.error));
 		code = EXIT_FAILURE_RUNTIME;
@@ -97,6 +109,7 @@ int main(int argc, char **argv)
 		report_summary(pl, cfg.p.write);
 	if (cfg.merged)
 		code = classroom_finish(&room, &cfg, code, cmd_status);
+	handout_free(&ho); /* written by now, unless the panel ran */
 	pipeline_close(pl);
 	return code;
 }

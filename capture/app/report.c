@@ -137,20 +137,21 @@ void report_flows(struct obuf *o, struct pipeline *pl, bool json)
 int report_ladder_new(const struct config *c, struct ladder_book **book)
 {
 	*book = NULL;
-	if (!c->ladder)
+	if (!c->ladder && !c->html)
 		return EXIT_OK;
-	*book = ladder_book_new(LADDER_ROWS_PER_FLOW);
+	/* The page shows the first rows of every flow; --ladder keeps more, of its flow only when it names one. */
+	*book = ladder_book_new(c->ladder ? LADDER_ROWS_PER_FLOW : HANDOUT_LADDER_ROWS);
 	if (!*book) {
-		fprintf(stderr, "synwatch: out of memory for --ladder\n");
+		fprintf(stderr, "synwatch: out of memory for %s\n", c->ladder ? "--ladder" : "--html");
 		return EXIT_FAILURE_RUNTIME;
 	}
-	if (c->ladder_flow)
+	if (c->ladder_flow && !c->html)
 		ladder_book_only(*book, c->ladder_flow);
 	return EXIT_OK;
 }
 
 int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, const struct counters *cnt,
-	       struct ladder_book *book, int code)
+	       struct ladder_book *book, struct handout *h, int code)
 {
 	bool json = c->view == VIEW_JSON;
 	if (!out->closed) {
@@ -158,7 +159,7 @@ int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, co
 			report_counters(out, cnt, pl, json);
 		if (c->flows)
 			report_flows(out, pl, json);
-		if (book) {
+		if (book && c->ladder && !c->svg) {
 			obuf_flush(out);
 			/* A capture with no flow has no ladder to draw; only a flow asked for by number must exist. */
 			if (ladder_book_print(book, pipeline_flows(pl), c->ladder_flow, stdout, c->width) == 0 &&
@@ -171,6 +172,7 @@ int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, co
 			fflush(stdout);
 		}
 	}
+	code = handout_finish(h, pl, book, code);
 	ladder_book_free(book);
 	return code;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "app/cli.h"
+#include "app/handout.h"
 #include "source/pipeline.h"
 #include "view/ladder.h"
 #include "view/obuf.h"
@@ -42,14 +43,15 @@ static inline void report_count(struct counters *c, const struct packet *p)
 void report_counters(struct obuf *o, const struct counters *c, struct pipeline *pl, bool json);
 /* The flow table through stdio after what o holds, keeping the order of output. */
 void report_flows(struct obuf *o, struct pipeline *pl, bool json);
-/* --ladder's book of rows (*book stays NULL without --ladder). EXIT_OK, or EXIT_FAILURE_RUNTIME with a line
-   on stderr when there is no memory for it. */
+/* The book of ladder rows for --ladder and --html (*book stays NULL without them). EXIT_OK, or
+   EXIT_FAILURE_RUNTIME with a line on stderr when there is no memory for it. */
 int report_ladder_new(const struct config *c, struct ladder_book **book);
-/* The end of a text or JSON run, unless stdout went away: the counters (--stats), the flow table (--flows),
-   the ladder (--ladder; the book is freed). Returns code, or EXIT_USAGE (with a line on stderr) when the
-   flow --ladder FLOW names does not exist and code was EXIT_OK. */
+/* The end of a text or JSON run: unless stdout went away, the counters (--stats), the flow table (--flows),
+   the ladder (--ladder, unless it goes to --svg); then the handout files (h may be NULL; see
+   handout_finish). The book is freed. Returns code, or EXIT_USAGE (with a line on stderr) when the flow
+   --ladder FLOW names does not exist and code was EXIT_OK, or what handout_finish() returns. */
 int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, const struct counters *cnt,
-	       struct ladder_book *book, int code);
+	       struct ladder_book *book, struct handout *h, int code);
 /* Why the pipeline stopped (it returned -2), one line on stderr; returns the exit code. */
 int report_failure(const struct pipeline *pl);
 /* tcpdump-style closing lines on stderr: packets captured/received/dropped (or read), written to -w. */

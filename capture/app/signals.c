@@ -1,4 +1,4 @@
-/* signals.c — SIGINT/SIGTERM/SIGHUP stop, SIGUSR1 asks for the flow table, SIGPIPE ignored; handlers only set flags. */
+/* signals.c — SIGINT/SIGTERM/SIGHUP stop, SIGUSR1 asks for the flow table, SIGPIPE and SIGXFSZ ignored; handlers only set flags. */
 #include "app/signals.h"
 
 #include <string.h>
@@ -30,4 +30,7 @@ void signals_install(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	sa.sa_handler = SIG_IGN; /* a closed stdout shows up as EPIPE from write() */
 	sigaction(SIGPIPE, &sa, NULL);
+	/* A write past the file-size limit (ulimit -f) fails with EFBIG and is reported, instead of killing
+	   synwatch half-way through an output file. */
+	sigaction(SIGXFSZ, &sa, NULL);
 }

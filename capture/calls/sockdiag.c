@@ -6,6 +6,7 @@
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
+#include <linux/tcp.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -33,6 +34,37 @@ const char *sockdiag_state_name(uint8_t state)
 const char *sockdiag_proto_name(uint8_t proto)
 {
 	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "?";
+}
+
+/* TCP_CA_* of <linux/tcp.h>: the sender's congestion-control state. */
+static const struct tok ca_names[] = {
+	{ TCP_CA_Open, "open" }, { TCP_CA_Disorder, "disorder" }, { TCP_CA_CWR, "cwr" },
+	{ TCP_CA_Recovery, "recovery" }, { TCP_CA_Loss, "loss" }, { 0, NULL },
+};
+
+const char *sockdiag_ca_state_name(uint8_t ca_state)
+{
+	return tok2str(ca_names, "unknown", ca_state);
+}
+
+/* struct tcp_info as the kernel sent it (len bytes, maybe shorter than ours: older kernels). */
+static void parse_tcpinfo(const uint8_t *p, size_t len, struct sockdiag_tcpinfo *ti)
+{
+	struct tcp_info t;
+	memset(&t, 0, sizeof t);
+	memcpy(&t, p, len < sizeof t ? len : sizeof t);
+	ti->valid = true;
+	ti->ca_state = t.tcpi_ca_state;
+	ti->retransmits = t.tcpi_retransmits;
+	ti->mss = t.tcpi_snd_mss;
+	ti->cwnd = t.tcpi_snd_cwnd;
+	ti->ssthresh = t.tcpi_snd_ssthresh;
+	ti->srtt_us = t.tcpi_rtt;
+	ti->rttvar_us = t.tcpi_rttvar;
+	ti->unacked = t.tcpi_unacked;
+	ti->total_retrans = t.tcpi_total_retrans;
+	ti->delivery_rate = t.tcpi_delivery_rate;
+	ti->pacing_rate = t.tcpi_pacing_rate;
 }
 
 /* ---- ordering and diff ---- */
@@ -202,7 +234,7 @@ static bool parse_msg(const uint8_t *p, size_t len, uint8_t proto, struct sockdi
 	r->uid = m.idiag_uid;
 	r->ifindex = m.id.idiag_if;
 	r->cookie = (uint64_t)m.id.idiag_cookie[1] << 32 | m.id.idiag_cookie[0];
-	/* Attributes (struct rtattr: u16 len, u16 type, data, padded to 4): look for INET_DIAG_SKV6ONLY. */
+	/* Attributes (struct rtattr: u16 len, u16 type, data, padded to 4): INET_DIAG_SKV6ONLY, INET_DIAG_INFO. */
 	size_t at = NLMSG_ALIGN(sizeof m);
 	while (at + 4 <= len) {
 		uint16_t alen16, type;
@@ -212,6 +244,9 @@ static bool parse_msg(const uint8_t *p, size_t len, uint8_t proto, struct sockdi
 			break;
 		if (type == INET_DIAG_SKV6ONLY && alen16 >= 5)
 			r->v6only = p[at + 4] != 0;
+		/* A listener's tcp_info holds no connection's numbers (ss prints none of them either). */
+		if (type == INET_DIAG_INFO && proto == IPPROTO_TCP && alen16 > 4 && r->state != 10)
+			parse_tcpinfo(p + at + 4, alen16 - 4u, &r->info);
 		at += NLMSG_ALIGN(alen16);
 	}
 	return true;
@@ -241,6 +276,8 @@ static int dump(int fd, uint8_t family, uint8_t proto, uint32_t seq, struct coll
 	q.req.sdiag_family = family;
 	q.req.sdiag_protocol = proto;
 	q.req.idiag_states = ~0u; /* every state */
+	if (proto == IPPROTO_TCP)
+		q.req.idiag_ext = 1u << (INET_DIAG_INFO - 1); /* and each socket's tcp_info */
 	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
 	if (sendto(fd, &q, sizeof q, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0) {
 		snprintf(err, errlen, "sock_diag: cannot send the dump request: %s", strerror(errno));

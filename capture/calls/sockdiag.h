@@ -8,6 +8,25 @@
 
 #include "endpoint.h"
 
+/* A TCP socket's own numbers (struct tcp_info of <linux/tcp.h>, INET_DIAG_INFO), as the kernel reported
+   them at the snapshot. Only connections have them: not listeners, TIME-WAIT or request (SYN-RECV) sockets. */
+struct sockdiag_tcpinfo {
+	bool valid;             /* the kernel sent tcp_info for this socket */
+	uint8_t ca_state;       /* congestion state: 0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss (TCP_CA_*) */
+	uint8_t retransmits;    /* retransmissions of the oldest unacknowledged segment (timeouts in a row) */
+	uint32_t mss;           /* sender's MSS (tcpi_snd_mss), bytes */
+	uint32_t cwnd;          /* congestion window, segments (tcpi_snd_cwnd) */
+	uint32_t ssthresh;      /* slow-start threshold, segments; TCP_INFINITE_SSTHRESH (0x7fffffff) = none yet */
+	uint32_t srtt_us;       /* smoothed round-trip time, µs (tcpi_rtt) */
+	uint32_t rttvar_us;     /* its variation, µs (tcpi_rttvar) */
+	uint32_t unacked;       /* segments sent and not acknowledged (tcpi_unacked) */
+	uint32_t total_retrans; /* segments retransmitted over the connection's life */
+	uint64_t delivery_rate; /* bytes per second the last round trip delivered (0 until measured) */
+	uint64_t pacing_rate;   /* bytes per second the kernel paces at; UINT64_MAX: no pacing limit */
+};
+
+#define SOCKDIAG_SSTHRESH_NONE 0x7fffffffu /* the kernel's TCP_INFINITE_SSTHRESH: slow start not left yet */
+
 /* One socket as the kernel reports it (inet_diag_msg, Linux include/uapi/linux/inet_diag.h). */
 struct sockdiag_row {
 	uint8_t proto;          /* 6 TCP or 17 UDP */
@@ -22,11 +41,12 @@ struct sockdiag_row {
 	uint32_t uid;           /* owner */
 	uint32_t ifindex;       /* bound interface, 0 none */
 	uint64_t cookie;        /* the kernel's socket id: the same from SYN-SENT/ESTAB through TIME-WAIT */
+	struct sockdiag_tcpinfo info; /* TCP: the kernel's own numbers (INET_DIAG_INFO) */
 };
 
 /*
  * Reads the kernel's table of TCP and UDP sockets, IPv4 and IPv6, in every state, keeping those whose
- * local or remote port is one of ports[0..nports) (all when nports is 0). Stores at most max rows,
+ * local or remote port is one of ports[0..nports) (all when nports is 0); TCP sockets with their tcp_info. Stores at most max rows,
  * sorted by sockdiag_cmp. Returns how many rows matched (more than max means some were left out), or
  * -1 with a one-line message in err when the netlink socket cannot be used.
  */
@@ -43,6 +63,9 @@ const char *sockdiag_state_name(uint8_t state);
 
 /* "tcp" or "udp". */
 const char *sockdiag_proto_name(uint8_t proto);
+
+/* The congestion state's name: "open", "disorder", "cwr", "recovery", "loss"; "unknown" otherwise. */
+const char *sockdiag_ca_state_name(uint8_t ca_state);
 
 /* An address as ss prints it: "127.0.0.1:8888", "[::1]:8888", "0.0.0.0:*", "*:8888" (dual-stack any),
    "[::]:*" (v6only any), "[fe80::1]%lo:8888". Returns the length snprintf would. */

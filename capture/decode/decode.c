@@ -77,15 +77,55 @@ enum dec_status decode_ip_invalid(struct decode_ctx *ctx, enum layer_id layer, c
 	return DEC_INVALID;
 }
 
+enum dec_status decode_icmp_head(struct decode_ctx *ctx, struct cursor *c, enum l4_kind kind, struct cursor *rest,
+				 uint32_t *wire, bool *cut)
+{
+	const bool v6 = kind == L4_ICMP6;
+	const enum layer_id layer = v6 ? LAYER_ICMP6 : LAYER_ICMP;
+	const char *short_hdr = v6 ? "IP payload shorter than ICMPv6 header" : "IP payload shorter than ICMP header";
+	struct ip_layer *ip = ctx->ip;
+	struct icmp_hdr *h = &ip->u.icmp;
+	ip->l4 = kind;
+	memset(h, 0, sizeof *h);
+	*wire = decode_l4_wire(ctx, c);
+	bool short_capture = cursor_left(c) < *wire;
+	if (cut)
+		*cut = short_capture;
+	if (!cursor_u8(c, &h->type) || !cursor_u8(c, &h->code))
+		return decode_ip_short(ctx, layer, short_capture, short_hdr);
+	ip->have |= HAVE_ICMP; /* type and code, shown even when the capture cut the checksum */
+	if (!cursor_be16(c, &h->sum) || !cursor_has(c, 4))
+		return decode_ip_short(ctx, layer, short_capture, short_hdr);
+	*rest = cursor_sub(c, 4);
+	cursor_skip(c, 4);
+	ip->have |= HAVE_ICMP_REST;
+	return DEC_OK;
+}
+
+void decode_icmp_body(struct decode_ctx *ctx, const struct cursor *c, uint32_t wire, bool is_error, decoder_fn quoted)
+{
+	struct ip_layer *ip = ctx->ip;
+	ip->payload_wire = wire > 8 ? wire - 8 : 0;
+	ip->payload_cap = (uint32_t)cursor_left(c);
+	ip->payload = c->p;
+	ip->have |= HAVE_PAYLOAD;
+	/* The quoted packet is usually cut short by design, so its status stays in pkt->inner. */
+	if (is_error && !ctx->quoted && cursor_has(c, 1)) {
+		struct packet *pkt = ctx->pkt;
+		decode_ip_reset(&pkt->inner);
+		pkt->has_inner = true;
+		struct decode_ctx inner = { pkt, &pkt->inner, true };
+		struct cursor q = *c;
+		quoted(&inner, &q);
+	}
+}
+
 uint32_t decode_l4_wire(const struct decode_ctx *ctx, const struct cursor *c)
 {
 	const struct ip_layer *ip = ctx->ip;
 	uint32_t plen = ip->total_len > ip->hdr_len ? ip->total_len - ip->hdr_len : 0;
 	if (!ctx->quoted) {
-		const struct packet *pkt = ctx->pkt;
-		uint32_t frame = pkt->len > pkt->caplen ? pkt->len : pkt->caplen;
-		size_t off = (size_t)(c->p - pkt->data);
-		uint32_t left = frame > off ? (uint32_t)(frame - off) : 0;
+		uint32_t left = decode_wire_left(ctx, c);
 		if (left < plen)
 			plen = left;
 	}

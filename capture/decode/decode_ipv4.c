@@ -5,24 +5,13 @@
 #define IPV4_MF 0x2000     /* more fragments */
 #define IPV4_OFFMASK 0x1fff /* fragment offset in 8-byte units */
 
-/* Bytes of the frame on the wire from the cursor on; for a quoted packet, what the ICMP error holds. */
-static uint32_t ipv4_wire_avail(const struct decode_ctx *ctx, const struct cursor *c)
-{
-	if (ctx->quoted)
-		return (uint32_t)cursor_left(c);
-	const struct packet *pkt = ctx->pkt;
-	uint32_t frame = pkt->len > pkt->caplen ? pkt->len : pkt->caplen;
-	size_t off = (size_t)(c->p - pkt->data);
-	return frame > off ? (uint32_t)(frame - off) : 0;
-}
-
 enum dec_status decode_ipv4(struct decode_ctx *ctx, struct cursor *c)
 {
 	struct ip_layer *ip = ctx->ip;
 	if (!ctx->quoted)
 		ctx->pkt->has_ip = true;
 	ip->version = 4;
-	uint32_t avail = ipv4_wire_avail(ctx, c);
+	uint32_t avail = decode_wire_left(ctx, c);
 	/* A short read is truncation when the capture ended before the frame did; a quoted packet is cut
 	 * by design (RFC 792 quotes the IP header + 8 bytes), so it is always truncation there. */
 	bool cut = ctx->quoted || cursor_left(c) < avail;

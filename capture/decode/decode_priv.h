@@ -53,10 +53,39 @@ static inline enum dec_status decode_ip_short(struct decode_ctx *ctx, enum layer
 }
 
 /*
+ * Bytes of the frame on the wire from the cursor on (the most an IP length field can claim); for a
+ * packet quoted in an ICMP error, what the error holds.
+ */
+static inline uint32_t decode_wire_left(const struct decode_ctx *ctx, const struct cursor *c)
+{
+	if (ctx->quoted)
+		return (uint32_t)cursor_left(c);
+	const struct packet *pkt = ctx->pkt;
+	uint32_t frame = pkt->len > pkt->caplen ? pkt->len : pkt->caplen;
+	size_t off = (size_t)(c->p - pkt->data);
+	return frame > off ? (uint32_t)(frame - off) : 0;
+}
+
+/*
  * Bytes of the current IP packet's payload (after IP and extension headers) on the wire: from the IP
  * length fields, and for the outer packet never more than the frame holds from the cursor on.
  * `c` must be positioned at the start of that payload.
  */
 uint32_t decode_l4_wire(const struct decode_ctx *ctx, const struct cursor *c);
+
+/*
+ * The first 8 bytes ICMP (RFC 792) and ICMPv6 (RFC 4443 §2.1) share: type, code, checksum, then 4 bytes
+ * whose meaning depends on the type. Fills ip->u.icmp's type, code and sum; DEC_OK with *rest narrowed
+ * to the 4 type-dependent bytes (for the caller's switch) and *c after them. *wire is the ICMP message's
+ * length on the wire, *cut (when not NULL) whether the capture ended inside it.
+ */
+enum dec_status decode_icmp_head(struct decode_ctx *ctx, struct cursor *c, enum l4_kind kind, struct cursor *rest,
+				 uint32_t *wire, bool *cut);
+
+/*
+ * After those 8 bytes: the message body as the payload, and for an error (is_error) the offending IP packet
+ * it quotes, decoded once through a narrowed cursor with `quoted` decoder (never deeper).
+ */
+void decode_icmp_body(struct decode_ctx *ctx, const struct cursor *c, uint32_t wire, bool is_error, decoder_fn quoted);
 
 #endif

@@ -19,7 +19,6 @@
  */
 #define SYN_TIMEOUT_S 130
 
-#define GE_SEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) >= 0)
 
 /* ---- keys ---------------------------------------------------------------------------------------- */
 
@@ -506,13 +505,13 @@ static void priv_clamp_times(const struct flow *f, struct flow_priv *p, uint32_t
 {
 	uint32_t floor_us = now_us - STALE_US;
 	if (now_ns - f->last_ns > (int64_t)STALE_US * 1000) {
-		p->d[0].nextseq_us = p->d[1].nextseq_us = p->other_us = floor_us;
+		p->an.d[0].nextseq_us = p->an.d[1].nextseq_us = p->other_us = floor_us;
 		return;
 	}
-	if (now_us - p->d[0].nextseq_us > STALE_US)
-		p->d[0].nextseq_us = floor_us;
-	if (now_us - p->d[1].nextseq_us > STALE_US)
-		p->d[1].nextseq_us = floor_us;
+	if (now_us - p->an.d[0].nextseq_us > STALE_US)
+		p->an.d[0].nextseq_us = floor_us;
+	if (now_us - p->an.d[1].nextseq_us > STALE_US)
+		p->an.d[1].nextseq_us = floor_us;
 	if (now_us - p->other_us > STALE_US)
 		p->other_us = floor_us;
 }
@@ -726,7 +725,7 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	if ((fl & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_ACK && dir == DIR_C2S && p->synack_seen && !f->ack_ns)
 		f->ack_ns = now_ns;
 
-	bool acks_peer_fin = have_ack && (p->dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->d[rev].nextseq);
+	bool acks_peer_fin = have_ack && (p->an.dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->an.d[rev].nextseq);
 	enum tcp_seg kind = tcp_seg_classify(fl, acks_peer_fin);
 
 	/* The analysis needs the segment's length (from the IP length and the data offset, however much of
@@ -745,8 +744,10 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 			.have_win = (ip->have & HAVE_WIN) != 0,
 			.win_scale_offered = (ip->have & HAVE_TCPOPTS) && (th->opt_have & TCPOPT_HAVE_WSCALE),
 			.win_scale = th->wscale,
+			.rev_last_us = flow_priv_lasttime_us(f, p, rev),
+			.hs_rtt_ns = f->syn_ns && f->ack_ns && f->ack_ns > f->syn_ns ? f->ack_ns - f->syn_ns : 0,
 		};
-		r->events |= tcp_analyze(f, p, dir, &s, &r->dup_ack_n);
+		r->events |= tcp_analyze(&p->an, dir, &s, &r->dup_ack_n);
 	}
 
 	enum tcp_state rcv_before = f->state[rev];
@@ -765,7 +766,7 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	}
 	if ((fl & (TCP_FIN | TCP_RST)) && f->closed_first < 0)
 		f->closed_first = (int8_t)dir;
-	if ((fl & TCP_FIN) && (p->dflags[rev] & DS_FIN) && f->end == END_OPEN)
+	if ((fl & TCP_FIN) && (p->an.dflags[rev] & DS_FIN) && f->end == END_OPEN)
 		f->end = END_FIN;
 }
 

@@ -9,33 +9,7 @@
 #include "endpoint.h"
 #include "packet.h"
 #include "track/tcp_state.h"
-
-/* Per-packet analysis events (bits of track_result.events); names from flow_event_name(). */
-enum {
-	EV_RETRANSMISSION = 1u << 0,      /* "retransmission" */
-	EV_FAST_RETRANSMISSION = 1u << 1, /* "fast-retransmission" */
-	EV_SPURIOUS_RETRANSMISSION = 1u << 2, /* "spurious-retransmission" */
-	EV_OUT_OF_ORDER = 1u << 3,        /* "out-of-order" */
-	EV_DUP_ACK = 1u << 4,             /* "dup-ack" (track_result.dup_ack_n says which) */
-	EV_PREV_NOT_CAPTURED = 1u << 5,   /* "previous-segment-not-captured" */
-	EV_ZERO_WINDOW = 1u << 6,         /* "zero-window" */
-	EV_ZERO_WINDOW_PROBE = 1u << 7,   /* "zero-window-probe" */
-	EV_WINDOW_UPDATE = 1u << 8,       /* "window-update" */
-	EV_WINDOW_FULL = 1u << 9,         /* "window-full" */
-	EV_KEEP_ALIVE = 1u << 10,         /* "keep-alive" */
-	EV_RST = 1u << 11,                /* "rst" (by the end in track_result.dir) */
-	EV_REFUSED = 1u << 12,            /* "connection-refused" (RST answering a SYN, or ICMP unreachable) */
-	EV_NEW_FLOW = 1u << 13,           /* "new-flow": this packet created the flow */
-	EV_PORT_REUSE = 1u << 14,         /* "port-reuse": a SYN on a closed flow's key started a new flow */
-	EV_ICMP_ERROR = 1u << 15,         /* "icmp-error": an ICMP error quoting this flow's packet */
-	EV_STATE_CHANGE = 1u << 16,       /* "state-change": state[] differs from before the packet */
-	EV_COUNT_BITS = 17
-};
-
-enum flow_dir {
-	DIR_C2S = 0, /* client to server */
-	DIR_S2C = 1, /* server to client */
-};
+#include "track/track.h"
 
 /* How a flow ended (or not yet). */
 enum flow_end {
@@ -90,7 +64,7 @@ struct track_result {
 
 struct flow_table;
 
-/* Added: the default for --max-flows (about 234 bytes each: 224 MiB reserved, touched only as used). */
+/* The default for --max-flows (about 234 bytes each: 224 MiB reserved, touched only as used). */
 #define FLOW_DEFAULT_MAX_FLOWS 1000000
 
 /* A table for at most max_flows flows (memory reserved up front); NULL on allocation failure. */
@@ -124,7 +98,6 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 struct flowtab_stats {
 	uint64_t flows_created, flows_active, evicted, expired, packets_tracked, packets_untracked;
 	size_t capacity, bytes_reserved; /* memory reserved for the table */
-	/* Added by the flow module: */
 	uint64_t port_reuses;  /* flows started by a new SYN on an existing flow's addresses and ports */
 	uint64_t icmp_unmatched; /* ICMP errors quoting a packet of no flow in the table (untracked) */
 	size_t bytes_per_flow; /* bytes_reserved / capacity, rounded up: the documented cost of one flow */
@@ -139,7 +112,7 @@ const struct flow *flowtab_find(const struct flow_table *t, uint64_t id);
 void flowtab_print(const struct flow_table *t, FILE *out, bool json);
 
 /*
- * Added by the flow module. A flow leaves the table when idle past its state's timeout (evicted=false) or
+ * A flow leaves the table when idle past its state's timeout (evicted=false) or
  * to make room for a new one when the table is full (evicted=true, least recently used first); fn sees it
  * just before (its end is already "timeout" if it was open). Pointers to it are invalid afterwards. A
  * SYN-only flow that expired comes back (same id, end open again, no longer counted as expired) if a SYN
@@ -148,15 +121,15 @@ void flowtab_print(const struct flow_table *t, FILE *out, bool json);
  */
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
 			     void *arg);
-/* Added: one flow as a line of the --flows table (json=false, no header) or as its JSON object line. */
+/* One flow as a line of the --flows table (json=false, no header) or as its JSON object line. */
 void flowtab_print_flow(const struct flow *f, FILE *out, bool json);
-/* Added: idle timeouts per state class, in seconds (defaults: SYN-only 130, established 300, closed 60,
+/* Idle timeouts per state class, in seconds (defaults: SYN-only 130, established 300, closed 60,
    UDP/ICMP 60). An expired SYN-only flow is remembered until idle twice `syn` (see the remove hook). */
 struct flow_timeouts {
 	uint32_t syn, established, closed, datagram;
 };
 void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to);
-/* Added: text like "127.0.0.1:80", "[::1]:80", or "127.0.0.1" for ICMP; buf of FLOW_EP_STRLEN bytes. */
+/* Text like "127.0.0.1:80", "[::1]:80", or "127.0.0.1" for ICMP; buf of FLOW_EP_STRLEN bytes. */
 #define FLOW_EP_STRLEN 56
 char *flow_endpoint_str(const struct endpoint *e, bool with_port, char *buf);
 

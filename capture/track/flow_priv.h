@@ -1,4 +1,4 @@
-/* flow_priv.h — private per-flow analysis state and table layout shared by flow.c and tcp_analysis.c. */
+/* flow_priv.h — the flow table's private layout: per-flow node, LRU classes, table header (flow.c and its tests). */
 #ifndef SYNWATCH_FLOW_PRIV_H
 #define SYNWATCH_FLOW_PRIV_H
 
@@ -6,33 +6,7 @@
 #include <stdint.h>
 
 #include "track/flow.h"
-
-/* Bits of flow_priv.dflags[dir] (one direction's analysis facts). */
-enum {
-	DS_SEEN = 1u << 0,         /* a segment went this way: lastack/window/lastseg are meaningful */
-	DS_NEXTSEQ = 1u << 1,      /* nextseq is known */
-	DS_WIN_SYN = 1u << 2,      /* the stored window came from a SYN: never scaled */
-	DS_LAST_KA = 1u << 3,      /* the last segment this way was a keep-alive */
-	DS_LAST_ZWP = 1u << 4,     /* the last segment this way was a zero-window probe */
-	DS_FIN = 1u << 5,          /* this end sent a FIN; nextseq is then one past it */
-	DS_WS_OFFERED = 1u << 6,   /* this end's SYN carried a window-scale option (shift in wscale) */
-	DS_SYN_SEEN = 1u << 7,     /* this end's SYN (or SYN-ACK) was seen */
-};
-
-/*
- * One direction's TCP analysis state (Wireshark's tcp_analyze_seq_info plus window), 16 bytes; its
- * flags and window-scale shift live in flow_priv.dflags/wscale so that nothing is padding.
- * Times are the low 32 bits of microseconds since the epoch; flow.c keeps every stored time within
- * 2^30 us of the newest packet (older ones are clamped to exactly 2^30 us ago), so differences taken
- * modulo 2^32 are exact up to ~17.9 minutes, far beyond any threshold compared against.
- */
-struct flow_dirstate {
-	uint32_t nextseq;     /* highest seq + len (+1 for SYN/FIN) sent this way */
-	uint32_t lastack;     /* ack field of the last segment this way */
-	uint32_t nextseq_us;  /* when nextseq last advanced */
-	uint16_t dupacks;     /* duplicate ACKs in a row this way (saturates at 65535) */
-	uint16_t win;         /* raw window field of the last segment this way */
-};
+#include "track/tcp_analysis.h"
 
 /* Timeout / LRU classes; each has its own list ordered by last use. */
 enum flow_class {
@@ -58,9 +32,7 @@ struct flow_priv {
 	uint32_t hnext;      /* next node in the hash chain (or in the free list) */
 	uint32_t lprev, lnext; /* neighbours in the class's LRU list */
 	uint32_t other_us;   /* time of the last packet in the direction opposite to last_dir */
-	struct flow_dirstate d[2]; /* [DIR_C2S], [DIR_S2C] */
-	uint8_t wscale[2];   /* shift each end announced in its SYN (valid with DS_WS_OFFERED) */
-	uint8_t dflags[2];   /* DS_* per direction */
+	struct tcp_anstate an; /* the TCP analysis' state (tcp_analysis.h) */
 	uint8_t cls;         /* enum flow_class of the list it is on; FC_COUNT while on none */
 	uint8_t last_dir;    /* direction of the last packet (its time is flow.last_ns) */
 	uint8_t in_use;      /* NODE_FREE, NODE_HASHED, NODE_DETACHED (superseded by port reuse: listed, not
@@ -93,22 +65,6 @@ struct flow_table {
 	void (*on_remove)(const struct flow *f, bool evicted, void *arg); /* see flowtab_set_remove_hook() */
 	void *on_remove_arg;
 };
-
-/* Analysis of one TCP segment (tcp_analysis.c): fills events/dup_ack_n, updates both directions' state. */
-struct tcp_seginfo {
-	uint32_t seq, ack;
-	uint32_t seglen;   /* payload bytes on the wire */
-	uint16_t flags;    /* TCP_* */
-	uint16_t win;      /* raw window field */
-	uint32_t now_us;   /* low 32 bits of the packet's microseconds */
-	int64_t now_ns;
-	bool have_ack;     /* the ACK field was captured */
-	bool have_win;     /* the window field was captured */
-	bool win_scale_offered; /* a SYN carrying the window-scale option */
-	uint8_t win_scale; /* its shift count */
-};
-uint32_t tcp_analyze(struct flow *f, struct flow_priv *p, enum flow_dir dir, const struct tcp_seginfo *s,
-		     uint32_t *dup_ack_n);
 
 /* Time of the last packet in direction dir, in the low 32 bits of microseconds. */
 static inline uint32_t flow_priv_lasttime_us(const struct flow *f, const struct flow_priv *p, enum flow_dir dir)

@@ -1,30 +1,27 @@
 /* tcp_analysis.c — per-segment TCP analysis in the order of Wireshark's tcp_analyze_sequence_number(). */
 #include <stddef.h>
 
-#include "track/flow_priv.h"
+#include "track/tcp_analysis.h"
 
-/* Sequence-space comparisons modulo 2^32 (RFC 9293 §3.4). */
-#define LT_SEQ(a, b) ((int32_t)((uint32_t)(a) - (uint32_t)(b)) < 0)
-#define GT_SEQ(a, b) LT_SEQ(b, a)
-#define LE_SEQ(a, b) (!GT_SEQ(a, b))
+#include "packet.h" /* TCP_* flag bits */
 
 #define FAST_RETRANS_US 20000u   /* a retransmission within 20 ms of the 2nd dup ACK is "fast" */
 #define OOO_DEFAULT_NS 3000000   /* out-of-order threshold without a measured handshake RTT: 3 ms */
 
 /* Scaling is active when both SYNs were seen and both carried the option (RFC 7323 §2.2). */
-static bool scaling_active(const struct flow_priv *p)
+static bool scaling_active(const struct tcp_anstate *p)
 {
 	return (p->dflags[0] & p->dflags[1] & DS_WS_OFFERED) != 0;
 }
 
 /* Scaling is known (Wireshark's win_scale != -1) once both ends' SYNs were seen. */
-static bool scaling_known(const struct flow_priv *p)
+static bool scaling_known(const struct tcp_anstate *p)
 {
 	return (p->dflags[0] & p->dflags[1] & DS_SYN_SEEN) != 0;
 }
 
 /* A window field as bytes: SYN windows are never scaled (RFC 7323 §2.2). */
-static uint64_t window_bytes(const struct flow_priv *p, int dir, uint16_t win, bool from_syn)
+static uint64_t window_bytes(const struct tcp_anstate *p, int dir, uint16_t win, bool from_syn)
 {
 	if (from_syn || !scaling_active(p))
 		return win;
@@ -37,8 +34,7 @@ static uint64_t window_bytes(const struct flow_priv *p, int dir, uint16_t win, b
  * latter two stop the duplicate-ACK check, as in Wireshark) but not reported; nothing is "unacked-segment"
  * tracked, so bytes-in-flight is not computed.
  */
-uint32_t tcp_analyze(struct flow *f, struct flow_priv *p, enum flow_dir dir, const struct tcp_seginfo *s,
-		     uint32_t *dup_ack_n)
+uint32_t tcp_analyze(struct tcp_anstate *p, enum flow_dir dir, const struct tcp_seginfo *s, uint32_t *dup_ack_n)
 {
 	struct flow_dirstate *fwd = &p->d[dir], *rev = &p->d[!dir];
 	uint8_t ff = p->dflags[dir], rf = p->dflags[!dir];
@@ -113,14 +109,14 @@ finished_fwd:
 		bool not_adv = have_next && LT_SEQ(seq, nextseq);
 		if (seglen > 1 && have_next && nextseq - 1 == seq)
 			not_adv = false; /* new data after a possible zero-window probe */
-		uint32_t t_ack = rev_seen ? s->now_us - flow_priv_lasttime_us(f, p, !dir) : UINT32_MAX;
+		uint32_t t_ack = rev_seen ? s->now_us - s->rev_last_us : UINT32_MAX;
 		if (not_adv && rev->dupacks >= 2 && rev->lastack == seq && t_ack < FAST_RETRANS_US) {
 			ev |= EV_FAST_RETRANSMISSION;
 			goto finished_retrans;
 		}
 		int64_t thres_ns = OOO_DEFAULT_NS;
-		if (f->syn_ns && f->ack_ns && f->ack_ns > f->syn_ns)
-			thres_ns = f->ack_ns - f->syn_ns; /* Wireshark: the handshake's initial RTT */
+		if (s->hs_rtt_ns > 0)
+			thres_ns = s->hs_rtt_ns; /* Wireshark: the handshake's initial RTT */
 		uint64_t t_next = (uint64_t)(uint32_t)(s->now_us - fwd->nextseq_us) * 1000u;
 		const uint32_t synfin = (flags & (TCP_SYN | TCP_FIN)) ? 1 : 0; /* a resent SYN/FIN is not out of order */
 		if (not_adv && (int64_t)t_next < thres_ns && nextseq != seq + seglen + synfin) {

@@ -118,8 +118,7 @@ void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, 
 #define GUTTER 12  /* state column width: "SYN-RECEIVED" */
 #define PREFIX 17  /* "%5" packet number, space, "%10.6f" seconds, space */
 
-/* The text written on a row's arrow. */
-static void arrow_text(const struct ladder_row *r, char *buf, size_t n)
+void ladder_row_text(const struct ladder_row *r, char *buf, size_t n)
 {
 	if (r->kind == LADDER_ICMP) {
 		snprintf(buf, n, "ICMP %s", r->label);
@@ -148,8 +147,7 @@ static void arrow_text(const struct ladder_row *r, char *buf, size_t n)
 		snprintf(buf + k, n - k, " %s", r->label);
 }
 
-/* Event notes shown under an arrow (what the arrow itself does not already say). */
-static void notes_text(const struct ladder_row *r, char *buf, size_t n)
+void ladder_row_notes(const struct ladder_row *r, char *buf, size_t n)
 {
 	const uint32_t shown = ~(uint32_t)(EV_NEW_FLOW | EV_STATE_CHANGE | EV_RST | EV_ICMP_ERROR);
 	size_t k = 0;
@@ -226,7 +224,7 @@ static void draw_columns(struct line *l, const struct geom *g)
 static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r)
 {
 	char text[160];
-	arrow_text(r, text, sizeof text);
+	ladder_row_text(r, text, sizeof text);
 	char c = r->kind == LADDER_ICMP ? '~' : '-';
 	int a0 = g->lcol + 1, a1 = g->rcol - 1; /* inclusive span of the arrow */
 	for (int x = a0; x <= a1; x++)
@@ -300,7 +298,7 @@ static void render_row(const struct flow *f, const struct geom *g, const struct 
 	line_emit(&l, idx, emit, arg);
 
 	char notes[256];
-	notes_text(r, notes, sizeof notes);
+	ladder_row_notes(r, notes, sizeof notes);
 	int nl = (int)strlen(notes), room = g->area - 4, off = 0;
 	while (off < nl && room > 0) {
 		line_clear(&l, g->width);
@@ -488,6 +486,30 @@ bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct 
 	if (slot)
 		*slot = *row;
 	return true;
+}
+
+const struct ladder_row *ladder_book_rows(const struct ladder_book *b, uint64_t flow_id, size_t *n,
+					  const struct flow **snap, uint64_t *dropped)
+{
+	const struct book_flow *bf = book_find(b, flow_id);
+	*n = bf ? bf->n : 0;
+	if (snap)
+		*snap = bf ? &bf->snap : NULL;
+	if (dropped)
+		*dropped = bf ? bf->dropped : 0;
+	return bf ? bf->rows : NULL;
+}
+
+size_t ladder_book_flows(const struct ladder_book *b, uint64_t *ids, size_t max)
+{
+	for (size_t i = 0; i < b->n && i < max; i++)
+		ids[i] = b->flows[i].id;
+	return b->n;
+}
+
+uint64_t ladder_book_unrecorded(const struct ladder_book *b)
+{
+	return b->rows_unrecorded;
 }
 
 static void emit_file(const char *line, long idx, void *arg)

@@ -47,6 +47,11 @@ void ladder_row_from(struct ladder_row *row, const struct packet *p, const struc
 void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, const char *label,
 		     const enum tcp_state states[2]);
 
+/* The text on a row's arrow ("S seq 0 win 65495 mss 65495 sackOK TS ws 7", "UDP len 5", "ICMP port
+   unreachable", a call's label) and its event notes ("[retransmission, dup-ack #2]", "" when none). */
+void ladder_row_text(const struct ladder_row *r, char *buf, size_t n);
+void ladder_row_notes(const struct ladder_row *r, char *buf, size_t n);
+
 /* Smallest width ladder_render() fits into; narrower widths are drawn at this width. */
 #define LADDER_MIN_WIDTH 64
 #define LADDER_MAX_WIDTH 400
@@ -84,5 +89,13 @@ bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct 
 int ladder_book_print(const struct ladder_book *b, const struct flow_table *flows, uint64_t flow_id, FILE *out,
 		      int width);
 void ladder_book_free(struct ladder_book *b);
+/* The rows recorded for flow_id (NULL, *n = 0 when it is not recorded), the flow as of its last recorded
+   packet (*snap, may be NULL) and the rows left out past the book's bound (*dropped, may be NULL). */
+const struct ladder_row *ladder_book_rows(const struct ladder_book *b, uint64_t flow_id, size_t *n,
+					  const struct flow **snap, uint64_t *dropped);
+/* The ids of the recorded flows, in id order: at most max into ids; returns how many there are. */
+size_t ladder_book_flows(const struct ladder_book *b, uint64_t *ids, size_t max);
+/* Packets of flows the book could not record (past LADDER_BOOK_MAX_FLOWS, or no memory). */
+uint64_t ladder_book_unrecorded(const struct ladder_book *b);
 
 #endif

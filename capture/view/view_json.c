@@ -1,6 +1,7 @@
 /* view_json.c — one JSON object per packet per line; every key present only when the packet has it. */
 #include "view/view.h"
 
+#include "common/count.h"
 #include "decode/decode.h"
 
 /* Every run of fixed-size text between two room checks (obuf_room) stays below this many bytes. */
@@ -553,5 +554,33 @@ void view_json_socket(struct obuf *o, enum sockdiag_change what, const struct so
 	sockdiag_format_addr(r, &r->remote, a, sizeof a);
 	obuf_puts(o, ",\"remote\":");
 	obuf_json_str(o, a);
+	const struct sockdiag_tcpinfo *ti = &r->info;
+	if (ti->valid) {
+		const struct {
+			const char *key;
+			uint64_t v;
+		} nums[] = {
+			{ ",\"cwnd\":", ti->cwnd },           { ",\"mss\":", ti->mss },
+			{ ",\"srtt_us\":", ti->srtt_us },     { ",\"rttvar_us\":", ti->rttvar_us },
+			{ ",\"unacked\":", ti->unacked },     { ",\"retransmits\":", ti->retransmits },
+			{ ",\"total_retrans\":", ti->total_retrans }, { ",\"delivery_rate\":", ti->delivery_rate },
+		};
+		obuf_puts(o, ",\"ca_state\":");
+		obuf_json_str(o, sockdiag_ca_state_name(ti->ca_state));
+		for (size_t i = 0; i < COUNT(nums); i++) {
+			obuf_puts(o, nums[i].key);
+			obuf_u64(o, nums[i].v);
+		}
+		obuf_puts(o, ",\"pacing_rate\":");
+		if (ti->pacing_rate == UINT64_MAX) /* the kernel's ~0: no limit */
+			obuf_puts(o, "null");
+		else
+			obuf_u64(o, ti->pacing_rate);
+		obuf_puts(o, ",\"ssthresh\":");
+		if (ti->ssthresh >= SOCKDIAG_SSTHRESH_NONE)
+			obuf_puts(o, "null");
+		else
+			obuf_u64(o, ti->ssthresh);
+	}
 	obuf_puts(o, "}\n");
 }

@@ -41,6 +41,24 @@ expect_exit 3 "No such file" "$SW" -r "$TMP/missing.pcap" -w "$TMP/never.pcap"
 expect_exit 2 "invalid filter" "$SW" -r "$good" -w "$TMP/never.pcap" 'port nonsense'
 [ ! -e "$TMP/never.pcap" ] || fail "-w file created although the filter was invalid"
 
+# Pictures (--svg, --html): bad values exit 2 before reading, files that cannot be made exit 6 before
+# reading; a flow that is not there exits 2 after reading (closing with "N packets read"); none leaves a file.
+expect_exit 2 "--graph takes KIND\[:FLOW\[:DIR\]\]: .*, got: tsgx" "$SW" -r "$good" --graph tsgx --svg "$TMP/g.svg"
+expect_exit 2 "--graph draws into an SVG file: add --svg FILE" "$SW" -r "$good" --graph rtt
+expect_exit 2 "--ladder --svg draws one flow: give its number" "$SW" -r "$good" --ladder --svg "$TMP/g.svg"
+expect_exit 6 "cannot write '$TMP/no/such/dir/p.html'.*directory exists" "$SW" -r "$good" --html "$TMP/no/such/dir/p.html"
+"$SW" -r "$good" --graph tsg:99 --svg "$TMP/g.svg" > /dev/null 2> "$TMP/g.err"
+rc=$?
+[ $rc -eq 2 ] || fail "--graph tsg:99 exited $rc, want 2: $(cat "$TMP/g.err")"
+[ "$(grep -vc 'packets read from' "$TMP/g.err")" -eq 1 ] && grep -q "no TCP flow 99 to draw; list them with --flows" "$TMP/g.err" ||
+	fail "--graph tsg:99: $(cat "$TMP/g.err")"
+[ -z "$(ls -A "$TMP" | grep -E 'g\.svg|p\.html')" ] || fail "a refused picture left a file: $(ls -A "$TMP")"
+# And the pictures of a lossy transfer are written whole (under the sanitizers too, in make test).
+"$SW" -r pcaps/lossy.pcap --graph tsg --svg "$TMP/g.svg" --html "$TMP/p.html" > "$TMP/g.out" 2> "$TMP/g.err" ||
+	fail "--graph tsg --svg --html: $(cat "$TMP/g.err")"
+[ ! -s "$TMP/g.out" ] || fail "--svg/--html printed per-packet lines"
+grep -q '^</svg>$' "$TMP/g.svg" && grep -q '^</html>$' "$TMP/p.html" || fail "the SVG or the page is not complete"
+
 # Interfaces: exit 4 with the list of real ones (only when we may capture at all).
 if [ "$(id -u)" -eq 0 ]; then
 	expect_exit 4 "no interface 'nosuch0'; available: .*lo" "$SW" -i nosuch0 -c 1

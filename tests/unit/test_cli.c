@@ -445,6 +445,75 @@ static void test_every_word_error_message(void)
 	CU_ASSERT_EQUAL(parse(&cfg, word, "b", "-h", (const char *)NULL), CLI_SHOW_HELP);
 }
 
+/* ---- Pictures: --graph, --svg, --html ---- */
+
+static void test_graph_spec_takes_kind_flow_and_direction(void)
+{
+	PARSE_OK("-r", "x.pcap", "--graph", "tsg", "--svg", "t.svg");
+	CU_ASSERT_TRUE(cfg.graph);
+	CU_ASSERT_EQUAL(cfg.graph_spec.kind, GRAPH_TSG);
+	CU_ASSERT_EQUAL(cfg.graph_spec.flow, 0);
+	CU_ASSERT_EQUAL(cfg.graph_spec.dir, -1);
+	CU_ASSERT_STRING_EQUAL(cfg.svg, "t.svg");
+	CU_ASSERT_PTR_NULL(cfg.html);
+	PARSE_OK("-r", "x.pcap", "--graph=rtt:3", "--svg=r.svg");
+	CU_ASSERT_EQUAL(cfg.graph_spec.kind, GRAPH_RTT);
+	CU_ASSERT_EQUAL(cfg.graph_spec.flow, 3);
+	PARSE_OK("-r", "x.pcap", "--graph", "inflight:12:s2c", "--svg", "i.svg");
+	CU_ASSERT_EQUAL(cfg.graph_spec.kind, GRAPH_INFLIGHT);
+	CU_ASSERT_EQUAL(cfg.graph_spec.flow, 12);
+	CU_ASSERT_EQUAL(cfg.graph_spec.dir, DIR_S2C);
+	PARSE_OK("-r", "x.pcap", "--graph", "throughput:1:c2s", "--svg", "t.svg", "port", "80");
+	CU_ASSERT_EQUAL(cfg.graph_spec.kind, GRAPH_THROUGHPUT);
+	CU_ASSERT_EQUAL(cfg.graph_spec.dir, DIR_C2S);
+	CU_ASSERT_STRING_EQUAL(cfg.filter, "port 80");
+	/* a picture replaces the per-packet lines unless they are asked for */
+	CU_ASSERT_FALSE(cli_per_packet(&cfg));
+	PARSE_OK("-r", "x.pcap", "--html", "p.html", "--json");
+	CU_ASSERT_STRING_EQUAL(cfg.html, "p.html");
+	CU_ASSERT_TRUE(cli_per_packet(&cfg));
+	PARSE_OK("-r", "x.pcap", "--ladder", "2", "--svg", "l.svg");
+	CU_ASSERT_EQUAL(cfg.ladder_flow, 2);
+	CU_ASSERT_FALSE(cli_per_packet(&cfg));
+	PARSE_OK("-r", "x.pcap", "--ladder", "2", "--svg", "l.svg", "--html", "p.html");
+	PARSE_OK("-r", "x.pcap");
+	CU_ASSERT_TRUE(cli_per_packet(&cfg));
+	struct cli_graph g;
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:0", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:3:", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:3:up", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:x", &g));
+	CU_ASSERT_FALSE(cli_graph_parse(":3", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("TSG", &g));
+	CU_ASSERT_FALSE(cli_graph_parse("tsg:99999999999999999999999", &g));
+}
+
+static void test_every_picture_error_message(void)
+{
+	EXPECT_ERROR("--graph takes KIND[:FLOW[:DIR]]: a kind (tsg, throughput, rtt, inflight), a flow number, c2s or s2c, "
+		     "got: bogus",
+		     "-r", "x.pcap", "--graph", "bogus", "--svg", "x.svg");
+	EXPECT_ERROR("--graph takes KIND[:FLOW[:DIR]]: a kind (tsg, throughput, rtt, inflight), a flow number, c2s or s2c, "
+		     "got: rtt:3:sideways",
+		     "-r", "x.pcap", "--graph=rtt:3:sideways", "--svg", "x.svg");
+	EXPECT_ERROR("option --svg needs a value; see synwatch --help", "-r", "x.pcap", "--graph", "tsg", "--svg");
+	EXPECT_ERROR("option --html needs a value; see synwatch --help", "-r", "x.pcap", "--html");
+	EXPECT_ERROR("--svg FILE writes the picture of --ladder FLOW or --graph SPEC; give one of them", "-r", "x.pcap",
+		     "--svg", "x.svg");
+	EXPECT_ERROR("--graph draws into an SVG file: add --svg FILE", "-r", "x.pcap", "--graph", "tsg");
+	EXPECT_ERROR("--svg holds one picture: give --ladder FLOW or --graph SPEC, not both", "-r", "x.pcap", "--ladder", "1",
+		     "--graph", "rtt", "--svg", "x.svg");
+	EXPECT_ERROR("--ladder --svg draws one flow: give its number (--ladder 3); list them with --flows", "-r", "x.pcap",
+		     "--ladder", "--svg", "x.svg");
+	EXPECT_ERROR("--svg and --html are written by the text modes at the end: leave out --tui", "-r", "x.pcap", "--tui",
+		     "--html", "p.html");
+	EXPECT_ERROR("--svg and --html are written by the text modes at the end: leave out --tui", "-r", "x.pcap", "--graph",
+		     "tsg", "--svg", "x.svg", "--tui");
+	EXPECT_ERROR("--svg and --html name the same file: same.out", "-r", "x.pcap", "--graph", "tsg", "--svg", "same.out",
+		     "--html", "same.out");
+}
+
 /* ---- The rules between options: one message each ---- */
 
 static void test_every_conflict_message(void)
@@ -520,6 +589,13 @@ static void test_settle_picks_the_view_and_the_width(void)
 		cli_settle(&cfg, true, NULL);
 		CU_ASSERT_EQUAL(cfg.view, VIEW_TEXT);
 	}
+	/* the pictures are written by the text modes, on a terminal too */
+	PARSE_OK("--html", "p.html");
+	cli_settle(&cfg, true, NULL);
+	CU_ASSERT_EQUAL(cfg.view, VIEW_TEXT);
+	PARSE_OK("--graph", "tsg", "--svg", "g.svg");
+	cli_settle(&cfg, true, NULL);
+	CU_ASSERT_EQUAL(cfg.view, VIEW_TEXT);
 	PARSE_OK("--json");
 	cli_settle(&cfg, true, "30");
 	CU_ASSERT_EQUAL(cfg.view, VIEW_JSON);
@@ -550,7 +626,7 @@ static void test_help_lists_the_table_rows_in_order(void)
 	CU_ASSERT_EQUAL(strncmp(text, "usage: synwatch [-i IFACE]", 26), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--keep]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nExit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
-					    "4 interface problem, 5 no permission to capture, 6 cannot write -w file.\n"));
+					    "4 interface problem, 5 no permission to capture, 6 cannot write the -w, --svg or --html file.\n"));
 	/* Read the option list back: each entry is "  NAME<padding> TEXT" and its indented continuation
 	   lines; NAME must be the next listed row's name and TEXT its help, in the table's order. */
 	const char *list = strstr(text, "\n\n  -");
@@ -661,6 +737,8 @@ int register_test_cli(void)
 	    !CU_add_test(s, "every value error message", test_every_value_error_message) ||
 	    !CU_add_test(s, "every word error message", test_every_word_error_message) ||
 	    !CU_add_test(s, "every conflict message", test_every_conflict_message) ||
+	    !CU_add_test(s, "--graph takes kind, flow and direction", test_graph_spec_takes_kind_flow_and_direction) ||
+	    !CU_add_test(s, "every picture error message", test_every_picture_error_message) ||
 	    !CU_add_test(s, "cli_check alone on a hand-made config", test_check_alone_on_a_hand_made_config) ||
 	    !CU_add_test(s, "help and version stop the parse", test_help_and_version_stop_the_parse) ||
 	    !CU_add_test(s, "cli_settle picks the view and the width", test_settle_picks_the_view_and_the_width) ||

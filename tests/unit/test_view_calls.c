@@ -151,6 +151,39 @@ static void test_socket_changes_in_json(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(held(o), "{\"socket\":\"queues\","));
 }
 
+static void test_socket_tcp_info_in_json_not_in_text(void)
+{
+	struct obuf *o = fresh(0);
+	struct sockdiag_row r = row(1, 58326, 18931);
+	char plain[1024];
+	view_text_socket(o, SOCKDIAG_APPEARED, NULL, &r, 1796570416000001000LL, false);
+	CU_ASSERT_TRUE_FATAL(strlen(held(o)) < sizeof plain);
+	memcpy(plain, held(o), strlen(held(o)) + 1);
+	r.info = (struct sockdiag_tcpinfo){ .valid = true, .ca_state = 3, .retransmits = 1, .mss = 1448, .cwnd = 7,
+					    .ssthresh = 5, .srtt_us = 1203, .rttvar_us = 400, .unacked = 4,
+					    .total_retrans = 9, .delivery_rate = 1250000, .pacing_rate = 2500000 };
+	o->len = 0;
+	view_json_socket(o, SOCKDIAG_APPEARED, NULL, &r, 1796570416000001000LL);
+	CU_ASSERT_STRING_EQUAL(held(o), "{\"socket\":\"appeared\",\"ts\":1796570416.000001,\"proto\":\"tcp\","
+					 "\"state\":\"ESTAB\",\"recv_q\":3,\"send_q\":5,\"local\":\"127.0.0.1:58326\","
+					 "\"remote\":\"127.0.0.1:18931\",\"ca_state\":\"recovery\",\"cwnd\":7,\"mss\":1448,"
+					 "\"srtt_us\":1203,\"rttvar_us\":400,\"unacked\":4,\"retransmits\":1,"
+					 "\"total_retrans\":9,\"delivery_rate\":1250000,\"pacing_rate\":2500000,\"ssthresh\":5}\n");
+	/* still in slow start (no ssthresh yet), no pacing limit: null */
+	r.info.ssthresh = SOCKDIAG_SSTHRESH_NONE;
+	r.info.pacing_rate = UINT64_MAX;
+	o->len = 0;
+	view_json_socket(o, SOCKDIAG_APPEARED, NULL, &r, 1796570416000001000LL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(held(o), ",\"pacing_rate\":null,\"ssthresh\":null}\n"));
+	/* the text line is the one ss prints, with or without the kernel's numbers */
+	o->len = 0;
+	view_text_socket(o, SOCKDIAG_APPEARED, NULL, &r, 1796570416000001000LL, false);
+	CU_ASSERT_STRING_EQUAL(held(o), plain);
+	CU_ASSERT_STRING_EQUAL(sockdiag_ca_state_name(0), "open");
+	CU_ASSERT_STRING_EQUAL(sockdiag_ca_state_name(4), "loss");
+	CU_ASSERT_STRING_EQUAL(sockdiag_ca_state_name(9), "unknown");
+}
+
 static void test_socket_changes_in_text(void)
 {
 	struct obuf *o = fresh(0);
@@ -179,7 +212,8 @@ int register_test_view_calls(void)
 	if (!CU_add_test(s, "a call in JSON, as the classroom writes it", test_call_json_as_the_classroom_writes_it) ||
 	    !CU_add_test(s, "a call in text, as the classroom writes it", test_call_text_as_the_classroom_writes_it) ||
 	    !CU_add_test(s, "socket-table changes in JSON", test_socket_changes_in_json) ||
-	    !CU_add_test(s, "socket-table changes in text", test_socket_changes_in_text))
+	    !CU_add_test(s, "socket-table changes in text", test_socket_changes_in_text) ||
+	    !CU_add_test(s, "tcp_info in JSON, not in the text line", test_socket_tcp_info_in_json_not_in_text))
 		return -1;
 	return 0;
 }
