@@ -417,6 +417,18 @@ static int ng_packet_opts(struct pcapng *ng, const struct ngblk *k, struct curso
 	return rc;
 }
 
+/* The rest of a packet's record (its data and comment are set): time t in f's units, lengths, interface. */
+static int ng_record(struct pcapng_iface *f, struct caprec *r, uint64_t t, uint32_t caplen, uint32_t len)
+{
+	ng_time(f, t, &r->ts_sec, &r->ts_frac);
+	r->caplen = caplen;
+	r->len = len;
+	r->linktype = f->pub.linktype;
+	r->iface = &f->pub;
+	f->packets++;
+	return 1;
+}
+
 /* EPB (and the obsolete PB, whose interface id and drop count are 16-bit each). */
 static int ng_epb(struct pcapng *ng, const struct ngblk *k, struct caprec *r)
 {
@@ -437,13 +449,7 @@ static int ng_epb(struct pcapng *ng, const struct ngblk *k, struct caprec *r)
 	cursor_skip(&c, (caplen + 3u) & ~3u);
 	if (ng_packet_opts(ng, k, c, r) == PCAPNG_BAD)
 		return PCAPNG_BAD;
-	ng_time(f, (uint64_t)hi << 32 | lo, &r->ts_sec, &r->ts_frac);
-	r->caplen = caplen;
-	r->len = len;
-	r->linktype = f->pub.linktype;
-	r->iface = &f->pub;
-	f->packets++;
-	return 1;
+	return ng_record(f, r, (uint64_t)hi << 32 | lo, caplen, len);
 }
 
 static int ng_spb(struct pcapng *ng, const struct ngblk *k, struct caprec *r)
@@ -462,13 +468,7 @@ static int ng_spb(struct pcapng *ng, const struct ngblk *k, struct caprec *r)
 	r->data = c.p;
 	r->comment = NULL;
 	r->comment_len = 0;
-	ng_time(f, 0, &r->ts_sec, &r->ts_frac); /* no timestamp: the epoch, moved by if_tsoffset */
-	r->caplen = caplen;
-	r->len = len;
-	r->linktype = f->pub.linktype;
-	r->iface = &f->pub;
-	f->packets++;
-	return 1;
+	return ng_record(f, r, 0, caplen, len); /* no timestamp: the epoch, moved by if_tsoffset */
 }
 
 static int ng_isb(struct pcapng *ng, const struct ngblk *k)

@@ -36,17 +36,10 @@ tui_wait "Frame 4:" 5
 tui_wait "interface 0 (lo0)" 5
 tui_wait "Loopback (NULL)" 5
 
-filter() { # type a filter at the prompt
-	tui_keys /
-	tui_wait "Filter (BPF" 5
-	tui_keys C-u
-	[ -n "$1" ] && tui_keys -l "$1"
-	tui_keys Enter
-}
-filter "ether broadcast" # Ethernet's only: refused for the LINUX_SLL2 interface
+tui_filter "ether broadcast" # Ethernet's only: refused for the LINUX_SLL2 interface
 tui_wait "invalid filter: for link type LINUX_SLL2: not a broadcast link" 5
 tui_wait "view: (all)" 5
-filter "udp port 41002 or udp port 41004" # one packet of LINUX_SLL2, one of NULL
+tui_filter "udp port 41002 or udp port 41004" # one packet of LINUX_SLL2, one of NULL
 tui_wait "shown 2 " 5
 
 # Save: the first listed packet's link type (LINUX_SLL2), the other one left out.

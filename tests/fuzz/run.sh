@@ -46,23 +46,15 @@ opts="-max_len=8192 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1"
 
 if [ "$smoke" = --smoke ]; then
 	pass=0 fail=0
-	for r in tests/fuzz/regressions/*.bin; do
+	# Raw inputs (*.bin) through fuzz_decode, pcapng files through fuzz_pcapng.
+	for r in tests/fuzz/regressions/*.bin tests/fuzz/regressions/*.pcapng; do
 		[ -f "$r" ] || continue
-		if "$FZ" $opts "$r" > "$log" 2>&1; then
+		case $r in *.bin) bin=$FZ ;; *) bin=$FZNG ;; esac
+		if "$bin" $opts "$r" > "$log" 2>&1; then
 			pass=$((pass + 1))
 		else
 			fail=$((fail + 1))
-			echo "FAIL regression input $r:"
-			grep -E 'ERROR|runtime error|SUMMARY|#[0-9]+ ' "$log" | head -n 20 | sed 's/^/    /'
-		fi
-	done
-	for r in tests/fuzz/regressions/*.pcapng; do
-		[ -f "$r" ] || continue
-		if "$FZNG" $opts "$r" > "$log" 2>&1; then
-			pass=$((pass + 1))
-		else
-			fail=$((fail + 1))
-			echo "FAIL pcapng regression input $r:"
+			echo "FAIL regression input $r ($bin):"
 			grep -E 'ERROR|runtime error|SUMMARY|#[0-9]+ ' "$log" | head -n 20 | sed 's/^/    /'
 		fi
 	done

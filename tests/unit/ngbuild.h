@@ -145,12 +145,10 @@ static inline void ngb_idb(struct ngb *b, uint16_t linktype, uint32_t snaplen, c
 	ngb_end(b, at);
 }
 
-/* An enhanced packet block: ts in the interface's units; comment (NULL: none). */
-static inline void ngb_epb(struct ngb *b, uint32_t ifid, uint64_t ts, const void *data, uint32_t caplen,
-			   uint32_t len, const char *comment)
+/* What follows a packet block's interface field: the time, the lengths, the data, a comment (NULL: none). */
+static inline void ngb_packet_rest(struct ngb *b, uint64_t ts, const void *data, uint32_t caplen, uint32_t len,
+				   const char *comment)
 {
-	size_t at = ngb_begin(b, 6);
-	ngb_u32(b, ifid);
 	ngb_u32(b, (uint32_t)(ts >> 32));
 	ngb_u32(b, (uint32_t)ts);
 	ngb_u32(b, caplen);
@@ -161,6 +159,15 @@ static inline void ngb_epb(struct ngb *b, uint32_t ifid, uint64_t ts, const void
 		ngb_opt(b, 1, comment, (uint16_t)strlen(comment));
 		ngb_opt_end(b);
 	}
+}
+
+/* An enhanced packet block: ts in the interface's units; comment (NULL: none). */
+static inline void ngb_epb(struct ngb *b, uint32_t ifid, uint64_t ts, const void *data, uint32_t caplen,
+			   uint32_t len, const char *comment)
+{
+	size_t at = ngb_begin(b, 6);
+	ngb_u32(b, ifid);
+	ngb_packet_rest(b, ts, data, caplen, len, comment);
 	ngb_end(b, at);
 }
 
@@ -171,16 +178,7 @@ static inline void ngb_pb(struct ngb *b, uint16_t ifid, uint64_t ts, const void 
 	size_t at = ngb_begin(b, 2);
 	ngb_u16(b, ifid);
 	ngb_u16(b, 0);
-	ngb_u32(b, (uint32_t)(ts >> 32));
-	ngb_u32(b, (uint32_t)ts);
-	ngb_u32(b, caplen);
-	ngb_u32(b, len);
-	ngb_bytes(b, data, caplen);
-	ngb_pad(b);
-	if (comment) {
-		ngb_opt(b, 1, comment, (uint16_t)strlen(comment));
-		ngb_opt_end(b);
-	}
+	ngb_packet_rest(b, ts, data, caplen, len, comment);
 	ngb_end(b, at);
 }
 
