@@ -238,8 +238,22 @@ struct told {
 	int64_t t0, t1;     /* CLOCK_REALTIME microseconds: call entered, returned */
 };
 
+/* The events line first, right after the call returned and before anything that may sleep (a narration
+   line to a terminal or pipe can block): synwatch counts on a process asleep having written every call it
+   returned (demo/EVENTS.md). */
 static void tell(const struct told *t)
 {
+	if (st.events_fd >= 0) {
+		char line[ARGS_MAX * 2 + 512];
+		struct sd_event ev = {
+			.ts = t->t1, .dur = t->t1 - t->t0, .pid = st.pid, .role = st.role, .call = t->call,
+			.fd = t->fd, .args = t->args, .ret = t->ret, .err = t->ret == -1 ? t->err : 0,
+			.local = t->local, .remote = t->remote,
+		};
+		size_t len = fmt_event_line(line, sizeof line, &ev);
+		if (len && !events_write(st.events_fd, line, len))
+			exit(SD_EXIT_RUNTIME);
+	}
 	if (st.narrate) {
 		char line[2 * ARGS_MAX + 256], buf[sizeof line + SENTENCE_MAX + 128];
 		bool failed = t->ret == -1 && t->err;
@@ -253,17 +267,6 @@ static void tell(const struct told *t)
 			narrate_out(st.announced ? t->t1 : t->t0, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 	}
 	st.announced = false;
-	if (st.events_fd >= 0) {
-		char line[ARGS_MAX * 2 + 512];
-		struct sd_event ev = {
-			.ts = t->t1, .dur = t->t1 - t->t0, .pid = st.pid, .role = st.role, .call = t->call,
-			.fd = t->fd, .args = t->args, .ret = t->ret, .err = t->ret == -1 ? t->err : 0,
-			.local = t->local, .remote = t->remote,
-		};
-		size_t len = fmt_event_line(line, sizeof line, &ev);
-		if (len && !events_write(st.events_fd, line, len))
-			exit(SD_EXIT_RUNTIME);
-	}
 }
 
 /* strace -f's form for a call that is about to block: "accept(3, <unfinished ...>". */

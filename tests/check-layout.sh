@@ -28,9 +28,7 @@ pcap_ok="capture/source capture/decode capture/app"
 curses_ok="capture/tui/tui_term.c"
 
 # Known breaches being removed; each line "FILE INCLUDE". Empty when the layout holds everywhere.
-PENDING="
-capture/calls/timeline.h view/ladder.h
-"
+PENDING=""
 
 pass=0 fail=0
 breach() {

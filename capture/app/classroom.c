@@ -1,4 +1,4 @@
-/* classroom.c — the classroom mode: call sources set up and stopped, the text/JSON merge of packets, calls and socket changes, the panel's feed. */
+/* classroom.c — the classroom mode: call sources set up and stopped, the session that merges them, its text/JSON view. */
 #include "app/classroom.h"
 
 #include <dirent.h>
@@ -15,11 +15,14 @@
 #include "app/signals.h"
 #include "common/clock.h"
 #include "track/flow.h"
+#include "track/summary.h"
+#include "tui/tui.h"
 #include "view/view.h"
 
-#define MERGE_GRACE_NS (100 * 1000000LL) /* live: an item waits at most this long for the other source */
+#define MERGE_GRACE_NS (100 * 1000000LL) /* live: every item waits this long for a source that cannot say more */
+#define BODY_BUDGET (16u << 20)          /* bytes kept with the packets the session holds (text, or bytes) */
 #define LINGER_MS 1000                   /* after the traced command / the scenarios: last packets */
-#define SOCKETS_EVERY_MS 100             /* --sockets: socket table read this often */
+#define SOCKETS_EVERY_MS 100             /* --sockets: socket table read this often (text) */
 
 /* ---- Set-up and tear-down of the call sources ---- */
 
@@ -33,10 +36,20 @@ int classroom_open(struct classroom *m, const struct config *c, char *err, size_
 			return EXIT_USAGE;
 		}
 	}
+	struct session_opts so = {
+		.grace_ns = MERGE_GRACE_NS, .sockets = c->sockets, .ports = c->ports, .nports = c->nports,
+		.sockets_every_ns = SOCKETS_EVERY_MS * 1000000LL, .body_budget = BODY_BUDGET,
+	};
+	if (!session_init(&m->s, &so)) {
+		snprintf(err, errlen, "out of memory for the classroom timeline");
+		return EXIT_FAILURE_RUNTIME;
+	}
+	m->have_session = true;
 	if (c->events) {
-		if (!events_reader_open(&m->er, c->events, err, errlen))
+		if (!events_source_open(&m->events, c->events, !c->p.file, MERGE_GRACE_NS, err, errlen))
 			return EXIT_USAGE;
 		m->have_events = true;
+		session_add(&m->s, &m->events.base);
 	}
 	return EXIT_OK;
 }
@@ -104,6 +117,10 @@ int classroom_start_tracer(struct classroom *m, struct config *c, char *err, siz
 		dup2(nul, i);
 	}
 	m->tracer = trace_start_as(c->trace_argv, uid, gid, err, errlen);
+	if (m->tracer) {
+		trace_source_init(&m->trace, m->tracer, MERGE_GRACE_NS);
+		session_add(&m->s, &m->trace.base);
+	}
 	for (int i = 0; i < 3; i++) {
 		if (saved[i] >= 0) {
 			dup2(saved[i], i);
@@ -115,6 +132,17 @@ int classroom_start_tracer(struct classroom *m, struct config *c, char *err, siz
 	return m->tracer ? EXIT_OK : 127;
 }
 
+/* --classroom's sockdemo ended: its status and what it said last. */
+static bool classroom_demo_ended(int *status, char *line, size_t n)
+{
+	if (!demo_reap(status))
+		return false;
+	char last[1024];
+	demo_last_error(last, sizeof last);
+	snprintf(line, n, "sockdemo exited with status %d%s%s", *status, last[0] ? ": " : "", last);
+	return true;
+}
+
 int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen)
 {
 	if (!c->classroom)
@@ -123,22 +151,24 @@ int classroom_start_demo(struct classroom *m, const struct config *c, char *err,
 	atexit(demo_cleanup);
 	bool loop = c->view == VIEW_TUI || c->keep;
 	bool ok = demo_start(m->demo_fd, m->demo_path, c->port, loop, err, errlen) &&
-		  events_reader_open(&m->er, demo_events(), err, errlen);
+		  events_source_open(&m->events, demo_events(), true, MERGE_GRACE_NS, err, errlen);
 	close(m->demo_fd);
 	m->demo_fd = -1;
 	if (!ok)
 		return EXIT_FAILURE_RUNTIME;
+	m->events.program_ended = classroom_demo_ended;
 	m->have_events = true;
+	session_add(&m->s, &m->events.base);
 	return EXIT_OK;
 }
 
 void classroom_close(struct classroom *m)
 {
+	if (m->have_session)
+		session_close(&m->s);
+	m->have_session = m->have_events = false;
 	trace_free(m->tracer);
 	m->tracer = NULL;
-	if (m->have_events)
-		events_reader_close(&m->er);
-	m->have_events = false;
 	demo_cleanup();
 }
 
@@ -164,195 +194,116 @@ int classroom_finish(struct classroom *m, const struct config *c, int code, int 
 	return code;
 }
 
-/* ---- The merged timeline: packets, socket calls (--events, --trace) and socket-table changes ---- */
+/* ---- The text/JSON view of the session: packets, socket calls (--events, --trace) and socket-table changes ---- */
 
-/* A call as the ladder labels it: "connect()", "accept() = 4", "connect() = -1 ECONNREFUSED". */
-static void call_label(const struct sock_event *ev, char *buf, size_t n)
+static void classroom_say(void *arg, const char *line)
 {
-	if (ev->ret < 0)
-		snprintf(buf, n, "%s() = -1 %s", ev->call, ev->errname[0] ? ev->errname : "error");
-	else if (strcmp(ev->call, "socket") && strcmp(ev->call, "close") && strcmp(ev->call, "connect") &&
-		 strcmp(ev->call, "shutdown") && strcmp(ev->call, "listen") && strcmp(ev->call, "bind") &&
-		 strcmp(ev->call, "setsockopt"))
-		snprintf(buf, n, "%s() = %lld", ev->call, (long long)ev->ret);
-	else
-		snprintf(buf, n, "%s()", ev->call);
+	(void)arg;
+	fprintf(stderr, "synwatch: %s\n", line);
 }
 
-static void merge_call(struct classroom *m, const struct sock_event *ev)
+static void view_call(struct classroom *m, const struct session_item *it)
 {
-	enum flow_dir side = DIR_C2S;
-	const struct flow *f = NULL;
-	enum tcp_state states[2] = { TCPS_NONE, TCPS_NONE };
-	/* A call placed before its packets (connect, send, close) belongs to the flow they are in. */
-	bool before = timeline_call_key(ev) < ev->ts_us * 1000;
-	const struct tl_item *ahead = before ? timeline_match_ahead(&m->tl, ev, &side) : NULL;
-	if (ahead) {
-		f = &ahead->snap;
-		states[0] = (enum tcp_state)ahead->row.before[0];
-		states[1] = (enum tcp_state)ahead->row.before[1];
-	} else if ((f = tl_flows_match(&m->flows, ev, &side)) != NULL) {
-		states[0] = f->state[0];
-		states[1] = f->state[1];
-	} else if ((ahead = timeline_match_ahead(&m->tl, ev, &side)) != NULL) {
-		f = &ahead->snap;
-		states[0] = (enum tcp_state)ahead->row.before[0];
-		states[1] = (enum tcp_state)ahead->row.before[1];
-	}
-	int64_t key = timeline_call_key(ev);
+	const struct flow *f = it->call_flow;
 	m->calls_shown++;
 	if (m->per_packet) {
 		if (m->json)
-			view_json_call(m->out, ev, key, f, side);
+			view_json_call(m->out, it->ev, it->at_ns, f, it->side);
 		else
-			view_text_call(m->out, ev, key, m->nano, f, side);
+			view_text_call(m->out, it->ev, it->at_ns, m->nano, f, it->side);
 		obuf_maybe_flush(m->out);
 	}
-	handout_call(m->handout, f, side, key, ev);
+	handout_call(m->handout, f, it->side, it->at_ns, it->ev);
 	if (m->book && f) {
-		char label[LADDER_LABEL_MAX];
-		call_label(ev, label, sizeof label);
-		struct ladder_row row;
-		ladder_row_call(&row, key, side, label, states);
-		if (!ladder_book_add_call(m->book, f->id, &row)) {
+		struct ladder_call call;
+		ladder_call_from(&call, it->ev, it->at_ns, it->side);
+		if (!ladder_book_add_call(m->book, f, &call, false)) { /* a connect before its flow's first packet */
 			if (m->npend == CLASSROOM_PENDING_CALLS) {
 				memmove(&m->pend[0], &m->pend[1], (CLASSROOM_PENDING_CALLS - 1) * sizeof m->pend[0]);
 				m->npend--;
 			}
 			m->pend[m->npend].flow_id = f->id;
-			m->pend[m->npend].row = row;
+			m->pend[m->npend].call = call;
 			m->npend++;
 		}
 	}
 }
 
-static void merge_release(struct classroom *m, const struct tl_item *it)
+static void view_packet(struct classroom *m, const struct session_item *it)
 {
-	switch (it->kind) {
-	case TL_PACKET:
-		if (m->per_packet && it->len)
-			obuf_write(m->out, it->text, it->len);
-		if (it->has_flow) {
-			tl_flows_note(&m->flows, &it->snap);
-			if (m->book) {
-				size_t k = 0;
-				for (size_t i = 0; i < m->npend; i++) {
-					if (m->pend[i].flow_id == it->snap.id)
-						ladder_book_add_row(m->book, &it->snap, &m->pend[i].row);
-					else
-						m->pend[k++] = m->pend[i];
-				}
-				m->npend = k;
-				ladder_book_add_row(m->book, &it->snap, &it->row);
-			}
-		}
-		break;
-	case TL_CALL:
-		merge_call(m, &it->ev);
-		break;
-	case TL_NOTE:
-		if (it->len)
-			obuf_write(m->out, it->text, it->len);
-		break;
-	}
-	obuf_maybe_flush(m->out);
-}
-
-/* Release what is due (everything when all is true). */
-static void merge_drain(struct classroom *m, bool all)
-{
-	if (all)
-		m->tl.pkt_done = m->tl.call_done = true;
-	int64_t now = m->live ? clock_real_ns() : INT64_MIN;
-	const struct tl_item *it;
-	while (!m->out->closed && (it = timeline_peek(&m->tl, now)) != NULL) {
-		merge_release(m, it);
-		timeline_pop(&m->tl);
-	}
-}
-
-static void sock_change(enum sockdiag_change what, const struct sockdiag_row *before, const struct sockdiag_row *after,
-			void *arg)
-{
-	struct classroom *m = arg;
-	struct obuf *o = &m->scratch;
-	int64_t now = clock_real_ns();
-	o->len = 0;
-	if (m->json)
-		view_json_socket(o, what, before, after, now);
-	else
-		view_text_socket(o, what, before, after, now, m->nano);
-	timeline_push_note(&m->tl, now, o->buf, o->len);
-	o->len = 0;
-}
-
-/* --sockets: read the table and put its changes on the timeline. */
-static void merge_sockets(struct classroom *m)
-{
-	char err[256];
-	int nxt = 1 - m->cur;
-	int n = sockdiag_snapshot(m->rows[nxt], CLASSROOM_SOCK_ROWS, m->o->ports, m->o->nports, err, sizeof err);
-	if (n < 0) {
-		fprintf(stderr, "synwatch: --sockets: %s\n", err);
+	if (m->per_packet && it->len)
+		obuf_write(m->out, it->body, it->len);
+	if (!m->book || !it->flow)
 		return;
+	size_t k = 0;
+	for (size_t i = 0; i < m->npend; i++) {
+		if (m->pend[i].flow_id == it->flow->id)
+			ladder_book_add_call(m->book, it->flow, &m->pend[i].call, true);
+		else
+			m->pend[k++] = m->pend[i];
 	}
-	m->nrows[nxt] = (size_t)n > CLASSROOM_SOCK_ROWS ? CLASSROOM_SOCK_ROWS : (size_t)n;
-	sockdiag_diff(m->rows[m->cur], m->sock_first ? 0 : m->nrows[m->cur], m->rows[nxt], m->nrows[nxt], 0,
-		      sock_change, m);
-	m->sock_first = false;
-	m->cur = nxt;
+	m->npend = k;
+	ladder_book_add_summary(m->book, it->flow, it->pkt);
 }
 
-/* Read what the events file and the tracer have now, leaving room in the timeline (the rest stays in the
-   file for the next turn). True when the events file has nothing more now. */
-static bool merge_calls(struct classroom *m)
+static void view_note(struct classroom *m, const struct session_item *it)
 {
-	struct sock_event ev;
-	char err[512];
-	bool drained = true;
-	if (m->have_events) {
-		for (;;) {
-			if (m->tl.ocount >= TL_OTHERS_MAX - 64) {
-				drained = false;
-				break;
-			}
-			enum events_status st = events_reader_next(&m->er, &ev, err, sizeof err);
-			if (st == EVENTS_EVENT)
-				timeline_push_call(&m->tl, &ev);
-			else if (st == EVENTS_NONE)
-				break;
-			else
-				fprintf(stderr, "synwatch: %s\n", err);
-		}
-	}
-	if (m->tracer) {
-		struct sock_event evs[64];
-		int n;
-		while ((n = trace_poll(m->tracer, evs, 64, 0)) > 0)
-			for (int i = 0; i < n; i++)
-				timeline_push_call(&m->tl, &evs[i]);
-		if (n < 0)
-			fprintf(stderr, "synwatch: --trace: %s\n", trace_error(m->tracer));
-	}
-	return drained;
+	const struct tl_note *n = it->note;
+	const struct sockdiag_row *before = n->has_before ? &n->before : NULL, *after = n->has_after ? &n->after : NULL;
+	if (m->json)
+		view_json_socket(m->out, (enum sockdiag_change)n->what, before, after, it->at_ns);
+	else
+		view_text_socket(m->out, (enum sockdiag_change)n->what, before, after, it->at_ns, m->nano);
 }
 
-/* Every flow a call was matched to has ended (FIN both ways, RST, refused): the last packets are in. */
-static bool merge_flows_ended(const struct classroom *m)
+/* Hand out one item. */
+static void merge_release(struct classroom *m, const struct session_item *it)
 {
-	for (size_t i = 0; i < m->flows.n; i++) {
-		const struct flow *f = &m->flows.f[i];
-		if (f->proto == 6 && f->end == END_OPEN && !(f->state[0] == TCPS_TIME_WAIT || f->state[1] == TCPS_TIME_WAIT ||
-							      (f->state[0] == TCPS_CLOSED && f->state[1] == TCPS_CLOSED)))
-			return false;
+	if (it->kind == TL_PACKET)
+		view_packet(m, it);
+	else if (it->kind == TL_CALL)
+		view_call(m, it);
+	else
+		view_note(m, it);
+	obuf_maybe_flush(m->out);
+	session_pop(&m->s);
+}
+
+/* Hand out what is due (everything held with force). */
+static void merge_drain(struct classroom *m, bool force)
+{
+	struct session_item it;
+	while (!m->out->closed && session_peek(&m->s, force, &it))
+		merge_release(m, &it);
+}
+
+/* Read the sources; when one has more than the timeline holds, what is due goes out, and the earliest too
+   when only the call sources hold it back (one lags further than the timeline's bound). */
+static void merge_pump(struct classroom *m)
+{
+	struct session_item it;
+	while (!m->out->closed && session_pump(&m->s, clock_real_ns())) {
+		merge_drain(m, false);
+		if (!session_stuck(&m->s) || !session_peek(&m->s, true, &it))
+			break;
+		merge_release(m, &it);
 	}
-	return timeline_count(&m->tl) == 0;
+}
+
+/* Room for a packet keeping len bytes: what is due goes out, then (a source lags too far) the earliest. */
+static void merge_room(struct classroom *m, size_t len)
+{
+	struct session_item it;
+	merge_drain(m, false);
+	while (!session_room(&m->s, len) && session_peek(&m->s, true, &it))
+		merge_release(m, &it);
 }
 
 int classroom_run(struct classroom *m, struct pipeline *pl, const struct config *o, struct obuf *out, int *cmd_status)
 {
 	static struct packet pkt;
 	struct track_result tr;
+	struct pkt_summary sum;
 	struct counters cnt = { 0 };
 	m->o = o;
 	m->out = out;
@@ -360,41 +311,37 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 	m->nano = pipeline_nanosecond(pl);
 	m->live = pipeline_live(pl);
 	m->per_packet = cli_per_packet(o);
-	m->sock_first = true;
+	m->s.o.notes = o->sockets;
+	m->s.o.sockets_every_ns = SOCKETS_EVERY_MS * 1000000LL;
+	m->s.o.message = classroom_say;
 	if (report_ladder_new(o, &m->book) != EXIT_OK)
 		return EXIT_FAILURE_RUNTIME;
-	timeline_init(&m->tl, MERGE_GRACE_NS);
 	obuf_init(&m->scratch, -1);
-	if (!m->have_events && !m->tracer)
-		m->tl.call_done = true;
-	/* Replay: the events file as it is now, read as the packets go (a line of one process is rarely
-	   written after a later line of another: calls count as ordered). */
-	if (!m->live && m->have_events)
-		m->tl.calls_ordered = true;
 	int fd = pipeline_fd(pl);
 	int64_t linger_from = -1;
-	int64_t next_sock = 0;
 	int code = EXIT_OK;
 	while (!signals_stop && !out->closed) {
-		if (!m->live && m->have_events && !m->tl.call_done && merge_calls(m))
-			m->tl.call_done = true;
+		/* Replay: the events file as it is now, read before the packets it may precede. */
+		if (!m->live)
+			merge_pump(m);
 		int rc = 0, k = 0;
-		while (k < 256 && (rc = pipeline_next(pl, &pkt, &tr)) == 1) {
+		int64_t asked = 0; /* when the capture was last asked for a packet */
+		while (k < 256 && (asked = clock_real_ns(), rc = pipeline_next(pl, &pkt, &tr)) == 1) {
 			k++;
 			report_count(&cnt, &pkt);
 			handout_packet(m->handout, &pkt, &tr);
 			m->scratch.len = 0;
+			m->nano = pipeline_nanosecond(pl);
 			if (m->per_packet) {
 				if (m->json)
 					view_json_packet(&m->scratch, &pkt, &tr, m->nano);
 				else
 					view_text_packet(&m->scratch, &pkt, &tr, m->nano);
 			}
-			struct ladder_row row;
-			if (tr.flow)
-				ladder_row_from(&row, &pkt, &tr);
-			timeline_push_packet(&m->tl, (int64_t)pkt.ts_sec * 1000000000 + pkt.ts_nsec, pkt.n, m->scratch.buf,
-					     m->scratch.len, tr.flow ? &row : NULL, tr.flow);
+			summary_from(&sum, &pkt, &tr);
+			if (!session_room(&m->s, m->scratch.len))
+				merge_room(m, m->scratch.len);
+			session_push_packet(&m->s, &sum, tr.flow, m->scratch.buf, m->scratch.len);
 			m->scratch.len = 0;
 		}
 		if (rc == -1)
@@ -402,16 +349,15 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		if (rc == -2) {
 			merge_drain(m, true);
 			obuf_flush(out);
-			fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), pipeline_error(pl));
-			code = strstr(pipeline_error(pl), "truncated") ? EXIT_INPUT : EXIT_FAILURE_RUNTIME;
+			code = report_failure(pl);
 			break;
 		}
+		/* Live: every packet captured before the capture ran dry has been read, but the kernel hands
+		   packets over in blocks: what is older than the grace is certainly in. */
+		if (m->live && rc == 0)
+			session_packets_upto(&m->s, asked - MERGE_GRACE_NS);
 		if (m->live)
-			merge_calls(m);
-		if (o->sockets && clock_ms() >= next_sock) {
-			merge_sockets(m);
-			next_sock = clock_ms() + SOCKETS_EVERY_MS;
-		}
+			merge_pump(m);
 		merge_drain(m, false);
 		if (signals_usr1) {
 			signals_usr1 = 0;
@@ -419,110 +365,47 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		}
 		/* The traced command or the one round of scenarios ended: wait for the last packets. */
 		int st;
-		if (linger_from < 0 && m->tracer && trace_done(m->tracer, &st)) {
+		char line[1200];
+		if (linger_from < 0 && session_ended(&m->s, &st, line, sizeof line)) {
 			*cmd_status = st;
 			linger_from = clock_ms();
-		}
-		if (linger_from < 0 && demo_reap(&st)) {
-			*cmd_status = st;
-			linger_from = clock_ms();
-			merge_calls(m); /* its last lines */
+			merge_pump(m); /* its last lines */
 		}
 		if (linger_from >= 0 && !o->keep) {
 			int64_t waited = clock_ms() - linger_from;
-			if (waited >= LINGER_MS || (waited >= 150 && merge_flows_ended(m)))
+			if (waited >= LINGER_MS || (waited >= 150 && session_flows_ended(&m->s)))
 				break;
 		}
 		if (rc == 0 && k == 0) {
 			obuf_flush(out);
 			pipeline_flush(pl);
 			struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
-			if (m->tracer && linger_from < 0)
-				pfd[1].fd = trace_fd(m->tracer);
-			int64_t w = timeline_wait_ns(&m->tl, clock_real_ns());
-			int timeout = m->have_events || o->sockets || linger_from >= 0 ? 20 : 250;
-			if (w >= 0 && w / 1000000 + 1 < timeout)
-				timeout = (int)(w / 1000000) + 1;
+			if (linger_from < 0)
+				pfd[1].fd = session_poll_fd(&m->s);
+			int timeout = m->have_events || o->sockets || linger_from >= 0 || session_held(&m->s) ? 20 : 250;
 			poll(pfd, 2, timeout);
 		}
 	}
 	/* The rest: what came in last (live), or what the replay has not reached. */
+	session_packets_upto(&m->s, INT64_MAX);
 	for (int i = 0; i < 1000000 && !out->closed; i++) {
-		bool drained = merge_calls(m);
-		if (drained)
-			break;
+		bool more = session_pump(&m->s, clock_real_ns());
 		merge_drain(m, true);
-		m->tl.pkt_done = m->tl.call_done = false;
+		if (!more)
+			break;
 	}
 	merge_drain(m, true);
 	code = report_end(out, pl, o, &cnt, m->book, m->handout, code);
 	m->book = NULL;
-	timeline_free(&m->tl);
 	obuf_flush(out);
 	return code;
 }
 
-/* ---- The panel's feed (struct tui_feed) ---- */
+/* ---- The panel's session ---- */
 
-/* The panel's source of calls: the events file, then the tracer. */
-static size_t feed_calls(void *arg, struct sock_event *out, size_t max)
+struct session *classroom_session(struct classroom *m)
 {
-	struct classroom *m = arg;
-	size_t n = 0;
-	char err[512];
-	while (n < max) {
-		if (m->have_events) {
-			enum events_status st = events_reader_next(&m->er, &out[n], err, sizeof err);
-			if (st == EVENTS_EVENT) {
-				n++;
-				continue;
-			}
-			if (st == EVENTS_BAD)
-				continue; /* counted by the reader; a terminal cannot take a message mid-screen */
-		}
-		if (m->tracer) {
-			if (m->tbuf_i < m->tbuf_n) {
-				out[n++] = m->tbuf[m->tbuf_i++];
-				continue;
-			}
-			int k = trace_poll(m->tracer, m->tbuf, sizeof m->tbuf / sizeof m->tbuf[0], 0);
-			if (k > 0) {
-				m->tbuf_n = (size_t)k;
-				m->tbuf_i = 0;
-				continue;
-			}
-		}
-		break;
-	}
-	return n;
-}
-
-/* The panel's status line once the traced command or sockdemo ended, else NULL. */
-static const char *feed_status(void *arg)
-{
-	struct classroom *m = arg;
-	int st;
-	if (m->tracer && trace_done(m->tracer, &st)) {
-		snprintf(m->status, sizeof m->status, "the traced command exited with status %d; q quits", st);
-		return m->status;
-	}
-	if (demo_reap(&st)) {
-		char last[1024];
-		demo_last_error(last, sizeof last);
-		snprintf(m->status, sizeof m->status, "sockdemo exited with status %d%s%s", st, last[0] ? ": " : "", last);
-		return m->status;
-	}
-	return NULL;
-}
-
-void classroom_feed(struct classroom *m, const struct config *c, struct pipeline *pl, struct tui_feed *feed)
-{
-	feed->calls = m->have_events || m->tracer ? feed_calls : NULL;
-	feed->arg = m;
-	feed->live_calls = (m->have_events || m->tracer) && pipeline_live(pl);
-	feed->sockets = c->sockets;
-	feed->ports = c->ports;
-	feed->nports = c->nports;
-	feed->status = feed_status;
-	feed->poll_fd = m->tracer ? trace_fd(m->tracer) : -1;
+	m->s.o.notes = false;
+	m->s.o.sockets_every_ns = (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
+	return &m->s;
 }

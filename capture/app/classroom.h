@@ -9,46 +9,36 @@
 
 #include "app/cli.h"
 #include "app/handout.h"
-#include "calls/events.h"
-#include "calls/sockdiag.h"
-#include "calls/timeline.h"
+#include "calls/session.h"
 #include "calls/trace.h"
 #include "source/pipeline.h"
-#include "tui/tui.h"
 #include "view/ladder.h"
 #include "view/obuf.h"
 
-#define CLASSROOM_SOCK_ROWS 1024  /* sockets shown at most by --sockets */
-#define CLASSROOM_PENDING_CALLS 64 /* call rows waiting for their flow's first packet row (connect before SYN) */
+#define CLASSROOM_PENDING_CALLS 64 /* ladder calls waiting for their flow's first packet row (connect before SYN) */
 
-/* A call row waiting for its flow's first packet row in the ladder. */
+/* A call waiting for its flow's first packet in the ladder. */
 struct pending_call {
 	uint64_t flow_id;
-	struct ladder_row row;
+	struct ladder_call call;
 };
 
-/* One run's call sources and merge state; large (the timeline, two socket snapshots): keep it static. */
+/* One run's call sources, their session and the text/JSON view over it; large: keep it static. */
 struct classroom {
 	const struct config *o;
 	struct obuf *out;
 	bool json, nano, per_packet, live;
 	struct ladder_book *book;
 	struct handout *handout;       /* --svg/--html: packets and matched calls go here too; NULL when none */
-	struct timeline tl;
-	struct tl_flows flows;         /* flows of the packets released so far, for matching calls */
 	struct pending_call pend[CLASSROOM_PENDING_CALLS];
 	size_t npend;
-	struct obuf scratch;           /* a packet's line is rendered here, then copied into the timeline */
-	struct events_reader er;
+	struct obuf scratch;           /* a packet's line is rendered here, then kept with it in the session */
+	struct session s;              /* the merge: packets, calls, socket-table changes */
+	bool have_session;
+	struct events_source events;   /* --events, or --classroom's sockdemo's file */
 	bool have_events;
+	struct trace_source trace;
 	struct tracer *tracer;
-	struct sockdiag_row rows[2][CLASSROOM_SOCK_ROWS];
-	size_t nrows[2];
-	int cur;                       /* rows[cur] is the latest snapshot */
-	struct sock_event tbuf[64];    /* panel: calls from the tracer not yet handed over */
-	size_t tbuf_i, tbuf_n;
-	char status[1200];             /* panel: the line shown once the command or sockdemo ended */
-	bool sock_first;               /* no snapshot taken yet */
 	uint64_t calls_shown;
 	int demo_fd;                   /* --classroom: sockdemo's binary, opened before privileges go; -1 none */
 	char demo_path[PATH_MAX];      /* its path, for messages */
@@ -69,8 +59,8 @@ int classroom_open(struct classroom *m, const struct config *c, char *err, size_
 int classroom_start_tracer(struct classroom *m, struct config *c, char *err, size_t errlen);
 int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen);
 
-/* The panel's classroom sources (struct tui_feed) over this run's calls and sockets. */
-void classroom_feed(struct classroom *m, const struct config *c, struct pipeline *pl, struct tui_feed *feed);
+/* The session the panel shows (its socket table read as often as the panel's pane shows it). */
+struct session *classroom_session(struct classroom *m);
 
 /* The text/JSON loop with calls and socket changes merged in by time. *cmd_status gets the traced command's
    (or sockdemo's) exit status when it ended. Returns an exit code. */
@@ -80,7 +70,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
    --keep), then classroom_close(). */
 int classroom_finish(struct classroom *m, const struct config *c, int code, int cmd_status);
 
-/* Stop and free every source: the tracer, the events file, sockdemo. */
+/* Stop and free every source (the tracer, the events file, sockdemo) and the session. */
 void classroom_close(struct classroom *m);
 
 #endif

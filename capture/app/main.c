@@ -22,7 +22,6 @@ int main(int argc, char **argv)
 	static struct config cfg;
 	static struct classroom room;
 	static struct obuf out;
-	static struct tui_feed feed;
 	static struct handout ho;
 	char err[2048];
 	switch (cli_parse(argc, argv, &cfg, err, sizeof err)) {
@@ -51,6 +50,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synwatch: %s\n", err);
 		return code;
 	}
+	/* Zeek's conn_state and history cost tracking time; keep them only where something shows them. */
+	flowtab_set_conn_history(pipeline_flows(pl), cfg.flows || cfg.view == VIEW_TUI || cfg.html);
 	/* --svg and --html: their files are made now, as -w's is, and written whole at the end. */
 	if ((code = handout_open(&ho, &cfg, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "synwatch: %s\n", err);
@@ -87,10 +88,8 @@ int main(int argc, char **argv)
 	obuf_init(&out, STDOUT_FILENO);
 	int cmd_status = -1;
 	code = TUI_FALLBACK_TEXT;
-	if (cfg.merged) {
-		classroom_feed(&room, &cfg, pl, &feed);
-		cfg.tui.feed = &feed;
-	}
+	if (cfg.merged && cfg.view == VIEW_TUI)
+		cfg.tui.session = classroom_session(&room);
 	if (cfg.view == VIEW_TUI) {
 		code = tui_run(pl, &cfg.tui);
 		if (code == TUI_FALLBACK_TEXT) {

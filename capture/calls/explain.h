@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* What the sentence is built from (all plain values: fill it from a tui_pkt, a packet or a test). */
+/* What the sentence is built from (all plain values: fill it from a packet summary, a packet or a test). */
 struct explain_in {
 	uint8_t proto;          /* 6 TCP, 17 UDP, 1/58 ICMP */
 	uint8_t dir;            /* enum flow_dir: 0 client to server, 1 server to client */

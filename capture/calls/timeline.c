@@ -1,9 +1,10 @@
-/* timeline.c — merges packets, socket calls and notes by time, holding each until the other source caught up. */
+/* timeline.c — the merge engine: held packets (a FIFO with their bodies in one arena) and calls and notes (sorted), handed out by time. */
 #include "calls/timeline.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/byteq.h"
 #include "common/count.h"
 
 bool timeline_call_waits(const char *call)
@@ -15,13 +16,18 @@ bool timeline_call_waits(const char *call)
 	return false;
 }
 
-int64_t timeline_call_key(const struct sock_event *ev)
+/* A call placed where it returned (it waited for packets, or failed), not where it was entered. */
+static bool call_at_return(const struct sock_event *ev)
 {
-	int64_t ret_ns = ev->ts_us * 1000;
 	/* A non-blocking connect() sends its SYN before it returns EINPROGRESS: not a failure that waited. */
 	bool in_progress = strcmp(ev->errname, "EINPROGRESS") == 0;
-	if (((ev->ret < 0 || ev->err) && !in_progress) || timeline_call_waits(ev->call))
-		return ret_ns;
+	return ((ev->ret < 0 || ev->err) && !in_progress) || timeline_call_waits(ev->call);
+}
+
+int64_t timeline_call_key(const struct sock_event *ev)
+{
+	if (call_at_return(ev))
+		return ev->ts_us * 1000;
 	return (ev->ts_us - (ev->dur_us > 0 ? ev->dur_us : 0)) * 1000;
 }
 
@@ -59,172 +65,194 @@ bool timeline_event_side(const struct sock_event *ev, const struct flow *f, enum
 	return false;
 }
 
-void timeline_init(struct timeline *tl, int64_t grace_ns)
+bool timeline_init(struct timeline *tl, size_t body_budget)
 {
 	memset(tl, 0, sizeof *tl);
-	tl->pkt_wm = INT64_MIN;
-	tl->call_wm = INT64_MIN;
-	tl->grace_ns = grace_ns;
+	if (body_budget) {
+		tl->arena = malloc(body_budget);
+		if (!tl->arena)
+			return false;
+		tl->budget = body_budget;
+	}
+	return true;
 }
 
 void timeline_free(struct timeline *tl)
 {
-	for (size_t i = 0; i < TL_PACKETS_MAX; i++)
-		free(tl->pkts[i].text);
-	for (size_t i = 0; i < TL_OTHERS_MAX; i++)
-		free(tl->others[i].text);
-	memset(tl->pkts, 0, sizeof tl->pkts);
-	memset(tl->others, 0, sizeof tl->others);
+	free(tl->arena);
+	tl->arena = NULL;
+	tl->budget = 0;
 	tl->pcount = tl->ocount = 0;
 }
 
-/* Copy text into the item's own buffer, growing it by doubling; cut (and flag) when memory runs out. */
-static void item_text(struct timeline *tl, struct tl_item *it, const char *text, size_t len)
+static struct tl_packet *pkt_at(const struct timeline *tl, size_t i)
 {
-	if (len + 1 > it->cap) {
-		size_t nc = it->cap ? it->cap : 256;
-		while (nc < len + 1)
-			nc *= 2;
-		char *nt = realloc(it->text, nc);
-		if (nt) {
-			it->text = nt;
-			it->cap = nc;
-		} else {
-			tl->oom = true;
-			len = it->cap ? it->cap - 1 : 0;
-		}
-	}
-	if (it->cap) {
-		memcpy(it->text, text, len);
-		it->text[len] = '\0';
-	}
-	it->len = len;
+	return (struct tl_packet *)&tl->pkts[(tl->phead + i) % TL_PACKETS_MAX];
 }
 
-struct tl_item *timeline_push_packet(struct timeline *tl, int64_t ts_ns, uint64_t pkt_no, const char *text,
-				     size_t len, const struct ladder_row *row, const struct flow *snap)
+/* Arena bytes a body takes: at least one, so that the held bodies' extent is always known. */
+static size_t body_alloc(size_t len)
 {
-	if (tl->pcount == TL_PACKETS_MAX) /* the caller did not drain: the oldest goes unseen */
-		timeline_pop(tl);
-	struct tl_item *it = &tl->pkts[(tl->phead + tl->pcount) % TL_PACKETS_MAX];
+	return len ? len : 1;
+}
+
+/* Where `alloc` bytes fit in the arena after the newest body without overlapping the oldest, or false. */
+static bool arena_fit(const struct timeline *tl, size_t alloc, size_t *pos)
+{
+	bool held = tl->pcount != 0;
+	const struct tl_packet *oldest = held ? pkt_at(tl, 0) : NULL, *newest = held ? pkt_at(tl, tl->pcount - 1) : NULL;
+	return byteq_fit(tl->budget, held, held ? oldest->off : 0, held ? newest->off : 0,
+			 held ? newest->off + body_alloc(newest->len) : 0, alloc, pos);
+}
+
+/* A body longer than the whole arena keeps its first `budget` bytes. */
+static size_t body_kept(const struct timeline *tl, size_t len)
+{
+	return len < tl->budget ? len : tl->budget;
+}
+
+bool timeline_room(const struct timeline *tl, size_t len)
+{
+	size_t pos;
+	if (tl->pcount == TL_PACKETS_MAX)
+		return false;
+	return !tl->budget || arena_fit(tl, body_alloc(body_kept(tl, len)), &pos);
+}
+
+void timeline_push_packet(struct timeline *tl, const struct pkt_summary *pkt, const struct flow *snap,
+			  const void *body, size_t len)
+{
+	size_t keep = tl->budget ? body_kept(tl, len) : 0, pos = 0;
+	while (tl->pcount == TL_PACKETS_MAX || (tl->budget && !arena_fit(tl, body_alloc(keep), &pos))) {
+		/* the caller did not make room: the oldest packet goes unseen */
+		tl->phead = (tl->phead + 1) % TL_PACKETS_MAX;
+		tl->pcount--;
+		tl->forced++;
+	}
+	struct tl_packet *p = pkt_at(tl, tl->pcount);
 	tl->pcount++;
-	it->key_ns = ts_ns;
-	it->seq = tl->seq++;
-	it->kind = TL_PACKET;
-	it->pkt_no = pkt_no;
-	item_text(tl, it, text ? text : "", text ? len : 0);
-	it->has_flow = row && snap;
-	if (it->has_flow) {
-		it->row = *row;
-		it->snap = *snap;
-	}
-	if (ts_ns > tl->pkt_wm)
-		tl->pkt_wm = ts_ns;
-	return it;
+	p->pkt = *pkt;
+	p->has_flow = snap != NULL;
+	if (snap)
+		p->snap = *snap;
+	p->seq = tl->seq++;
+	p->off = pos;
+	p->len = (uint32_t)keep;
+	if (keep)
+		memcpy(tl->arena + pos, body, keep);
 }
 
-static bool item_before(const struct tl_item *a, const struct tl_item *b)
+/* Items at the same place: a call placed at its entry before the packets (it made them), the packets,
+   then what is placed where it returned or was read (it followed them); in arrival order within each. */
+enum { RANK_ENTRY = 0, RANK_PACKET = 1, RANK_AFTER = 2 };
+
+static bool other_before(const struct tl_other *a, int64_t key, uint8_t rank, uint64_t seq)
 {
-	return a->key_ns < b->key_ns || (a->key_ns == b->key_ns && a->seq < b->seq);
+	return a->key_ns < key || (a->key_ns == key && (a->rank < rank || (a->rank == rank && a->seq < seq)));
 }
 
-/* A free slot placed in sorted position among the others; the text buffer of the slot is kept. */
-static struct tl_item *others_insert(struct timeline *tl, int64_t key)
+/* A slot in sorted position among the others for an item at key (the earliest is dropped when full). */
+static struct tl_other *others_insert(struct timeline *tl, int64_t key, uint8_t rank)
 {
-	if (tl->ocount == TL_OTHERS_MAX) { /* full: the earliest is dropped */
-		char *t = tl->others[0].text;
-		size_t c = tl->others[0].cap;
+	if (tl->ocount == TL_OTHERS_MAX) {
 		memmove(&tl->others[0], &tl->others[1], (TL_OTHERS_MAX - 1) * sizeof tl->others[0]);
 		tl->ocount--;
-		tl->others[tl->ocount].text = t;
-		tl->others[tl->ocount].cap = c;
+		tl->forced++;
 	}
-	struct tl_item probe = { .key_ns = key, .seq = tl->seq };
+	uint64_t seq = tl->seq++;
 	size_t pos = tl->ocount;
-	while (pos > 0 && item_before(&probe, &tl->others[pos - 1]))
+	while (pos > 0 && !other_before(&tl->others[pos - 1], key, rank, seq))
 		pos--;
-	/* Keep the spare slot's buffer: it moves to pos. */
-	struct tl_item spare = tl->others[tl->ocount];
 	memmove(&tl->others[pos + 1], &tl->others[pos], (tl->ocount - pos) * sizeof tl->others[0]);
-	tl->others[pos].text = spare.text;
-	tl->others[pos].cap = spare.cap;
-	tl->others[pos].len = 0;
 	tl->ocount++;
-	struct tl_item *it = &tl->others[pos];
-	it->key_ns = key;
-	it->seq = tl->seq++;
-	return it;
+	struct tl_other *o = &tl->others[pos];
+	o->key_ns = key;
+	o->rank = rank;
+	o->seq = seq;
+	return o;
 }
 
 void timeline_push_call(struct timeline *tl, const struct sock_event *ev)
 {
-	struct tl_item *it = others_insert(tl, timeline_call_key(ev));
-	it->kind = TL_CALL;
-	it->ev = *ev;
-	it->has_flow = false;
-	if (ev->ts_us * 1000 > tl->call_wm)
-		tl->call_wm = ev->ts_us * 1000;
+	struct tl_other *o = others_insert(tl, timeline_call_key(ev), call_at_return(ev) ? RANK_AFTER : RANK_ENTRY);
+	o->kind = TL_CALL;
+	o->ev = *ev;
 }
 
-void timeline_push_note(struct timeline *tl, int64_t ts_ns, const char *text, size_t len)
+void timeline_push_note(struct timeline *tl, int64_t ts_ns, const struct tl_note *note)
 {
-	struct tl_item *it = others_insert(tl, ts_ns);
-	it->kind = TL_NOTE;
-	it->has_flow = false;
-	item_text(tl, it, text, len);
+	struct tl_other *o = others_insert(tl, ts_ns, RANK_AFTER);
+	o->kind = TL_NOTE;
+	o->note = *note;
 }
 
-static const struct tl_item *earliest(const struct timeline *tl)
+/* The earliest held item: true for the packet at the FIFO's head, false for others[0]. */
+static bool earliest_is_packet(const struct timeline *tl)
 {
-	const struct tl_item *p = tl->pcount ? &tl->pkts[tl->phead] : NULL;
-	const struct tl_item *o = tl->ocount ? &tl->others[0] : NULL;
-	if (p && o)
-		return item_before(o, p) ? o : p;
-	return p ? p : o;
+	if (!tl->ocount)
+		return true;
+	if (!tl->pcount)
+		return false;
+	const struct tl_packet *p = pkt_at(tl, 0);
+	return !other_before(&tl->others[0], p->pkt.ts_ns, RANK_PACKET, p->seq);
 }
 
-const struct tl_item *timeline_peek(const struct timeline *tl, int64_t now_ns)
+int64_t timeline_first_key(const struct timeline *tl)
 {
-	const struct tl_item *it = earliest(tl);
-	if (!it)
-		return NULL;
-	int64_t pw = tl->pkt_done ? INT64_MAX : tl->pkt_wm;
-	int64_t cw = tl->call_done ? INT64_MAX : tl->calls_ordered ? tl->call_wm : INT64_MIN;
-	if (it->key_ns <= (pw < cw ? pw : cw))
-		return it;
-	if (now_ns != INT64_MIN && it->key_ns <= now_ns - tl->grace_ns)
-		return it;
-	if (tl->pcount == TL_PACKETS_MAX || tl->ocount == TL_OTHERS_MAX)
-		return it;
-	return NULL;
+	if (!tl->pcount && !tl->ocount)
+		return INT64_MAX;
+	return earliest_is_packet(tl) ? pkt_at(tl, 0)->pkt.ts_ns : tl->others[0].key_ns;
+}
+
+bool timeline_peek(struct timeline *tl, int64_t limit, bool force, struct tl_item *it)
+{
+	if (!tl->pcount && !tl->ocount)
+		return false;
+	memset(it, 0, sizeof *it);
+	if (earliest_is_packet(tl)) {
+		const struct tl_packet *p = pkt_at(tl, 0);
+		it->kind = TL_PACKET;
+		it->key_ns = p->pkt.ts_ns;
+		it->pkt = p;
+		it->body = tl->arena ? tl->arena + p->off : NULL;
+	} else {
+		const struct tl_other *o = &tl->others[0];
+		it->kind = o->kind;
+		it->key_ns = o->key_ns;
+		if (o->kind == TL_CALL)
+			it->ev = &o->ev;
+		else
+			it->note = &o->note;
+	}
+	if (it->key_ns <= limit || force)
+		return true;
+	if (tl->pcount == TL_PACKETS_MAX || tl->ocount == TL_OTHERS_MAX) {
+		tl->forced++;
+		return true;
+	}
+	return false;
 }
 
 void timeline_pop(struct timeline *tl)
 {
-	const struct tl_item *it = earliest(tl);
-	if (!it)
+	if (!tl->pcount && !tl->ocount)
 		return;
-	if (tl->pcount && it == &tl->pkts[tl->phead]) {
+	if (earliest_is_packet(tl)) {
 		tl->phead = (tl->phead + 1) % TL_PACKETS_MAX;
 		tl->pcount--;
 		return;
 	}
-	/* The first of the others: rotate its buffer to the end so it is reused. */
-	struct tl_item first = tl->others[0];
 	memmove(&tl->others[0], &tl->others[1], (tl->ocount - 1) * sizeof tl->others[0]);
 	tl->ocount--;
-	struct tl_item *spare = &tl->others[tl->ocount];
-	memset(spare, 0, sizeof *spare);
-	spare->text = first.text;
-	spare->cap = first.cap;
 }
 
-const struct tl_item *timeline_match_ahead(const struct timeline *tl, const struct sock_event *ev, enum flow_dir *side)
+const struct tl_packet *timeline_match_ahead(const struct timeline *tl, const struct sock_event *ev,
+					     enum flow_dir *side)
 {
 	for (size_t i = 0; i < tl->pcount; i++) {
-		const struct tl_item *it = &tl->pkts[(tl->phead + i) % TL_PACKETS_MAX];
-		if (it->has_flow && timeline_event_side(ev, &it->snap, side))
-			return it;
+		const struct tl_packet *p = pkt_at(tl, i);
+		if (p->has_flow && timeline_event_side(ev, &p->snap, side))
+			return p;
 	}
 	return NULL;
 }
@@ -234,13 +262,9 @@ size_t timeline_count(const struct timeline *tl)
 	return tl->pcount + tl->ocount;
 }
 
-int64_t timeline_wait_ns(const struct timeline *tl, int64_t now_ns)
+size_t timeline_others_free(const struct timeline *tl)
 {
-	const struct tl_item *it = earliest(tl);
-	if (!it)
-		return -1;
-	int64_t w = it->key_ns + tl->grace_ns - now_ns;
-	return w < 0 ? 0 : w;
+	return TL_OTHERS_MAX - tl->ocount;
 }
 
 void tl_flows_note(struct tl_flows *r, const struct flow *snap)

@@ -1,4 +1,4 @@
-/* timeline.h — merges packets, socket calls and notes by time, holding each until the other source caught up. */
+/* timeline.h — the merge engine: packets, socket calls and socket-table notes held and handed out in time order. */
 #ifndef SYNWATCH_TIMELINE_H
 #define SYNWATCH_TIMELINE_H
 
@@ -7,8 +7,9 @@
 #include <stdint.h>
 
 #include "calls/events.h"
+#include "calls/sockdiag.h"
 #include "track/flow.h"
-#include "view/ladder.h"
+#include "track/summary.h"
 
 /*
  * Where a call stands on the timeline (its key, ns since the epoch). A call that makes packets is
@@ -30,77 +31,102 @@ bool timeline_call_waits(const char *call);
 bool timeline_event_side(const struct sock_event *ev, const struct flow *f, enum flow_dir *side);
 
 enum tl_kind {
-	TL_PACKET = 0, /* a packet: text to print, and a ladder row when the flow is known */
+	TL_PACKET = 0, /* a packet: its summary, the flow right after it, the bytes its consumer kept with it */
 	TL_CALL,       /* a socket call */
-	TL_NOTE,       /* another line placed by time (socket-table changes) */
+	TL_NOTE,       /* a change of the kernel's socket table */
 };
 
-/* One held item. The timeline owns text (grown as needed, reused between items: no allocation per
-   packet once the slots have grown to the longest line). */
+/* A socket-table change (sockdiag_diff's arguments). */
+struct tl_note {
+	uint8_t what;                 /* enum sockdiag_change */
+	bool has_before, has_after;   /* which of the rows below are set */
+	struct sockdiag_row before, after;
+};
+
+/* A held packet. */
+struct tl_packet {
+	struct pkt_summary pkt;
+	bool has_flow;           /* snap is valid */
+	struct flow snap;        /* the flow right after this packet */
+	uint64_t seq;            /* arrival order among all items: breaks ties */
+	size_t off;              /* its body in the arena */
+	uint32_t len;
+};
+
+/* A held call or note, kept sorted by (key, rank, seq). */
+struct tl_other {
+	int64_t key_ns;
+	uint64_t seq;
+	uint8_t rank;            /* at the same key: 0 a call placed at its entry (before the packets there),
+	                            2 one placed at its return and a note (after them); packets rank 1 */
+	uint8_t kind;            /* TL_CALL or TL_NOTE */
+	union {
+		struct sock_event ev;  /* TL_CALL */
+		struct tl_note note;   /* TL_NOTE */
+	};
+};
+
+/* The earliest item, as timeline_peek() shows it (pointers valid until the next push or pop). */
 struct tl_item {
-	int64_t key_ns;           /* place on the timeline */
-	uint64_t seq;             /* arrival order, breaks ties */
-	uint8_t kind;             /* enum tl_kind */
-	char *text;               /* TL_PACKET/TL_NOTE: the rendered output (may be empty) */
-	size_t len, cap;          /* text length and allocated size */
-	bool has_flow;            /* TL_PACKET: snap and row are valid */
-	struct flow snap;         /* TL_PACKET: the flow right after this packet */
-	struct ladder_row row;    /* TL_PACKET: the ladder row of this packet */
-	uint64_t pkt_no;          /* TL_PACKET: the packet number */
-	struct sock_event ev;     /* TL_CALL */
+	uint8_t kind;                 /* enum tl_kind */
+	int64_t key_ns;               /* where it stands */
+	const struct tl_packet *pkt;  /* TL_PACKET */
+	const uint8_t *body;          /* TL_PACKET: what the consumer kept with it (its text, its bytes) */
+	const struct sock_event *ev;  /* TL_CALL */
+	const struct tl_note *note;   /* TL_NOTE */
 };
 
-#define TL_PACKETS_MAX 4096 /* packets held at most; beyond, the oldest is released at once */
+#define TL_PACKETS_MAX 8192 /* packets held at most */
 #define TL_OTHERS_MAX 1024  /* calls and notes held at most */
 
+/* The engine's state; large (keep it static or allocated once). No allocation after timeline_init. */
 struct timeline {
-	struct tl_item pkts[TL_PACKETS_MAX];  /* FIFO ring of packets (arrive in time order) */
+	struct tl_packet pkts[TL_PACKETS_MAX]; /* FIFO ring of packets (they arrive in time order) */
 	size_t phead, pcount;
-	struct tl_item others[TL_OTHERS_MAX]; /* calls and notes, sorted by (key, seq) */
+	struct tl_other others[TL_OTHERS_MAX]; /* calls and notes, sorted by (key, rank, seq) */
 	size_t ocount;
 	uint64_t seq;
-	int64_t pkt_wm;   /* newest packet time pushed: every packet up to it has arrived */
-	int64_t call_wm;  /* newest call return time pushed */
-	bool pkt_done;    /* no more packets will come (end of file, -c reached) */
-	bool call_done;   /* no more calls will come (events file read whole, tracer ended) */
-	bool calls_ordered; /* calls arrive in order of return time, so call_wm says all before it came
-	                       (false for several processes writing one events file: each is in order, but
-	                       a line of one may come after a later line of another) */
-	int64_t grace_ns; /* release an item this long after its time even if a source lags */
-	bool oom;         /* a text could not be stored (it was cut) */
+	uint8_t *arena;          /* the packets' bodies, a FIFO ring of `budget` bytes */
+	size_t budget;
+	uint64_t forced;         /* items handed out before their time because a queue was full */
 };
 
-/* An empty timeline (zeroes it). grace_ns: e.g. 100 ms for live capture. */
-void timeline_init(struct timeline *tl, int64_t grace_ns);
+/* An empty timeline whose packets may keep up to body_budget bytes of body in all (0: none); false when
+   that memory cannot be had. */
+bool timeline_init(struct timeline *tl, size_t body_budget);
 void timeline_free(struct timeline *tl);
 
-/* Add a packet; text[0..len) is copied. row/snap may be NULL (packet of no flow). Returns the slot
-   (already holding the copies) so the caller may adjust it. */
-struct tl_item *timeline_push_packet(struct timeline *tl, int64_t ts_ns, uint64_t pkt_no, const char *text,
-				     size_t len, const struct ladder_row *row, const struct flow *snap);
+/* Room for one more packet with a body of len bytes (false: hand out the earliest item first). */
+bool timeline_room(const struct timeline *tl, size_t len);
+/* Add a packet (with timeline_room() true): its summary, its flow right after it (NULL: none), and
+   body[0..len) to keep with it. */
+void timeline_push_packet(struct timeline *tl, const struct pkt_summary *pkt, const struct flow *snap,
+			  const void *body, size_t len);
+/* Add a call or a note; when the others are full, the earliest of them is dropped (counted in forced). */
 void timeline_push_call(struct timeline *tl, const struct sock_event *ev);
-void timeline_push_note(struct timeline *tl, int64_t ts_ns, const char *text, size_t len);
+void timeline_push_note(struct timeline *tl, int64_t ts_ns, const struct tl_note *note);
 
 /*
- * The earliest held item if it may be released now, else NULL. It may when both sources have gone past
- * its time (a source that is done counts as past everything; the calls only with calls_ordered), when it is older than now_ns - grace
- * (now_ns = INT64_MIN disables this: replay waits for the data), or when a queue is full.
- * Call timeline_pop() after using it.
+ * The earliest held item into *it, if it may go: its key is at or before `limit` (the time up to which
+ * every source has handed over all it will ever place there), or force is true (it goes anyway), or a
+ * queue is full (counted in forced). False when nothing is held or the earliest must still wait.
+ * timeline_pop() after using it.
  */
-const struct tl_item *timeline_peek(const struct timeline *tl, int64_t now_ns);
+bool timeline_peek(struct timeline *tl, int64_t limit, bool force, struct tl_item *it);
 void timeline_pop(struct timeline *tl);
-/* The earliest held packet (its snap is the flow) the call belongs to (a connect() is released before its SYN,
-   so its flow is only known from the packets still held), with the calling end in *side; or NULL. */
-const struct tl_item *timeline_match_ahead(const struct timeline *tl, const struct sock_event *ev, enum flow_dir *side);
-/* Items held. */
-size_t timeline_count(const struct timeline *tl);
-/* ns from now_ns until the earliest item is released by the grace period; -1 when nothing is held. */
-int64_t timeline_wait_ns(const struct timeline *tl, int64_t now_ns);
 
-/* ---- Matching calls to flows: the flows of the packets released most recently. ---- */
+/* The earliest held packet whose flow (as of that packet) the call belongs to, with the calling end in
+   *side; or NULL. A connect() goes out before its SYN, so its flow is known only from packets held. */
+const struct tl_packet *timeline_match_ahead(const struct timeline *tl, const struct sock_event *ev,
+					     enum flow_dir *side);
+size_t timeline_count(const struct timeline *tl);      /* items held */
+int64_t timeline_first_key(const struct timeline *tl); /* the earliest item's key; INT64_MAX when none */
+size_t timeline_others_free(const struct timeline *tl); /* calls and notes that fit before one is dropped */
+
+/* ---- Matching calls to flows: the flows of the packets handed out most recently. ---- */
 #define TL_RECENT_FLOWS 256
 struct tl_flows {
-	struct flow f[TL_RECENT_FLOWS]; /* snapshots, as of each flow's latest released packet */
+	struct flow f[TL_RECENT_FLOWS]; /* snapshots, as of each flow's latest packet handed out */
 	size_t n;                       /* slots used */
 	uint64_t stamp[TL_RECENT_FLOWS]; /* when each was last updated (a counter): the oldest is replaced */
 	uint64_t clock;

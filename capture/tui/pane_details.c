@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "calls/explain.h"
+#include "track/community_id.h"
+#include "track/zeek.h"
 #include "tui/tui_panel.h"
 
 static void details_help(struct tui *t, char *buf, size_t size)
@@ -33,18 +35,34 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 	events_format_strace(&ev, st, sizeof st);
 	pane_text_line(o, st, ROLE_NORMAL);
 	snprintf(t->line, sizeof t->line, "took %lld us; shown when it %s", (long long)ev.dur_us,
-		 p->ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
+		 p->s.ts_ns < ev.ts_us * 1000 ? "was entered (it causes packets)" : "returned (it waited, or failed)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
 	events_format_endpoint(&ev.local, a, sizeof a);
 	events_format_endpoint(&ev.remote, b, sizeof b);
 	snprintf(t->line, sizeof t->line, "local %s  remote %s", a, b);
 	pane_text_line(o, t->line, ROLE_NORMAL);
-	if (p->flow_id)
-		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->flow_id, p->dir ? "server" : "client");
+	if (p->s.flow_id)
+		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->s.flow_id, p->s.dir ? "server" : "client");
 	else
 		snprintf(t->line, sizeof t->line, "no flow (no packet of this socket seen yet)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
 	explain_call(t->line, sizeof t->line, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+	pane_text_line(o, t->line, ROLE_NORMAL);
+}
+
+/* The packet's flow as it is now: Zeek's conn_state and history of it, and its Community ID. */
+static void details_flow(struct tui *t, const struct tui_pkt *p, struct pane_text *o)
+{
+	const struct flow *f = p->s.flow_id ? flowtab_find(pipeline_flows(t->m.pl), p->s.flow_id) : NULL;
+	if (!f)
+		return;
+	char h[ZEEK_HISTORY_MAX + 1], cid[COMMUNITY_ID_LEN + 1];
+	bool lost;
+	if (!zeek_history(&f->zeek, h, &lost))
+		strcpy(h, "-");
+	flow_community_id(f, cid);
+	snprintf(t->line, sizeof t->line, "Flow #%" PRIu64 " now: Zeek conn_state %s, history %s%s; Community ID %s",
+		 f->id, zeek_conn_state(f), h, lost ? "+" : "", cid);
 	pane_text_line(o, t->line, ROLE_NORMAL);
 }
 
@@ -62,6 +80,7 @@ static void details_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	}
 	model_redecode(&t->m, p, &t->details.scratch);
 	details_render(&t->details.scratch, p, t->m.t0, details_emit, &o);
+	details_flow(t, p, &o);
 	pane_text_line(&o, "", ROLE_NORMAL);
 	const uint8_t *b = hist_bytes(&t->m.hist, p);
 	for (size_t off = 0; off < p->stored; off += 16) {
@@ -83,7 +102,7 @@ static void details_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	if (p && p->is_call)
 		snprintf(t->line, sizeof t->line, " Details: socket call   %s", help);
 	else if (p)
-		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   %s", p->n, help);
+		snprintf(t->line, sizeof t->line, " Details: packet %" PRIu64 "   %s", p->s.n, help);
 	else
 		snprintf(t->line, sizeof t->line, " Details");
 	tui_frame_pane(t, s, PANE_LOWER, rows, t->line);

@@ -7,8 +7,8 @@
 unsigned follow_open(struct tui *t)
 {
 	const struct tui_pkt *p = tui_current(t, NULL);
-	if (p && p->flow_id && !t->ladder.driven)
-		t->ladder.id = p->flow_id;
+	if (p && p->s.flow_id && !t->ladder.driven)
+		t->ladder.id = p->s.flow_id;
 	if (!t->ladder.id)
 		return tui_message(t, false, "follow: select a packet of a TCP or UDP flow first");
 	t->ov = OV_FOLLOW;
@@ -64,11 +64,11 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	const struct seqring *fp = &t->m.flowpk;
 	for (size_t k = fp->count; k-- > 0 && placed < cap;) {
 		const struct tui_pkt *p = hist_get(&t->m.hist, seqring_at(fp, k));
-		if (!p->pl_cap || (p->events & dup))
+		if (!p->s.pl_cap || (p->s.events & dup))
 			continue;
-		const uint8_t *d = hist_bytes(&t->m.hist, p) + p->pl_off;
-		size_t nl = follow_count_lines(d, p->pl_cap, width);
-		bool cut = p->payload > p->pl_cap;
+		const uint8_t *d = hist_bytes(&t->m.hist, p) + p->s.pl_off;
+		size_t nl = follow_count_lines(d, p->s.pl_cap, width);
+		bool cut = p->s.payload > p->s.pl_cap;
 		size_t lines = nl + (cut ? 1 : 0);
 		total_lines += lines;
 		for (size_t li = lines; li-- > 0 && placed < cap;) {
@@ -77,11 +77,11 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 				continue;
 			}
 			struct follow_text *fl = &t->follow.lines[placed++];
-			fl->client = p->dir == DIR_C2S;
+			fl->client = p->s.dir == DIR_C2S;
 			if (li == nl)
-				snprintf(fl->text, sizeof fl->text, "[%" PRIu32 " bytes not captured]", p->payload - p->pl_cap);
+				snprintf(fl->text, sizeof fl->text, "[%" PRIu32 " bytes not captured]", p->s.payload - p->s.pl_cap);
 			else
-				follow_line(d, p->pl_cap, width, li, fl->text, sizeof fl->text);
+				follow_line(d, p->s.pl_cap, width, li, fl->text, sizeof fl->text);
 		}
 	}
 	for (size_t i = 0; i < placed; i++) { /* oldest at the top */

@@ -9,13 +9,13 @@
 /* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
 static bool footer_call_sends(const char *c, const struct tui_pkt *p)
 {
-	if (p->tcpflags & TCP_SYN)
+	if (p->s.tcpflags & TCP_SYN)
 		return strcmp(c, "connect") == 0;
-	if (p->tcpflags & (TCP_FIN | TCP_RST))
+	if (p->s.tcpflags & (TCP_FIN | TCP_RST))
 		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
-	if (p->payload)
+	if (p->s.payload)
 		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
-		       strcmp(c, "sendmsg") == 0 || (p->proto == 17 && strcmp(c, "connect") == 0);
+		       strcmp(c, "sendmsg") == 0 || (p->s.proto == 17 && strcmp(c, "connect") == 0);
 	return false;
 }
 
@@ -32,31 +32,31 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 		explain_call(buf, n, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
 		return true;
 	}
-	if (!p->flow_id)
+	if (!p->s.flow_id)
 		return false;
 	struct explain_in in;
 	memset(&in, 0, sizeof in);
-	in.proto = p->proto;
-	in.dir = p->dir;
-	in.tcpflags = p->tcpflags;
-	in.payload = p->payload;
-	in.icmp_err = p->icmp_err;
-	in.icmp_what = p->icmp_code_name;
-	in.events = p->events;
+	in.proto = p->s.proto;
+	in.dir = p->s.dir;
+	in.tcpflags = p->s.tcpflags;
+	in.payload = p->s.payload;
+	in.icmp_err = p->s.icmp_err;
+	in.icmp_what = summary_icmp_code_name(&p->s);
+	in.events = p->s.events;
 	for (int i = 0; i < 2; i++) {
-		in.before[i] = p->before[i];
-		in.after[i] = p->after[i];
+		in.before[i] = p->s.before[i];
+		in.after[i] = p->s.after[i];
 	}
 	/* The causing call: the nearest earlier call of this flow by the sending end that sends such a packet. */
 	char call[SOCKEV_CALL_MAX];
 	const struct tui_hist *h = &t->m.hist;
 	for (uint64_t s = seq, k = 0; s > h->first && k < 64; k++) {
 		const struct tui_pkt *c = hist_get(h, --s);
-		if (c->flow_id != p->flow_id || c->dir != p->dir)
+		if (c->s.flow_id != p->s.flow_id || c->s.dir != p->s.dir)
 			continue;
 		if (!c->is_call) {
-			if ((c->tcpflags & p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
-			    (c->payload && p->payload && !(p->tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
+			if ((c->s.tcpflags & p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
+			    (c->s.payload && p->s.payload && !(p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
 				break; /* an earlier packet of the same kind took that call */
 			continue;
 		}

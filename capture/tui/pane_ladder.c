@@ -1,24 +1,9 @@
 /* pane_ladder.c — the ladder of one flow in the lower slot (view/ladder.c draws it), calls on their end's column. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tui/tui_panel.h"
-
-void ladder_build(struct tui *t, uint64_t id)
-{
-	if (!model_flow_index(&t->m, id))
-		return;
-	lv_init(&t->ladder.lv);
-	lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
-}
-
-void ladder_select_seq(struct tui *t, uint64_t seq)
-{
-	ladder_build(t, t->ladder.id);
-	size_t i;
-	if (seqring_find(&t->m.flowpk, seq, &i))
-		lv_select(&t->ladder.lv, i, tui_pane_rows(t, PANE_LOWER));
-}
 
 static void ladder_help(struct tui *t, char *buf, size_t size)
 {
@@ -51,19 +36,23 @@ static void ladder_emit(const char *line, long row_index, void *arg)
 	pane_text_line(&o->text, line, style);
 }
 
-/* A call row as the ladder shows it: on its end's column, with the call's name. */
-static void ladder_call_row(struct tui *t, const struct tui_pkt *p, struct ladder_row *row)
+/* A history row as a ladder row: a packet's summary, or a call on its end's column. */
+static void ladder_row_of(struct tui *t, const struct tui_pkt *p, struct ladder_row *row)
 {
 	struct sock_event ev;
-	char label[LADDER_LABEL_MAX];
-	enum tcp_state st[2] = { (enum tcp_state)p->before[0], (enum tcp_state)p->before[1] };
-	if (model_call_event(&t->m, p, &ev) && ev.ret < 0)
-		snprintf(label, sizeof label, "%s() = -1 %s", ev.call, ev.errname);
-	else if (model_call_event(&t->m, p, &ev))
-		snprintf(label, sizeof label, "%s()", ev.call);
-	else
-		snprintf(label, sizeof label, "call");
-	ladder_row_call(row, p->ts_ns, p->dir ? DIR_S2C : DIR_C2S, label, st);
+	row->is_call = p->is_call;
+	if (!p->is_call) {
+		row->pkt = p->s;
+		return;
+	}
+	if (model_call_event(&t->m, p, &ev)) {
+		ladder_call_from(&row->call, &ev, p->s.ts_ns, p->s.dir ? DIR_S2C : DIR_C2S);
+		return;
+	}
+	memset(&row->call, 0, sizeof row->call);
+	row->call.ts_ns = p->s.ts_ns;
+	row->call.side = p->s.dir;
+	snprintf(row->call.label, sizeof row->call.label, "call");
 }
 
 static void ladder_body(struct tui *t, struct tui_sink *s, int y, int rows)
@@ -92,15 +81,7 @@ static void ladder_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	for (int attempt = 0; attempt < 4; attempt++) {
 		size_t top = lp->lv.top, n = 0;
 		for (; n < TUI_LADDER_ROWS && n < (size_t)rows && top + n < t->m.flowpk.count; n++) {
-			const struct tui_pkt *p = hist_get(&t->m.hist, seqring_at(&t->m.flowpk, top + n));
-			if (p->is_call) {
-				ladder_call_row(t, p, &lp->rows[n]);
-				continue;
-			}
-			struct track_result tr;
-			model_redecode(&t->m, p, &lp->scratch);
-			model_track_of(&t->m, p, &tr);
-			ladder_row_from(&lp->rows[n], &lp->scratch, &tr);
+			ladder_row_of(t, hist_get(&t->m.hist, seqring_at(&t->m.flowpk, top + n)), &lp->rows[n]);
 		}
 		for (int r = 0; r < rows; r++)
 			sink_fill(s, y + r, 0, s->cols, ROLE_NORMAL);

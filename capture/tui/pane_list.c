@@ -4,30 +4,6 @@
 
 #include "tui/tui_panel.h"
 
-struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq)
-{
-	if (i >= t->list.lv.count)
-		return NULL;
-	return model_shown(&t->m, i, seq);
-}
-
-unsigned list_refilter(struct tui *t)
-{
-	struct listview *lv = &t->list.lv;
-	uint64_t cur = 0;
-	bool had = list_pkt(t, lv->sel, &cur) != NULL;
-	bool follow = lv->follow;
-	model_refilter(&t->m);
-	lv_init(lv);
-	lv->follow = follow;
-	lv_set_count(lv, model_visible(&t->m), tui_pane_rows(t, PANE_LIST));
-	if (had && !follow && lv->count) {
-		size_t i = seqring_lower_bound(&t->m.shown, cur);
-		lv_select(lv, i < lv->count ? i : lv->count - 1, tui_pane_rows(t, PANE_LIST));
-	}
-	return tui_list_moved(t) | D_ALL;
-}
-
 static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
 	if (h <= 0)
@@ -37,7 +13,7 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	lv_set_count(lv, model_visible(&t->m), rows);
 	const struct tui_pkt *last = list_pkt(t, lv->top + (size_t)rows - 1 < lv->count ? lv->top + (size_t)rows - 1
 											: lv->count - 1, NULL);
-	int numw = fmt_num_width(last ? last->n : 0);
+	int numw = fmt_num_width(last ? last->s.n : 0);
 	fmt_row_header(t->line, sizeof t->line, s->cols, numw);
 	tui_title(t, s, PANE_LIST, t->line);
 	for (int r = 0; r < rows; r++) {
@@ -51,11 +27,11 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		if (p->is_call) {
 			struct sock_event ev;
 			const struct sock_event *e = model_call_event(&t->m, p, &ev);
-			fmt_call_row(t->line, sizeof t->line, p, e, t->m.t0, s->cols, numw);
+			fmt_call_row(t->line, sizeof t->line, p->s.ts_ns, e, t->m.t0, s->cols, numw);
 			style = (e && model_call_side(p, e) == 1 ? ROLE_SERVER : ROLE_CLIENT) | SM_BOLD;
 		} else {
-			fmt_row(t->line, sizeof t->line, p, t->m.t0, s->cols, numw);
-			style = STYLE_ROW(fmt_class(p));
+			fmt_row(t->line, sizeof t->line, &p->s, t->m.t0, s->cols, numw);
+			style = STYLE_ROW(fmt_class(&p->s));
 		}
 		if (i == lv->sel)
 			style = tui_sel_style(t, PANE_LIST, style);

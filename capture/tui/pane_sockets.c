@@ -15,32 +15,35 @@ static void sockets_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	if (h <= 0)
 		return;
 	const struct tui_model *m = &t->m;
-	const struct tui_feed *feed = m->feed;
+	const struct session_opts *so = m->session ? &m->session->o : NULL;
+	const struct sockdiag_row *table = NULL;
+	const char *err = "";
+	size_t nsock = m->session ? session_sockets(m->session, &table, &err) : 0;
 	int rows = tui_pane_rows(t, PANE_FLOWS);
 	char ports[160] = "", help[64];
 	size_t used = 0;
-	for (size_t i = 0; feed && i < feed->nports && used < sizeof ports - 8; i++)
-		used += (size_t)snprintf(ports + used, sizeof ports - used, "%s%u", i ? "," : " ", feed->ports[i]);
+	for (size_t i = 0; so && i < so->nports && used < sizeof ports - 8; i++)
+		used += (size_t)snprintf(ports + used, sizeof ports - used, "%s%u", i ? "," : " ", so->ports[i]);
 	sockets_help(t, help, sizeof help);
 	snprintf(t->line, sizeof t->line, " Sockets (kernel, as ss -tuan) port%s%s: %zu   %s",
-		 feed && feed->nports > 1 ? "s" : "", feed && feed->nports ? ports : "s (all)", m->nsock, help);
+		 so && so->nports > 1 ? "s" : "", so && so->nports ? ports : "s (all)", nsock, help);
 	tui_frame_pane(t, s, PANE_FLOWS, rows, t->line);
-	if (m->sock_err[0]) {
-		sink_put(s, y + 1, 2, s->cols - 2, m->sock_err, ROLE_ERROR_TEXT, false);
+	if (err[0]) {
+		sink_put(s, y + 1, 2, s->cols - 2, err, ROLE_ERROR_TEXT, false);
 		return;
 	}
 	sink_line(s, y + 1, SOCKDIAG_HEADER, SM_BOLD);
 	const struct tui_pkt *cur = tui_current(t, NULL);
-	const struct flow *f = cur && cur->flow_id ? flowtab_find(pipeline_flows(m->pl), cur->flow_id) : NULL;
-	for (int r = 0; r + 1 < rows && (size_t)r < m->nsock; r++) {
-		const struct sockdiag_row *row = &m->sock[r];
+	const struct flow *f = cur && cur->s.flow_id ? flowtab_find(pipeline_flows(m->pl), cur->s.flow_id) : NULL;
+	for (int r = 0; r + 1 < rows && (size_t)r < nsock; r++) {
+		const struct sockdiag_row *row = &table[r];
 		sockdiag_format(row, t->line, sizeof t->line);
 		bool mine = f && row->proto == f->proto &&
 			    ((row->local.port == f->client.port && row->remote.port == f->server.port) ||
 			     (row->local.port == f->server.port && row->remote.port == f->client.port));
 		sink_line(s, y + 2 + r, t->line, mine ? ROLE_SEL : ROLE_NORMAL);
 	}
-	if (!m->nsock)
+	if (!nsock)
 		sink_put(s, y + 2, 2, s->cols - 2, "no socket on these ports right now", SM_DIM, false);
 }
 

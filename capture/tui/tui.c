@@ -26,50 +26,6 @@ void tui_opts_default(struct tui_opts *o)
 	o->no_color = false;
 }
 
-/* ---------------------------------------------------------------- the sink ---- */
-
-void sink_put(struct tui_sink *s, int y, int x, int w, const char *text, unsigned style, bool pad)
-{
-	if (w <= 0 || y < 0 || y >= s->rows)
-		return;
-	s->put(s, y, x, w, text, style, pad);
-}
-
-void sink_line(struct tui_sink *s, int y, const char *text, unsigned style)
-{
-	sink_put(s, y, 0, s->cols, text, style, true);
-}
-
-void sink_fill(struct tui_sink *s, int y, int x, int w, unsigned style)
-{
-	sink_put(s, y, x, w, "", style, true);
-}
-
-void pane_text_line(struct pane_text *o, const char *line, unsigned style)
-{
-	size_t i = o->n++;
-	if (i < o->skip || i - o->skip >= (size_t)o->rows)
-		return;
-	sink_line(o->s, o->y + (int)(i - o->skip), line, style);
-}
-
-void tui_title(struct tui *t, struct tui_sink *s, int slot, const char *text)
-{
-	sink_line(s, t->lay.y[slot], text, t->focus == slot ? ROLE_HEADER : ROLE_TITLE);
-}
-
-void tui_frame_pane(struct tui *t, struct tui_sink *s, int slot, int rows, const char *title)
-{
-	tui_title(t, s, slot, title);
-	for (int r = 0; r < rows; r++)
-		sink_fill(s, t->lay.y[slot] + 1 + r, 0, s->cols, ROLE_NORMAL);
-}
-
-unsigned tui_sel_style(const struct tui *t, int slot, unsigned style)
-{
-	return t->focus == slot ? ROLE_SEL : style | SM_BOLD | SM_UNDERLINE;
-}
-
 /* ---------------------------------------------------------------- the model's news ---- */
 
 static void tui_on_evicted(void *arg, size_t shown, size_t flow)
@@ -118,8 +74,10 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 	char q[16];
 	if (what == NOTE_CAPTURE_FAILED)
 		t->dirty |= tui_message(t, true, "capture stopped: %s (%s quits)", text, keys_first(ACT_QUIT, q, sizeof q));
+	else if (what == NOTE_FILTER_LINKTYPE)
+		t->dirty |= tui_message(t, true, "%s", text);
 	else
-		t->dirty |= tui_message(t, false, "%s", text);
+		t->dirty |= tui_message(t, false, "%s; %s quits", text, keys_first(ACT_QUIT, q, sizeof q));
 }
 
 static const struct model_hooks tui_hooks = { tui_on_evicted, tui_on_added, tui_on_changed, tui_on_note };
@@ -136,8 +94,8 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	t->o = o;
 	t->zoom = -1;
 	t->ladder.headers = 2;
-	t->show_sockets = o->feed && o->feed->sockets;
-	t->footer.explain = o->explain || o->step || o->feed;
+	t->show_sockets = o->session && o->session->o.sockets;
+	t->footer.explain = o->explain || o->step || o->session;
 	lv_init(&t->list.lv);
 	lv_init(&t->flows.lv);
 	lv_init(&t->ladder.lv);
@@ -263,8 +221,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		tui_frame(t, &term);
 		term_flush(&term);
 		model_prefault(&t->m);
-		/* What arrived meanwhile goes in before the reader starts: the loop's first model_feed_pump would
-		   otherwise place calls from that time ahead of their packets. Bounded: a flood never ends. */
+		/* What arrived meanwhile goes in before the reader starts. Bounded: a flood never ends. */
 		int64_t w, until = clock_mono_ns() + TUI_FIRST_PUMP_NS;
 		do
 			model_pump(&t->m, &w);
@@ -286,7 +243,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int64_t wait_ns = -1;
 		if (!threaded)
 			model_pump(&t->m, &wait_ns);
-		model_feed_pump(&t->m);
+		model_session_pump(&t->m);
 		if (t->m.fastfwd && t->m.ended) {
 			t->m.fastfwd = false;
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
@@ -334,7 +291,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			if (frame < timeout_ns)
 				timeout_ns = frame > 0 ? frame : 0;
 		}
-		if (t->m.feed && timeout_ns > 20 * 1000000LL) /* calls, held packets and sockets come due */
+		if (t->m.session && timeout_ns > 20 * 1000000LL) /* calls, held packets and sockets come due */
 			timeout_ns = 20 * 1000000LL;
 		if (t->footer.msg[0] && t->footer.msg_until - now < timeout_ns)
 			timeout_ns = t->footer.msg_until - now > 0 ? t->footer.msg_until - now : 0;
@@ -342,10 +299,11 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int nfd = 1;
 		if (threaded)
 			pfd[nfd++].fd = reader_wake_fd(&t->rd);
-		else if (fd >= 0 && t->m.live && !t->m.ended)
+		else if (fd >= 0 && !t->m.ended && (t->m.live || !t->m.paused)) /* live, or a pipe being replayed */
 			pfd[nfd++].fd = fd;
-		if (t->m.feed && t->m.feed->poll_fd >= 0 && !t->m.feed_ended_shown)
-			pfd[nfd++].fd = t->m.feed->poll_fd;
+		int sfd = t->m.session && !t->m.program_end_shown ? session_poll_fd(t->m.session) : -1;
+		if (sfd >= 0)
+			pfd[nfd++].fd = sfd;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
 		if (!t->dirty)
 			reader_arm(&t->rd); /* nothing to draw: new packets wake us */
@@ -366,7 +324,11 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	reader_stop(&t->rd);
 
 	term_close(&term);
-	if (t->m.capture_error) {
+	if (t->m.capture_error && t->m.pl_failed) {
+		char msg[2048];
+		code = pipeline_failure(t->m.pl, msg, sizeof msg);
+		fprintf(stderr, "synwatch: %s\n", msg);
+	} else if (t->m.capture_error) {
 		fprintf(stderr, "synwatch: %s\n", t->m.errtext);
 		code = EXIT_FAILURE_RUNTIME;
 	}

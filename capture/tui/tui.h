@@ -28,28 +28,11 @@ struct tui_opts {
 	size_t history_bytes; /* byte budget for their captured bytes (0 = TUI_DEFAULT_HISTORY_BYTES);
 				 the oldest packets are dropped when a new one does not fit */
 	bool no_color;        /* --no-color: attributes only (NO_COLOR in the environment does the same) */
-	const struct tui_feed *feed; /* socket calls and the socket table beside the packets, or NULL */
+	struct session *session; /* the classroom: packets merged with socket calls, the socket table; or NULL */
 	bool explain;         /* the footer explains the selected packet in a sentence (also with --step) */
 };
 
-struct sock_event;
-/* The classroom sources (--events, --trace, --classroom, --sockets), supplied by the caller. */
-struct tui_feed {
-	/* Stores up to max socket calls that came in since the last call and returns how many; NULL when
-	   there are no calls. Called every loop turn. */
-	size_t (*calls)(void *arg, struct sock_event *out, size_t max);
-	void *arg;
-	bool live_calls;        /* calls keep arriving (followed file, tracer): live packets wait up to
-	                           TUI_CALL_GRACE_MS for them, so both stand in time order */
-	bool sockets;           /* show the kernel's socket table (sock_diag) in the flows pane; k toggles */
-	const uint16_t *ports;  /* the ports the socket pane shows (none: all) */
-	size_t nports;
-	int poll_fd;            /* a descriptor that becomes readable when calls may be ready (the tracer's),
-	                           or -1: the panel wakes for it instead of waiting for its next turn */
-	/* The line the panel shows when the feed's command ended (or NULL): "traced command exited 0". */
-	const char *(*status)(void *arg);
-};
-#define TUI_CALL_GRACE_MS 100
+struct session; /* calls/session.h: set up by the caller, read and merged by the panel's loop */
 #define TUI_SOCKETS_EVERY_MS 150
 
 void tui_opts_default(struct tui_opts *o);

@@ -1,32 +1,10 @@
 /* tui_actions.c — a key's way through the panel (prompt, overlays, focused pane, actions); the shared selection. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tui/tui_panel.h"
 
-#define TUI_MSG_NS (6 * 1000000000LL) /* how long a message replaces the key hints */
-
-unsigned tui_message(struct tui *t, bool err, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(t->footer.msg, sizeof t->footer.msg, fmt, ap);
-	va_end(ap);
-	t->footer.msg_err = err;
-	t->footer.msg_until = clock_mono_ns() + TUI_MSG_NS;
-	return D_FOOTER;
-}
-
-/* ---------------------------------------------------------------- slots and the selection ---- */
-
-int tui_pane_rows(const struct tui *t, int slot)
-{
-	int h = t->lay.h[slot] - 1;
-	if (slot == PANE_LOWER && t->lower == LOWER_LADDER)
-		h -= t->ladder.headers;
-	return h > 1 ? h : 1;
-}
+/* ---------------------------------------------------------------- the panel's actions ---- */
 
 const struct pane_class *tui_slot_pane(const struct tui *t, int slot)
 {
@@ -36,103 +14,6 @@ const struct pane_class *tui_slot_pane(const struct tui *t, int slot)
 		return t->lower == LOWER_LADDER ? &pane_ladder : &pane_details;
 	return &pane_list;
 }
-
-struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq)
-{
-	if (t->ladder.driven && t->ladder.lv.count && t->m.flowpk_id == t->ladder.id) {
-		uint64_t s = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
-		if (seq)
-			*seq = s;
-		return hist_get(&t->m.hist, s);
-	}
-	if (!t->list.lv.count)
-		return NULL;
-	return list_pkt(t, t->list.lv.sel, seq);
-}
-
-unsigned tui_list_moved(struct tui *t)
-{
-	t->ladder.driven = false;
-	uint64_t seq;
-	struct tui_pkt *p = tui_current(t, &seq);
-	t->details.top = 0;
-	if (p && p->flow_id) {
-		t->ladder.id = p->flow_id;
-		t->flows.sel_id = p->flow_id;
-	}
-	return D_LIST | D_LOWER | D_FLOWS;
-}
-
-unsigned tui_ladder_moved(struct tui *t)
-{
-	t->ladder.driven = true;
-	t->details.top = 0;
-	if (t->ladder.lv.count) {
-		uint64_t seq = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
-		size_t i;
-		if (seqring_find(&t->m.shown, seq, &i) && i < t->list.lv.count)
-			lv_select(&t->list.lv, i, tui_pane_rows(t, PANE_LIST));
-	}
-	return D_LIST | D_LOWER;
-}
-
-unsigned tui_focus_pane(struct tui *t, int slot)
-{
-	t->focus = slot;
-	if (t->zoom >= 0)
-		t->zoom = slot;
-	return D_ALL;
-}
-
-unsigned tui_end(struct tui *t)
-{
-	if (!t->m.live && !t->m.ended) {
-		t->m.fastfwd = true;
-		model_release_pending(&t->m);
-	}
-	lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
-	return tui_list_moved(t);
-}
-
-unsigned tui_open_current(struct tui *t)
-{
-	uint64_t seq;
-	struct tui_pkt *p = tui_current(t, &seq);
-	if (!p || !p->flow_id)
-		return tui_message(t, false, "this packet belongs to no flow");
-	t->ladder.id = p->flow_id;
-	t->lower = LOWER_LADDER;
-	ladder_select_seq(t, seq);
-	return tui_focus_pane(t, PANE_LOWER);
-}
-
-bool tui_lv_key(struct listview *lv, enum tui_action act, int h)
-{
-	switch (act) {
-	case ACT_UP:
-		lv_move(lv, -1, h);
-		return true;
-	case ACT_DOWN:
-		lv_move(lv, 1, h);
-		return true;
-	case ACT_PGUP:
-		lv_move(lv, -h, h);
-		return true;
-	case ACT_PGDN:
-		lv_move(lv, h, h);
-		return true;
-	case ACT_HOME:
-		lv_home(lv, h);
-		return true;
-	case ACT_END:
-		lv_end(lv, h);
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* ---------------------------------------------------------------- the panel's actions ---- */
 
 static unsigned act_next_pane(struct tui *t)
 {
@@ -250,7 +131,7 @@ static unsigned act_clear(struct tui *t)
 
 static unsigned act_sockets(struct tui *t)
 {
-	if (!t->m.feed || !t->m.feed->sockets)
+	if (!t->m.session || !t->m.session->o.sockets)
 		return tui_message(t, false, "the socket table needs --sockets (or --classroom)");
 	t->show_sockets = !t->show_sockets;
 	return D_FLOWS | D_CLEAR;

@@ -7,54 +7,24 @@
 #include <stdint.h>
 
 #include "track/flow.h"
+#include "track/summary.h"
 #include "packet.h"
 
-/* ---- One packet as the TUI keeps it: what a list row, the ladder and `w` need, without a decode. ---- */
+/* ---- One row of the history: a packet's summary (what a list row, the ladder and `w` need, without a
+   decode) and where its bytes are. ---- */
 struct tui_pkt {
-	uint64_t n;               /* packet number from the pipeline */
-	int64_t ts_ns;            /* capture time, ns since the epoch */
+	struct pkt_summary s;     /* the packet. A call row (is_call): s.ts_ns is where the call stands on the
+				     timeline; s.flow_id, s.dir (the calling end: DIR_C2S client, DIR_S2C server) and
+				     s.before/after (both ends' states then) are set when it matched a flow */
 	size_t off;               /* where its bytes start in the history arena (set by hist_push) */
-	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget */
-	uint32_t caplen, len;     /* captured and on-the-wire lengths as captured */
-	uint32_t pl_off, pl_cap;  /* transport payload: offset in the stored bytes and captured length */
-	uint32_t payload;         /* transport payload bytes on the wire (HAVE_PAYLOAD), else 0 */
-	uint64_t flow_id;         /* track_result.flow->id, 0 when in no flow */
-	uint32_t events;          /* EV_* bits from tracking */
-	uint32_t dup_ack_n;       /* with EV_DUP_ACK */
-	uint32_t seq, ack;        /* raw TCP sequence / acknowledgement */
-	uint32_t rseq, rack;      /* relative ones (have_rel) */
-	uint16_t sport, dport;    /* ports (has_ports), ICMP echo id in sport */
-	uint16_t tcpflags;        /* TCP_* bits */
-	uint16_t win;             /* raw TCP window */
-	uint16_t ethertype;       /* for non-IP packets */
-	uint8_t af;               /* 4, 6, or 0 without IP */
-	uint8_t proto;            /* IP protocol number after extension headers */
-	uint8_t l4;               /* enum l4_kind */
-	uint8_t dir;              /* enum flow_dir within the flow */
-	uint8_t status;           /* enum dec_status of the whole packet */
-	uint8_t icmp_type, icmp_code;
-	uint8_t before[2], after[2]; /* enum tcp_state of both ends around this packet */
-	bool have_rel;            /* rseq/rack valid */
-	bool has_ports;           /* sport/dport valid */
-	bool has_icmp;            /* icmp_type/code valid; echo id/seq are kept in sport/dport */
-	bool icmp_err;            /* an ICMP/ICMPv6 error type (it quotes the offending packet) */
-	bool link_unsupported;    /* the link type is not decoded; l3_name names it */
-	bool is_frag;             /* an IP fragment (frag_off, more_frags) */
-	bool more_frags;          /* MF */
-	uint16_t frag_off;        /* fragment offset in bytes */
+	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget; a call
+				     row keeps its struct sock_event */
+	const struct pkt_iface *iface; /* pcapng: its interface (the reader's, valid while the pipeline is open) */
+	const char *comment;      /* its pcapng comment, comment_len bytes after its stored bytes in the arena
+				     (kept when it fits the budget too), or NULL */
+	uint16_t comment_len;
 	bool match;               /* passes the display filter (kept in step by the TUI) */
-	uint8_t src[16], dst[16]; /* addresses, IPv4 in the first 4 bytes */
-	const char *icmp_name;    /* static type name ("echo request"), NULL when unknown */
-	const char *icmp_code_name; /* static code name ("port unreachable"), NULL when none */
-	const char *l3_name;      /* static ethertype name for non-IP packets ("arp"), or the link type's
-				     name when link_unsupported; NULL when unknown */
-	const char *proto_name;   /* static IP protocol name ("gre") for protocols not decoded, or NULL */
-	const char *problem_layer; /* static layer name where the capture was cut or went wrong */
-	const char *bad_field;    /* static text from the decoder for DEC_INVALID */
-	/* The classroom view: a socket call kept as a row among the packets. Its stored bytes are
-	   the struct sock_event; ts_ns is where it stands on the timeline; flow_id/dir (the calling end:
-	   DIR_C2S client, DIR_S2C server) and before[] are set when the call matched a flow. */
-	bool is_call;
+	bool is_call;             /* a socket call kept as a row among the packets (the classroom view) */
 };
 
 /* ---- History: a preallocated ring of packets and an arena of their bytes; oldest evicted first. ---- */
@@ -74,12 +44,15 @@ void hist_free(struct tui_hist *h);
    resident memory is then flat from the start). */
 void hist_prefault(struct tui_hist *h);
 /*
- * Append a copy of *src and data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
- * until both fit. Returns the slot (src with off/stored set) and its seq in *seq. Never allocates.
+ * Append a row for *sum with data[0..caplen) (at most budget bytes are kept) and a copy of its comment
+ * (comment_len bytes, or none with NULL; kept when it fits the budget too), evicting the oldest packets
+ * until they fit. Returns the slot (off/stored/comment set, iface NULL, match and is_call false) and its
+ * seq in *seq. Never allocates.
  */
-struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
-			  uint32_t caplen, uint64_t *seq);
-/* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
+struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
+			  const char *comment, uint16_t comment_len, uint64_t *seq);
+/* True when hist_push() of caplen bytes (with a comment: caplen + its length) would evict nothing (O(1),
+   unlike hist_bytes_used()). */
 bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
 const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
@@ -139,7 +112,7 @@ enum row_class {
 	RC_TCP, RC_UDP, RC_ICMP, RC_OTHER,
 	RC_SYN, RC_FIN, RC_RST, RC_RETRANS, RC_ICMP_ERR, RC_BAD, RC_COUNT
 };
-enum row_class fmt_class(const struct tui_pkt *p); /* RST > ICMP error > bad > retransmission > SYN > FIN */
+enum row_class fmt_class(const struct pkt_summary *p); /* RST > ICMP error > bad > retransmission > SYN > FIN */
 char *fmt_flags_words(uint16_t flags, char *buf, size_t size); /* "SYN, ACK"; "none" for 0 */
 size_t fmt_events(char *buf, size_t size, uint32_t events, uint32_t dup_ack_n); /* "[Retransmission] " */
 char *fmt_endpoint(char *buf, size_t size, uint8_t af, const uint8_t *addr, bool port, uint16_t p);
@@ -147,12 +120,12 @@ char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns); /* seco
 /* numw: width of the No. column (fmt_num_width() of the biggest number on screen), so columns stay put. */
 int fmt_num_width(uint64_t max_n);
 size_t fmt_row_header(char *buf, size_t size, int width, int numw);
-size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw);
-size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p); /* the Info column alone */
-/* A call row (p->is_call) in the list: "   0.000123  call  client 4712: connect(3, ...) = 0". */
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw);
+size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p); /* the Info column alone */
+/* A call row in the list, standing at at_ns: "   0.000123  call  client 4712: connect(3, ...) = 0". */
 struct sock_event;
-size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struct sock_event *ev, int64_t t0_ns,
-		    int width, int numw);
+size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_event *ev, int64_t t0_ns, int width,
+		    int numw);
 /* One hex dump line for data[off..off+16): "0010  45 00 ...  |E..<|". */
 size_t fmt_hexline(char *buf, size_t size, const uint8_t *data, size_t len, size_t off);
 
@@ -170,7 +143,7 @@ struct flow_view {
 	bool hidden;              /* the flow exists only because of the read-ahead packet */
 };
 /* f as the user should see it: pending (may be NULL) was tracked by the pipeline but is not shown yet. */
-void flowview_from(struct flow_view *v, const struct flow *f, const struct tui_pkt *pending);
+void flowview_from(struct flow_view *v, const struct flow *f, const struct pkt_summary *pending);
 
 /* Flow pane: header and one flow (names from tcp_state_name()/flow_end_name(); narrow screens abbreviate). */
 size_t fmt_flow_header(char *buf, size_t size, int width);
@@ -179,8 +152,6 @@ size_t fmt_flow_row(char *buf, size_t size, const struct flow *f, const struct f
 char *fmt_count(char *buf, size_t size, uint64_t n); /* 999, 12.3K, 4.5M, 6.7G */
 
 /* ---- tui_details.c: from the decoder's and tracker's output (uses their name tables). ---- */
-/* Fill *e (all but off/stored) from a decoded packet and what tracking it produced. */
-void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr);
 /* The details pane: the packet layer by layer; emit() gets each line, title set on a layer's first. */
 void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_ns,
 		    void (*emit)(const char *line, bool title, void *arg), void *arg);

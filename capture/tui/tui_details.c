@@ -1,4 +1,4 @@
-/* tui_details.c — the TUI's per-packet record from decode + track, and its layer-by-layer details text. */
+/* tui_details.c — the details pane's text: a packet layer by layer, from its decode and its summary. */
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -9,86 +9,6 @@
 #include "track/flow.h"
 #include "tui/tui_core.h"
 #include "view/view.h"
-
-void tui_pkt_from(struct tui_pkt *e, const struct packet *p, const struct track_result *tr)
-{
-	memset(e, 0, sizeof *e);
-	e->n = p->n;
-	e->ts_ns = packet_time_ns(p);
-	e->caplen = p->caplen;
-	e->len = p->len;
-	e->status = (uint8_t)p->status;
-	if (p->status == DEC_TRUNCATED)
-		e->problem_layer = layer_name(p->trunc_layer);
-	else if (p->status == DEC_INVALID) {
-		e->problem_layer = layer_name(p->bad_layer);
-		e->bad_field = p->bad_field;
-	}
-	e->ethertype = p->link.ethertype;
-	if (!p->link_supported) {
-		e->link_unsupported = true;
-		e->l3_name = linktype_name(p->linktype);
-		return;
-	}
-	if (!p->has_ip) {
-		e->l3_name = ether_type_name(p->link.ethertype);
-		return;
-	}
-	const struct ip_layer *ip = &p->ip;
-	e->af = ip->version == 6 ? 6 : 4;
-	e->proto = ip->proto;
-	e->l4 = (uint8_t)ip->l4;
-	memcpy(e->src, ip->src, 16);
-	memcpy(e->dst, ip->dst, 16);
-	e->is_frag = ip->is_frag;
-	e->more_frags = ip->more_frags;
-	e->frag_off = ip->frag_off;
-	if (ip->l4 == L4_NONE)
-		e->proto_name = ipproto_name(ip->proto);
-	if (ip->have & HAVE_PAYLOAD) {
-		e->payload = ip->payload_wire;
-		if (ip->payload && ip->payload >= p->data && ip->payload <= p->data + p->caplen) {
-			e->pl_off = (uint32_t)(ip->payload - p->data);
-			e->pl_cap = ip->payload_cap;
-		}
-	}
-	if (ip->have & HAVE_PORTS) {
-		e->has_ports = true;
-		e->sport = ip->l4 == L4_UDP ? ip->u.udp.sport : ip->u.tcp.sport;
-		e->dport = ip->l4 == L4_UDP ? ip->u.udp.dport : ip->u.tcp.dport;
-	}
-	if (ip->l4 == L4_TCP) {
-		e->tcpflags = ip->u.tcp.flags;
-		e->seq = ip->u.tcp.seq;
-		e->ack = ip->u.tcp.ack;
-		e->win = ip->u.tcp.win;
-	}
-	if ((ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) && (ip->have & HAVE_ICMP)) {
-		const struct icmp_hdr *ic = &ip->u.icmp;
-		bool v6 = ip->l4 == L4_ICMP6;
-		e->has_icmp = true;
-		e->icmp_type = ic->type;
-		e->icmp_code = ic->code;
-		e->sport = ic->id;
-		e->dport = ic->seq;
-		e->icmp_err = v6 ? icmp6_is_error(ic->type) : icmp_is_error(ic->type);
-		e->icmp_name = v6 ? icmp6_type_name(ic->type) : icmp_type_name(ic->type);
-		e->icmp_code_name = v6 ? icmp6_code_name(ic->type, ic->code) : icmp_code_name(ic->type, ic->code);
-	}
-	if (tr && tr->flow) {
-		e->flow_id = tr->flow->id;
-		e->dir = (uint8_t)tr->dir;
-		e->events = tr->events;
-		e->dup_ack_n = tr->dup_ack_n;
-		e->have_rel = tr->have_rel;
-		e->rseq = tr->rseq;
-		e->rack = tr->rack;
-		for (int i = 0; i < 2; i++) {
-			e->before[i] = (uint8_t)tr->before[i];
-			e->after[i] = (uint8_t)tr->after[i];
-		}
-	}
-}
 
 /* ---- details text ---- */
 
@@ -402,28 +322,44 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 {
 	struct dout o = { emit, arg };
 	char t[32];
-	const char *ts = fmt_reltime(t, sizeof t, e->ts_ns, t0_ns);
+	const char *ts = fmt_reltime(t, sizeof t, e->s.ts_ns, t0_ns);
 	while (*ts == ' ')
 		ts++;
 	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured%s, at %s s",
-	      e->n, e->len, e->caplen, e->stored < e->caplen ? " (history keeps fewer)" : "", ts);
-	if (e->flow_id) {
-		dline(&o, false, "  flow #%" PRIu64 ", %s", e->flow_id, e->dir == DIR_C2S ? "client -> server" : "server -> client");
-		if (e->before[0] || e->after[0])
-			dline(&o, false, "  client %s -> %s, server %s -> %s", tcp_state_name(e->before[0]),
-			      tcp_state_name(e->after[0]), tcp_state_name(e->before[1]), tcp_state_name(e->after[1]));
+	      e->s.n, e->s.len, e->s.caplen, e->stored < e->s.caplen ? " (history keeps fewer)" : "", ts);
+	if (e->iface && e->iface->name)
+		dline(&o, false, "  interface %" PRIu32 " (%s)", e->iface->index, e->iface->name);
+	else if (e->iface)
+		dline(&o, false, "  interface %" PRIu32, e->iface->index);
+	if (e->comment) {
+		/* One line: the comment's line breaks and other control bytes as spaces (the terminal shows invalid
+		   UTF-8 as '?'). */
+		char c[400];
+		size_t n = e->comment_len < sizeof c - 1 ? e->comment_len : sizeof c - 1;
+		for (size_t i = 0; i < n; i++) {
+			unsigned char ch = (unsigned char)e->comment[i];
+			c[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
+		}
+		c[n] = '\0';
+		dline(&o, false, "  comment: %s", c);
+	}
+	if (e->s.flow_id) {
+		dline(&o, false, "  flow #%" PRIu64 ", %s", e->s.flow_id, e->s.dir == DIR_C2S ? "client -> server" : "server -> client");
+		if (e->s.before[0] || e->s.after[0])
+			dline(&o, false, "  client %s -> %s, server %s -> %s", tcp_state_name(e->s.before[0]),
+			      tcp_state_name(e->s.after[0]), tcp_state_name(e->s.before[1]), tcp_state_name(e->s.after[1]));
 		char ev[256] = "";
 		size_t n = 0;
 		for (int b = 0; b < EV_COUNT_BITS; b++) {
 			uint32_t bit = 1u << b;
-			if (!(e->events & bit))
+			if (!(e->s.events & bit))
 				continue;
 			const char *name = flow_event_name(bit);
 			int w = snprintf(ev + n, sizeof ev - n, "%s%s", n ? ", " : "", name ? name : "?");
 			if (w > 0 && (size_t)w < sizeof ev - n)
 				n += (size_t)w;
 			if (bit == EV_DUP_ACK) {
-				w = snprintf(ev + n, sizeof ev - n, " #%" PRIu32, e->dup_ack_n);
+				w = snprintf(ev + n, sizeof ev - n, " #%" PRIu32, e->s.dup_ack_n);
 				if (w > 0 && (size_t)w < sizeof ev - n)
 					n += (size_t)w;
 			}
@@ -435,9 +371,9 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 	if (p->has_ip) {
 		struct track_result tr;
 		memset(&tr, 0, sizeof tr);
-		tr.have_rel = e->have_rel;
-		tr.rseq = e->rseq;
-		tr.rack = e->rack;
+		tr.have_rel = e->s.have_rel;
+		tr.rseq = e->s.rseq;
+		tr.rack = e->s.rack;
 		details_ip(&o, &p->ip, false, &tr);
 	}
 	if (p->app.kind == APP_DNS)

@@ -51,14 +51,14 @@ static void sb_column(struct sbuf *s, const char *text, int w, bool keep_tail)
 	}
 }
 
-static bool fmt_is_echo(const struct tui_pkt *p)
+static bool fmt_is_echo(const struct pkt_summary *p)
 {
 	if (p->l4 == L4_ICMP)
 		return p->icmp_type == 0 || p->icmp_type == 8;
 	return p->icmp_type == 128 || p->icmp_type == 129;
 }
 
-enum row_class fmt_class(const struct tui_pkt *p)
+enum row_class fmt_class(const struct pkt_summary *p)
 {
 	const uint32_t analysis = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION |
 				  EV_OUT_OF_ORDER | EV_DUP_ACK | EV_PREV_NOT_CAPTURED | EV_ZERO_WINDOW |
@@ -215,7 +215,7 @@ static void fmt_upper(char *dst, size_t size, const char *src)
 	dst[i] = '\0';
 }
 
-static void fmt_proto(char *buf, size_t size, const struct tui_pkt *p)
+static void fmt_proto(char *buf, size_t size, const struct pkt_summary *p)
 {
 	switch (p->l4) {
 	case L4_TCP:
@@ -235,23 +235,25 @@ static void fmt_proto(char *buf, size_t size, const struct tui_pkt *p)
 	}
 	if (p->link_unsupported)
 		snprintf(buf, size, "LINK");
-	else if (p->af && p->proto_name)
-		fmt_upper(buf, size, p->proto_name);
+	else if (p->af && summary_proto_name(p))
+		fmt_upper(buf, size, summary_proto_name(p));
 	else if (p->af)
 		snprintf(buf, size, "IP%u", p->proto);
-	else if (p->l3_name)
-		fmt_upper(buf, size, p->l3_name);
+	else if (summary_l3_name(p))
+		fmt_upper(buf, size, summary_l3_name(p));
 	else
 		snprintf(buf, size, "0x%04x", p->ethertype);
 }
 
-size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
+size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p)
 {
+	const char *l3 = summary_l3_name(p), *icmp = summary_icmp_name(p), *code = summary_icmp_code_name(p);
+	const char *layer = summary_problem_layer(p);
 	struct sbuf s;
 	sb_init(&s, buf, size);
 	char tmp[96];
 	if (p->link_unsupported) {
-		sb_printf(&s, "unsupported link type %s, %" PRIu32 " bytes", p->l3_name ? p->l3_name : "?", p->len);
+		sb_printf(&s, "unsupported link type %s, %" PRIu32 " bytes", l3 ? l3 : "?", p->len);
 		return s.len;
 	}
 	switch (p->l4) {
@@ -273,13 +275,12 @@ size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
 			sb_printf(&s, "(no ICMP header)");
 			break;
 		}
-		if (p->icmp_name)
-			sb_printf(&s, "%c%s", p->icmp_name[0] >= 'a' && p->icmp_name[0] <= 'z' ?
-				  p->icmp_name[0] - 'a' + 'A' : p->icmp_name[0], p->icmp_name + 1);
+		if (icmp)
+			sb_printf(&s, "%c%s", icmp[0] >= 'a' && icmp[0] <= 'z' ? icmp[0] - 'a' + 'A' : icmp[0], icmp + 1);
 		else
 			sb_printf(&s, "Type %u", p->icmp_type);
-		if (p->icmp_code_name)
-			sb_printf(&s, " (%s)", p->icmp_code_name);
+		if (code)
+			sb_printf(&s, " (%s)", code);
 		else if (p->icmp_code)
 			sb_printf(&s, " code %u", p->icmp_code);
 		if (fmt_is_echo(p))
@@ -295,15 +296,15 @@ size_t fmt_info(char *buf, size_t size, const struct tui_pkt *p)
 		break;
 	}
 	if (p->status == DEC_TRUNCATED)
-		sb_printf(&s, " [truncated in %s]", p->problem_layer && *p->problem_layer ? p->problem_layer : "link");
+		sb_printf(&s, " [truncated in %s]", *layer ? layer : "link");
 	else if (p->status == DEC_INVALID)
-		sb_printf(&s, " [invalid %s: %s]", p->problem_layer && *p->problem_layer ? p->problem_layer : "link",
+		sb_printf(&s, " [invalid %s: %s]", *layer ? layer : "link",
 			  p->bad_field ? p->bad_field : "?");
 	return s.len;
 }
 
-size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struct sock_event *ev, int64_t t0_ns,
-		    int width, int numw)
+size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_event *ev, int64_t t0_ns, int width,
+		    int numw)
 {
 	char t[32], st[512];
 	struct sbuf s;
@@ -312,14 +313,14 @@ size_t fmt_call_row(char *buf, size_t size, const struct tui_pkt *p, const struc
 		events_format_strace(ev, st, sizeof st);
 	else
 		snprintf(st, sizeof st, "(call no longer kept)");
-	sb_printf(&s, "%*s %s  call  %s %d: %s", numw, "", fmt_time_col(t, sizeof t, p->ts_ns, t0_ns, fmt_time_width(width)),
+	sb_printf(&s, "%*s %s  call  %s %d: %s", numw, "", fmt_time_col(t, sizeof t, at_ns, t0_ns, fmt_time_width(width)),
 		  ev ? ev->role : "?", ev ? (int)ev->pid : 0, st);
 	if (width >= 0 && s.len > (size_t)width)
 		buf[s.len = (size_t)width] = '\0';
 	return s.len;
 }
 
-size_t fmt_row(char *buf, size_t size, const struct tui_pkt *p, int64_t t0_ns, int width, int numw)
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw)
 {
 	int ep = fmt_ep_width(width);
 	char a[64], b[64], t[32], proto[16];

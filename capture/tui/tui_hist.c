@@ -5,6 +5,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/byteq.h"
 #include "tui/tui_core.h"
 
 bool hist_init(struct tui_hist *h, size_t cap, size_t budget)
@@ -72,9 +73,11 @@ static struct tui_pkt *hist_slot(const struct tui_hist *h, uint64_t seq)
 }
 
 /* Arena bytes a packet occupies: at least one, so packets never share an offset. */
+/* Arena bytes a packet occupies (its bytes, then its comment): at least one, so packets never share an offset. */
 static size_t hist_alloc_len(const struct tui_pkt *p)
 {
-	return p->stored ? p->stored : 1;
+	size_t n = (size_t)p->stored + (p->comment ? p->comment_len : 0);
+	return n ? n : 1;
 }
 
 size_t hist_count(const struct tui_hist *h)
@@ -85,31 +88,11 @@ size_t hist_count(const struct tui_hist *h)
 /* Where `alloc` bytes fit without overlapping a held packet, or false when the oldest must go. */
 static bool hist_fit(const struct tui_hist *h, size_t alloc, size_t *pos)
 {
-	if (h->next == h->first) {
-		*pos = 0;
-		return true;
-	}
-	const struct tui_pkt *oldest = hist_slot(h, h->first);
-	const struct tui_pkt *newest = hist_slot(h, h->next - 1);
-	size_t toff = oldest->off;
-	size_t wend = newest->off + hist_alloc_len(newest);
-	if (newest->off >= toff) { /* held bytes are [toff, wend): free space after, then before */
-		if (h->budget - wend >= alloc) {
-			*pos = wend;
-			return true;
-		}
-		if (toff >= alloc) {
-			*pos = 0;
-			return true;
-		}
-		return false;
-	}
-	/* wrapped: held bytes are [toff, top) and [0, wend); the gap is [wend, toff) */
-	if (toff - wend >= alloc) {
-		*pos = wend;
-		return true;
-	}
-	return false;
+	bool held = h->next != h->first;
+	const struct tui_pkt *oldest = held ? hist_slot(h, h->first) : NULL;
+	const struct tui_pkt *newest = held ? hist_slot(h, h->next - 1) : NULL;
+	return byteq_fit(h->budget, held, held ? oldest->off : 0, held ? newest->off : 0,
+			 held ? newest->off + hist_alloc_len(newest) : 0, alloc, pos);
 }
 
 bool hist_room(const struct tui_hist *h, uint32_t caplen)
@@ -119,11 +102,12 @@ bool hist_room(const struct tui_hist *h, uint32_t caplen)
 	return hist_count(h) < h->cap && hist_fit(h, keep ? keep : 1, &pos);
 }
 
-struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const uint8_t *data,
-			  uint32_t caplen, uint64_t *seq)
+struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
+			  const char *comment, uint16_t comment_len, uint64_t *seq)
 {
 	size_t keep = caplen < h->budget ? caplen : h->budget;
-	size_t alloc = keep ? keep : 1;
+	size_t note = comment && keep + comment_len <= h->budget ? comment_len : 0;
+	size_t alloc = keep + note ? keep + note : 1;
 	if (hist_count(h) == h->cap) {
 		h->first++;
 		h->evicted++;
@@ -134,15 +118,22 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct tui_pkt *src, const u
 		h->evicted++;
 	}
 	struct tui_pkt *p = hist_slot(h, h->next);
-	*p = *src;
+	p->s = *sum;
+	p->match = false;
+	p->is_call = false;
+	p->iface = NULL;
 	p->off = pos;
 	p->stored = (uint32_t)keep;
 	if (keep)
 		memcpy(h->bytes + pos, data, keep);
-	if (p->pl_off > p->stored)
-		p->pl_off = p->stored;
-	if (p->pl_cap > p->stored - p->pl_off)
-		p->pl_cap = p->stored - p->pl_off;
+	if (note)
+		memcpy(h->bytes + pos + keep, comment, note);
+	p->comment = note ? (const char *)h->bytes + pos + keep : NULL;
+	p->comment_len = (uint16_t)note;
+	if (p->s.pl_off > p->stored)
+		p->s.pl_off = p->stored;
+	if (p->s.pl_cap > p->stored - p->s.pl_off)
+		p->s.pl_cap = p->stored - p->s.pl_off;
 	*seq = h->next++;
 	return p;
 }

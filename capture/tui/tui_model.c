@@ -1,12 +1,14 @@
-/* tui_model.c — the panel's model: packets into the history (timed for replay), view filter, calls merged by time. */
+/* tui_model.c — the panel's model: packets into the history (timed for replay, through the classroom session when there is one), view filter. */
 #include "tui/tui_model.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/clock.h"
 #include "decode/decode.h"
+#include "source/filter.h"
 #include "source/pcapwrite.h"
 #include "tui/pane.h"
 
@@ -16,9 +18,8 @@
 #define TUI_READER_BATCH 1024          /* live: packets the reader thread takes per hold of the lock ... */
 #define TUI_READER_SLICE_NS (2 * 1000000LL) /* ... or this much time */
 #define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
+#define TUI_PEND_NOTE 65535u           /* and of its comment, after them */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
-#define TUI_CALLS_MAX 1024             /* socket calls waiting for their place on the timeline */
-#define TUI_HOLD_MAX 8192              /* live packets waiting (at most TUI_CALL_GRACE_MS) for the calls */
 
 bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts *o, const struct model_hooks *hooks,
 		void *arg)
@@ -29,11 +30,10 @@ bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts 
 	m->hooks = hooks;
 	m->arg = arg;
 	m->live = pipeline_live(pl);
-	m->nano = pipeline_nanosecond(pl);
 	m->linktype = pipeline_linktype(pl);
+	m->vf_warned = -1;
 	m->paused = o->step;
-	m->feed = o->feed;
-	m->hold_live = m->feed && m->feed->live_calls && m->live;
+	m->session = o->session;
 	clock_init(&m->clk, m->live ? 1.0 : o->speed);
 	size_t cap = o->history ? o->history : TUI_DEFAULT_HISTORY;
 	size_t budget = o->history_bytes ? o->history_bytes : TUI_DEFAULT_HISTORY_BYTES;
@@ -41,16 +41,7 @@ bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts 
 		return false;
 	if (!seqring_init(&m->shown, cap) || !seqring_init(&m->flowpk, cap))
 		return false;
-	m->pend_buf = malloc(TUI_PEND_MAX);
-	if (m->feed) {
-		if (m->hold_live && !hist_init(&m->hold, TUI_HOLD_MAX, 16u << 20))
-			return false;
-		m->calls = calloc(TUI_CALLS_MAX, sizeof *m->calls);
-		m->recent = calloc(1, sizeof *m->recent);
-		m->sock = calloc(TUI_SOCK_ROWS, sizeof *m->sock);
-		if (!m->calls || !m->recent || !m->sock)
-			return false;
-	}
+	m->pend_buf = malloc(TUI_PEND_MAX + TUI_PEND_NOTE);
 	return m->pend_buf != NULL;
 }
 
@@ -61,11 +52,6 @@ void model_free(struct tui_model *m)
 	seqring_free(&m->shown);
 	seqring_free(&m->flowpk);
 	free(m->pend_buf);
-	if (m->hold.pkt)
-		hist_free(&m->hold);
-	free(m->calls);
-	free(m->recent);
-	free(m->sock);
 	if (m->vf)
 		filter_free(m->vf);
 }
@@ -75,8 +61,6 @@ void model_prefault(struct tui_model *m)
 	hist_prefault(&m->hist);
 	seqring_prefault(&m->shown);
 	seqring_prefault(&m->flowpk);
-	if (m->hold.pkt)
-		hist_prefault(&m->hold);
 }
 
 size_t model_visible(const struct tui_model *m)
@@ -103,21 +87,43 @@ bool model_flow_index(struct tui_model *m, uint64_t id)
 	seqring_clear(&m->flowpk);
 	m->flowpk_id = id;
 	for (uint64_t s = m->hist.first; id && s < m->hist.next; s++)
-		if (hist_get(&m->hist, s)->flow_id == id)
+		if (hist_get(&m->hist, s)->s.flow_id == id)
 			seqring_push(&m->flowpk, s);
 	return true;
 }
 
-static bool model_matches(const struct tui_model *m, const struct tui_pkt *p)
+/* Does p pass the display filter? A link type the expression is invalid for hides its packets (said once). */
+static bool model_matches(struct tui_model *m, const struct tui_pkt *p)
 {
-	return p->is_call || !m->vf || filter_match(m->vf, hist_bytes(&m->hist, p), p->stored, p->len);
+	if (p->is_call || !m->vf)
+		return true;
+	int r = filter_run(m->vf, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
+	if (r < 0 && m->vf_warned != p->s.linktype) {
+		m->vf_warned = p->s.linktype;
+		const char *lt = linktype_name(p->s.linktype);
+		char text[320];
+		snprintf(text, sizeof text, "view filter is invalid for link type %s (%s): its packets are hidden",
+			 lt ? lt : "?", filter_why(m->vf, p->s.linktype));
+		m->hooks->note(m->arg, NOTE_FILTER_LINKTYPE, text);
+	}
+	return r > 0;
 }
 
+/* What a pcapng file tells of a packet beside its bytes: its interface and comment. */
+struct row_extra {
+	const struct pkt_iface *iface; /* NULL: none (classic pcap, live capture) */
+	const char *comment;           /* comment_len bytes, or NULL */
+	uint16_t comment_len;
+};
+
 /* Put one row into the history and its indexes; the panel hears of it through the hooks. */
-static void model_ingest(struct tui_model *m, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
+static void model_ingest(struct tui_model *m, const struct pkt_summary *sum, bool is_call, const uint8_t *data,
+			 uint32_t caplen, const struct row_extra *x)
 {
 	uint64_t first = m->hist.first, seq;
-	struct tui_pkt *p = hist_push(&m->hist, e, data, caplen, &seq);
+	struct tui_pkt *p = hist_push(&m->hist, sum, data, caplen, x ? x->comment : NULL, x ? x->comment_len : 0, &seq);
+	p->is_call = is_call;
+	p->iface = x ? x->iface : NULL;
 	if (m->hist.first != first) {
 		size_t k = seqring_trim(&m->shown, m->hist.first);
 		size_t kf = seqring_trim(&m->flowpk, m->hist.first);
@@ -125,22 +131,17 @@ static void model_ingest(struct tui_model *m, const struct tui_pkt *e, const uin
 			m->hooks->evicted(m->arg, k, kf);
 	}
 	p->match = model_matches(m, p);
-	if (m->recent && !p->is_call && p->flow_id) {
-		const struct flow *f = flowtab_find(pipeline_flows(m->pl), p->flow_id);
-		if (f)
-			tl_flows_note(m->recent, f);
-	}
 	if (!m->have_t0) {
 		m->have_t0 = true;
-		m->t0 = p->ts_ns;
+		m->t0 = p->s.ts_ns;
 	}
 	m->have_last = true;
-	m->last_ts = p->ts_ns;
+	m->last_ts = p->s.ts_ns;
 	m->released++;
 	m->hooks->changed(m->arg, D_STATUS | D_FLOWDATA);
 	if (p->match)
 		seqring_push(&m->shown, seq);
-	bool in_flow = p->flow_id && p->flow_id == m->flowpk_id;
+	bool in_flow = p->s.flow_id && p->s.flow_id == m->flowpk_id;
 	if (in_flow)
 		seqring_push(&m->flowpk, seq);
 	m->hooks->added(m->arg, p, p->match, in_flow);
@@ -158,126 +159,101 @@ const struct sock_event *model_call_event(const struct tui_model *m, const struc
 
 int model_call_side(const struct tui_pkt *p, const struct sock_event *ev)
 {
-	if (p->flow_id)
-		return p->dir ? 1 : 0;
+	if (p->s.flow_id)
+		return p->s.dir ? 1 : 0;
 	if (strcmp(ev->role, "server") == 0)
 		return 1;
 	return strcmp(ev->role, "client") == 0 ? 0 : -1;
 }
 
-/* Put a call on the timeline: matched to the flow of a packet still waiting (a connect before its SYN),
-   else to the most recent flow placed. */
-static void model_place_call(struct tui_model *m, const struct sock_event *ev)
+/* What the session hands out into the history: a packet, or a call row among them (its struct sock_event
+   as its bytes; the flow it matched, its end and both ends' states then). */
+static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
-	struct tui_pkt e;
-	memset(&e, 0, sizeof e);
-	e.is_call = true;
-	e.ts_ns = timeline_call_key(ev);
-	enum flow_dir side = DIR_C2S;
-	bool before = e.ts_ns < ev->ts_us * 1000;
-	bool found = false;
-	for (uint64_t s = m->hold.first; before && m->hold_live && s < m->hold.next && !found; s++) {
-		const struct tui_pkt *h = hist_get(&m->hold, s);
-		const struct flow *f = h->flow_id ? flowtab_find(pipeline_flows(m->pl), h->flow_id) : NULL;
-		if (f && timeline_event_side(ev, f, &side)) {
-			e.flow_id = f->id;
-			e.before[0] = e.after[0] = h->before[0];
-			e.before[1] = e.after[1] = h->before[1];
-			found = true;
-		}
+	if (it->kind == TL_PACKET) {
+		model_ingest(m, it->pkt, false, it->body, (uint32_t)it->len, NULL);
+		return;
 	}
-	const struct flow *f = found || !m->recent ? NULL : tl_flows_match(m->recent, ev, &side);
-	if (f) {
-		const struct flow *live = flowtab_find(pipeline_flows(m->pl), f->id);
-		e.flow_id = f->id;
+	if (it->kind != TL_CALL)
+		return; /* socket-table changes: the panel shows the table itself */
+	struct pkt_summary c;
+	memset(&c, 0, sizeof c);
+	c.ts_ns = it->at_ns;
+	c.dir = (uint8_t)it->side;
+	if (it->call_flow) {
+		c.flow_id = it->call_flow->id;
+		c.proto = it->call_flow->proto;
 		for (int i = 0; i < 2; i++)
-			e.before[i] = e.after[i] = (uint8_t)(live ? live->state[i] : f->state[i]);
-		found = true;
+			c.before[i] = c.after[i] = it->states[i];
 	}
-	e.dir = (uint8_t)side;
-	e.proto = f ? f->proto : 0;
-	model_ingest(m, &e, (const uint8_t *)ev, sizeof *ev);
+	model_ingest(m, &c, true, (const uint8_t *)it->ev, sizeof *it->ev, NULL);
 }
 
-/* Place the waiting calls that stand before ts_ns (all with INT64_MAX). */
-static void model_calls_until(struct tui_model *m, int64_t ts_ns)
+/* Hand out of the session what is due (force: the earliest item whatever its time). */
+static void model_session_release(struct tui_model *m, bool force)
 {
-	size_t k = 0;
-	while (k < m->ncalls && timeline_call_key(&m->calls[k]) <= ts_ns)
-		model_place_call(m, &m->calls[k++]);
-	if (k) {
-		memmove(m->calls, m->calls + k, (m->ncalls - k) * sizeof *m->calls);
-		m->ncalls -= k;
+	struct session_item it;
+	while (session_peek(m->session, force, &it)) {
+		model_session_out(m, &it);
+		session_pop(m->session);
+		if (force)
+			return;
 	}
 }
 
-/* A packet the pipeline gave: straight into the history (after the calls before it), or into hold. */
-static void model_take(struct tui_model *m, const struct tui_pkt *e, const uint8_t *data, uint32_t caplen)
+/* A packet the pipeline gave: into the session (it comes out in time order with the calls), or straight
+   into the history. */
+static void model_take(struct tui_model *m, const struct pkt_summary *sum, const struct flow *flow, const uint8_t *data,
+		       uint32_t caplen, const struct row_extra *x)
 {
-	if (m->hold_live) {
-		while (hist_count(&m->hold) && !hist_room(&m->hold, caplen)) {
-			/* full: the oldest goes now (hist_push would drop it unseen) */
-			struct tui_pkt *h = hist_get(&m->hold, m->hold.first);
-			model_calls_until(m, h->ts_ns);
-			model_ingest(m, h, hist_bytes(&m->hold, h), h->stored);
-			m->hold.first++;
-		}
-		uint64_t seq;
-		hist_push(&m->hold, e, data, caplen, &seq);
+	if (!m->session || !session_merges(m->session)) { /* no calls to merge (--sockets alone) */
+		model_ingest(m, sum, false, data, caplen, x);
 		return;
 	}
-	if (m->feed)
-		model_calls_until(m, e->ts_ns);
-	model_ingest(m, e, data, caplen);
+	/* Merged with calls, a packet keeps its summary and bytes only: the session holds no interface or
+	   comment, so a pcapng file's are not shown with --events. */
+	if (!session_room(m->session, caplen))
+		model_session_release(m, false);
+	while (!session_room(m->session, caplen) && session_held(m->session))
+		model_session_release(m, true); /* a source lags too far: the earliest goes now */
+	session_push_packet(m->session, sum, flow, data, caplen);
 }
 
-void model_feed_pump(struct tui_model *m)
+void model_session_pump(struct tui_model *m)
 {
-	if (!m->feed)
+	struct session *s = m->session;
+	if (!s)
 		return;
-	if (m->feed->calls) {
-		struct sock_event ev;
-		while (m->ncalls < TUI_CALLS_MAX && m->feed->calls(m->feed->arg, &ev, 1) == 1) {
-			int64_t key = timeline_call_key(&ev);
-			size_t pos = m->ncalls;
-			while (pos > 0 && timeline_call_key(&m->calls[pos - 1]) > key)
-				pos--;
-			memmove(m->calls + pos + 1, m->calls + pos, (m->ncalls - pos) * sizeof *m->calls);
-			m->calls[pos] = ev;
-			m->ncalls++;
-		}
+	int fd = pipeline_fd(m->pl);
+	if (m->ended) {
+		session_packets_upto(s, INT64_MAX);
+	} else if (m->live && !m->more && fd >= 0) {
+		/* The reader's last turn read the capture dry and nothing has come since: what is older than
+		   the grace is in (also while no packet comes, which leaves the reader asleep). */
+		int64_t t = clock_real_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		if (poll(&pfd, 1, 0) == 0)
+			session_packets_upto(s, t - s->o.grace_ns);
+	} else if (!m->live && m->have_pending && !m->paused && m->clk.anchored && m->clk.speed > 0) {
+		/* Timed replay: every packet before the one read ahead is in; the calls go as their time comes. */
+		int64_t v = clock_virtual(&m->clk, clock_mono_ns());
+		session_packets_upto(s, v < m->pending.ts_ns ? v : m->pending.ts_ns - 1);
 	}
-	int64_t limit = clock_real_ns() - (int64_t)TUI_CALL_GRACE_MS * 1000000;
-	bool full = m->ncalls == TUI_CALLS_MAX;
-	if (m->hold_live) {
-		while (hist_count(&m->hold)) {
-			struct tui_pkt *h = hist_get(&m->hold, m->hold.first);
-			if (h->ts_ns > limit && !full)
-				break;
-			model_calls_until(m, h->ts_ns);
-			model_ingest(m, h, hist_bytes(&m->hold, h), h->stored);
-			m->hold.first++;
-			full = false;
-		}
+	int64_t read_at = s->sock_at;
+	while (session_pump(s, clock_real_ns())) { /* a source had more than the timeline holds */
+		model_session_release(m, false);
+		if (!session_stuck(s))
+			break;
+		model_session_release(m, true);
 	}
-	if (m->live || m->ended)
-		model_calls_until(m, m->ended ? INT64_MAX : full ? timeline_call_key(&m->calls[0]) : limit);
-	if (m->feed->sockets && clock_mono_ns() >= m->sock_next) {
-		m->sock_next = clock_mono_ns() + (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
-		int n = sockdiag_snapshot(m->sock, TUI_SOCK_ROWS, m->feed->ports, m->feed->nports, m->sock_err,
-					  sizeof m->sock_err);
-		if (n >= 0) {
-			m->nsock = (size_t)n < TUI_SOCK_ROWS ? (size_t)n : TUI_SOCK_ROWS;
-			m->sock_err[0] = '\0';
-		}
+	model_session_release(m, false);
+	if (s->sock_at != read_at)
 		m->hooks->changed(m->arg, D_FLOWS);
-	}
-	if (m->feed->status && !m->feed_ended_shown && !m->ncalls && !(m->hold_live && hist_count(&m->hold))) {
-		const char *st = m->feed->status(m->feed->arg);
-		if (st) {
-			m->feed_ended_shown = true;
-			m->hooks->note(m->arg, NOTE_FEED_ENDED, st);
-		}
+	int st;
+	char line[1200];
+	if (!m->program_end_shown && !session_held(s) && session_ended(s, &st, line, sizeof line)) {
+		m->program_end_shown = true;
+		m->hooks->note(m->arg, NOTE_PROGRAM_ENDED, line);
 	}
 }
 
@@ -288,7 +264,10 @@ void model_release_pending(struct tui_model *m)
 	if (!m->have_pending)
 		return;
 	m->have_pending = false;
-	model_take(m, &m->pending, m->pend_buf, m->pend_len);
+	struct row_extra x = { m->pending_iface, m->pending_note_len ? (const char *)m->pend_buf + m->pend_len : NULL,
+			       m->pending_note_len };
+	model_take(m, &m->pending, m->pending.flow_id && m->session ? &m->pending_flow : NULL, m->pend_buf, m->pend_len,
+		   &x);
 }
 
 static void model_capture_failed(struct tui_model *m)
@@ -296,6 +275,7 @@ static void model_capture_failed(struct tui_model *m)
 	const char *e = pipeline_error(m->pl);
 	snprintf(m->errtext, sizeof m->errtext, "%s", e && *e ? e : "capture error");
 	m->capture_error = true;
+	m->pl_failed = true;
 	m->ended = true;
 	m->hooks->note(m->arg, NOTE_CAPTURE_FAILED, m->errtext);
 	m->hooks->changed(m->arg, D_STATUS);
@@ -335,9 +315,15 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 		}
 		struct track_result tr;
 		const struct packet *d;
+		int64_t asked = m->session && m->live ? clock_real_ns() : 0;
 		int r = pipeline_next_ref(m->pl, &d, &tr); /* *d is the pipeline's, valid until the next call */
-		if (r == 0)
+		if (r == 0) {
+			/* Live: every packet captured before the capture ran dry is in, but the kernel hands
+			   packets over in blocks: what is older than the session's grace is certainly in. */
+			if (m->session)
+				session_packets_upto(m->session, asked - m->session->o.grace_ns);
 			return;
+		}
 		if (r == -1) {
 			m->ended = true;
 			m->fastfwd = false;
@@ -348,16 +334,23 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 			model_capture_failed(m);
 			return;
 		}
-		struct tui_pkt e;
-		tui_pkt_from(&e, d, &tr);
+		struct pkt_summary sum;
+		summary_from(&sum, d, &tr);
+		struct row_extra x = { d->iface, d->comment, d->comment_len };
 		if (timed) {
 			m->pend_len = d->caplen < TUI_PEND_MAX ? d->caplen : TUI_PEND_MAX;
 			memcpy(m->pend_buf, d->data, m->pend_len);
-			m->pending = e;
+			m->pending_iface = d->iface;
+			m->pending_note_len = d->comment ? d->comment_len : 0; /* the reader's goes with the next packet */
+			if (m->pending_note_len)
+				memcpy(m->pend_buf + m->pend_len, d->comment, m->pending_note_len);
+			m->pending = sum;
+			if (m->session && tr.flow)
+				m->pending_flow = *tr.flow;
 			m->have_pending = true;
 			continue;
 		}
-		model_take(m, &e, d->data, d->caplen);
+		model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
 	}
 }
 
@@ -388,24 +381,22 @@ void model_step_file(struct tui_model *m)
 {
 	if (m->have_pending) {
 		model_release_pending(m);
-		return;
+	} else if (!m->ended) {
+		struct track_result tr;
+		const struct packet *d;
+		int r = pipeline_next_ref(m->pl, &d, &tr); /* a live source is not stepped here; a quiet pipe says 0 */
+		if (r == 1) {
+			struct pkt_summary sum;
+			summary_from(&sum, d, &tr);
+			struct row_extra x = { d->iface, d->comment, d->comment_len };
+			model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
+		} else if (r == -1) {
+			m->ended = true;
+		} else if (r < 0) {
+			model_capture_failed(m);
+		}
 	}
-	if (m->ended)
-		return;
-	struct track_result tr;
-	const struct packet *d;
-	int r;
-	while ((r = pipeline_next_ref(m->pl, &d, &tr)) == 0)
-		; /* files never say "not ready"; a live source is not stepped here */
-	if (r == 1) {
-		struct tui_pkt e;
-		tui_pkt_from(&e, d, &tr);
-		model_ingest(m, &e, d->data, d->caplen);
-	} else if (r == -1) {
-		m->ended = true;
-	} else {
-		model_capture_failed(m);
-	}
+	model_session_pump(m); /* the stepped packet comes out with the calls before it */
 }
 
 double model_speed(struct tui_model *m, bool faster)
@@ -436,12 +427,24 @@ void model_refilter(struct tui_model *m)
 
 bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t errlen)
 {
-	struct view_filter *f = NULL;
+	struct filter *f = NULL;
 	if (*expr) {
 		f = filter_compile(expr, m->linktype, TUI_SNAPLEN, err, errlen);
 		if (!f)
 			return false;
+		/* and for every other link type the capture has described (a pcapng file's interfaces) */
+		char why[256];
+		for (size_t i = 0; i < pipeline_interfaces(m->pl); i++) {
+			int lt = pipeline_interface(m->pl, i)->pub.linktype;
+			if (!filter_prepare(f, lt, why, sizeof why)) {
+				const char *name = linktype_name(lt);
+				snprintf(err, errlen, "for link type %s: %s", name ? name : "?", why);
+				filter_free(f);
+				return false;
+			}
+		}
 	}
+	m->vf_warned = -1;
 	if (m->vf)
 		filter_free(m->vf);
 	m->vf = f;
@@ -462,22 +465,36 @@ size_t model_clear(struct tui_model *m)
 	return n;
 }
 
-int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, char *why, size_t whylen)
+int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, size_t *other, int *linktype,
+	       char *why, size_t whylen)
 {
-	*written = 0;
-	struct pcapw *w = pcapw_open(path, m->linktype, TUI_SNAPLEN, m->nano, why, whylen);
+	*written = *other = 0;
+	*linktype = m->linktype;
+	for (size_t i = 0; i < count; i++) { /* a pcap file holds one link type: the first listed packet's */
+		const struct tui_pkt *p = model_shown(m, i, NULL);
+		if (p && !p->is_call) {
+			*linktype = p->s.linktype;
+			break;
+		}
+	}
+	bool nano = pipeline_nanosecond(m->pl);
+	struct pcapw *w = pcapw_open(path, *linktype, TUI_SNAPLEN, nano, why, whylen);
 	if (!w)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		const struct tui_pkt *p = model_shown(m, i, NULL);
 		if (!p || p->is_call)
 			continue;
-		int64_t sec = p->ts_ns / 1000000000LL, ns = p->ts_ns % 1000000000LL;
+		if (p->s.linktype != *linktype) {
+			(*other)++;
+			continue;
+		}
+		int64_t sec = p->s.ts_ns / 1000000000LL, ns = p->s.ts_ns % 1000000000LL;
 		if (ns < 0) {
 			ns += 1000000000LL;
 			sec--;
 		}
-		pcapw_write(w, sec, m->nano ? ns : ns / 1000, p->stored, p->len, hist_bytes(&m->hist, p));
+		pcapw_write(w, sec, nano ? ns : ns / 1000, p->stored, p->s.len, hist_bytes(&m->hist, p));
 		(*written)++;
 	}
 	return pcapw_close(w) ? 0 : -2;
@@ -487,27 +504,13 @@ int model_save(struct tui_model *m, const char *path, size_t count, size_t *writ
 
 void model_redecode(const struct tui_model *m, const struct tui_pkt *p, struct packet *out)
 {
-	decode_packet(out, m->linktype, hist_bytes(&m->hist, p), p->stored, p->len);
-	out->n = p->n;
-	out->ts_sec = p->ts_ns / 1000000000LL;
-	out->ts_nsec = (uint32_t)(p->ts_ns % 1000000000LL);
+	decode_packet(out, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
+	out->n = p->s.n;
+	out->ts_sec = p->s.ts_ns / 1000000000LL;
+	out->ts_nsec = (uint32_t)(p->s.ts_ns % 1000000000LL);
 	out->caplen = p->stored;
-	out->len = p->len;
-	out->linktype = m->linktype;
-}
-
-void model_track_of(struct tui_model *m, const struct tui_pkt *p, struct track_result *tr)
-{
-	memset(tr, 0, sizeof *tr);
-	tr->flow = flowtab_find(pipeline_flows(m->pl), p->flow_id);
-	tr->dir = p->dir ? DIR_S2C : DIR_C2S;
-	tr->rseq = p->rseq;
-	tr->rack = p->rack;
-	tr->have_rel = p->have_rel;
-	for (int i = 0; i < 2; i++) {
-		tr->before[i] = (enum tcp_state)p->before[i];
-		tr->after[i] = (enum tcp_state)p->after[i];
-	}
-	tr->events = p->events;
-	tr->dup_ack_n = p->dup_ack_n;
+	out->len = p->s.len;
+	out->iface = p->iface;
+	out->comment = p->comment;
+	out->comment_len = p->comment_len;
 }

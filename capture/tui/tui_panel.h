@@ -57,7 +57,6 @@ struct ladder_pane {
 	bool driven;              /* the current packet was chosen in the ladder, not the list */
 	int headers;              /* header lines the ladder renderer drew last time */
 	struct ladder_row *rows;  /* TUI_LADDER_ROWS rendered at once */
-	struct packet scratch;    /* a row's packet decoded again */
 };
 /* pane_details.c: the current packet layer by layer, then its bytes. */
 struct details_pane {
@@ -136,18 +135,19 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 void tui_free(struct tui *t);
 /* Draw what t->dirty asks for into s; the terminal's cursor shows while the prompt is open. */
 void tui_draw(struct tui *t, struct tui_sink *s);
+/* tui_actions.c: a key's way through the panel; which pane a slot shows. */
+unsigned tui_key(struct tui *t, int key, const struct tui_mouse *mouse); /* one key: flags (K_QUIT...) */
+const struct pane_class *tui_slot_pane(const struct tui *t, int slot);
+
+/* tui_shared.c: what the panes share. */
 /* A slot's title row, styled as focused or not. */
 void tui_title(struct tui *t, struct tui_sink *s, int slot, const char *text);
 /* A slot's title and its `rows` rows under it blanked: what a pane draws first. */
 void tui_frame_pane(struct tui *t, struct tui_sink *s, int slot, int rows, const char *title);
 /* A row's style when it is the selected one of slot (focused: the selection bar; else bold, underlined). */
 unsigned tui_sel_style(const struct tui *t, int slot, unsigned style);
-
-/* tui_actions.c: keys and what panes share. */
-unsigned tui_key(struct tui *t, int key, const struct tui_mouse *mouse); /* one key: flags (K_QUIT...) */
 __attribute__((format(printf, 3, 4))) unsigned tui_message(struct tui *t, bool err, const char *fmt, ...);
 int tui_pane_rows(const struct tui *t, int slot);          /* rows of a slot for list rows (title excluded) */
-const struct pane_class *tui_slot_pane(const struct tui *t, int slot);
 struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq); /* the packet details and ladder show */
 unsigned tui_list_moved(struct tui *t);   /* the list selection moved: the ladder follows its flow */
 unsigned tui_ladder_moved(struct tui *t); /* the ladder selection moved: the list selects the same row */
@@ -156,20 +156,20 @@ unsigned tui_end(struct tui *t);          /* the last row; a replay fast-forward
 unsigned tui_open_current(struct tui *t); /* the ladder of the current packet's flow, focused */
 /* The moving keys (Up, Down, PgUp, PgDn, Home, End) on a list `h` rows high; false for any other action. */
 bool tui_lv_key(struct listview *lv, enum tui_action act, int h);
+struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq); /* the list's row i, NULL past the end */
+unsigned list_refilter(struct tui *t);     /* the view filter again, the list's selection kept */
+void ladder_build(struct tui *t, uint64_t id); /* the flow index for flow id, the ladder reset */
+void ladder_select_seq(struct tui *t, uint64_t seq); /* the ladder selects history row seq */
 
 /* Panes' functions others use. */
-struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq); /* pane_list.c: row i, NULL past the end */
-unsigned list_refilter(struct tui *t);     /* pane_list.c: the view filter again, the selection kept */
 uint64_t flows_at(struct tui *t, size_t index); /* pane_flows.c: the flow id at a row */
-void ladder_build(struct tui *t, uint64_t id); /* pane_ladder.c: the flow index for flow id, the ladder reset */
-void ladder_select_seq(struct tui *t, uint64_t seq); /* pane_ladder.c: select history row seq */
 unsigned prompt_start(struct tui *t, enum prompt kind); /* pane_prompt.c */
 unsigned help_open(struct tui *t);         /* pane_help.c */
 unsigned follow_open(struct tui *t);       /* pane_follow.c: the current flow's payload, or a message */
 bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
 unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
 
-/* Lines written one after another into a pane's rows, the first `skip` of them scrolled away (tui.c). */
+/* Lines written one after another into a pane's rows, the first `skip` of them scrolled away (pane.c). */
 struct pane_text {
 	struct tui_sink *s;
 	int y, rows;              /* the rows written into */

@@ -205,7 +205,7 @@ char *speed_str(double speed, char *buf, size_t size)
 /* ---- flow view ---- */
 
 /* Did either end already close before this packet (so the flow's end was already decided)? */
-static bool flowview_closing_before(const struct tui_pkt *p)
+static bool flowview_closing_before(const struct pkt_summary *p)
 {
 	for (int i = 0; i < 2; i++) {
 		switch ((enum tcp_state)p->before[i]) {
@@ -223,7 +223,7 @@ static bool flowview_closing_before(const struct tui_pkt *p)
 	return false;
 }
 
-void flowview_from(struct flow_view *v, const struct flow *f, const struct tui_pkt *pending)
+void flowview_from(struct flow_view *v, const struct flow *f, const struct pkt_summary *pending)
 {
 	v->id = f->id;
 	v->hidden = false;

@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/count.h"
 #include "common/tok.h"
 #include "decode/decode.h"
+#include "track/summary.h"
 
 /* ---- rows ---------------------------------------------------------------------------------------- */
 
@@ -32,85 +34,63 @@ static const struct tok icmp6_types[] = {
 	{ 128, "echo request" }, { 129, "echo reply" }, { 0, NULL },
 };
 
-static void icmp_label(char *buf, size_t n, const struct ip_layer *ip)
+/* An ICMP packet's arrow text: the unreachable code's name, an echo's id and sequence, or the type. */
+static void icmp_label(char *buf, size_t n, const struct pkt_summary *p)
 {
-	const struct icmp_hdr *ic = &ip->u.icmp;
-	bool v6 = ip->l4 == L4_ICMP6;
-	const char *tn = tok2str(v6 ? icmp6_types : icmp4_types, NULL, ic->type);
+	bool v6 = p->l4 == L4_ICMP6;
+	uint8_t type = p->icmp_type, code = p->icmp_code;
+	const char *tn = tok2str(v6 ? icmp6_types : icmp4_types, NULL, type);
 	const char *cn = NULL;
-	if ((!v6 && ic->type == 3) || (v6 && ic->type == 1))
-		cn = tok2str(v6 ? icmp6_unreach : icmp4_unreach, NULL, ic->code);
+	if ((!v6 && type == 3) || (v6 && type == 1))
+		cn = tok2str(v6 ? icmp6_unreach : icmp4_unreach, NULL, code);
 	if (cn)
 		snprintf(buf, n, "%s", cn);
-	else if (tn && (ic->type == 0 || ic->type == 8 || ic->type == 128 || ic->type == 129))
-		snprintf(buf, n, "%s id %u seq %u", tn, (unsigned)ic->id, (unsigned)ic->seq);
+	else if (tn && (type == 0 || type == 8 || type == 128 || type == 129))
+		snprintf(buf, n, "%s id %u seq %u", tn, (unsigned)p->sport, (unsigned)p->dport);
 	else if (tn)
-		snprintf(buf, n, "%s code %u", tn, (unsigned)ic->code);
+		snprintf(buf, n, "%s code %u", tn, (unsigned)code);
 	else
-		snprintf(buf, n, "%s type %u code %u", v6 ? "icmp6" : "icmp", (unsigned)ic->type, (unsigned)ic->code);
+		snprintf(buf, n, "%s type %u code %u", v6 ? "icmp6" : "icmp", (unsigned)type, (unsigned)code);
 }
 
 /* The options a SYN negotiates, as tcpdump names them; those captured whole when the capture cut them. */
-static void tcpopt_label(char *buf, size_t n, const struct tcp_hdr *th)
+static void tcpopt_label(char *buf, size_t n, const struct pkt_summary *p)
 {
 	size_t k = 0;
 	buf[0] = 0;
-	if ((th->opt_have & TCPOPT_HAVE_MSS) && k < n)
-		k += (size_t)snprintf(buf + k, n - k, "%smss %u", k ? " " : "", (unsigned)th->mss);
-	if ((th->opt_have & TCPOPT_HAVE_SACK_OK) && k < n)
+	if ((p->synopt & TCPOPT_HAVE_MSS) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%smss %u", k ? " " : "", (unsigned)p->mss);
+	if ((p->synopt & TCPOPT_HAVE_SACK_OK) && k < n)
 		k += (size_t)snprintf(buf + k, n - k, "%ssackOK", k ? " " : "");
-	if ((th->opt_have & TCPOPT_HAVE_TS) && k < n)
+	if ((p->synopt & TCPOPT_HAVE_TS) && k < n)
 		k += (size_t)snprintf(buf + k, n - k, "%sTS", k ? " " : "");
-	if ((th->opt_have & TCPOPT_HAVE_WSCALE) && k < n)
-		k += (size_t)snprintf(buf + k, n - k, "%sws %u", k ? " " : "", (unsigned)th->wscale);
-	if ((th->opt_have & TCPOPT_CUT) && k < n)
+	if ((p->synopt & TCPOPT_HAVE_WSCALE) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, "%sws %u", k ? " " : "", (unsigned)p->wscale);
+	if ((p->synopt & TCPOPT_CUT) && k < n)
 		snprintf(buf + k, n - k, "%s[|tcp]", k ? " " : ""); /* the capture ended inside the options */
 }
 
-void ladder_row_from(struct ladder_row *row, const struct packet *p, const struct track_result *r)
+/* Calls that return nothing worth showing beside their name (0 or a new descriptor said elsewhere). */
+static bool call_ret_silent(const char *call)
 {
-	memset(row, 0, sizeof *row);
-	row->pkt_no = p->n;
-	row->ts_ns = packet_time_ns(p);
-	row->dir = (uint8_t)r->dir;
-	row->proto = r->flow ? r->flow->proto : 0;
-	row->have_rel = r->have_rel;
-	row->rseq = r->rseq;
-	row->rack = r->rack;
-	for (int i = 0; i < 2; i++) {
-		row->before[i] = (uint8_t)r->before[i];
-		row->after[i] = (uint8_t)r->after[i];
-	}
-	row->events = r->events;
-	row->dup_ack_n = r->dup_ack_n;
-	const struct ip_layer *ip = &p->ip;
-	if (r->events & EV_ICMP_ERROR) {
-		row->kind = LADDER_ICMP;
-		icmp_label(row->label, sizeof row->label, ip);
-		return;
-	}
-	row->kind = LADDER_PACKET;
-	row->len = (ip->have & HAVE_PAYLOAD) ? ip->payload_wire : 0;
-	if (ip->l4 == L4_TCP) {
-		row->flags = (ip->have & HAVE_FLAGS) ? ip->u.tcp.flags : 0;
-		row->win = (ip->have & HAVE_WIN) ? ip->u.tcp.win : 0;
-		if ((ip->have & HAVE_TCPOPTS) && (row->flags & TCP_SYN))
-			tcpopt_label(row->label, sizeof row->label, &ip->u.tcp);
-	} else if (ip->l4 == L4_ICMP || ip->l4 == L4_ICMP6) {
-		icmp_label(row->label, sizeof row->label, ip);
-	}
+	static const char *const silent[] = { "socket", "close", "connect", "shutdown", "listen", "bind", "setsockopt" };
+	for (size_t i = 0; i < COUNT(silent); i++)
+		if (strcmp(call, silent[i]) == 0)
+			return true;
+	return false;
 }
 
-void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, const char *label,
-		     const enum tcp_state states[2])
+void ladder_call_from(struct ladder_call *c, const struct sock_event *ev, int64_t at_ns, enum flow_dir side)
 {
-	memset(row, 0, sizeof *row);
-	row->kind = LADDER_CALL;
-	row->ts_ns = ts_ns;
-	row->dir = (uint8_t)side;
-	for (int i = 0; i < 2; i++)
-		row->before[i] = row->after[i] = (uint8_t)(states ? states[i] : TCPS_NONE);
-	snprintf(row->label, sizeof row->label, "%s", label ? label : "");
+	memset(c, 0, sizeof *c);
+	c->ts_ns = at_ns;
+	c->side = (uint8_t)side;
+	if (ev->ret < 0)
+		snprintf(c->label, sizeof c->label, "%s() = -1 %s", ev->call, ev->errname[0] ? ev->errname : "error");
+	else if (!call_ret_silent(ev->call))
+		snprintf(c->label, sizeof c->label, "%s() = %lld", ev->call, (long long)ev->ret);
+	else
+		snprintf(c->label, sizeof c->label, "%s()", ev->call);
 }
 
 /* ---- rendering ----------------------------------------------------------------------------------- */
@@ -118,47 +98,61 @@ void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, 
 #define GUTTER 12  /* state column width: "SYN-RECEIVED" */
 #define PREFIX 17  /* "%5" packet number, space, "%10.6f" seconds, space */
 
-void ladder_row_text(const struct ladder_row *r, char *buf, size_t n)
+void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_t n)
 {
-	if (r->kind == LADDER_ICMP) {
-		snprintf(buf, n, "ICMP %s", r->label);
+	if (r->is_call) {
+		snprintf(buf, n, "%s", r->call.label);
 		return;
 	}
-	if (r->proto == 17) {
-		snprintf(buf, n, "UDP len %" PRIu32, r->len);
+	const struct pkt_summary *p = &r->pkt;
+	char label[LADDER_LABEL_MAX];
+	label[0] = 0;
+	if (p->l4 == L4_ICMP || p->l4 == L4_ICMP6)
+		icmp_label(label, sizeof label, p);
+	else if (p->l4 == L4_TCP && (p->tcpflags & TCP_SYN))
+		tcpopt_label(label, sizeof label, p);
+	if (p->events & EV_ICMP_ERROR) {
+		snprintf(buf, n, "ICMP %s", label);
 		return;
 	}
-	if (r->proto != 6) {
-		snprintf(buf, n, "%s", r->label);
+	if (proto == 17) {
+		snprintf(buf, n, "UDP len %" PRIu32, p->payload);
+		return;
+	}
+	if (proto != 6) {
+		snprintf(buf, n, "%s", label);
 		return;
 	}
 	char fl[12];
-	tcp_flags_str(r->flags & (uint16_t)~TCP_NS, fl); /* the ladder leaves out NS */
+	tcp_flags_str(p->tcpflags & (uint16_t)~TCP_NS, fl); /* the ladder leaves out NS */
 	size_t k = (size_t)snprintf(buf, n, "%s", fl);
-	if (r->have_rel && k < n)
-		k += (size_t)snprintf(buf + k, n - k, " seq %" PRIu32, r->rseq);
-	if (r->have_rel && (r->flags & TCP_ACK) && k < n)
-		k += (size_t)snprintf(buf + k, n - k, " ack %" PRIu32, r->rack);
+	if (p->have_rel && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " seq %" PRIu32, p->rseq);
+	if (p->have_rel && (p->tcpflags & TCP_ACK) && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " ack %" PRIu32, p->rack);
 	if (k < n)
-		k += (size_t)snprintf(buf + k, n - k, " win %u", (unsigned)r->win);
-	if (r->len && k < n)
-		k += (size_t)snprintf(buf + k, n - k, " len %" PRIu32, r->len);
-	if (r->label[0] && k < n)
-		snprintf(buf + k, n - k, " %s", r->label);
+		k += (size_t)snprintf(buf + k, n - k, " win %u", (unsigned)p->win);
+	if (p->payload && k < n)
+		k += (size_t)snprintf(buf + k, n - k, " len %" PRIu32, p->payload);
+	if (label[0] && k < n)
+		snprintf(buf + k, n - k, " %s", label);
 }
 
 void ladder_row_notes(const struct ladder_row *r, char *buf, size_t n)
 {
 	const uint32_t shown = ~(uint32_t)(EV_NEW_FLOW | EV_STATE_CHANGE | EV_RST | EV_ICMP_ERROR);
+	const struct pkt_summary *p = &r->pkt;
 	size_t k = 0;
 	buf[0] = 0;
+	if (r->is_call)
+		return;
 	for (int b = 0; b < EV_COUNT_BITS && k < n; b++) {
 		uint32_t bit = 1u << b;
-		if (!(r->events & bit & shown))
+		if (!(p->events & bit & shown))
 			continue;
 		if (bit == EV_DUP_ACK)
 			k += (size_t)snprintf(buf + k, n - k, "%s%s #%" PRIu32, k ? ", " : "[", flow_event_name(bit),
-					      r->dup_ack_n);
+					      p->dup_ack_n);
 		else
 			k += (size_t)snprintf(buf + k, n - k, "%s%s", k ? ", " : "[", flow_event_name(bit));
 	}
@@ -221,11 +215,12 @@ static void draw_columns(struct line *l, const struct geom *g)
 	l->s[g->rcol] = '|';
 }
 
-static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r)
+static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r, uint8_t proto)
 {
+	const struct pkt_summary *p = &r->pkt;
 	char text[160];
-	ladder_row_text(r, text, sizeof text);
-	char c = r->kind == LADDER_ICMP ? '~' : '-';
+	ladder_row_text(r, proto, text, sizeof text);
+	char c = (p->events & EV_ICMP_ERROR) ? '~' : '-';
 	int a0 = g->lcol + 1, a1 = g->rcol - 1; /* inclusive span of the arrow */
 	for (int x = a0; x <= a1; x++)
 		l->s[x] = c;
@@ -239,7 +234,7 @@ static void draw_arrow(struct line *l, const struct geom *g, const struct ladder
 				break;
 			}
 	}
-	if (r->dir == DIR_C2S) {
+	if (p->dir == DIR_C2S) {
 		line_put(l, a0 + 3, text, tl);
 		l->s[a1] = '>';
 	} else {
@@ -248,19 +243,46 @@ static void draw_arrow(struct line *l, const struct geom *g, const struct ladder
 	}
 }
 
-static void draw_states(struct line *l, const struct geom *g, const struct ladder_row *r, bool first)
+static void draw_states(struct line *l, const struct geom *g, const struct pkt_summary *p, bool first)
 {
 	char s[GUTTER + 2];
-	if (r->proto != 6 || r->kind == LADDER_CALL)
-		return;
-	if (first || r->after[0] != r->before[0]) {
-		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)r->after[0]));
+	if (first || p->after[0] != p->before[0]) {
+		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)p->after[0]));
 		line_put(l, g->lcol - 1 - (int)strlen(s), s, GUTTER);
 	}
-	if (first || r->after[1] != r->before[1]) {
-		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)r->after[1]));
+	if (first || p->after[1] != p->before[1]) {
+		snprintf(s, sizeof s, "%s", tcp_state_name((enum tcp_state)p->after[1]));
 		line_put(l, g->rcol + 2, s, GUTTER);
 	}
+}
+
+/* A call: a * on its end's column, its label beside it towards the other end. */
+static void draw_call(struct line *l, const struct geom *g, const struct ladder_call *c)
+{
+	int tl = (int)strlen(c->label);
+	if (tl > g->area - 2)
+		tl = g->area - 2;
+	if (c->side == DIR_C2S) {
+		l->s[g->lcol] = '*';
+		line_put(l, g->lcol + 2, c->label, tl);
+	} else {
+		l->s[g->rcol] = '*';
+		line_put(l, g->rcol - 1 - tl, c->label, tl);
+	}
+}
+
+/* The row's number (none for a call) and its time since the flow's first packet, right-aligned under
+   "#" and "time" ("    3   0.000083", "       -0.000046" for a call made before the first packet). */
+static void row_prefix(char *buf, size_t n, const struct flow *f, const struct ladder_row *r)
+{
+	int64_t ts = r->is_call ? r->call.ts_ns : r->pkt.ts_ns;
+	int64_t rel = ts - (f ? f->first_ns : ts);
+	int64_t mag = rel < 0 ? -rel : rel;
+	char t[32], no[24] = "";
+	snprintf(t, sizeof t, "%s%" PRId64 ".%06" PRId64, rel < 0 ? "-" : "", mag / 1000000000, (mag % 1000000000) / 1000);
+	if (!r->is_call)
+		snprintf(no, sizeof no, "%" PRIu64, r->pkt.n);
+	snprintf(buf, n, "%5s %10s", no, t);
 }
 
 static void render_row(const struct flow *f, const struct geom *g, const struct ladder_row *r, long idx,
@@ -269,32 +291,18 @@ static void render_row(const struct flow *f, const struct geom *g, const struct 
 	struct line l;
 	line_clear(&l, g->width);
 	char pre[64];
-	int64_t rel = r->ts_ns - (f ? f->first_ns : r->ts_ns);
-	const char *sign = rel < 0 ? "-" : "";
-	if (rel < 0)
-		rel = -rel;
-	if (r->kind == LADDER_CALL)
-		snprintf(pre, sizeof pre, "%5s %s%3" PRId64 ".%06" PRId64, "", sign, rel / 1000000000, (rel % 1000000000) / 1000);
-	else
-		snprintf(pre, sizeof pre, "%5" PRIu64 " %s%3" PRId64 ".%06" PRId64, r->pkt_no, sign, rel / 1000000000,
-			 (rel % 1000000000) / 1000);
+	row_prefix(pre, sizeof pre, f, r);
 	line_put(&l, 0, pre, PREFIX - 1);
 	draw_columns(&l, g);
-	if (r->kind == LADDER_CALL) {
-		int tl = (int)strlen(r->label);
-		if (tl > g->area - 2)
-			tl = g->area - 2;
-		if (r->dir == DIR_C2S) {
-			l.s[g->lcol] = '*';
-			line_put(&l, g->lcol + 2, r->label, tl);
-		} else {
-			l.s[g->rcol] = '*';
-			line_put(&l, g->rcol - 1 - tl, r->label, tl);
-		}
-	} else {
-		draw_arrow(&l, g, r);
+	if (r->is_call) {
+		draw_call(&l, g, &r->call);
+		line_emit(&l, idx, emit, arg);
+		return;
 	}
-	draw_states(&l, g, r, first);
+	uint8_t proto = f ? f->proto : r->pkt.proto;
+	draw_arrow(&l, g, r, proto);
+	if (proto == 6)
+		draw_states(&l, g, &r->pkt, first);
 	line_emit(&l, idx, emit, arg);
 
 	char notes[256];
@@ -464,11 +472,13 @@ void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const stru
 		return;
 	bf->snap = *tr->flow;
 	struct ladder_row *row = book_slot(bf, b->max_rows);
-	if (row)
-		ladder_row_from(row, pkt, tr);
+	if (row) {
+		row->is_call = false;
+		summary_from(&row->pkt, pkt, tr);
+	}
 }
 
-void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row)
+void ladder_book_add_summary(struct ladder_book *b, const struct flow *snap, const struct pkt_summary *pkt)
 {
 	if (!b || (b->only && snap->id != b->only))
 		return;
@@ -477,8 +487,10 @@ void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const s
 		return;
 	bf->snap = *snap;
 	struct ladder_row *slot = book_slot(bf, b->max_rows);
-	if (slot)
-		*slot = *row;
+	if (slot) {
+		slot->is_call = false;
+		slot->pkt = *pkt;
+	}
 }
 
 void ladder_book_update(struct ladder_book *b, const struct flow *f)
@@ -488,14 +500,20 @@ void ladder_book_update(struct ladder_book *b, const struct flow *f)
 		bf->snap = *f;
 }
 
-bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row)
+bool ladder_book_add_call(struct ladder_book *b, const struct flow *snap, const struct ladder_call *call, bool create)
 {
-	struct book_flow *bf = book_find(b, flow_id);
+	if (b->only && snap->id != b->only)
+		return create; /* not drawn: nothing waits for it */
+	struct book_flow *bf = create ? book_get(b, snap) : book_find(b, snap->id);
 	if (!bf)
 		return false;
+	if (create)
+		bf->snap = *snap;
 	struct ladder_row *slot = book_slot(bf, b->max_rows);
-	if (slot)
-		*slot = *row;
+	if (slot) {
+		slot->is_call = true;
+		slot->call = *call;
+	}
 	return true;
 }
 

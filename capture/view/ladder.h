@@ -1,4 +1,4 @@
-/* ladder.h — ASCII sequence ("ladder") diagram of one flow: rows built from packets or calls, one renderer. */
+/* ladder.h — ASCII sequence ("ladder") diagram of one flow: rows are packet summaries or calls, one renderer. */
 #ifndef SYNWATCH_LADDER_H
 #define SYNWATCH_LADDER_H
 
@@ -7,49 +7,36 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "calls/events.h"
 #include "track/flow.h"
-#include "packet.h"
-
-/* What a row draws. */
-enum ladder_kind {
-	LADDER_PACKET = 0, /* a TCP/UDP/ICMP-echo packet of the flow: an arrow ---...---> */
-	LADDER_ICMP,       /* an ICMP error quoting the flow's packet: an arrow drawn with ~ */
-	LADDER_CALL,       /* a system call made by one end (connect(), accept()...): a * on its column */
-};
+#include "track/summary.h"
 
 #define LADDER_LABEL_MAX 48
 
-/* One row's summary; small and self-contained so views can keep many (the TUI keeps its own array). */
-struct ladder_row {
-	uint64_t pkt_no;       /* packet number (packet.n); 0 for call rows */
-	int64_t ts_ns;         /* timestamp, ns since the epoch */
-	uint8_t kind;          /* enum ladder_kind */
-	uint8_t dir;           /* packet/ICMP: direction of travel (enum flow_dir); call: the calling end
-	                          (DIR_C2S = the client's column, DIR_S2C = the server's) */
-	uint8_t proto;         /* flow protocol: 6, 17, 1, 58 */
-	bool have_rel;         /* rseq/rack valid (TCP) */
-	uint16_t flags;        /* TCP flags (TCP_*) */
-	uint16_t win;          /* TCP raw window field */
-	uint32_t rseq, rack;   /* relative seq/ack (rack meaningful with TCP_ACK) */
-	uint32_t len;          /* payload bytes on the wire */
-	uint8_t before[2];     /* enum tcp_state of [client, server] before the row */
-	uint8_t after[2];      /* ... and after it */
-	uint32_t events;       /* EV_* bits */
-	uint32_t dup_ack_n;    /* with EV_DUP_ACK */
-	char label[LADDER_LABEL_MAX]; /* TCP: SYN options ("mss 65495 sackOK TS ws 7"); UDP: ""; ICMP echo:
-	                                 "echo request id 1 seq 2"; ICMP error: "port unreachable"; call: "connect()" */
+/* A socket call drawn as a * on the column of the end that made it. */
+struct ladder_call {
+	int64_t ts_ns;         /* where it stands on the timeline, ns since the epoch */
+	uint8_t side;          /* the calling end: DIR_C2S the client's column, DIR_S2C the server's */
+	char label[LADDER_LABEL_MAX]; /* "connect()", "accept() = 4", "connect() = -1 ECONNREFUSED" */
 };
 
-/* Fill a row from a tracked packet (tr->flow must be non-NULL). */
-void ladder_row_from(struct ladder_row *row, const struct packet *p, const struct track_result *r);
+/* One row of a ladder: a packet of the flow (an arrow; ---> or, for an ICMP error quoting the flow's
+   packet, ~~~>), or a call. */
+struct ladder_row {
+	bool is_call;
+	union {
+		struct pkt_summary pkt; /* !is_call */
+		struct ladder_call call; /* is_call */
+	};
+};
 
-/* Fill a call row: `side` made the call `label` at ts_ns; states are shown unchanged (both = states). */
-void ladder_row_call(struct ladder_row *row, int64_t ts_ns, enum flow_dir side, const char *label,
-		     const enum tcp_state states[2]);
+/* A call as the ladder labels it, at_ns being where it stands on the timeline. */
+void ladder_call_from(struct ladder_call *c, const struct sock_event *ev, int64_t at_ns, enum flow_dir side);
 
 /* The text on a row's arrow ("S seq 0 win 65495 mss 65495 sackOK TS ws 7", "UDP len 5", "ICMP port
-   unreachable", a call's label) and its event notes ("[retransmission, dup-ack #2]", "" when none). */
-void ladder_row_text(const struct ladder_row *r, char *buf, size_t n);
+   unreachable", a call's label; proto is the flow's protocol) and its event notes ("[retransmission,
+   dup-ack #2]", "" when none). */
+void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_t n);
 void ladder_row_notes(const struct ladder_row *r, char *buf, size_t n);
 
 /* Smallest width ladder_render() fits into; narrower widths are drawn at this width. */
@@ -76,14 +63,15 @@ struct ladder_book *ladder_book_new(size_t max_rows_per_flow);
 void ladder_book_only(struct ladder_book *b, uint64_t flow_id);
 /* Record one tracked packet (packets outside any flow are ignored). */
 void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const struct track_result *tr);
-/* Record a row made earlier (ladder_row_from) with snap, the flow as of that row: what ladder_book_add
-   does, for views that hold packets back before drawing them (the classroom timeline). */
-void ladder_book_add_row(struct ladder_book *b, const struct flow *snap, const struct ladder_row *row);
+/* Record a packet summed up earlier with snap, the flow as of that packet: what ladder_book_add does, for
+   views that hold packets back before drawing them (the classroom timeline). */
+void ladder_book_add_summary(struct ladder_book *b, const struct flow *snap, const struct pkt_summary *pkt);
 /* The flow as it leaves the table (flowtab_set_remove_hook): a recorded flow's snapshot takes its final
    figures (end "timeout", a NO-ANSWER end), which its ladder then shows. */
 void ladder_book_update(struct ladder_book *b, const struct flow *f);
-/* Add a call row to a recorded flow; false when the flow is not recorded. */
-bool ladder_book_add_call(struct ladder_book *b, uint64_t flow_id, const struct ladder_row *row);
+/* Add a call to flow snap: to a recorded flow, or (create) recording the flow from snap, as of its first
+   packet; false when the flow is not recorded (and not created). */
+bool ladder_book_add_call(struct ladder_book *b, const struct flow *snap, const struct ladder_call *call, bool create);
 /*
  * Print the ladder of flow_id (0: every recorded flow, in id order, separated by blank lines) to out.
  * flows (may be NULL) supplies the flow's final figures when it is still in the table; otherwise the

@@ -43,16 +43,17 @@ static double row_height(const struct ladder_row *r)
 	return ROW + (notes[0] ? NOTE : 0);
 }
 
-static void arrow(FILE *f, const struct ladder_row *r, double y)
+static void arrow(FILE *f, const struct ladder_row *r, uint8_t proto, double y)
 {
-	bool c2s = r->dir == DIR_C2S;
+	const struct pkt_summary *p = &r->pkt;
+	bool c2s = p->dir == DIR_C2S;
 	double x0 = c2s ? CX : SX, x1 = c2s ? SX : CX, y1 = y + SLOPE;
-	const char *kind = r->kind == LADDER_ICMP ? "icmp" : (r->flags & TCP_RST) ? "rst" : "pkt";
+	const char *kind = (p->events & EV_ICMP_ERROR) ? "icmp" : (p->tcpflags & TCP_RST) ? "rst" : "pkt";
 	double dx = c2s ? -9 : 9; /* the head points at x1 */
 	fprintf(f, "<path class=\"a-%s\" d=\"M%.1f %.1fL%.1f %.1f\"/>", kind, x0, y, x1 + dx * 0.6, y1 - SLOPE / (SX - CX) * 5);
 	fprintf(f, "<path class=\"h-%s\" d=\"M%.1f %.1fl%.1f -4.5v9z\"/>\n", kind, x1, y1, dx);
 	char text[192];
-	ladder_row_text(r, text, sizeof text);
+	ladder_row_text(r, proto, text, sizeof text);
 	text_at(f, "sw-lab", (CX + SX) / 2, y + SLOPE / 2 - 5, text);
 }
 
@@ -98,30 +99,31 @@ void svg_ladder(const struct svg_out *o, const struct flow *f, const struct ladd
 	for (size_t i = 0; i < n; i++) {
 		const struct ladder_row *r = &rows[i];
 		char num[32], t[48];
-		int64_t rel = r->ts_ns - f->first_ns;
+		int64_t rel = (r->is_call ? r->call.ts_ns : r->pkt.ts_ns) - f->first_ns;
 		snprintf(t, sizeof t, "%s%" PRId64 ".%06" PRId64, rel < 0 ? "-" : "", (rel < 0 ? -rel : rel) / 1000000000,
 			 ((rel < 0 ? -rel : rel) % 1000000000) / 1000);
-		if (r->kind != LADDER_CALL) {
-			snprintf(num, sizeof num, "%" PRIu64, r->pkt_no);
+		if (!r->is_call) {
+			snprintf(num, sizeof num, "%" PRIu64, r->pkt.n);
 			text_at(out, "sw-num", 52, y + 4, num);
 		}
 		text_at(out, "sw-num", 132, y + 4, t);
-		if (r->kind == LADDER_CALL) {
-			bool client = r->dir == DIR_C2S;
+		if (r->is_call) {
+			bool client = r->call.side == DIR_C2S;
 			double x = client ? CX : SX;
 			fprintf(out, "<circle class=\"c-dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\"/>", x, y);
 			fprintf(out, "<text class=\"sw-call\" x=\"%.1f\" y=\"%.1f\"%s>", client ? x + 10 : x - 10, y + 4,
 				client ? "" : " text-anchor=\"end\"");
-			svg_escape(out, r->label);
+			svg_escape(out, r->call.label);
 			fputs("</text>\n", out);
 		} else {
-			arrow(out, r, y);
+			arrow(out, r, f->proto, y);
 		}
-		if (r->proto == 6 && r->kind != LADDER_CALL) {
+		if (f->proto == 6 && !r->is_call) {
+			const struct pkt_summary *p = &r->pkt;
 			for (int e = 0; e < 2; e++)
-				if (i == 0 || r->after[e] != r->before[e]) {
-					const char *st = tcp_state_name((enum tcp_state)r->after[e]);
-					double ys = y + (r->dir == (uint8_t)e ? 4 : 4 + SLOPE);
+				if (i == 0 || p->after[e] != p->before[e]) {
+					const char *st = tcp_state_name((enum tcp_state)p->after[e]);
+					double ys = y + (p->dir == (uint8_t)e ? 4 : 4 + SLOPE);
 					fprintf(out, "<text class=\"sw-state\" x=\"%.1f\" y=\"%.1f\"%s>", e == 0 ? CX - 10 : SX + 10, ys,
 						e == 0 ? " text-anchor=\"end\"" : "");
 					svg_escape(out, st);

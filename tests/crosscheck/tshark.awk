@@ -1,9 +1,10 @@
 # tshark.awk — normalises `tshark -T fields` lines (lib.sh's TSHARK_OPTS and TSHARK_FIELDS give the field
 # order) to the comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
-# ipopt|ipoptptr (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's)
-# With -v analysis=1, three more: rseq|rack|events (relative seq, relative ack when ACK is set, and the
+# ipopt|ipoptptr|if|link (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
+# the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer).
+# With -v analysis=1, rseq|rack|events instead of if|link (relative seq, relative ack when ACK is set, and the
 # analysis flags as letters: R retransmission/fast/spurious, D dup ACK, O out-of-order, Z zero window).
-# With -v app=1, nine more after those: dnsid|dnsqr|qname|qtype|rcode|dnsan|method|uri|code, the DNS message
+# With -v app=1, nine more at the end: dnsid|dnsqr|qname|qtype|rcode|dnsan|method|uri|code, the DNS message
 # or HTTP first line that directly follows the frame's first TCP/UDP header ('-' when none; qname as tshark
 # writes it, "<Root>" for the root; rcode for responses only), and a frame whose only layer above the link
 # is ARP prints "n|arp|opcode|spa|tpa" (protocol addresses for IPv4 only).
@@ -70,11 +71,11 @@ function app_cols(list,    p, id, qr, qname, qtype, rcode, an, method, uri, code
 	id = qr = qname = qtype = rcode = an = method = uri = code = "-"
 	p = app_after_l4(list)
 	if (p == "dns") {
-		id = occ($37, 1) == "-" ? "-" : hexval(occ($37, 1))
-		qr = occ($38, 1); qname = occ($39, 1); qtype = occ($40, 1); an = occ($42, 1)
-		if (qr == "1") rcode = occ($41, 1)
+		id = occ($38, 1) == "-" ? "-" : hexval(occ($38, 1))
+		qr = occ($39, 1); qname = occ($40, 1); qtype = occ($41, 1); an = occ($43, 1)
+		if (qr == "1") rcode = occ($42, 1)
 	} else if (p == "http") {
-		method = occ($43, 1); uri = $44 == "" ? "-" : $44; code = occ($45, 1)
+		method = occ($44, 1); uri = $45 == "" ? "-" : $45; code = occ($46, 1)
 	}
 	return "|" id "|" qr "|" qname "|" qtype "|" rcode "|" an "|" method "|" uri "|" code
 }
@@ -98,12 +99,14 @@ function frag6(list,    a, n, i) {
 
 {
 	n = $1; protos = $2
-	if (app && arp_frame(protos)) { print n, "arp", occ($46, 1), occ($47, 1), occ($48, 1); next }
+	if (app && arp_frame(protos)) { print n, "arp", occ($47, 1), occ($48, 1), occ($49, 1); next }
 	if (!plain_link(protos)) { print n, "skip"; next }
 	first = ""
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
-	if (first == "") { print n, "none"; next }
+	iface = $37 == "" ? "0" : $37
+	link = pa[1]
+	if (first == "") { print n, "none" (analysis ? "" : "|" iface "|" link); next }
 	ipopt = $27 == "" ? "-" : $27
 	ipoptptr = $28 == "" ? "-" : $28
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
@@ -111,7 +114,7 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "") (app ? "|-|-|-|-|-|-|-|-|-" : "")
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	l4 = l4_after(protos, 1)
@@ -148,5 +151,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "") app_cols(protos)
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(protos)
 }

@@ -1,7 +1,7 @@
 #!/bin/sh
-# classroom_tui.sh — `synwatch --tui --classroom` in tmux at 80x24 and 200x50: call rows among the packets,
-# the kernel's socket table pane, an explanation in the footer, the ladder with calls; q restores the
-# terminal and stops sockdemo. Also --step replay explaining each packet.
+# classroom_tui.sh — `synwatch --tui --classroom` in tmux at 80x24, 120x40 and 200x50: call rows among the packets,
+# the kernel's socket table pane, an explanation in the footer, the ladder with its call marks (connect()
+# above the SYN); q restores the terminal and stops sockdemo. Also --step replay explaining each packet.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib/tui_tmux.sh
 tui_require
@@ -27,23 +27,31 @@ check_screen() {
 	# Pause, pick a packet of a flow and open its ladder: calls stand on the ends' columns.
 	tui_keys space
 	tui_wait "PAUSED" 5 || exit 1
-	# Enter on a row opens its flow's ladder (call rows belong to no flow); each row's screen is awaited
-	# (up to 1 s) before moving on, so a slow redraw is not mistaken for a ladder without calls.
+	# Enter on a row opens its flow's ladder (a call row too, once it matched a flow); each row's screen is
+	# awaited (up to 1 s) before moving on, so a slow redraw is not mistaken for a ladder without calls. The
+	# first connected flow's ladder has its connect() on the client's column above its SYN.
 	tui_keys Home
 	n=0 found=0
 	while [ $found -eq 0 ]; do
 		tui_keys Enter
 		m=20
 		while [ $m -gt 0 ]; do
-			if tui_screen | grep -qE "\* (connect|socket|send|close|accept)\("; then found=1; break; fi
+			if tui_screen | grep -qF "* connect()"; then found=1; break; fi
 			sleep 0.05
 			m=$((m - 1))
 		done
 		[ $found -eq 1 ] && break
 		n=$((n + 1))
-		[ $n -lt 40 ] || { echo "FAIL: no ladder with a call row after 40 rows"; tui_screen | tail -n 25; exit 1; }
+		[ $n -lt 40 ] || { echo "FAIL: no ladder with a connect() mark after 40 rows"; tui_screen | tail -n 25; exit 1; }
 		tui_keys Down
 	done
+	tui_keys z Home # the ladder alone, from its first row
+	tui_wait_gone "Proto Info" 5
+	tui_wait "* connect()" 5
+	tui_screen > "$TUI_DIR/ladder.$1"
+	c=$(grep -n -m1 -F '* connect()' "$TUI_DIR/ladder.$1" | cut -d: -f1)
+	syn=$(grep -n -m1 -E '\|-+S ' "$TUI_DIR/ladder.$1" | cut -d: -f1)
+	[ -n "$syn" ] && [ "$c" -lt "$syn" ] || { echo "FAIL: live ladder at ${1}x$2: * connect() (line $c) not above the SYN (line $syn)"; cat "$TUI_DIR/ladder.$1"; exit 1; }
 	tui_keys q
 	tui_check_restored || exit 1
 	n=0
@@ -70,6 +78,7 @@ echo "ok: --step explains each packet"
 
 P=$((20000 + $$ % 9000))
 check_screen 80 24 "$P"
+check_screen 120 40 "$((P + 6))"
 check_screen 200 50 "$((P + 2))"
 
 # --trace in the panel: the traced nc's calls among the packets, and its exit in the footer.

@@ -11,6 +11,7 @@
 
 #include "decode/decode.h"
 #include "track/flow.h"
+#include "track/summary.h"
 #include "fuzz_decode.h"
 #include "view/ladder.h"
 #include "view/obuf.h"
@@ -119,11 +120,12 @@ static void fuzz_packet(int linktype, const uint8_t *data, uint32_t caplen, unsi
 	obuf_maybe_flush(&fz.out);
 	ladder_book_add(fz.book, pkt, &tr);
 
-	/* As the TUI's ladder pane: this packet's row drawn under its flow, at a width from the input. */
+	/* As the TUI's ladder pane: this packet's summary drawn under its flow, at a width from the input. */
 	int width = 40 + (int)((fz.n * 37 + d) % 400);
 	if (tr.flow) {
 		struct ladder_row row;
-		ladder_row_from(&row, pkt, &tr);
+		row.is_call = false;
+		summary_from(&row.pkt, pkt, &tr);
 		ladder_render(tr.flow, &row, 1, width, sink_line, &width);
 	}
 	if (fz.n % FUZZ_BOOK_EVERY == 0)

@@ -233,7 +233,9 @@ static void details_line(const char *line, bool title, void *arg)
 void pb_details(const struct packet *p, char *all, size_t size)
 {
 	struct tui_pkt e;
-	tui_pkt_from(&e, p, NULL);
+	memset(&e, 0, sizeof e);
+	summary_from(&e.s, p, NULL);
+	e.stored = p->caplen;
 	struct details_buf d = { all, size };
 	all[0] = '\0';
 	details_render(p, &e, 0, details_line, &d);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "flow_fixture.h"
+#include "track/summary.h"
 #include "view/ladder.h"
 
 static const char golden_tcp[] =
@@ -97,17 +98,48 @@ static void free_conversations(void)
 	flowtab_free(T);
 }
 
+/* A call event as sockdemo's events file gives it. */
+static struct sock_event mkcall(const char *call, int64_t ret, const char *errname)
+{
+	struct sock_event ev;
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.call, sizeof ev.call, "%s", call);
+	ev.ret = ret;
+	snprintf(ev.errname, sizeof ev.errname, "%s", errname);
+	return ev;
+}
+
+static void test_call_labels_name_the_result_where_it_says_something(void)
+{
+	struct ladder_call c;
+	struct sock_event ev = mkcall("accept", 4, "");
+	ladder_call_from(&c, &ev, 123, DIR_S2C);
+	CU_ASSERT_STRING_EQUAL(c.label, "accept() = 4");
+	CU_ASSERT_EQUAL(c.side, DIR_S2C);
+	CU_ASSERT_EQUAL(c.ts_ns, 123);
+	ev = mkcall("connect", 0, "");
+	ladder_call_from(&c, &ev, 0, DIR_C2S);
+	CU_ASSERT_STRING_EQUAL(c.label, "connect()");
+	ev = mkcall("connect", -1, "ECONNREFUSED");
+	ladder_call_from(&c, &ev, 0, DIR_C2S);
+	CU_ASSERT_STRING_EQUAL(c.label, "connect() = -1 ECONNREFUSED");
+	ev = mkcall("close", -1, "");
+	ladder_call_from(&c, &ev, 0, DIR_C2S);
+	CU_ASSERT_STRING_EQUAL(c.label, "close() = -1 error");
+}
+
 static void test_call_rows_attach_to_recorded_flows_only(void)
 {
 	build_conversations(100);
 	const struct flow *f = flowtab_find(T, 2);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	struct ladder_row call;
-	enum tcp_state none[2] = { TCPS_NONE, TCPS_NONE };
-	ladder_row_call(&call, f->first_ns + 20000, DIR_S2C, "recvfrom() = -1 ECONNREFUSED", none);
-	CU_ASSERT_EQUAL(call.kind, LADDER_CALL);
-	CU_ASSERT_TRUE(ladder_book_add_call(B, 2, &call));
-	CU_ASSERT_FALSE(ladder_book_add_call(B, 99, &call));
+	struct ladder_call call;
+	struct sock_event ev = mkcall("recvfrom", -1, "ECONNREFUSED");
+	ladder_call_from(&call, &ev, f->first_ns + 20000, DIR_S2C);
+	CU_ASSERT_TRUE(ladder_book_add_call(B, f, &call, false));
+	struct flow other = *f;
+	other.id = 99;
+	CU_ASSERT_FALSE(ladder_book_add_call(B, &other, &call, false));
 	int np;
 	char *txt = book_text(B, T, 2, 80, &np);
 	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "|      recvfrom() = -1 ECONNREFUSED *\n"));
@@ -139,38 +171,42 @@ static void test_render_golden_with_call_row_and_row_indices(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	/* rows as a view keeps them: a connect() call row first, then the recorded packets */
 	struct ladder_row rows[16];
-	enum tcp_state none[2] = { TCPS_NONE, TCPS_NONE };
-	ladder_row_call(&rows[0], f->first_ns, DIR_C2S, "connect()", none);
+	struct sock_event ev = mkcall("connect", 0, "");
+	rows[0].is_call = true;
+	ladder_call_from(&rows[0].call, &ev, f->first_ns, DIR_C2S);
 	free_conversations();
 	/* the same conversation again, its rows kept by the caller (as the TUI does) instead of a book */
 	T = flowtab_new(8);
 	struct conn c;
 	conn_init(&c, T, 0, 43210, 8080);
 	size_t n = 1;
+#define ROW() (rows[n].is_call = false, summary_from(&rows[n++].pkt, &c.p, &c.r))
 	syn(&c, 1, 0, 7, 0);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	syn(&c, 0, 1, 7, 52);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 1, TCP_ACK, 1, 1, 0, 512, 31);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 1000);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 1, TCP_ACK | TCP_PSH, 1, 1, 6, 512, 200000);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 0, TCP_ACK, 1, 7, 0, 512, 40);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 1, TCP_FIN | TCP_ACK, 7, 1, 0, 512, 1000);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 0, TCP_FIN | TCP_ACK, 1, 8, 0, 512, 50);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
+	ROW();
 	seg(&c, 1, TCP_ACK, 8, 2, 0, 512, 30);
-	ladder_row_from(&rows[n++], &c.p, &c.r);
-	rows[0].ts_ns = c.r.flow->first_ns;
-	CU_ASSERT_EQUAL(rows[1].rseq, 0);
-	CU_ASSERT_EQUAL(rows[1].after[DIR_C2S], TCPS_SYN_SENT);
-	CU_ASSERT_STRING_EQUAL(rows[1].label, "mss 65495 sackOK TS ws 7");
+	ROW();
+#undef ROW
+	rows[0].call.ts_ns = c.r.flow->first_ns;
+	CU_ASSERT_EQUAL(rows[1].pkt.rseq, 0);
+	CU_ASSERT_EQUAL(rows[1].pkt.after[DIR_C2S], TCPS_SYN_SENT);
+	CU_ASSERT_EQUAL(rows[1].pkt.mss, 65495);
+	CU_ASSERT_EQUAL(rows[1].pkt.wscale, 7);
 	static struct sink s;
 	memset(&s, 0, sizeof s);
 	ladder_render(c.r.flow, rows, n, 80, sink_emit, &s);
@@ -187,6 +223,26 @@ static void test_render_golden_with_call_row_and_row_indices(void)
 	for (char *l = s.text; *l; l = strchr(l, '\n') + 1)
 		CU_ASSERT_TRUE(strchr(l, '\n') - l <= 80);
 	flowtab_free(T);
+}
+
+static void test_a_call_before_the_first_packet_reads_like_a_packet_row(void)
+{
+	build_conversations(100);
+	const struct flow *f = flowtab_find(T, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	struct ladder_call call;
+	struct sock_event ev = mkcall("connect", 0, "");
+	ladder_call_from(&call, &ev, f->first_ns - 46000, DIR_C2S); /* 46 us before the SYN */
+	struct ladder_book *b = ladder_book_new(100);
+	CU_ASSERT_TRUE(ladder_book_add_call(b, f, &call, true));
+	int np;
+	char *txt = book_text(b, T, 1, 80, &np);
+	/* "#" column blank, the time right-aligned under the packets' times, the sign beside its digits */
+	CU_ASSERT_PTR_NOT_NULL(strstr(txt, "\n       -0.000046              * connect()"));
+	CU_ASSERT_PTR_NULL(strstr(txt, "-  0."));
+	free(txt);
+	ladder_book_free(b);
+	free_conversations();
 }
 
 static void test_book_prints_icmp_error_flow_golden(void)
@@ -249,7 +305,11 @@ int register_test_ladder(void)
 	CU_pSuite s = CU_add_suite("ladder", NULL, NULL);
 	if (!s)
 		return 1;
-	if (!CU_add_test(s, "call rows attach to recorded flows only", test_call_rows_attach_to_recorded_flows_only) ||
+	if (!CU_add_test(s, "call labels name the result where it says something",
+			 test_call_labels_name_the_result_where_it_says_something) ||
+	    !CU_add_test(s, "call rows attach to recorded flows only", test_call_rows_attach_to_recorded_flows_only) ||
+	    !CU_add_test(s, "a call before the first packet: its time right-aligned with a sign",
+			 test_a_call_before_the_first_packet_reads_like_a_packet_row) ||
 	    !CU_add_test(s, "handshake to close: golden text, row indices",
 			 test_render_golden_with_call_row_and_row_indices) ||
 	    !CU_add_test(s, "ICMP error drawn on the UDP flow: golden text", test_book_prints_icmp_error_flow_golden) ||

@@ -74,8 +74,9 @@ static void test_flow_with_extreme_times_tracks_prints_and_draws(void)
 		flow_track(t, p, &c.r);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(c.r.flow);
 		f = c.r.flow;
-		ladder_row_from(&rows[i], p, &c.r);
-		CU_ASSERT(rows[i].ts_ns >= -PACKET_TS_NS_LIMIT && rows[i].ts_ns <= PACKET_TS_NS_LIMIT);
+		rows[i].is_call = false;
+		summary_from(&rows[i].pkt, p, &c.r);
+		CU_ASSERT(rows[i].pkt.ts_ns >= -PACKET_TS_NS_LIMIT && rows[i].pkt.ts_ns <= PACKET_TS_NS_LIMIT);
 	}
 	/* Each jump across the idle timeout ends a flow and starts another; every packet is in one. */
 	struct flowtab_stats st;

@@ -4,9 +4,9 @@
 
 #include "tui/tui_core.h"
 
-static struct tui_pkt tcp_pkt(void)
+static struct pkt_summary tcp_pkt(void)
 {
-	struct tui_pkt p;
+	struct pkt_summary p;
 	memset(&p, 0, sizeof p);
 	p.n = 2;
 	p.ts_ns = 1000000000LL * 1700000000 + 1500000;
@@ -29,7 +29,7 @@ static struct tui_pkt tcp_pkt(void)
 
 static void test_row_fits_80_columns_with_relative_numbers(void)
 {
-	struct tui_pkt p = tcp_pkt();
+	struct pkt_summary p = tcp_pkt();
 	char row[256];
 	size_t n = fmt_row(row, sizeof row, &p, p.ts_ns - 1500000, 80, fmt_num_width(2));
 	CU_ASSERT_TRUE(n <= 80);
@@ -53,7 +53,7 @@ static void test_number_column_grows_with_numbers(void)
 static void test_row_header_matches_columns(void)
 {
 	char h[256], row[256];
-	struct tui_pkt p = tcp_pkt();
+	struct pkt_summary p = tcp_pkt();
 	for (int w = 80; w <= 200; w += 60) {
 		int numw = fmt_num_width(w == 80 ? 99 : 1234567);
 		p.n = w == 80 ? 99 : 1234567;
@@ -69,7 +69,7 @@ static void test_row_header_matches_columns(void)
 
 static void test_long_ipv6_endpoint_keeps_port(void)
 {
-	struct tui_pkt p = tcp_pkt();
+	struct pkt_summary p = tcp_pkt();
 	p.af = 6;
 	memset(p.src, 0, 16);
 	p.src[0] = 0xfd, p.src[15] = 0x42, p.src[7] = 9;
@@ -81,7 +81,7 @@ static void test_long_ipv6_endpoint_keeps_port(void)
 
 static void test_events_and_classes(void)
 {
-	struct tui_pkt p = tcp_pkt();
+	struct pkt_summary p = tcp_pkt();
 	char info[256];
 	p.tcpflags = TCP_ACK;
 	p.events = EV_DUP_ACK | EV_RETRANSMISSION;
@@ -98,7 +98,7 @@ static void test_events_and_classes(void)
 	p.tcpflags = TCP_RST | TCP_ACK;
 	p.events = EV_RETRANSMISSION;
 	CU_ASSERT_EQUAL(fmt_class(&p), RC_RST); /* RST wins */
-	struct tui_pkt ic;
+	struct pkt_summary ic;
 	memset(&ic, 0, sizeof ic);
 	ic.af = 4;
 	ic.l4 = L4_ICMP;
@@ -106,16 +106,12 @@ static void test_events_and_classes(void)
 	ic.icmp_type = 3;
 	ic.icmp_code = 3;
 	ic.icmp_err = true;
-	ic.icmp_name = "destination unreachable";
-	ic.icmp_code_name = "port unreachable";
 	fmt_info(info, sizeof info, &ic);
 	CU_ASSERT_STRING_EQUAL(info, "Destination unreachable (port unreachable)");
 	CU_ASSERT_EQUAL(fmt_class(&ic), RC_ICMP_ERR);
 	ic.icmp_err = false;
 	ic.icmp_type = 8;
 	ic.icmp_code = 0;
-	ic.icmp_name = "echo request";
-	ic.icmp_code_name = NULL;
 	ic.sport = 7;
 	ic.dport = 1;
 	fmt_info(info, sizeof info, &ic);
@@ -125,16 +121,16 @@ static void test_events_and_classes(void)
 
 static void test_problems_are_named(void)
 {
-	struct tui_pkt p = tcp_pkt();
+	struct pkt_summary p = tcp_pkt();
 	char info[256];
 	p.status = DEC_TRUNCATED;
-	p.problem_layer = "tcp";
+	p.problem_layer = LAYER_TCP;
 	fmt_info(info, sizeof info, &p);
 	CU_ASSERT_PTR_NOT_NULL(strstr(info, "[truncated in tcp]"));
 	CU_ASSERT_EQUAL(fmt_class(&p), RC_BAD);
 	p.status = DEC_INVALID;
 	p.l4 = L4_NONE;
-	p.problem_layer = "ip";
+	p.problem_layer = LAYER_IPV4;
 	p.bad_field = "header length 3";
 	fmt_info(info, sizeof info, &p);
 	CU_ASSERT_PTR_NOT_NULL(strstr(info, "[invalid ip: header length 3]"));

@@ -386,6 +386,123 @@ static void test_step_replay_starts_empty_and_steps_one_packet(void)
 	rig_close(&r);
 }
 
+/* ---- The panel over a classroom session: pcaps/handshake.pcap with calls written for its flow ---- */
+
+/* The events of the handshake's two processes (times in us, the capture's): the server listens before
+   the SYN, the client's connect() is entered 6 us before it, accept() returns after the last ACK. */
+static const char *const handshake_events[] = {
+	"{\"ts\":1795321634597000,\"dur\":5,\"pid\":10,\"role\":\"server\",\"call\":\"listen\",\"fd\":3,\"args\":\"3, 1\","
+	"\"ret\":0,\"errno\":null,\"local\":\"127.0.0.1:8888\",\"remote\":null}",
+	"{\"ts\":1795321634598001,\"dur\":40,\"pid\":11,\"role\":\"client\",\"call\":\"connect\",\"fd\":3,"
+	"\"args\":\"3, {AF_INET, 127.0.0.1:8888}, 16\",\"ret\":0,\"errno\":null,\"local\":\"127.0.0.1:50544\","
+	"\"remote\":\"127.0.0.1:8888\"}",
+	"{\"ts\":1795321634598010,\"dur\":900,\"pid\":10,\"role\":\"server\",\"call\":\"accept\",\"fd\":3,\"args\":\"3, NULL, NULL\","
+	"\"ret\":4,\"errno\":null,\"local\":\"127.0.0.1:8888\",\"remote\":\"127.0.0.1:50544\"}",
+};
+
+static struct session room;
+static struct events_source room_events;
+
+/* The rig with a session over those events (step: start paused); the replay run to its end otherwise. */
+static bool rig_open_classroom(struct rig *r, int cols, int rows, bool step, char *path, size_t n)
+{
+	snprintf(path, n, "/tmp/synwatch-unit-panel.XXXXXX");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	for (size_t i = 0; i < sizeof handshake_events / sizeof handshake_events[0]; i++)
+		if (write(fd, handshake_events[i], strlen(handshake_events[i])) < 0 || write(fd, "\n", 1) != 1)
+			return false;
+	close(fd);
+	struct session_opts so = { .grace_ns = 100000000, .body_budget = 1u << 20 };
+	char err[256];
+	if (!session_init(&room, &so) || !events_source_open(&room_events, path, false, so.grace_ns, err, sizeof err))
+		return false;
+	session_add(&room, &room_events.base);
+	memset(r, 0, sizeof *r);
+	struct pipeline_opts po = { .file = "pcaps/handshake.pcap" };
+	int code;
+	r->pl = pipeline_open(&po, err, sizeof err, &code);
+	if (!r->pl)
+		return false;
+	tui_opts_default(&r->o);
+	r->o.speed = 0;
+	r->o.step = step;
+	r->o.session = &room;
+	const char *what = "";
+	r->t = tui_new(r->pl, &r->o, &what);
+	if (!r->t)
+		return false;
+	screen_init(&r->sc, cols, rows);
+	tui_draw(r->t, &r->sc.s);
+	for (int i = 0; i < 100 && !step && !(r->t->m.ended && !session_held(&room)); i++) {
+		int64_t wait;
+		model_pump(&r->t->m, &wait);
+		model_session_pump(&r->t->m);
+	}
+	r->t->dirty |= D_ALL;
+	tui_draw(r->t, &r->sc.s);
+	return true;
+}
+
+static void rig_close_classroom(struct rig *r, const char *path)
+{
+	rig_close(r);
+	session_close(&room);
+	unlink(path);
+}
+
+static void test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_order(void)
+{
+	struct rig r;
+	char path[64];
+	CU_ASSERT_TRUE_FATAL(rig_open_classroom(&r, 200, 64, false, path, sizeof path));
+	struct screen *sc = &r.sc;
+	press(&r, 'z'); /* the list alone: every row on the screen */
+	SEE(sc, "REPLAY END");
+	SEE(sc, "shown 13  captured 10");
+	int listen = screen_find(sc, "call  server 10: listen(3, 1)");
+	int connect = screen_find(sc, "call  client 11: connect(3,");
+	int syn = screen_find(sc, "[SYN] Seq=0");
+	int ack = screen_find(sc, "[ACK] Seq=1 Ack=1 Len=0");
+	int accept = screen_find(sc, "call  server 10: accept(3,");
+	if (!(listen > 0 && listen < connect && connect < syn && syn < ack && ack < accept))
+		screen_dump(sc);
+	CU_ASSERT(listen > 0 && listen < connect && connect < syn && syn < ack && ack < accept);
+	/* The ladder of the flow: connect() on the client's column above the SYN, accept() on the server's. */
+	press(&r, 'z');
+	press(&r, TK_HOME);
+	press(&r, '\r'); /* the listen row: no flow */
+	press(&r, TK_DOWN);
+	press(&r, '\r'); /* the connect row: its flow */
+	press(&r, 'z');
+	int mark = screen_find(sc, "* connect()");
+	int arrow = screen_find(sc, "|---S seq 0");
+	int amark = screen_find(sc, "accept() = 4 *");
+	if (!(mark > 0 && mark < arrow && amark > arrow))
+		screen_dump(sc);
+	CU_ASSERT(mark > 0 && mark < arrow && amark > arrow);
+	rig_close_classroom(&r, path);
+}
+
+static void test_a_step_with_events_brings_the_calls_made_before_the_packet(void)
+{
+	struct rig r;
+	char path[64];
+	CU_ASSERT_TRUE_FATAL(rig_open_classroom(&r, 200, 64, true, path, sizeof path));
+	press(&r, 's');
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 3); /* listen, connect, the SYN */
+	SEE(&r.sc, "connect(3,");
+	SEE(&r.sc, "[SYN] Seq=0");
+	press(&r, 's');
+	press(&r, 's');
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 5); /* the SYN-ACK, the ACK: accept() returned after it */
+	press(&r, 's');
+	CU_ASSERT_EQUAL(r.t->list.lv.count, 7); /* accept(), then the data */
+	SEE(&r.sc, "accept(3,");
+	rig_close_classroom(&r, path);
+}
+
 int register_test_tui_panel(void)
 {
 	CU_pSuite s = CU_add_suite("tui_panel", NULL, NULL);
@@ -407,7 +524,11 @@ int register_test_tui_panel(void)
 	    !CU_add_test(s, "save writes the shown packets through the one writer",
 			 test_save_writes_the_shown_packets_through_the_one_writer) ||
 	    !CU_add_test(s, "step replay starts empty and steps one packet",
-			 test_step_replay_starts_empty_and_steps_one_packet))
+			 test_step_replay_starts_empty_and_steps_one_packet) ||
+	    !CU_add_test(s, "a replay with its events lists and draws the calls in time order",
+			 test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_order) ||
+	    !CU_add_test(s, "a step with events brings the calls made before the packet",
+			 test_a_step_with_events_brings_the_calls_made_before_the_packet))
 		return -1;
 	return 0;
 }

@@ -146,7 +146,7 @@ static void test_flow_view_takes_back_the_read_ahead_packet(void)
 	f.pkts[1] = 1;
 	f.bytes[0] = 10;
 	f.end = END_OPEN;
-	struct tui_pkt ack;
+	struct pkt_summary ack;
 	memset(&ack, 0, sizeof ack);
 	ack.flow_id = 3;
 	ack.dir = DIR_C2S;
@@ -164,19 +164,19 @@ static void test_flow_view_takes_back_the_read_ahead_packet(void)
 	CU_ASSERT_EQUAL(v.pkts[0], 2);
 	/* a RST read ahead: the flow looked open until it is shown */
 	f.end = END_RST;
-	struct tui_pkt rst = ack;
+	struct pkt_summary rst = ack;
 	rst.before[0] = rst.before[1] = TCPS_ESTABLISHED;
 	flowview_from(&v, &f, &rst);
 	CU_ASSERT_EQUAL(v.end, END_OPEN);
 	/* the last ACK of a close: the end was already decided by the FINs */
 	f.end = END_FIN;
-	struct tui_pkt last = ack;
+	struct pkt_summary last = ack;
 	last.before[0] = TCPS_TIME_WAIT;
 	last.before[1] = TCPS_LAST_ACK;
 	flowview_from(&v, &f, &last);
 	CU_ASSERT_EQUAL(v.end, END_FIN);
 	/* a packet that created the flow: not shown at all yet */
-	struct tui_pkt syn = ack;
+	struct pkt_summary syn = ack;
 	syn.events = EV_NEW_FLOW;
 	flowview_from(&v, &f, &syn);
 	CU_ASSERT_TRUE(v.hidden);
