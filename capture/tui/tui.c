@@ -108,6 +108,8 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 		return NULL;
 	}
 	t->dirty = D_ALL;
+	if (o->notice && o->notice[0])
+		tui_message(t, true, "%s", o->notice);
 	t->status.rate_wall = clock_mono_ns();
 	return t;
 }
