@@ -885,3 +885,62 @@ int narrate_close(int fd)
 	errno = e;
 	return r;
 }
+
+int narrate_setsockopt_str(int fd, int level, int name, const char *value)
+{
+	socklen_t len = (socklen_t)strlen(value);
+	if (!active())
+		return setsockopt(fd, level, name, value, len);
+	int64_t t0 = clock_real_us();
+	int r = setsockopt(fd, level, name, value, len);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = clock_real_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	strbuf_printf(&a, "%d, ", fd);
+	strace_sockopt(&a, (unsigned)level, (unsigned)name);
+	strbuf_printf(&a, ", \"%s\", %u", value, (unsigned)len);
+	const char *opt = strace_sockopt_name((unsigned)level, (unsigned)name);
+	if (r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: the option was not changed; nothing on the wire.");
+	else if (level == IPPROTO_TCP && name == TCP_CONGESTION)
+		snprintf(s, sizeof s, "setsockopt: fd %d now paces its sending by the %s congestion control, which decides "
+				      "how much may be in flight (its cwnd); nothing on the wire.", fd, value);
+	else
+		snprintf(s, sizeof s, "setsockopt: %s is now \"%s\" on fd %d; nothing on the wire.", opt ? opt : "?", value,
+			 fd);
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
+
+int narrate_setsockopt_filter(int fd, const struct sock_fprog *prog, const char *what)
+{
+	if (!active())
+		return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof *prog);
+	int64_t t0 = clock_real_us();
+	int r = setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof *prog);
+	int e = r < 0 ? errno : 0;
+	int64_t t1 = clock_real_us();
+	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
+	struct strbuf a;
+	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
+	strbuf_printf(&a, "%d, ", fd);
+	strace_sockopt(&a, SOL_SOCKET, SO_ATTACH_FILTER);
+	strbuf_printf(&a, ", {len=%u, filter=%p}, %zu", (unsigned)prog->len, (const void *)prog->filter, sizeof *prog);
+	if (r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: no filter was attached; nothing on the wire.");
+	else
+		snprintf(s, sizeof s, "setsockopt: a socket filter (classic BPF) now sees each packet for fd %d after it "
+				      "crossed the wire and before TCP does: %s; nothing on the wire.", fd, what);
+	local_of(fd, loc);
+	remote_of(fd, rem);
+	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
+	tell(&t);
+	errno = e;
+	return r;
+}
