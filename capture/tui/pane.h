@@ -55,6 +55,7 @@ enum {
 	TK_RESIZE,       /* the terminal changed size */
 	TK_MOUSE,        /* a mouse event (struct tui_mouse) */
 	TK_OTHER,        /* a key with no meaning here (it still closes the help) */
+	TK_LEFT, TK_RIGHT,
 	TK_F0 = 0x1100   /* TK_F(n): function key n */
 };
 #define TK_F(n) (TK_F0 + (n))

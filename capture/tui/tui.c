@@ -115,6 +115,9 @@ void tui_free(struct tui *t)
 	if (!t)
 		return;
 	model_free(&t->m);
+	graph_free_pane(&t->graph);
+	free(t->kernel.k[0]);
+	free(t->kernel.k[1]);
 	free(t->ladder.rows);
 	free(t->follow.lines);
 	free(t);
@@ -204,6 +207,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		return TUI_FALLBACK_TEXT;
 	}
 	t->status.rate_wall = clock_mono_ns();
+	t->utf8 = term.utf8;
 	if (t->m.paused && !t->m.live) {
 		char s[16], sp[16], h[16];
 		t->dirty |= tui_message(t, false, "paused before the first packet: %s steps one, %s plays, %s help",
@@ -242,6 +246,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		if (!threaded)
 			model_pump(&t->m, &wait_ns);
 		model_session_pump(&t->m);
+		kernel_sample(t);
 		if (t->m.fastfwd && t->m.ended) {
 			t->m.fastfwd = false;
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
