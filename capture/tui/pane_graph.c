@@ -82,7 +82,7 @@ static bool graph_pkt_of(struct tui *t, const struct tui_pkt *p, struct graph_pk
 static void graph_sync(struct tui *t)
 {
 	struct graph_pane *gp = &t->graph;
-	if (!gp->g || !gp->id)
+	if (!gp->g || !gp->id || t->ladder.id != gp->id)
 		return;
 	ladder_build(t, gp->id);
 	const struct seqring *r = &t->m.flowpk;
@@ -94,6 +94,12 @@ static void graph_sync(struct tui *t)
 			graph_feed(gp->g, &pkt, NULL);
 		gp->fed_next = seq + 1;
 	}
+}
+
+void graph_catch_up(struct tui *t)
+{
+	if (t->lower == LOWER_GRAPH)
+		graph_sync(t);
 }
 
 void graph_forget(struct tui *t)
@@ -436,6 +442,10 @@ static void graph_xaxis(struct tui *t, struct tui_sink *s, int y, int x0)
 	labels[cols + 1] = '\0';
 	sink_put(s, y, x0, cols, axis, ROLE_NORMAL, false);
 	sink_put(s, y + 1, x0, s->cols - x0, labels, ROLE_NORMAL, false);
+	/* The unit in the margin before the labels ("ms 0   50   100"), so it shows however narrow the pane. */
+	int uw = (int)strlen(a->unit) - (t->utf8 && !strncmp(a->unit, "\xc2\xb5", 2) ? 1 : 0);
+	if (uw < x0)
+		sink_put(s, y + 1, x0 - 1 - uw, uw, a->unit, ROLE_NORMAL, false);
 }
 
 /* The line under the legend: the packet at the cursor, then what the picture leaves out. */
@@ -531,12 +541,16 @@ static void graph_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	int lw;
 	graph_plot_into(t, s->cols - 10, plot_rows);
 	graph_ylabels(gp, plot_rows, ylab, &lw);
+	if (lw < 2)
+		lw = 2; /* room for the x unit under the y labels */
 	gp->plot_x = lw + 1;
 	int plot_cols = s->cols - gp->plot_x - 1;
 	if (plot_cols > TUI_LINE / 2)
 		plot_cols = TUI_LINE / 2;
 	graph_plot_into(t, plot_cols, plot_rows);
 	graph_ylabels(gp, plot_rows, ylab, &lw);
+	if (lw < 2)
+		lw = 2;
 	if (!t->utf8) {
 		ascii_units(gp->frame.x.unit);
 		ascii_units(gp->frame.x.title);
@@ -545,9 +559,13 @@ static void graph_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	gp->drawn = true;
 	int row = y;
 	if (titles) {
+		/* The axes' titles; the flow's ends before them where the row has room. */
 		const char *arrow = t->utf8 ? "\xe2\x86\x92" : "->";
-		snprintf(t->line, sizeof t->line, "%s %s %s    y: %s    x: %s", gp->ends[gp->dir], arrow,
-			 gp->ends[1 - gp->dir], gp->frame.y.title, gp->frame.x.title);
+		int n = snprintf(t->line, sizeof t->line, "y: %s    x: %s", gp->frame.y.title, gp->frame.x.title);
+		int ends = (int)(strlen(gp->ends[0]) + strlen(gp->ends[1])) + 8;
+		if (n + ends < s->cols - 1)
+			snprintf(t->line, sizeof t->line, "%s %s %s    y: %s    x: %s", gp->ends[gp->dir], arrow,
+				 gp->ends[1 - gp->dir], gp->frame.y.title, gp->frame.x.title);
 		sink_put(s, row++, 1, s->cols - 1, t->line, SM_DIM, false);
 	}
 	if (!t->ladder.driven) { /* the cursor follows the list while the list is moved */

@@ -105,7 +105,7 @@ void kernel_sample(struct tui *t)
 		if (r->info.valid && gp->g && gp->id == f->id && gp->g->flow_id == f->id) {
 			graph_feed_cwnd(gp->g, (enum flow_dir)k->end, s->sock_at, (uint64_t)r->info.cwnd * r->info.mss);
 			if (t->lower == LOWER_GRAPH)
-				t->dirty |= D_LOWER;
+				t->dirty |= D_GRAPHDATA;
 		}
 	}
 	kv->n[cur] = n;

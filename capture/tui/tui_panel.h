@@ -170,6 +170,7 @@ struct tui {
 	unsigned dirty;           /* redraw flags (pane.h) not drawn yet */
 	int64_t last_draw;        /* when the screen was last drawn (tui_now) */
 	int64_t flows_drawn;      /* when the flows slot was last drawn (for D_FLOWDATA) */
+	int64_t lower_drawn;      /* when the lower slot was last drawn (for D_GRAPHDATA) */
 	char line[TUI_LINE];      /* the line being drawn */
 	struct tui_reader rd;     /* live capture's reader thread */
 };
@@ -215,6 +216,9 @@ unsigned follow_open(struct tui *t);       /* pane_follow.c: the current flow's 
    kind when the lower slot shows that flow's graph already; a message for a flow that is not TCP. */
 unsigned graph_open(struct tui *t);
 void graph_forget(struct tui *t);          /* pane_graph.c: no flow graphed (the history was cleared) */
+/* pane_graph.c: feed the shown graph the rows its flow got since the last time, without drawing (each frame:
+   the history may drop them before the graph's next drawing). */
+void graph_catch_up(struct tui *t);
 void graph_free_pane(struct graph_pane *gp);
 /* tui_kernel.c: compare the socket table with the wire when it was read again since the last call, and
    give the graph of its flow the senders' congestion windows (tcp_info cwnd x MSS). */
