@@ -150,7 +150,7 @@ size_t kernel_info_text(const struct sockdiag_tcpinfo *ti, char *buf, size_t n)
 		rate_text(ti->pacing_rate, pace, sizeof pace);
 	int w = snprintf(buf, n,
 			 "kernel: %s  cwnd %" PRIu32 "  mss %" PRIu32 "  ssthresh %s  rtt %g/%g ms  unacked %" PRIu32
-			 "  retrans %u/%" PRIu32 "  delivery %s  pacing %s",
+			 "  retransmits %u  total_retrans %" PRIu32 "  delivery %s  pacing %s",
 			 sockdiag_ca_state_name(ti->ca_state), ti->cwnd, ti->mss, ssth, ti->srtt_us / 1000.0,
 			 ti->rttvar_us / 1000.0, ti->unacked, (unsigned)ti->retransmits, ti->total_retrans, del, pace);
 	return w > 0 ? (size_t)w : 0;

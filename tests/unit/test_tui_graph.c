@@ -278,7 +278,7 @@ static void test_tcp_info_is_written_as_ss_tin_reads_it(void)
 	char buf[512];
 	kernel_info_text(&ti, buf, sizeof buf);
 	CU_ASSERT_STRING_EQUAL(buf, "kernel: recovery  cwnd 22  mss 65483  ssthresh 21  rtt 0.965/1.557 ms  unacked 4  "
-				    "retrans 1/7  delivery 2.98 Gbit/s  pacing none");
+				    "retransmits 1  total_retrans 7  delivery 2.98 Gbit/s  pacing none");
 	ti.ssthresh = SOCKDIAG_SSTHRESH_NONE;
 	ti.delivery_rate = 0;
 	ti.pacing_rate = 1250; /* 10 kbit/s */
