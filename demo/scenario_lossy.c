@@ -227,8 +227,9 @@ int scenario_lossy(struct scen_ctx *x)
 	if (!gate_make(&la.ready))
 		return unexpected(x, SD_EXIT_RUNTIME, "cannot make a pipe");
 	narrate_say("== %u MiB from the client to the server in %u send() calls of 1 MiB, %d ms apart, with %s; the "
-		    "server's socket filter drops one data segment in %d", LOSSY_CHUNKS, LOSSY_CHUNKS, LOSSY_GAP_MS,
-		    LOSSY_CC, x->family == AF_INET ? LOSSY_EVERY : 1000 / LOSSY_PERMILLE);
+		    "server's socket filter drops %s one data segment in %d", LOSSY_CHUNKS, LOSSY_CHUNKS, LOSSY_GAP_MS,
+		    LOSSY_CC, x->family == AF_INET ? "regularly" : "at random about",
+		    x->family == AF_INET ? LOSSY_EVERY : 1000 / LOSSY_PERMILLE);
 	pid_t s = child_start("server", lossy_server, x, &la, -1);
 	int rc = 0;
 	if (gate_wait(&la.ready, GATE_TIMEOUT))
