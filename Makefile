@@ -78,15 +78,18 @@ build/tools/%: build/obj/tests/tools/%.o build/libsynwatch.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-# libFuzzer harness (clang) over the decoder, flow tracker, views and ladder; tests/fuzz/seeds makes its seeds.
+# libFuzzer harnesses (clang): the decoder, flow tracker, views and ladder per packet, and the pcapng reader per file;
+# tests/fuzz/seeds makes the first one's seeds.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # The views also write socket calls and socket-table changes, and draw graphs, so calls/ and graph/ are
 # linked in beside them.
 FUZZ_LIB_SRC := $(filter common/% capture/decode/% capture/track/% capture/calls/% capture/graph/% capture/view/%,$(LIB_SRC))
-# make check builds the harness (and run-all.sh runs its smoke) only where clang is installed; make test installs it.
-FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/seeds)
+# The second harness: the pcapng reader (and its buffer) on whole files, then the same decode and views.
+FUZZ_NG_SRC  := capture/source/capbuf.c capture/source/pcapng.c $(FUZZ_LIB_SRC)
+# make check builds the harnesses (and run-all.sh runs their smoke) only where clang is installed; make test installs it.
+FUZZ_BINS     = $(if $(shell command -v $(FUZZ_CC) 2>/dev/null),build/fuzz/fuzz_decode build/fuzz/fuzz_pcapng build/fuzz/seeds)
 
 build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -95,13 +98,17 @@ build/fuzz/obj/%.o: %.c
 build/fuzz/fuzz_decode: build/fuzz/obj/tests/fuzz/fuzz_decode.o $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
 	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
 
+build/fuzz/fuzz_pcapng: build/fuzz/obj/tests/fuzz/fuzz_pcapng.o $(FUZZ_NG_SRC:%.c=build/fuzz/obj/%.o)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS)
+
 build/fuzz/seeds: tests/fuzz/seeds.c tests/fuzz/fuzz_decode.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
 
-# Fuzz for FUZZ_SECONDS (default 60) from seeds out of pcaps/ and the shared corpus; crashes land in build/fuzz/.
+# Fuzz each harness for FUZZ_SECONDS (default 60) from seeds out of pcaps/, tests/data and the shared corpus;
+# crashes land in build/fuzz/.
 fuzz: deps
-	@$(MAKE) --no-print-directory build/fuzz/fuzz_decode build/fuzz/seeds
+	@$(MAKE) --no-print-directory build/fuzz/fuzz_decode build/fuzz/fuzz_pcapng build/fuzz/seeds
 	@tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The unit-test runner registers one suite per tests/unit/test_NAME.c, via register_test_NAME().

@@ -80,7 +80,17 @@ static inline bool cursor_be32(struct cursor *c, uint32_t *v)
 	return true;
 }
 
-/* Host-independent little-endian reads, for link headers written in the capturing host's order. */
+/* Host-independent little-endian reads, for link headers and capture-file blocks written in the
+   capturing host's order. */
+static inline bool cursor_le16(struct cursor *c, uint16_t *v)
+{
+	if (!cursor_has(c, 2))
+		return false;
+	*v = (uint16_t)((unsigned)c->p[1] << 8 | c->p[0]);
+	c->p += 2;
+	return true;
+}
+
 static inline bool cursor_le32(struct cursor *c, uint32_t *v)
 {
 	if (!cursor_has(c, 4))

@@ -188,6 +188,14 @@ struct link_info {
 	uint32_t null_family; /* NULL/LOOP address family word, as read in the right byte order */
 };
 
+/* A capture interface as a pcapng file describes it (interface description block); its packets point at it. */
+struct pkt_iface {
+	uint32_t index;           /* its id within its section: what the packet blocks give (tshark's frame.interface_id) */
+	int linktype;             /* DLT_* value */
+	bool nano;                /* its timestamps are finer than microseconds (if_tsresol) */
+	const char *name;         /* if_name made printable (control bytes and invalid UTF-8 as '?'), or NULL */
+};
+
 /* A whole decoded packet. */
 struct packet {
 	uint64_t n;               /* 1-based number among packets that passed the filter */
@@ -206,6 +214,12 @@ struct packet {
 	bool has_inner;           /* inner holds the IP packet quoted in an ICMP/ICMPv6 error */
 	struct ip_layer inner;
 	const uint8_t *data;      /* the captured bytes (caller's buffer, valid for this callback only) */
+	/* What a pcapng file says about the packet besides its bytes; decode_packet() resets them (none), the
+	   capture source sets them after. */
+	const struct pkt_iface *iface; /* the interface that captured it; NULL for classic pcap and live capture */
+	bool iface_several;       /* with iface: the file has described more than one interface (text names it) */
+	const char *comment;      /* its first opt_comment, comment_len bytes (not terminated, as in the file), or NULL */
+	uint16_t comment_len;
 };
 
 /*

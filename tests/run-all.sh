@@ -34,7 +34,7 @@ cat "$log/e2e"; add "$log/e2e"
 # to stderr, and tests/lib.sh and run-e2e.sh copy any report a script kept or printed into $san.
 # LeakSanitizer stops the process with ptrace at exit; where that is not allowed (some containers) it
 # cannot run, and leaks are then not checked.
-ASAN_E2E=${ASAN_E2E:-"cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more"}
+ASAN_E2E=${ASAN_E2E:-"cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more pcapng_crafted pcapng_mergecap stdin_pipe"}
 echo "== end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer: $ASAN_E2E"
 san=$(mktemp -d) && chmod 1777 "$san"
 trap 'rm -rf "$log" "$san"' EXIT
@@ -57,12 +57,12 @@ if [ -n "$(ls "$san")" ]; then
 	fail=$((fail + $(ls "$san" | wc -l)))
 fi
 
-echo "== fuzzing smoke test (regression inputs, then ${FUZZ_SMOKE_SECONDS:-20}s of libFuzzer)"
-if [ -x build/fuzz/fuzz_decode ]; then
+echo "== fuzzing smoke test (regression inputs, then ${FUZZ_SMOKE_SECONDS:-20}s of libFuzzer per harness)"
+if [ -x build/fuzz/fuzz_decode ] && [ -x build/fuzz/fuzz_pcapng ]; then
 	tests/fuzz/run.sh "${FUZZ_SMOKE_SECONDS:-20}" --smoke > "$log/fuzz" 2>&1
 	cat "$log/fuzz"; add "$log/fuzz"
 else
-	echo "skipped: build/fuzz/fuzz_decode not built (clang missing; make test installs it)"
+	echo "skipped: build/fuzz/fuzz_decode and fuzz_pcapng not built (clang missing; make test installs it)"
 fi
 
 echo

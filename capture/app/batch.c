@@ -22,7 +22,6 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, str
 	struct ladder_book *book;
 	if (report_ladder_new(c, &book) != EXIT_OK)
 		return EXIT_FAILURE_RUNTIME;
-	bool nano = pipeline_nanosecond(pl);
 	int fd = pipeline_fd(pl);
 	int64_t last_flush = clock_ms();
 	int code = EXIT_OK;
@@ -36,6 +35,7 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, str
 			if (handout)
 				handout_packet(h, pkt, &tr);
 			if (per_packet) {
+				bool nano = pipeline_nanosecond(pl); /* a pcapng file's finer interface can turn it on */
 				if (json)
 					view_json_packet(out, pkt, &tr, nano);
 				else
@@ -47,7 +47,7 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, str
 				last_flush = clock_ms();
 			}
 		} else if (rc == 0) {
-			/* Live and idle: everything so far reaches the reader and the disk before we wait. */
+			/* Live or a quiet pipe: everything so far reaches the reader and the disk before we wait. */
 			obuf_flush(out);
 			pipeline_flush(pl);
 			last_flush = clock_ms();
@@ -56,18 +56,8 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, str
 		} else if (rc == -1) {
 			break;
 		} else {
-			const char *e = pipeline_error(pl);
 			obuf_flush(out);
-			if (strstr(e, "truncated")) {
-				struct pipeline_stats ps;
-				pipeline_stats(pl, &ps);
-				fprintf(stderr, "synwatch: '%s' is cut short after packet %llu (%s); the packets before it were decoded\n",
-					pipeline_source_name(pl), (unsigned long long)ps.packets, e);
-				code = EXIT_INPUT;
-			} else {
-				fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), e);
-				code = EXIT_FAILURE_RUNTIME;
-			}
+			code = report_failure(pl);
 			break;
 		}
 		if (signals_usr1) {

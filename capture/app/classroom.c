@@ -331,6 +331,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 			report_count(&cnt, &pkt);
 			handout_packet(m->handout, &pkt, &tr);
 			m->scratch.len = 0;
+			m->nano = pipeline_nanosecond(pl);
 			if (m->per_packet) {
 				if (m->json)
 					view_json_packet(&m->scratch, &pkt, &tr, m->nano);
@@ -348,8 +349,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		if (rc == -2) {
 			merge_drain(m, true);
 			obuf_flush(out);
-			fprintf(stderr, "synwatch: capture on '%s' failed: %s\n", pipeline_source_name(pl), pipeline_error(pl));
-			code = strstr(pipeline_error(pl), "truncated") ? EXIT_INPUT : EXIT_FAILURE_RUNTIME;
+			code = report_failure(pl);
 			break;
 		}
 		/* Live: every packet captured before the capture ran dry has been read, but the kernel hands

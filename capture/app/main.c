@@ -50,6 +50,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synwatch: %s\n", err);
 		return code;
 	}
+	/* Zeek's conn_state and history cost tracking time; keep them only where something shows them. */
+	flowtab_set_conn_history(pipeline_flows(pl), cfg.flows || cfg.view == VIEW_TUI || cfg.html);
 	/* --svg and --html: their files are made now, as -w's is, and written whole at the end. */
 	if ((code = handout_open(&ho, &cfg, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "synwatch: %s\n", err);

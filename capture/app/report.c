@@ -3,9 +3,81 @@
 
 #include <stdio.h>
 
+#include "decode/decode.h"
 #include "track/flow.h"
 
 #define LADDER_ROWS_PER_FLOW 10000 /* --ladder keeps the first rows of each flow */
+
+/* --stats of a pcapng file: each interface, its packets read and its last statistics block's counters. */
+static void report_interfaces(struct obuf *o, struct pipeline *pl, bool json)
+{
+	size_t n = pipeline_interfaces(pl);
+	if (json && n)
+		obuf_puts(o, ",\"interfaces\":[");
+	for (size_t i = 0; i < n; i++) {
+		const struct pcapng_iface *f = pipeline_interface(pl, i);
+		const char *lt = linktype_name(f->pub.linktype);
+		if (json) {
+			obuf_puts(o, i ? ",{\"if\":" : "{\"if\":");
+			obuf_u64(o, f->pub.index);
+			obuf_puts(o, ",\"section\":");
+			obuf_u64(o, f->section);
+			if (f->pub.name) {
+				obuf_puts(o, ",\"ifname\":");
+				obuf_json_str(o, f->pub.name);
+			}
+			obuf_puts(o, ",\"link\":");
+			if (lt)
+				obuf_json_str(o, lt);
+			else
+				obuf_u64(o, (uint64_t)f->pub.linktype);
+			obuf_puts(o, ",\"read\":");
+			obuf_u64(o, f->packets);
+		} else {
+			obuf_puts(o, "interface ");
+			obuf_u64(o, f->pub.index);
+			if (f->section) {
+				obuf_puts(o, " of section ");
+				obuf_u64(o, f->section);
+			}
+			if (f->pub.name) {
+				obuf_puts(o, " (");
+				obuf_puts(o, f->pub.name);
+				obuf_putc(o, ')');
+			}
+			obuf_puts(o, ": ");
+			if (lt)
+				obuf_puts(o, lt);
+			else
+				obuf_u64(o, (uint64_t)f->pub.linktype);
+			obuf_puts(o, ", ");
+			obuf_u64(o, f->packets);
+			obuf_puts(o, " packets read");
+		}
+		static const char *const isb[] = { "ifrecv", "ifdrop", "filteraccept", "osdrop", "usrdeliv" };
+		const uint64_t v[] = { f->stats.ifrecv, f->stats.ifdrop, f->stats.filteraccept, f->stats.osdrop,
+				       f->stats.usrdeliv };
+		bool first = true;
+		for (unsigned k = 0; k < sizeof isb / sizeof isb[0]; k++) {
+			if (!(f->stats.have & (1u << k)))
+				continue;
+			if (json) {
+				obuf_puts(o, ",\"");
+				obuf_puts(o, isb[k]);
+				obuf_puts(o, "\":");
+			} else {
+				obuf_puts(o, first ? "; statistics: " : ", ");
+				obuf_puts(o, isb[k]);
+				obuf_putc(o, ' ');
+			}
+			obuf_u64(o, v[k]);
+			first = false;
+		}
+		obuf_puts(o, json ? "}" : "\n");
+	}
+	if (json && n)
+		obuf_putc(o, ']');
+}
 
 void report_counters(struct obuf *o, const struct counters *c, struct pipeline *pl, bool json)
 {
@@ -42,8 +114,17 @@ void report_counters(struct obuf *o, const struct counters *c, struct pipeline *
 		if (!json)
 			obuf_putc(o, '\n');
 	}
+	report_interfaces(o, pl, json);
 	if (json)
 		obuf_puts(o, "}}\n");
+}
+
+int report_failure(const struct pipeline *pl)
+{
+	char msg[2048];
+	int code = pipeline_failure(pl, msg, sizeof msg);
+	fprintf(stderr, "synwatch: %s\n", msg);
+	return code;
 }
 
 void report_flows(struct obuf *o, struct pipeline *pl, bool json)

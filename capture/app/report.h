@@ -38,7 +38,8 @@ static inline void report_count(struct counters *c, const struct packet *p)
 	else if (p->status == DEC_INVALID)
 		c->invalid++;
 }
-/* "packets: N" lines (or one {"stats":{...}} object): these counters, the pipeline's and the flow table's. */
+/* "packets: N" lines (or one {"stats":{...}} object): these counters, the pipeline's and the flow table's;
+   for a pcapng file one line per interface (a list "interfaces" in JSON). */
 void report_counters(struct obuf *o, const struct counters *c, struct pipeline *pl, bool json);
 /* The flow table through stdio after what o holds, keeping the order of output. */
 void report_flows(struct obuf *o, struct pipeline *pl, bool json);
@@ -51,6 +52,8 @@ int report_ladder_new(const struct config *c, struct ladder_book **book);
    --ladder FLOW names does not exist and code was EXIT_OK, or what handout_finish() returns. */
 int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, const struct counters *cnt,
 	       struct ladder_book *book, struct handout *h, int code);
+/* Why the pipeline stopped (it returned -2), one line on stderr; returns the exit code. */
+int report_failure(const struct pipeline *pl);
 /* tcpdump-style closing lines on stderr: packets captured/received/dropped (or read), written to -w. */
 void report_summary(struct pipeline *pl, const char *write_file);
 

@@ -168,6 +168,8 @@ void decode_packet(struct packet *pkt, int linktype, const uint8_t *data, uint32
 	pkt->len = len;
 	pkt->linktype = linktype;
 	pkt->data = data;
+	pkt->iface = NULL;
+	pkt->comment = NULL;
 	memset(&pkt->link, 0, sizeof pkt->link);
 	pkt->status = DEC_OK;
 	pkt->trunc_layer = LAYER_NONE;

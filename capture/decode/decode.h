@@ -11,7 +11,8 @@
 /*
  * Decode one captured packet of link type `linktype` (a DLT_* value as pcap_datalink() returns it) into
  * *pkt, overwriting it. Never reads outside data[0..caplen), never allocates, never fails: problems are
- * reported in pkt->status / trunc_layer / bad_layer / bad_field. pkt->n and timestamps are the caller's.
+ * reported in pkt->status / trunc_layer / bad_layer / bad_field. pkt->n and timestamps are the caller's;
+ * pkt->iface and pkt->comment are reset to none (a pcapng source sets them after).
  */
 void decode_packet(struct packet *pkt, int linktype, const uint8_t *data, uint32_t caplen, uint32_t len);
 

@@ -1,4 +1,4 @@
-/* pcapfile.h — a fast reader for classic pcap files, records handed out in place (libpcap stays the reader of everything else). */
+/* pcapfile.h — the classic pcap record parser over the capture-file buffer (capbuf.h): records handed out in place. */
 #ifndef SYNWATCH_PCAPFILE_H
 #define SYNWATCH_PCAPFILE_H
 
@@ -6,39 +6,48 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* One record, as libpcap would hand it over (no timestamp scaling: the file's own precision). */
-struct pcapfile_rec {
-	int64_t ts_sec;          /* as libpcap 1.10 reads it: signed in a file of our byte order, unsigned in a swapped one */
-	uint32_t ts_frac;        /* microseconds, or nanoseconds in a nanosecond file */
-	uint32_t caplen, len;
-	const uint8_t *data;     /* caplen bytes in the reader's buffer: valid until pcapfile_release passes them */
-	size_t offset;           /* of the record's header in the file */
-};
+#include "source/capbuf.h"
 
 struct pcapfile;
 
 /*
- * Read the regular file open on fd (libpcap's descriptor, the file header already checked by libpcap;
- * read with pread, so its position is left alone) when it is a version 2.4 pcap; snaplen is
- * pcap_snapshot()'s value. NULL: not for this reader (pcapng, a pipe, an old version, no memory); keep
- * reading with libpcap.
+ * Read the file or pipe on fd when it is a version 2.4 pcap (microsecond or nanosecond magic, either
+ * byte order; the header at offset 0 of a file, or the next bytes of a pipe); snaplen is the file's
+ * snapshot length as libpcap takes it (pcap_snapshot), linktype its DLT_* value (pcap_datalink), both
+ * given to every record. NULL: not for this reader (an old version, a variant libpcap knows better, no
+ * memory); keep reading with libpcap. A regular file is read with pread (its position is left alone).
  */
-struct pcapfile *pcapfile_open(int fd, uint32_t snaplen);
+struct pcapfile *pcapfile_open(int fd, uint32_t snaplen, int linktype);
 
-/* The same with a buffer of bufsize bytes (pcapfile_open's is 8 MiB): for tests of its edges. */
-struct pcapfile *pcapfile_open_sized(int fd, uint32_t snaplen, size_t bufsize);
+/* The same with a buffer of bufsize bytes (pcapfile_open's is CAPBUF_BYTES): for tests of its edges. */
+struct pcapfile *pcapfile_open_sized(int fd, uint32_t snaplen, int linktype, size_t bufsize);
+
+/* The n bytes at h begin a file this reader takes (a version 2.4 pcap header). */
+bool pcapfile_takes(const uint8_t *h, size_t n);
+
+/* The same over a buffer that already holds the file's first bytes (from offset 0); *b is taken over
+   (also when NULL comes back: then it is freed). */
+struct pcapfile *pcapfile_attach(struct capbuf *b, uint32_t snaplen, int linktype);
 
 /*
- * The next record: 1 with *r filled, 0 at the clean end of the file, -1 when the record at
- * pcapfile_offset() is one for libpcap (damaged, truncated, oversized): continue there with libpcap.
+ * The next record (ts_frac in the file's own unit: microseconds, or nanoseconds in a nanosecond file):
+ * 1 with *r filled, 0 at the clean end of the file, -1 when the record at pcapfile_offset() is one for
+ * libpcap (damaged, truncated, oversized, a read error, no room): continue there with libpcap; -3
+ * (CAPBUF_AGAIN) when a pipe has no bytes yet.
  */
-int pcapfile_next(struct pcapfile *pf, struct pcapfile_rec *r);
+int pcapfile_next(struct pcapfile *pf, struct caprec *r);
 
-size_t pcapfile_offset(const struct pcapfile *pf); /* offset of the next record */
+uint64_t pcapfile_offset(const struct pcapfile *pf); /* offset of the next record */
+bool pcapfile_nanosecond(const struct pcapfile *pf); /* the nanosecond magic */
+
+/* The 24-byte file header, and the bytes read but not handed out (from pcapfile_offset() on): what a
+   pipe's reader hands to libpcap with the rest of the pipe. */
+const uint8_t *pcapfile_header(const struct pcapfile *pf);
+const uint8_t *pcapfile_unread(const struct pcapfile *pf, size_t *len);
 
 /* Records before file offset upto will not be used again: their bytes may be read over. Every record
    handed out at or after upto stays where it is. */
-void pcapfile_release(struct pcapfile *pf, size_t upto);
+void pcapfile_release(struct pcapfile *pf, uint64_t upto);
 
 void pcapfile_close(struct pcapfile *pf);
 

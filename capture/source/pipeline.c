@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cursor.h"
 #include "decode/decode.h"
-#include "source/pcapfile.h"
+#include "source/capfile.h"
+#include "source/filter.h"
 #include "source/pcapwrite.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -32,127 +32,59 @@
 struct slot {
 	struct pcap_pkthdr h;     /* as libpcap would give it (for -w) */
 	const uint8_t *data;      /* in the fast reader's buffer */
-	size_t offset;            /* of its record in the file (bytes before it may be read over once it is out) */
+	uint64_t offset;          /* of its record in the file (bytes before it may be read over once it is out) */
 	struct packet pkt;
 	struct flow_hint hint;    /* its flow key and hash, taken when decoded (flowtab_hint) */
 };
 
+/* Why reading stopped with -2 (pipeline_failure words it). */
+enum pipeline_fail {
+	FAIL_NONE = 0,
+	FAIL_CAPTURE,   /* libpcap's error (a cut classic pcap says "truncated") */
+	FAIL_FILE,      /* our pcapng reader: the file is damaged, cut short or unreadable (fault) */
+	FAIL_FILTER,    /* the filter is invalid for a link type met in the file */
+	FAIL_WRITE,     /* -w met a packet of a second link type */
+};
+
 struct pipeline {
-	pcap_t *pcap;
+	pcap_t *pcap;              /* live: the capture; file: capfile_pcap() (the file's; libpcap's reader once
+				      it has taken over) */
+	struct capfile *file;      /* -r, or NULL */
 	struct pcapw *dumper;      /* -w, or NULL */
+	int dump_linktype;         /* the one link type -w holds */
+	bool dump_nano;            /* -w writes nanoseconds */
 	struct flow_table *flows;
 	bool live;
-	bool nano;                 /* timestamps are nanoseconds (file precision, or --nano live) */
+	bool nano;                 /* timestamps have nanosecond precision (file, --nano live; a pcapng file's
+				      first packet of a finer interface turns it on) */
+	bool frac_ns;              /* our reader's ts_frac are nanoseconds (else microseconds) */
 	bool stopped;
-	int linktype;
+	int linktype;              /* the capture's (a pcapng file's first interface's) */
 	uint64_t count;            /* -c limit, 0 = none */
 	uint64_t packets, written;
 	char name[256];            /* interface or file name */
-	char filter[1024];         /* the expression as given */
-	char error[PCAP_ERRBUF_SIZE + 256];
-	/* Reading classic pcap files without libpcap's copies (pcapfile.c), decoding ahead: */
-	struct pcapfile *fast;     /* the fast reader while it lasts; NULL: libpcap reads */
-	bool fast_ended;           /* it returned its last record (the ring may still hold some) */
-	struct bpf_program prog;   /* the filter, which the fast reader's records go through by hand */
+	char dump_name[256];       /* the -w file */
+	char filter_text[1024];    /* the expression as given */
+	enum pipeline_fail fail;   /* set with -2 */
+	enum pipeline_fail fail_ahead; /* met while reading ahead: becomes fail once the packets before are out */
+	enum pcapng_fault fault;   /* with FAIL_FILE */
+	char error[PCAP_ERRBUF_SIZE + 512];
+	/* Reading files with our readers (capfile.c), decoding ahead: */
+	bool fast;                 /* our reader reads; false: libpcap does (live, or a file after the handover) */
+	bool fast_ended;           /* it stopped: end_rc says why (the ring may still hold packets) */
+	int end_rc;                /* capfile_next's outcome that stopped the read-ahead (or CAPFILE_BAD for a filter failure) */
+	struct filter *filter;     /* a file's filter, compiled for each link type met */
+	struct bpf_program prog;   /* the live capture's filter, set in libpcap */
 	bool have_prog;
 	uint64_t passed_ahead;     /* packets read ahead that passed the filter (stops at -c) */
 	unsigned head, fill;       /* ring[head] is the oldest packet read ahead; fill are held */
 	struct slot ring[AHEAD];
 };
 
-struct view_filter {
-	struct bpf_program prog;
-};
-
 /* Copy the text of s into dst (size n), always terminated. */
 static void copy_str(char *dst, size_t n, const char *s)
 {
 	snprintf(dst, n, "%s", s ? s : "");
-}
-
-/*
- * Does the capture file keep nanosecond timestamps? pcap: magic a1b23c4d (either order). pcapng: the
- * first interface description block's if_tsresol option (code 9) is 9 (10^-9 s). Any read problem: no.
- */
-static bool file_is_nanosecond(const char *path)
-{
-	uint8_t buf[4096];
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return false;
-	size_t n = fread(buf, 1, sizeof buf, f);
-	fclose(f);
-	struct cursor c = cursor_make(buf, n);
-	uint32_t magic;
-	if (!cursor_be32(&c, &magic))
-		return false;
-	if (magic == 0xa1b23c4du || magic == 0x4d3cb2a1u)
-		return true;
-	if (magic != 0x0a0d0d0au)
-		return false;
-	/* pcapng: byte order from the section header's byte-order magic. */
-	c = cursor_make(buf, n);
-	bool le = n >= 12 && buf[8] == 0x4d && buf[9] == 0x3c;
-	for (int blocks = 0; blocks < 16; blocks++) {
-		struct cursor blk = c;
-		uint32_t type, len;
-		bool ok = le ? cursor_le32(&blk, &type) && cursor_le32(&blk, &len)
-			     : cursor_be32(&blk, &type) && cursor_be32(&blk, &len);
-		if (!ok || len < 12 || len % 4)
-			return false;
-		if (type == 1) { /* IDB: linktype(2) reserved(2) snaplen(4), then options */
-			struct cursor opt = cursor_sub(&blk, len - 12);
-			if (!cursor_skip(&opt, 8))
-				return false;
-			for (;;) {
-				uint8_t h[4];
-				if (!cursor_bytes(&opt, h, 4))
-					return false;
-				unsigned code = le ? (unsigned)(h[0] | h[1] << 8) : (unsigned)(h[0] << 8 | h[1]);
-				unsigned olen = le ? (unsigned)(h[2] | h[3] << 8) : (unsigned)(h[2] << 8 | h[3]);
-				if (code == 0)
-					return false;
-				uint8_t v;
-				if (code == 9 && olen == 1 && cursor_u8(&opt, &v))
-					return v == 9;
-				if (!cursor_skip(&opt, (olen + 3u) & ~3u))
-					return false;
-			}
-		}
-		if (!cursor_skip(&c, len))
-			return false;
-	}
-	return false;
-}
-
-/* A readable explanation of why a capture file cannot be opened. */
-static int explain_file_error(const char *path, const char *pcap_err, char *err, size_t errlen)
-{
-	struct stat st;
-	if (stat(path, &st) != 0) {
-		snprintf(err, errlen, "cannot read capture '%s': %s; check the path", path, strerror(errno));
-		return EXIT_INPUT;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "'%s' is a directory, not a capture file; give a .pcap or .pcapng file", path);
-		return EXIT_INPUT;
-	}
-	if (access(path, R_OK) != 0) {
-		snprintf(err, errlen, "cannot read capture '%s': %s; check its permissions", path, strerror(errno));
-		return EXIT_INPUT;
-	}
-	if (st.st_size == 0) {
-		snprintf(err, errlen, "'%s' is empty, not a capture; record one with synwatch -w or tcpdump -w", path);
-		return EXIT_INPUT;
-	}
-	if (strstr(pcap_err, "truncated")) {
-		snprintf(err, errlen, "'%s' is cut short inside its file header (%s); the file is not a usable capture",
-			 path, pcap_err);
-		return EXIT_INPUT;
-	}
-	snprintf(err, errlen, "'%s' is not a pcap or pcapng capture (%s); give a file written by synwatch -w or tcpdump -w",
-		 path, pcap_err);
-	return EXIT_INPUT;
 }
 
 /* List capture interfaces into buf, comma-separated. */
@@ -258,20 +190,49 @@ static int open_live(struct pipeline *pl, const struct pipeline_opts *o, char *e
 
 static int open_file(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t errlen)
 {
-	char e[PCAP_ERRBUF_SIZE] = "";
 	copy_str(pl->name, sizeof pl->name, o->file);
-	pl->nano = file_is_nanosecond(o->file);
-	FILE *f = strcmp(o->file, "-") == 0 ? stdin : NULL;
-	if (f)
-		pl->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, e);
-	else
-		pl->pcap = pcap_open_offline_with_tstamp_precision(
-			o->file, pl->nano ? PCAP_TSTAMP_PRECISION_NANO : PCAP_TSTAMP_PRECISION_MICRO, e);
-	if (!pl->pcap)
-		return explain_file_error(o->file, e, err, errlen);
-	if (f)
-		pl->nano = true;
+	pl->file = capfile_open(o->file, err, errlen);
+	if (!pl->file)
+		return EXIT_INPUT;
+	pl->pcap = capfile_pcap(pl->file);
+	pl->nano = capfile_nanosecond(pl->file);
+	pl->frac_ns = capfile_frac_ns(pl->file);
+	pl->fast = true;
 	return EXIT_OK;
+}
+
+/* "LINUX_SLL2" or "DLT 999". */
+static const char *lt_text(int linktype, char *buf, size_t n)
+{
+	const char *name = linktype_name(linktype);
+	if (name)
+		return name;
+	snprintf(buf, n, "DLT %d", linktype);
+	return buf;
+}
+
+/* The filter for a file: compiled for the link type of every interface described so far (pcapng), or
+   the file's one. false with the message in err. */
+static bool open_file_filter(struct pipeline *pl, const char *expr, char *err, size_t errlen)
+{
+	char e[PCAP_ERRBUF_SIZE] = "";
+	pl->filter = filter_compile(expr, pl->linktype, 0, e, sizeof e);
+	if (!pl->filter) {
+		snprintf(err, errlen, "invalid filter expression '%s': %s; see pcap-filter(7)", expr, e);
+		return false;
+	}
+	const struct pcapng *ng = capfile_pcapng(pl->file);
+	for (size_t i = 0; ng && i < pcapng_ifaces(ng); i++) {
+		const struct pcapng_iface *f = pcapng_iface(ng, i);
+		if (!filter_prepare(pl->filter, f->pub.linktype, e, sizeof e)) {
+			char lt[32];
+			snprintf(err, errlen,
+				 "invalid filter expression '%s' for link type %s (interface %u of '%s'): %s; give one that every link type of the file accepts (see pcap-filter(7))",
+				 expr, lt_text(f->pub.linktype, lt, sizeof lt), f->pub.index, pl->name, e);
+			return false;
+		}
+	}
+	return true;
 }
 
 struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t errlen, int *code)
@@ -283,30 +244,26 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 		return NULL;
 	}
 	pl->count = o->count;
-	copy_str(pl->filter, sizeof pl->filter, o->filter);
+	copy_str(pl->filter_text, sizeof pl->filter_text, o->filter);
 	*code = o->file ? open_file(pl, o, err, errlen) : open_live(pl, o, err, errlen);
 	if (*code != EXIT_OK)
 		goto fail;
 	pl->linktype = pcap_datalink(pl->pcap);
-	if (!pl->live && strcmp(o->file, "-") != 0) {
-		FILE *f = pcap_file(pl->pcap);
-		int snap = pcap_snapshot(pl->pcap);
-		if (f && snap > 0)
-			pl->fast = pcapfile_open(fileno(f), (uint32_t)snap);
-	}
 
-	if (o->filter && *o->filter) {
-		struct bpf_program prog;
-		if (pcap_compile(pl->pcap, &prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+	if (o->filter && *o->filter && pl->file) {
+		if (!open_file_filter(pl, o->filter, err, errlen)) {
+			*code = EXIT_USAGE;
+			goto fail;
+		}
+	} else if (o->filter && *o->filter) {
+		if (pcap_compile(pl->pcap, &pl->prog, o->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 			snprintf(err, errlen, "invalid filter expression '%s': %s; see pcap-filter(7)", o->filter,
 				 pcap_geterr(pl->pcap));
 			*code = EXIT_USAGE;
 			goto fail;
 		}
-		int rc = pcap_setfilter(pl->pcap, &prog);
-		pl->prog = prog; /* kept for the fast reader, freed by pipeline_close */
 		pl->have_prog = true;
-		if (rc != 0) {
+		if (pcap_setfilter(pl->pcap, &pl->prog) != 0) {
 			snprintf(err, errlen, "cannot apply filter '%s': %s", o->filter, pcap_geterr(pl->pcap));
 			*code = EXIT_FAILURE_RUNTIME;
 			goto fail;
@@ -331,6 +288,9 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 			*code = EXIT_OUTPUT;
 			goto fail;
 		}
+		pl->dump_linktype = pl->linktype;
+		pl->dump_nano = pcap_get_tstamp_precision(pl->pcap) == PCAP_TSTAMP_PRECISION_NANO;
+		copy_str(pl->dump_name, sizeof pl->dump_name, o->write);
 	}
 	*code = EXIT_OK;
 	return pl;
@@ -355,20 +315,33 @@ static void pipeline_set_time(struct packet *pkt, int64_t sec, uint32_t frac, bo
 	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
 }
 
+/* Stop reading ahead because the filter is invalid for a link type the file holds (reported with -2
+   once the packets before it are out). */
+static void pipeline_filter_failed(struct pipeline *pl, const struct caprec *r)
+{
+	char lt[32], where[48] = "";
+	if (r->iface)
+		snprintf(where, sizeof where, " (interface %u)", r->iface->index);
+	snprintf(pl->error, sizeof pl->error, "filter '%s' is invalid for link type %s%s: %s", filter_expr(pl->filter),
+		 lt_text(r->linktype, lt, sizeof lt), where, filter_why(pl->filter, r->linktype));
+	pl->fail_ahead = FAIL_FILTER;
+	pl->fast_ended = true;
+	pl->end_rc = CAPFILE_BAD;
+}
+
 /*
- * Fill the ring from the fast reader: read, filter and decode until AHEAD packets are held, -c packets
- * have been read, or the reader is done. When it is done libpcap's file position is set to where it
- * stopped, so that libpcap reads on from there (the rest of a damaged or growing file).
+ * Fill the ring from our reader: read, filter and decode until AHEAD packets are held, -c packets have
+ * been read, the reader has nothing now (a pipe, or no room in its buffer: end_rc says) or is done.
  */
 static void pipeline_read_ahead(struct pipeline *pl)
 {
+	pl->end_rc = 1;
 	while (!pl->fast_ended && pl->fill < AHEAD && !(pl->count && pl->passed_ahead >= pl->count)) {
-		struct pcapfile_rec r;
-		int rc = pcapfile_next(pl->fast, &r);
-		if (rc <= 0) {
-			pl->fast_ended = true;
-			if (fseeko(pcap_file(pl->pcap), (off_t)pcapfile_offset(pl->fast), SEEK_SET) != 0)
-				copy_str(pl->error, sizeof pl->error, strerror(errno));
+		struct caprec r;
+		int rc = capfile_next(pl->file, &r);
+		if (rc != 1) {
+			pl->end_rc = rc;
+			pl->fast_ended = rc != CAPFILE_AGAIN && rc != CAPFILE_FULL;
 			break;
 		}
 		struct slot *s = &pl->ring[(pl->head + pl->fill) % AHEAD];
@@ -376,34 +349,109 @@ static void pipeline_read_ahead(struct pipeline *pl)
 		s->h.ts.tv_usec = (int32_t)r.ts_frac; /* libpcap reads it as a signed 32-bit field */
 		s->h.caplen = r.caplen;
 		s->h.len = r.len;
-		if (pl->have_prog && !pcap_offline_filter(&pl->prog, &s->h, r.data))
-			continue;
+		if (pl->filter) {
+			int m = filter_run(pl->filter, r.linktype, r.data, r.caplen, r.len);
+			if (m < 0) {
+				pipeline_filter_failed(pl, &r);
+				break;
+			}
+			if (!m)
+				continue;
+		}
 		s->data = r.data;
 		s->offset = r.offset;
-		decode_packet(&s->pkt, pl->linktype, r.data, r.caplen, r.len);
-		pipeline_set_time(&s->pkt, r.ts_sec, r.ts_frac, pl->nano);
+		decode_packet(&s->pkt, r.linktype, r.data, r.caplen, r.len);
+		pipeline_set_time(&s->pkt, r.ts_sec, r.ts_frac, pl->frac_ns);
+		if (r.iface) { /* pcapng: what the file says of it, and -w's time in -w's precision */
+			s->pkt.iface = r.iface;
+			s->pkt.iface_several = r.iface_several;
+			s->pkt.comment = r.comment;
+			s->pkt.comment_len = r.comment_len;
+			s->h.ts.tv_sec = (time_t)s->pkt.ts_sec;
+			s->h.ts.tv_usec = (suseconds_t)(pl->dump_nano ? s->pkt.ts_nsec : s->pkt.ts_nsec / 1000);
+		}
 		flowtab_hint(pl->flows, &s->pkt, &s->hint);
 		pl->fill++;
 		pl->passed_ahead++;
 	}
 }
 
+/* -w met a packet of a second link type: stop there (reported with -2, exit 6). */
+static int pipeline_write_failed(struct pipeline *pl, const struct packet *p)
+{
+	char a[32], b[32], where[48] = "";
+	if (p->iface)
+		snprintf(where, sizeof where, " of interface %u", p->iface->index);
+	snprintf(pl->error, sizeof pl->error,
+		 "-w '%s' is a pcap file of one link type, %s: packet %llu is %s%s; the file holds the %llu packets before it",
+		 pl->dump_name, lt_text(pl->dump_linktype, a, sizeof a), (unsigned long long)pl->packets + 1,
+		 lt_text(p->linktype, b, sizeof b), where, (unsigned long long)pl->written);
+	pl->fail = FAIL_WRITE;
+	pl->fast_ended = true;
+	pl->fill = 0;
+	return -2;
+}
+
 /* The oldest packet read ahead: number, write, track, hand over (in place: *pkt points into the ring). */
 static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct track_result *tr)
 {
 	struct slot *s = &pl->ring[pl->head];
+	if (pl->dumper && s->pkt.linktype != pl->dump_linktype)
+		return pipeline_write_failed(pl, &s->pkt);
 	pl->head = (pl->head + 1) % AHEAD;
 	pl->fill--;
 	pl->packets++;
 	if (pl->dumper)
 		pipeline_dump(pl, &s->h, s->data);
+	if (s->pkt.iface && s->pkt.iface->nano)
+		pl->nano = true;
 	s->pkt.n = pl->packets;
 	if (pl->fill > PREFETCH_AT - 1)
 		flowtab_prefetch(pl->flows, &pl->ring[(pl->head + PREFETCH_AT - 1) % AHEAD].hint);
 	flow_track_hinted(pl->flows, &s->pkt, &s->hint, tr);
 	*pkt = &s->pkt;
-	/* Nothing before this packet's record is needed again. */
-	pcapfile_release(pl->fast, s->offset);
+	return 1;
+}
+
+/* Our reader has stopped and the ring is empty: the end, a failure, or libpcap reads on. */
+static int pipeline_fast_done(struct pipeline *pl)
+{
+	switch (pl->end_rc) {
+	case 0:
+		return -1;
+	case CAPFILE_AGAIN:
+		return 0;
+	case CAPFILE_BAD:
+		pl->fail = pl->fail_ahead;
+		if (pl->fail == FAIL_NONE) {
+			const struct pcapng *ng = capfile_pcapng(pl->file);
+			pl->fail = FAIL_FILE;
+			pl->fault = ng ? pcapng_fault(ng) : PCAPNG_DAMAGED;
+			copy_str(pl->error, sizeof pl->error, ng ? pcapng_error(ng) : "unreadable");
+		}
+		return -2;
+	case CAPFILE_LIBPCAP:
+		break;
+	default: /* CAPFILE_FULL with nothing held: a record bigger than the buffer can be */
+		pl->fail = FAIL_FILE;
+		pl->fault = PCAPNG_UNREADABLE;
+		snprintf(pl->error, sizeof pl->error, "a record at offset %llu does not fit the reader's buffer",
+			 (unsigned long long)capfile_offset(pl->file));
+		return -2;
+	}
+	/* Every record our reader took is out: libpcap reads the rest (or meets the end). */
+	char e[PCAP_ERRBUF_SIZE + 64] = "";
+	pcap_t *p = capfile_handover(pl->file, e, sizeof e);
+	struct bpf_program *prog = p && pl->filter ? filter_program(pl->filter, pl->linktype) : NULL;
+	if (p && pl->filter && (!prog || pcap_setfilter(p, prog) != 0))
+		snprintf(e, sizeof e, "cannot apply filter '%s': %s", filter_expr(pl->filter), prog ? pcap_geterr(p) : "?");
+	if (!p || e[0]) {
+		pl->fail = FAIL_CAPTURE;
+		copy_str(pl->error, sizeof pl->error, e);
+		return -2;
+	}
+	pl->pcap = p;
+	pl->fast = false;
 	return 1;
 }
 
@@ -411,15 +459,18 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 {
 	if (pl->stopped || (pl->count && pl->packets >= pl->count))
 		return -1;
+	if (pl->fail != FAIL_NONE)
+		return -2;
 	if (pl->fast) {
-		pipeline_read_ahead(pl);
+		/* The packet handed out last is done with: only those still in the ring are held. */
+		capfile_release(pl->file, pl->fill ? pl->ring[pl->head].offset : capfile_offset(pl->file));
+		if (!pl->fast_ended)
+			pipeline_read_ahead(pl);
 		if (pl->fill)
 			return pipeline_emit(pl, pkt, tr);
-		if (pl->error[0])
-			return -2;
-		/* Every record the fast reader took is out: libpcap reads the rest (or meets the end). */
-		pcapfile_close(pl->fast);
-		pl->fast = NULL;
+		int rc = pipeline_fast_done(pl);
+		if (rc != 1)
+			return rc;
 	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
@@ -429,6 +480,7 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 	if (rc == PCAP_ERROR_BREAK)
 		return -1;
 	if (rc < 0) {
+		pl->fail = FAIL_CAPTURE;
 		copy_str(pl->error, sizeof pl->error, pcap_geterr(pl->pcap));
 		return -2;
 	}
@@ -455,16 +507,60 @@ int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *
 
 int pipeline_fd(const struct pipeline *pl)
 {
-	return pl->live ? pcap_get_selectable_fd(pl->pcap) : -1;
+	if (pl->live)
+		return pcap_get_selectable_fd(pl->pcap);
+	return pl->fast ? capfile_fd(pl->file) : -1;
 }
 
 bool pipeline_live(const struct pipeline *pl) { return pl->live; }
 bool pipeline_nanosecond(const struct pipeline *pl) { return pl->nano; }
 int pipeline_linktype(const struct pipeline *pl) { return pl->linktype; }
 const char *pipeline_source_name(const struct pipeline *pl) { return pl->name; }
-const char *pipeline_filter(const struct pipeline *pl) { return pl->filter; }
+const char *pipeline_filter(const struct pipeline *pl) { return pl->filter_text; }
 const char *pipeline_error(const struct pipeline *pl) { return pl->error; }
 struct flow_table *pipeline_flows(struct pipeline *pl) { return pl->flows; }
+
+int pipeline_failure(const struct pipeline *pl, char *msg, size_t n)
+{
+	unsigned long long k = (unsigned long long)pl->packets;
+	switch (pl->fail) {
+	case FAIL_FILE:
+		if (pl->fault == PCAPNG_UNREADABLE)
+			snprintf(msg, n, "cannot read '%s' after packet %llu (%s); the packets before it were decoded", pl->name,
+				 k, pl->error);
+		else
+			snprintf(msg, n, "'%s' is %s after packet %llu (%s); the packets before it were decoded", pl->name,
+				 pl->fault == PCAPNG_CUT ? "cut short" : "damaged", k, pl->error);
+		return EXIT_INPUT;
+	case FAIL_FILTER:
+		snprintf(msg, n, "%s, met after packet %llu; give an expression that every link type of '%s' accepts",
+			 pl->error, k, pl->name);
+		return EXIT_USAGE;
+	case FAIL_WRITE:
+		snprintf(msg, n, "%s", pl->error);
+		return EXIT_OUTPUT;
+	default:
+		if (pl->file && strstr(pl->error, "truncated")) {
+			snprintf(msg, n, "'%s' is cut short after packet %llu (%s); the packets before it were decoded",
+				 pl->name, k, pl->error);
+			return EXIT_INPUT;
+		}
+		snprintf(msg, n, "capture on '%s' failed: %s", pl->name, pl->error);
+		return EXIT_FAILURE_RUNTIME;
+	}
+}
+
+size_t pipeline_interfaces(const struct pipeline *pl)
+{
+	const struct pcapng *ng = pl->file ? capfile_pcapng(pl->file) : NULL;
+	return ng ? pcapng_ifaces(ng) : 0;
+}
+
+const struct pcapng_iface *pipeline_interface(const struct pipeline *pl, size_t i)
+{
+	const struct pcapng *ng = pl->file ? capfile_pcapng(pl->file) : NULL;
+	return ng ? pcapng_iface(ng, i) : NULL;
+}
 
 void pipeline_stop(struct pipeline *pl)
 {
@@ -496,45 +592,14 @@ void pipeline_close(struct pipeline *pl)
 	if (!pl)
 		return;
 	pcapw_close(pl->dumper);
-	pcapfile_close(pl->fast);
 	if (pl->have_prog)
 		pcap_freecode(&pl->prog);
-	if (pl->pcap)
+	filter_free(pl->filter);
+	if (pl->file)
+		capfile_close(pl->file); /* and its libpcap handle */
+	else if (pl->pcap)
 		pcap_close(pl->pcap);
 	if (pl->flows)
 		flowtab_free(pl->flows);
 	free(pl);
-}
-
-struct view_filter *filter_compile(const char *expr, int linktype, int snaplen, char *err, size_t errlen)
-{
-	pcap_t *dead = pcap_open_dead(linktype, snaplen > 0 ? snaplen : DEFAULT_SNAPLEN);
-	struct view_filter *f = dead ? calloc(1, sizeof *f) : NULL;
-	if (!f) {
-		snprintf(err, errlen, "out of memory");
-		if (dead)
-			pcap_close(dead);
-		return NULL;
-	}
-	if (pcap_compile(dead, &f->prog, expr, 1, PCAP_NETMASK_UNKNOWN) != 0) {
-		snprintf(err, errlen, "%s", pcap_geterr(dead));
-		pcap_close(dead);
-		free(f);
-		return NULL;
-	}
-	pcap_close(dead);
-	return f;
-}
-
-bool filter_match(const struct view_filter *f, const uint8_t *data, uint32_t caplen, uint32_t len)
-{
-	return bpf_filter(f->prog.bf_insns, data, len, caplen) != 0;
-}
-
-void filter_free(struct view_filter *f)
-{
-	if (!f)
-		return;
-	pcap_freecode(&f->prog);
-	free(f);
 }

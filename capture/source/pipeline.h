@@ -9,6 +9,7 @@
 #include "exit_codes.h"
 #include "track/flow.h"
 #include "packet.h"
+#include "source/pcapng.h"
 
 struct pipeline_opts {
 	const char *iface;     /* live capture interface (default "lo") when file is NULL */
@@ -33,21 +34,32 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 
 /*
  * Next packet that passed the filter: read, number, write to -w, decode into *pkt, track into *tr.
- * Returns 1 for a packet, 0 when none is ready yet (live capture; poll pipeline_fd()), -1 at the end
- * (end of file, -c reached, pipeline_stop() called), -2 on a capture error (pipeline_error()).
+ * Returns 1 for a packet, 0 when none is ready yet (live capture, a quiet pipe; poll pipeline_fd()), -1
+ * at the end (end of file, -c reached, pipeline_stop() called), -2 when reading stopped on an error
+ * (pipeline_failure()).
  * pkt->data is valid until the next call.
  */
 int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr);
 /* The same without copying the decoded packet: *pkt points at the pipeline's, valid until the next call. */
 int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct track_result *tr);
 
-int pipeline_fd(const struct pipeline *pl);          /* selectable fd for live capture, -1 for files */
+int pipeline_fd(const struct pipeline *pl);          /* selectable fd: live capture, or a pipe (-r -); else -1 */
 bool pipeline_live(const struct pipeline *pl);
-bool pipeline_nanosecond(const struct pipeline *pl);  /* timestamps have nanosecond precision */
-int pipeline_linktype(const struct pipeline *pl);
+/* Timestamps have nanosecond precision: a nanosecond file, --nano live; for pcapng, an interface described
+   before the first packet is finer than 1 us, or a packet of such an interface has been handed out (it
+   never turns back). Ask for each packet. */
+bool pipeline_nanosecond(const struct pipeline *pl);
+int pipeline_linktype(const struct pipeline *pl);    /* a pcapng file's first interface's; each packet has its own */
+/* pcapng input: the interfaces described so far, in file order (0 and NULL for other sources); valid until
+   pipeline_close. */
+size_t pipeline_interfaces(const struct pipeline *pl);
+const struct pcapng_iface *pipeline_interface(const struct pipeline *pl, size_t i);
 const char *pipeline_source_name(const struct pipeline *pl); /* "lo" or the file name */
 const char *pipeline_filter(const struct pipeline *pl);      /* "" when none */
-const char *pipeline_error(const struct pipeline *pl);       /* last capture error */
+const char *pipeline_error(const struct pipeline *pl);       /* why the last call returned -2 */
+/* After -2: the one-line message for the user (without "synwatch: ") in msg, and the exit code (a cut or
+   damaged file 3, a filter invalid for a link type met 2, -w met a second link type 6, else 1). */
+int pipeline_failure(const struct pipeline *pl, char *msg, size_t n);
 struct flow_table *pipeline_flows(struct pipeline *pl);
 void pipeline_stop(struct pipeline *pl);                     /* break out; next call returns -1 */
 
@@ -64,14 +76,5 @@ bool pipeline_flush(struct pipeline *pl);
 
 /* Flush and close everything (the -w file is complete after this). */
 void pipeline_close(struct pipeline *pl);
-
-/*
- * A BPF expression checked without a capture handle (for view-side filters such as the TUI's `/`):
- * returns a compiled program usable with filter_match(), or NULL with libpcap's error in err.
- */
-struct view_filter;
-struct view_filter *filter_compile(const char *expr, int linktype, int snaplen, char *err, size_t errlen);
-bool filter_match(const struct view_filter *f, const uint8_t *data, uint32_t caplen, uint32_t len);
-void filter_free(struct view_filter *f);
 
 #endif

@@ -105,8 +105,9 @@ static bool key_equal(const struct flow_key *a, const struct flow_key *b)
 }
 
 /* The memory budget (FLOW_DEFAULT_MAX_FLOWS, README "Flow table memory") depends on these sizes. */
-_Static_assert(sizeof(struct flow) == 176, "struct flow has grown or gained padding");
-_Static_assert(sizeof(struct flow_node) == 232, "struct flow_node has grown or gained padding");
+_Static_assert(sizeof(struct flow) == 192, "struct flow has grown or gained padding");
+_Static_assert(sizeof(struct flow_node) == 248, "struct flow_node has grown or gained padding");
+_Static_assert(sizeof(struct zeek_conn) == 16, "struct zeek_conn has grown or gained padding");
 
 /* ---- table --------------------------------------------------------------------------------------- */
 
@@ -158,6 +159,7 @@ struct flow_table *flowtab_new(size_t max_flows)
 		t->lru_head[c] = t->lru_tail[c] = FLOW_NIL;
 	struct flow_timeouts to = { SYN_TIMEOUT_S, 300, 60, 60 };
 	flowtab_set_timeouts(t, &to);
+	t->conn_history = true;
 	t->st.capacity = max_flows;
 	t->st.bytes_reserved = sizeof *t + max_flows * sizeof *t->nodes +
 			       (size_t)nb * sizeof *t->buckets;
@@ -172,6 +174,11 @@ void flowtab_free(struct flow_table *t)
 	free(t->nodes);
 	free(t->buckets);
 	free(t);
+}
+
+void flowtab_set_conn_history(struct flow_table *t, bool on)
+{
+	t->conn_history = on;
 }
 
 void flowtab_set_timeouts(struct flow_table *t, const struct flow_timeouts *to)
@@ -702,7 +709,7 @@ static void flow_init_tcp(struct flow *f, const struct endpoint *src, const stru
 }
 
 /* State machine, relative numbers, handshake times, analysis and end reason for one TCP segment. */
-static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, const struct ip_layer *ip,
+static void track_tcp(struct flow *f, struct flow_priv *p, bool conn_history, enum flow_dir dir, const struct ip_layer *ip,
 		      int64_t now_ns, struct track_result *r)
 {
 	const struct tcp_hdr *th = &ip->u.tcp;
@@ -735,6 +742,10 @@ static void track_tcp(struct flow *f, struct flow_priv *p, enum flow_dir dir, co
 	}
 	if ((fl & (TCP_SYN | TCP_ACK | TCP_RST)) == TCP_ACK && dir == DIR_C2S && p->synack_seen && !f->ack_ns)
 		f->ack_ns = now_ns;
+
+	/* Zeek's letters and states, from the analysis state as it was before this segment. */
+	if (conn_history)
+		zeek_tcp(f, &f->zeek, dir, ip, &p->an);
 
 	bool acks_peer_fin = have_ack && (p->an.dflags[rev] & DS_FIN) && GE_SEQ(th->ack, p->an.d[rev].nextseq);
 	enum tcp_seg kind = tcp_seg_classify(fl, acks_peer_fin);
@@ -885,6 +896,8 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 		else
 			flow_set_ends(f, src, dst, icmp_is_echo_request(ip->version, ip->u.icmp.type));
 		p->last_dir = endpoint_same(src, &f->client) ? DIR_C2S : DIR_S2C;
+		if (k->proto == 6 && p->last_dir == DIR_S2C && t->conn_history)
+			zeek_flipped(&f->zeek); /* its first packet came from the server */
 	} else {
 		f = &t->nodes[i].f;
 		p = &t->nodes[i].p;
@@ -904,7 +917,9 @@ void flow_track_hinted(struct flow_table *t, const struct packet *pkt, const str
 	const uint32_t now_us = (uint32_t)(now_ns / 1000);
 	priv_clamp_times(f, p, now_us, now_ns);
 	if (k->proto == 6)
-		track_tcp(f, p, dir, ip, now_ns, r);
+		track_tcp(f, p, t->conn_history, dir, ip, now_ns, r);
+	else if (k->proto == 17 && t->conn_history)
+		zeek_udp(&f->zeek, dir);
 	if (p->last_dir != dir) {
 		p->other_us = (uint32_t)(f->last_ns / 1000);
 		p->last_dir = (uint8_t)dir;

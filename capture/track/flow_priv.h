@@ -41,7 +41,7 @@ struct flow_priv {
 };
 
 /*
- * One pool entry: 232 bytes. The public part comes first so that a lookup's key comparison reads the
+ * One pool entry: 248 bytes. The public part comes first so that a lookup's key comparison reads the
  * node's first cache line; tracking touches the rest, which flowtab_prefetch() fetches ahead.
  */
 struct flow_node {
@@ -60,6 +60,7 @@ struct flow_table {
 	int64_t expire_ns;        /* no flow expires at or before this time: at most the earliest head of a
 				     class list's last use plus its timeout (exact after each table_expire()) */
 	int64_t now_ns;           /* newest packet timestamp seen (expiry clock) */
+	bool conn_history;        /* keep flow.zeek up to date (flowtab_set_conn_history) */
 	int64_t timeout_ns[FC_GONE]; /* idle timeout of each class of flows (FC_GONE's: twice FC_SYN's) */
 	struct flowtab_stats st;
 	void (*on_remove)(const struct flow *f, bool evicted, void *arg); /* see flowtab_set_remove_hook() */

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "calls/explain.h"
+#include "track/community_id.h"
+#include "track/zeek.h"
 #include "tui/tui_panel.h"
 
 static void details_help(struct tui *t, char *buf, size_t size)
@@ -48,6 +50,22 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 	pane_text_line(o, t->line, ROLE_NORMAL);
 }
 
+/* The packet's flow as it is now: Zeek's conn_state and history of it, and its Community ID. */
+static void details_flow(struct tui *t, const struct tui_pkt *p, struct pane_text *o)
+{
+	const struct flow *f = p->s.flow_id ? flowtab_find(pipeline_flows(t->m.pl), p->s.flow_id) : NULL;
+	if (!f)
+		return;
+	char h[ZEEK_HISTORY_MAX + 1], cid[COMMUNITY_ID_LEN + 1];
+	bool lost;
+	if (!zeek_history(&f->zeek, h, &lost))
+		strcpy(h, "-");
+	flow_community_id(f, cid);
+	snprintf(t->line, sizeof t->line, "Flow #%" PRIu64 " now: Zeek conn_state %s, history %s%s; Community ID %s",
+		 f->id, zeek_conn_state(f), h, lost ? "+" : "", cid);
+	pane_text_line(o, t->line, ROLE_NORMAL);
+}
+
 static void details_body(struct tui *t, struct tui_sink *s, int y, int rows)
 {
 	const struct tui_pkt *p = tui_current(t, NULL);
@@ -62,6 +80,7 @@ static void details_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	}
 	model_redecode(&t->m, p, &t->details.scratch);
 	details_render(&t->details.scratch, p, t->m.t0, details_emit, &o);
+	details_flow(t, p, &o);
 	pane_text_line(&o, "", ROLE_NORMAL);
 	const uint8_t *b = hist_bytes(&t->m.hist, p);
 	for (size_t off = 0; off < p->stored; off += 16) {

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "decode/decode.h"
 #include "tui/tui_panel.h"
 
 unsigned prompt_start(struct tui *t, enum prompt kind)
@@ -46,13 +47,19 @@ static unsigned prompt_save(struct tui *t, const char *path)
 	if (!*path)
 		return tui_message(t, true, "save: no file name given; nothing written");
 	char why[320];
-	size_t n;
-	switch (model_save(&t->m, path, t->list.lv.count, &n, why, sizeof why)) {
+	size_t n, other;
+	int linktype;
+	switch (model_save(&t->m, path, t->list.lv.count, &n, &other, &linktype, why, sizeof why)) {
 	case -1:
 		return tui_message(t, true, "save: cannot write %s: %s; choose another name", path, why);
 	case -2:
 		return tui_message(t, true, "save: writing %s failed (disk full?); the file is incomplete", path);
 	default:
+		if (other) {
+			const char *lt = linktype_name(linktype);
+			return tui_message(t, false, "saved %zu %s packets to %s; %zu of other link types left out (a pcap file holds one)",
+					   n, lt ? lt : "", path, other);
+		}
 		return tui_message(t, false, "saved %zu packets to %s", n, path);
 	}
 }

@@ -81,6 +81,8 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 	char q[16];
 	if (what == NOTE_CAPTURE_FAILED)
 		t->dirty |= tui_message(t, true, "capture stopped: %s (%s quits)", text, keys_first(ACT_QUIT, q, sizeof q));
+	else if (what == NOTE_FILTER_LINKTYPE)
+		t->dirty |= tui_message(t, true, "%s", text);
 	else
 		t->dirty |= tui_message(t, false, "%s; %s quits", text, keys_first(ACT_QUIT, q, sizeof q));
 }
@@ -316,7 +318,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int nfd = 1;
 		if (threaded)
 			pfd[nfd++].fd = reader_wake_fd(&t->rd);
-		else if (fd >= 0 && t->m.live && !t->m.ended)
+		else if (fd >= 0 && !t->m.ended && (t->m.live || !t->m.paused)) /* live, or a pipe being replayed */
 			pfd[nfd++].fd = fd;
 		int sfd = t->m.session && !t->m.program_end_shown ? session_poll_fd(t->m.session) : -1;
 		if (sfd >= 0)
@@ -341,7 +343,11 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 	reader_stop(&t->rd);
 
 	term_close(&term);
-	if (t->m.capture_error) {
+	if (t->m.capture_error && t->m.pl_failed) {
+		char msg[2048];
+		code = pipeline_failure(t->m.pl, msg, sizeof msg);
+		fprintf(stderr, "synwatch: %s\n", msg);
+	} else if (t->m.capture_error) {
 		fprintf(stderr, "synwatch: %s\n", t->m.errtext);
 		code = EXIT_FAILURE_RUNTIME;
 	}

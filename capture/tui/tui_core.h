@@ -19,6 +19,10 @@ struct tui_pkt {
 	size_t off;               /* where its bytes start in the history arena (set by hist_push) */
 	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget; a call
 				     row keeps its struct sock_event */
+	const struct pkt_iface *iface; /* pcapng: its interface (the reader's, valid while the pipeline is open) */
+	const char *comment;      /* its pcapng comment, comment_len bytes after its stored bytes in the arena
+				     (kept when it fits the budget too), or NULL */
+	uint16_t comment_len;
 	bool match;               /* passes the display filter (kept in step by the TUI) */
 	bool is_call;             /* a socket call kept as a row among the packets (the classroom view) */
 };
@@ -40,13 +44,15 @@ void hist_free(struct tui_hist *h);
    resident memory is then flat from the start). */
 void hist_prefault(struct tui_hist *h);
 /*
- * Append a row for *sum with data[0..caplen) (at most budget bytes are kept), evicting the oldest packets
- * until both fit. Returns the slot (off/stored set, match and is_call false) and its seq in *seq. Never
- * allocates.
+ * Append a row for *sum with data[0..caplen) (at most budget bytes are kept) and a copy of its comment
+ * (comment_len bytes, or none with NULL; kept when it fits the budget too), evicting the oldest packets
+ * until they fit. Returns the slot (off/stored/comment set, iface NULL, match and is_call false) and its
+ * seq in *seq. Never allocates.
  */
 struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
-			  uint64_t *seq);
-/* True when hist_push() of caplen bytes would evict nothing (O(1), unlike hist_bytes_used()). */
+			  const char *comment, uint16_t comment_len, uint64_t *seq);
+/* True when hist_push() of caplen bytes (with a comment: caplen + its length) would evict nothing (O(1),
+   unlike hist_bytes_used()). */
 bool hist_room(const struct tui_hist *h, uint32_t caplen);
 struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
 const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);

@@ -73,9 +73,11 @@ static struct tui_pkt *hist_slot(const struct tui_hist *h, uint64_t seq)
 }
 
 /* Arena bytes a packet occupies: at least one, so packets never share an offset. */
+/* Arena bytes a packet occupies (its bytes, then its comment): at least one, so packets never share an offset. */
 static size_t hist_alloc_len(const struct tui_pkt *p)
 {
-	return p->stored ? p->stored : 1;
+	size_t n = (size_t)p->stored + (p->comment ? p->comment_len : 0);
+	return n ? n : 1;
 }
 
 size_t hist_count(const struct tui_hist *h)
@@ -101,10 +103,11 @@ bool hist_room(const struct tui_hist *h, uint32_t caplen)
 }
 
 struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
-			  uint64_t *seq)
+			  const char *comment, uint16_t comment_len, uint64_t *seq)
 {
 	size_t keep = caplen < h->budget ? caplen : h->budget;
-	size_t alloc = keep ? keep : 1;
+	size_t note = comment && keep + comment_len <= h->budget ? comment_len : 0;
+	size_t alloc = keep + note ? keep + note : 1;
 	if (hist_count(h) == h->cap) {
 		h->first++;
 		h->evicted++;
@@ -118,10 +121,15 @@ struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, con
 	p->s = *sum;
 	p->match = false;
 	p->is_call = false;
+	p->iface = NULL;
 	p->off = pos;
 	p->stored = (uint32_t)keep;
 	if (keep)
 		memcpy(h->bytes + pos, data, keep);
+	if (note)
+		memcpy(h->bytes + pos + keep, comment, note);
+	p->comment = note ? (const char *)h->bytes + pos + keep : NULL;
+	p->comment_len = (uint16_t)note;
 	if (p->s.pl_off > p->stored)
 		p->s.pl_off = p->stored;
 	if (p->s.pl_cap > p->stored - p->s.pl_off)

@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "decode/decode.h"
+#include "source/filter.h"
 #include "source/pcapwrite.h"
 #include "tui/pane.h"
 
@@ -17,6 +18,7 @@
 #define TUI_READER_BATCH 1024          /* live: packets the reader thread takes per hold of the lock ... */
 #define TUI_READER_SLICE_NS (2 * 1000000LL) /* ... or this much time */
 #define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
+#define TUI_PEND_NOTE 65535u           /* and of its comment, after them */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
 
 bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts *o, const struct model_hooks *hooks,
@@ -28,8 +30,8 @@ bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts 
 	m->hooks = hooks;
 	m->arg = arg;
 	m->live = pipeline_live(pl);
-	m->nano = pipeline_nanosecond(pl);
 	m->linktype = pipeline_linktype(pl);
+	m->vf_warned = -1;
 	m->paused = o->step;
 	m->session = o->session;
 	clock_init(&m->clk, m->live ? 1.0 : o->speed);
@@ -39,7 +41,7 @@ bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts 
 		return false;
 	if (!seqring_init(&m->shown, cap) || !seqring_init(&m->flowpk, cap))
 		return false;
-	m->pend_buf = malloc(TUI_PEND_MAX);
+	m->pend_buf = malloc(TUI_PEND_MAX + TUI_PEND_NOTE);
 	return m->pend_buf != NULL;
 }
 
@@ -90,18 +92,38 @@ bool model_flow_index(struct tui_model *m, uint64_t id)
 	return true;
 }
 
-static bool model_matches(const struct tui_model *m, const struct tui_pkt *p)
+/* Does p pass the display filter? A link type the expression is invalid for hides its packets (said once). */
+static bool model_matches(struct tui_model *m, const struct tui_pkt *p)
 {
-	return p->is_call || !m->vf || filter_match(m->vf, hist_bytes(&m->hist, p), p->stored, p->s.len);
+	if (p->is_call || !m->vf)
+		return true;
+	int r = filter_run(m->vf, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
+	if (r < 0 && m->vf_warned != p->s.linktype) {
+		m->vf_warned = p->s.linktype;
+		const char *lt = linktype_name(p->s.linktype);
+		char text[320];
+		snprintf(text, sizeof text, "view filter is invalid for link type %s (%s): its packets are hidden",
+			 lt ? lt : "?", filter_why(m->vf, p->s.linktype));
+		m->hooks->note(m->arg, NOTE_FILTER_LINKTYPE, text);
+	}
+	return r > 0;
 }
+
+/* What a pcapng file tells of a packet beside its bytes: its interface and comment. */
+struct row_extra {
+	const struct pkt_iface *iface; /* NULL: none (classic pcap, live capture) */
+	const char *comment;           /* comment_len bytes, or NULL */
+	uint16_t comment_len;
+};
 
 /* Put one row into the history and its indexes; the panel hears of it through the hooks. */
 static void model_ingest(struct tui_model *m, const struct pkt_summary *sum, bool is_call, const uint8_t *data,
-			 uint32_t caplen)
+			 uint32_t caplen, const struct row_extra *x)
 {
 	uint64_t first = m->hist.first, seq;
-	struct tui_pkt *p = hist_push(&m->hist, sum, data, caplen, &seq);
+	struct tui_pkt *p = hist_push(&m->hist, sum, data, caplen, x ? x->comment : NULL, x ? x->comment_len : 0, &seq);
 	p->is_call = is_call;
+	p->iface = x ? x->iface : NULL;
 	if (m->hist.first != first) {
 		size_t k = seqring_trim(&m->shown, m->hist.first);
 		size_t kf = seqring_trim(&m->flowpk, m->hist.first);
@@ -149,7 +171,7 @@ int model_call_side(const struct tui_pkt *p, const struct sock_event *ev)
 static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
 	if (it->kind == TL_PACKET) {
-		model_ingest(m, it->pkt, false, it->body, (uint32_t)it->len);
+		model_ingest(m, it->pkt, false, it->body, (uint32_t)it->len, NULL);
 		return;
 	}
 	if (it->kind != TL_CALL)
@@ -164,7 +186,7 @@ static void model_session_out(struct tui_model *m, const struct session_item *it
 		for (int i = 0; i < 2; i++)
 			c.before[i] = c.after[i] = it->states[i];
 	}
-	model_ingest(m, &c, true, (const uint8_t *)it->ev, sizeof *it->ev);
+	model_ingest(m, &c, true, (const uint8_t *)it->ev, sizeof *it->ev, NULL);
 }
 
 /* Hand out of the session what is due (force: the earliest item whatever its time). */
@@ -182,12 +204,14 @@ static void model_session_release(struct tui_model *m, bool force)
 /* A packet the pipeline gave: into the session (it comes out in time order with the calls), or straight
    into the history. */
 static void model_take(struct tui_model *m, const struct pkt_summary *sum, const struct flow *flow, const uint8_t *data,
-		       uint32_t caplen)
+		       uint32_t caplen, const struct row_extra *x)
 {
 	if (!m->session || !session_merges(m->session)) { /* no calls to merge (--sockets alone) */
-		model_ingest(m, sum, false, data, caplen);
+		model_ingest(m, sum, false, data, caplen, x);
 		return;
 	}
+	/* Merged with calls, a packet keeps its summary and bytes only: the session holds no interface or
+	   comment, so a pcapng file's are not shown with --events. */
 	if (!session_room(m->session, caplen))
 		model_session_release(m, false);
 	while (!session_room(m->session, caplen) && session_held(m->session))
@@ -240,7 +264,10 @@ void model_release_pending(struct tui_model *m)
 	if (!m->have_pending)
 		return;
 	m->have_pending = false;
-	model_take(m, &m->pending, m->pending.flow_id && m->session ? &m->pending_flow : NULL, m->pend_buf, m->pend_len);
+	struct row_extra x = { m->pending_iface, m->pending_note_len ? (const char *)m->pend_buf + m->pend_len : NULL,
+			       m->pending_note_len };
+	model_take(m, &m->pending, m->pending.flow_id && m->session ? &m->pending_flow : NULL, m->pend_buf, m->pend_len,
+		   &x);
 }
 
 static void model_capture_failed(struct tui_model *m)
@@ -248,6 +275,7 @@ static void model_capture_failed(struct tui_model *m)
 	const char *e = pipeline_error(m->pl);
 	snprintf(m->errtext, sizeof m->errtext, "%s", e && *e ? e : "capture error");
 	m->capture_error = true;
+	m->pl_failed = true;
 	m->ended = true;
 	m->hooks->note(m->arg, NOTE_CAPTURE_FAILED, m->errtext);
 	m->hooks->changed(m->arg, D_STATUS);
@@ -308,16 +336,21 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 		}
 		struct pkt_summary sum;
 		summary_from(&sum, d, &tr);
+		struct row_extra x = { d->iface, d->comment, d->comment_len };
 		if (timed) {
 			m->pend_len = d->caplen < TUI_PEND_MAX ? d->caplen : TUI_PEND_MAX;
 			memcpy(m->pend_buf, d->data, m->pend_len);
+			m->pending_iface = d->iface;
+			m->pending_note_len = d->comment ? d->comment_len : 0; /* the reader's goes with the next packet */
+			if (m->pending_note_len)
+				memcpy(m->pend_buf + m->pend_len, d->comment, m->pending_note_len);
 			m->pending = sum;
 			if (m->session && tr.flow)
 				m->pending_flow = *tr.flow;
 			m->have_pending = true;
 			continue;
 		}
-		model_take(m, &sum, tr.flow, d->data, d->caplen);
+		model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
 	}
 }
 
@@ -351,16 +384,15 @@ void model_step_file(struct tui_model *m)
 	} else if (!m->ended) {
 		struct track_result tr;
 		const struct packet *d;
-		int r;
-		while ((r = pipeline_next_ref(m->pl, &d, &tr)) == 0)
-			; /* files never say "not ready"; a live source is not stepped here */
+		int r = pipeline_next_ref(m->pl, &d, &tr); /* a live source is not stepped here; a quiet pipe says 0 */
 		if (r == 1) {
 			struct pkt_summary sum;
 			summary_from(&sum, d, &tr);
-			model_take(m, &sum, tr.flow, d->data, d->caplen);
+			struct row_extra x = { d->iface, d->comment, d->comment_len };
+			model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
 		} else if (r == -1) {
 			m->ended = true;
-		} else {
+		} else if (r < 0) {
 			model_capture_failed(m);
 		}
 	}
@@ -395,12 +427,24 @@ void model_refilter(struct tui_model *m)
 
 bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t errlen)
 {
-	struct view_filter *f = NULL;
+	struct filter *f = NULL;
 	if (*expr) {
 		f = filter_compile(expr, m->linktype, TUI_SNAPLEN, err, errlen);
 		if (!f)
 			return false;
+		/* and for every other link type the capture has described (a pcapng file's interfaces) */
+		char why[256];
+		for (size_t i = 0; i < pipeline_interfaces(m->pl); i++) {
+			int lt = pipeline_interface(m->pl, i)->pub.linktype;
+			if (!filter_prepare(f, lt, why, sizeof why)) {
+				const char *name = linktype_name(lt);
+				snprintf(err, errlen, "for link type %s: %s", name ? name : "?", why);
+				filter_free(f);
+				return false;
+			}
+		}
 	}
+	m->vf_warned = -1;
 	if (m->vf)
 		filter_free(m->vf);
 	m->vf = f;
@@ -421,22 +465,36 @@ size_t model_clear(struct tui_model *m)
 	return n;
 }
 
-int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, char *why, size_t whylen)
+int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, size_t *other, int *linktype,
+	       char *why, size_t whylen)
 {
-	*written = 0;
-	struct pcapw *w = pcapw_open(path, m->linktype, TUI_SNAPLEN, m->nano, why, whylen);
+	*written = *other = 0;
+	*linktype = m->linktype;
+	for (size_t i = 0; i < count; i++) { /* a pcap file holds one link type: the first listed packet's */
+		const struct tui_pkt *p = model_shown(m, i, NULL);
+		if (p && !p->is_call) {
+			*linktype = p->s.linktype;
+			break;
+		}
+	}
+	bool nano = pipeline_nanosecond(m->pl);
+	struct pcapw *w = pcapw_open(path, *linktype, TUI_SNAPLEN, nano, why, whylen);
 	if (!w)
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		const struct tui_pkt *p = model_shown(m, i, NULL);
 		if (!p || p->is_call)
 			continue;
+		if (p->s.linktype != *linktype) {
+			(*other)++;
+			continue;
+		}
 		int64_t sec = p->s.ts_ns / 1000000000LL, ns = p->s.ts_ns % 1000000000LL;
 		if (ns < 0) {
 			ns += 1000000000LL;
 			sec--;
 		}
-		pcapw_write(w, sec, m->nano ? ns : ns / 1000, p->stored, p->s.len, hist_bytes(&m->hist, p));
+		pcapw_write(w, sec, nano ? ns : ns / 1000, p->stored, p->s.len, hist_bytes(&m->hist, p));
 		(*written)++;
 	}
 	return pcapw_close(w) ? 0 : -2;
@@ -446,11 +504,13 @@ int model_save(struct tui_model *m, const char *path, size_t count, size_t *writ
 
 void model_redecode(const struct tui_model *m, const struct tui_pkt *p, struct packet *out)
 {
-	decode_packet(out, m->linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
+	decode_packet(out, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
 	out->n = p->s.n;
 	out->ts_sec = p->s.ts_ns / 1000000000LL;
 	out->ts_nsec = (uint32_t)(p->s.ts_ns % 1000000000LL);
 	out->caplen = p->stored;
 	out->len = p->s.len;
-	out->linktype = m->linktype;
+	out->iface = p->iface;
+	out->comment = p->comment;
+	out->comment_len = p->comment_len;
 }

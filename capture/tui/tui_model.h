@@ -17,6 +17,8 @@
 /* What the model reports to the panel, which keeps its lists in step and words the messages. */
 enum model_note {
 	NOTE_CAPTURE_FAILED, /* the capture stopped on an error (text: the error) */
+	NOTE_FILTER_LINKTYPE, /* the view filter is invalid for a link type met later: its packets are hidden
+				 (text: which link type and libpcap's reason) */
 	NOTE_PROGRAM_ENDED,     /* the classroom's program ended (text: its status line) */
 };
 struct model_hooks {
@@ -31,13 +33,14 @@ struct model_hooks {
 struct tui_model {
 	struct pipeline *pl;
 	const struct tui_opts *o;
-	bool live, nano;          /* live capture; nanosecond timestamps */
-	int linktype;
+	bool live;                /* live capture */
+	int linktype;             /* the capture's (a pcapng file's first interface's); rows keep their own */
 	struct tui_hist hist;     /* every row kept: packets and (classroom) calls */
 	struct seqring shown;     /* history seqs passing the view filter, in order */
 	struct seqring flowpk;    /* history seqs of flow flowpk_id (ladder, follow) */
 	uint64_t flowpk_id;       /* 0: flowpk not built */
-	struct view_filter *vf;   /* display filter, NULL for all */
+	struct filter *vf;        /* display filter (compiled per link type), NULL for all */
+	int vf_warned;            /* the link type last reported as one vf cannot read (-1: none) */
 	char vf_text[512];        /* its expression, "" for none */
 
 	/* The source and replay. */
@@ -45,6 +48,7 @@ struct tui_model {
 	bool ended;               /* the source has nothing more (end of file, capture error) */
 	bool fastfwd;             /* End: reading to the end of the file as fast as possible */
 	bool capture_error;       /* the capture stopped on an error (errtext) */
+	bool pl_failed;           /* ...an error of the pipeline's (pipeline_failure() words it) */
 	bool more;                /* the last pump left packets ready */
 	char errtext[256];
 	uint64_t frozen_next;     /* live pause: the list shows shown seqs below this */
@@ -52,7 +56,10 @@ struct tui_model {
 	bool have_pending;        /* timed replay: the packet read ahead, not shown until due */
 	struct pkt_summary pending;
 	struct flow pending_flow; /* its flow right after it (with a session) */
-	uint8_t *pend_buf;        /* its bytes (at most TUI_PEND_MAX) */
+	const struct pkt_iface *pending_iface; /* its pcapng interface, or NULL */
+	uint16_t pending_note_len; /* its comment's length (0: none), kept in pend_buf after its bytes */
+	uint8_t *pend_buf;        /* its bytes (at most TUI_PEND_MAX), then its comment (a copy: the reader's
+				     goes with the next packet) */
 	uint32_t pend_len;
 	bool have_last;           /* a packet was released: last_ts is its time */
 	int64_t last_ts;
@@ -101,15 +108,18 @@ void model_step_file(struct tui_model *m);
 /* Replay speed one step faster or slower; returns the new speed. */
 double model_speed(struct tui_model *m, bool faster);
 
-/* The display filter: "" shows everything; model_refilter() applies it. false (the old filter stays)
-   with libpcap's error in err. */
+/* The display filter: "" shows everything; model_refilter() applies it. It is compiled for the capture's
+   link type and every pcapng interface's described so far: false (the old filter stays) with libpcap's
+   error (and the link type) in err. */
 bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t errlen);
 void model_refilter(struct tui_model *m); /* the filter again over the whole history */
 size_t model_clear(struct tui_model *m); /* drop the history; returns how many rows it held */
 
-/* Write the first `count` shown packets (calls skipped) to path. 0 and *written, or -1 when the file
-   cannot be written (why), or -2 when writing failed part way (the file is incomplete). */
-int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, char *why, size_t whylen);
+/* Write the first `count` shown packets (calls skipped) to path, as a pcap file of the first one's link
+   type (*linktype): those of other link types are left out (*other counts them). 0 and *written, or -1
+   when the file cannot be written (why), or -2 when writing failed part way (the file is incomplete). */
+int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, size_t *other, int *linktype,
+	       char *why, size_t whylen);
 
 /* A call row's event, copied out of the history (NULL when its bytes were not kept). */
 const struct sock_event *model_call_event(const struct tui_model *m, const struct tui_pkt *p, struct sock_event *ev);

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "track/community_id.h"
 #include "track/flow.h"
+#include "track/zeek.h"
 
 const char *flow_event_name(uint32_t ev_bit)
 {
@@ -115,7 +117,15 @@ static void print_json(const struct flow *f, FILE *out)
 		fprintf(out, ",\"closed_first\":\"%s\"", cf);
 	else
 		fputs(",\"closed_first\":null", out);
-	fprintf(out, ",\"end\":\"%s\",\"icmp_errors\":%u}\n", flow_end_name(f->end), (unsigned)f->icmp_errors);
+	fprintf(out, ",\"end\":\"%s\",\"icmp_errors\":%u", flow_end_name(f->end), (unsigned)f->icmp_errors);
+	char h[ZEEK_HISTORY_MAX + 1], cid[COMMUNITY_ID_LEN + 1];
+	fprintf(out, ",\"conn_state\":\"%s\",\"history\":", zeek_conn_state(f));
+	if (zeek_history(&f->zeek, h, NULL))
+		fprintf(out, "\"%s\"", h);
+	else
+		fputs("null", out);
+	flow_community_id(f, cid);
+	fprintf(out, ",\"community_id\":\"%s\"}\n", cid);
 }
 
 /* Milliseconds with microseconds, or "-" when a timestamp is missing. */
@@ -130,7 +140,7 @@ static void fmt_ms(char *buf, size_t n, int64_t from, int64_t to)
 #define TEXT_HEADER                                                                                        \
 	"    ID PROTO CLIENT                                       SERVER                                       " \
 	"STATE-CLIENT STATE-SERVER   PKTS-C>S   PKTS-S>C  BYTES-C>S  BYTES-S>C   DURATION-S  SYN>SA-MS  "     \
-	"SA>ACK-MS CLOSED-1ST END     ICMP-ERR\n"
+	"SA>ACK-MS CLOSED-1ST END     ICMP-ERR ZEEK   HISTORY\n"
 
 static void print_text(const struct flow *f, FILE *out)
 {
@@ -149,11 +159,15 @@ static void print_text(const struct flow *f, FILE *out)
 	snprintf(ss, sizeof ss, "%s%s", f->proto == 6 ? tcp_state_name(f->state[1]) : "-",
 		 f->state_inferred ? "*" : "");
 	int64_t dur = f->last_ns - f->first_ns;
+	char h[ZEEK_HISTORY_MAX + 1];
+	bool lost;
+	if (!zeek_history(&f->zeek, h, &lost))
+		strcpy(h, "-");
 	fprintf(out, "%6" PRIu64 " %-5s %-44s %-44s %-12s %-12s %10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
-		" %5" PRId64 ".%06" PRId64 " %10s %10s %-10s %-7s %8u\n",
+		" %5" PRId64 ".%06" PRId64 " %10s %10s %-10s %-7s %8u %-6s %s%s\n",
 		f->id, proto_str(f->proto), c, s, sc, ss, f->pkts[0], f->pkts[1], f->bytes[0], f->bytes[1],
 		dur / 1000000000, (dur % 1000000000) / 1000, r1, r2, cf ? cf : "-", flow_end_name(f->end),
-		(unsigned)f->icmp_errors);
+		(unsigned)f->icmp_errors, zeek_conn_state(f), h, lost ? "+" : "");
 }
 
 void flowtab_print_flow(const struct flow *f, FILE *out, bool json)

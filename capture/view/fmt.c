@@ -1,6 +1,8 @@
 /* fmt.c — fast decimal, address and JSON-string formatting for the per-packet views (no printf, no inet_ntop). */
 #include "view/fmt.h"
 
+#include "common/utf8.h"
+
 #include <stdbool.h>
 
 const char fmt_digits2[200] =
@@ -181,6 +183,34 @@ char *fmt_json_body(char *p, const char *s, size_t n)
 			*p++ = hex[c >> 4];
 			*p++ = hex[c & 15];
 		}
+		i = j + 1;
+	}
+	return p;
+}
+
+char *fmt_json_text_body(char *p, const char *s, size_t n)
+{
+	const uint8_t *u = (const uint8_t *)s;
+	size_t i = 0;
+	while (i < n) {
+		size_t j = i; /* a run of ASCII and valid UTF-8 that needs no escape */
+		for (;;) {
+			if (j < n && u[j] < 0x80 && !json_special[u[j]]) {
+				j++;
+				continue;
+			}
+			size_t k = j < n && u[j] >= 0x80 ? utf8_len(u + j, n - j) : 0;
+			if (!k)
+				break;
+			j += k;
+		}
+		p = fmt_mem(p, u + i, j - i);
+		if (j == n)
+			break;
+		if (u[j] >= 0x80)
+			p = fmt_lit(p, "\\ufffd");
+		else
+			p = fmt_json_body(p, s + j, 1);
 		i = j + 1;
 	}
 	return p;

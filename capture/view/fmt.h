@@ -129,6 +129,10 @@ char *fmt_ipv6(char *p, const uint8_t a[16]);
    as \u00xx, everything else as is; needs 6 * n bytes of room. */
 char *fmt_json_body(char *p, const char *s, size_t n);
 
+/* The same for text from a file (a pcapng comment): besides those escapes, a byte that does not start a
+   valid UTF-8 sequence becomes \ufffd; needs 6 * n bytes of room. */
+char *fmt_json_text_body(char *p, const char *s, size_t n);
+
 /* The length of fmt_json(s, n)'s output. */
 size_t fmt_json_len(const char *s, size_t n);
 

@@ -350,6 +350,42 @@ static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
 	return p;
 }
 
+/* pcapng: ,"if":N and ,"ifname":"..." when the file names the interface. */
+static char *json_iface(struct obuf *o, char *p, const struct packet *pkt)
+{
+	p = KEY(p, "if");
+	p = fmt_u32(p, pkt->iface->index);
+	if (pkt->iface->name) {
+		p = KEY(p, "ifname");
+		p = json_str(o, p, pkt->iface->name);
+	}
+	return p;
+}
+
+/* pcapng: ,"comment":"..." (invalid UTF-8 as U+FFFD), with JSON_SLACK bytes of room after it. */
+static char *json_comment(struct obuf *o, char *p, const struct packet *pkt)
+{
+	p = KEY(p, "comment");
+	const char *s = pkt->comment;
+	size_t n = pkt->comment_len;
+	/* A slice at a time, cut only between characters, so that each escapes into the room reserved. */
+	const size_t slice = OBUF_SIZE / 24;
+	*p++ = '"';
+	while (n > 0) {
+		size_t k = n < slice ? n : slice;
+		while (k < n && k > 0 && ((unsigned char)s[k] & 0xc0) == 0x80)
+			k--; /* not inside a UTF-8 sequence */
+		if (k == 0)
+			k = n < slice ? n : slice;
+		p = obuf_room(o, p, 6 * k + 2 + JSON_SLACK);
+		p = fmt_json_text_body(p, s, k);
+		s += k;
+		n -= k;
+	}
+	*p++ = '"';
+	return p;
+}
+
 void view_json_packet(struct obuf *o, const struct packet *p, const struct track_result *tr, bool nano)
 {
 	char *w = obuf_reserve(o, JSON_SLACK);
@@ -376,8 +412,13 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 	} else {
 		w = fmt_u64(w, (uint64_t)p->linktype);
 	}
+	if (p->iface)
+		w = json_iface(o, w, p);
 	if (!p->link_supported) {
-		w = fmt_lit(w, ",\"unsupported\":true}\n");
+		w = fmt_lit(w, ",\"unsupported\":true");
+		if (p->comment)
+			w = json_comment(o, w, p);
+		w = fmt_lit(w, "}\n");
 		obuf_commit(o, w);
 		obuf_maybe_flush(o);
 		return;
@@ -412,6 +453,8 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 		}
 		w = json_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	}
+	if (p->comment)
+		w = json_comment(o, w, p);
 	*w++ = '}';
 	*w++ = '\n';
 	obuf_commit(o, w);

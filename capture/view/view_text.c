@@ -489,6 +489,15 @@ void view_text_packet(struct obuf *o, const struct packet *p, const struct track
 	char *w = obuf_reserve(o, TEXT_SLACK);
 	w = text_time(w, p->ts_sec, p->ts_nsec, nano);
 	*w++ = ' ';
+	if (p->iface && p->iface_several) { /* the interface, as tcpdump -i any names it: "eth0 " (or "if1 ") */
+		if (p->iface->name) {
+			w = text_str(o, w, p->iface->name);
+		} else {
+			w = fmt_lit(w, "if");
+			w = fmt_u32(w, p->iface->index);
+		}
+		*w++ = ' ';
+	}
 	if (!p->link_supported) {
 		const char *ln = linktype_name(p->linktype);
 		w = fmt_lit(w, "unsupported link type ");

@@ -1,5 +1,5 @@
 #!/bin/sh
-# run.sh — `make bench`: times synwatch against libpcap's floor, tcpdump and tshark on generated captures, measures flow-table memory and live-flood drops; writes build/bench/results.{txt,md}.
+# run.sh — `make bench`: times synwatch against libpcap's floor, tcpdump and tshark on generated captures (pcap and pcapng), measures flow-table memory and live-flood drops; writes build/bench/results.{txt,md}.
 #
 # Run from `make bench` (which builds build/synwatch and build/bench/{gencap,floor,rusage,udpflood}).
 # Environment (all optional):
@@ -9,7 +9,7 @@
 #   BENCH_FLOWS=1000000    concurrent flows in the memory capture (checked against --max-flows 1048576)
 #   BENCH_FLOOD_SECS=5     duration of each live UDP flood
 #   BENCH_SOAK_SECS=60     duration of the TUI soak (flood with the terminal stalled, then slow)
-#   BENCH_PARTS="file flows live tui soak"   which parts to run
+#   BENCH_PARTS="file pcapng flows live tui soak"   which parts to run
 #   BENCH_TUI_GRAPH=1      the TUI rows (flood and latency) with the panel's graph pane open on a TCP transfer
 #                          (build/tools/lossy from `make tools`: one 1448-byte segment a millisecond) captured
 #                          beside the flood
@@ -36,7 +36,7 @@ SMALL=${BENCH_SMALL:-100000}
 FLOWS=${BENCH_FLOWS:-1000000}
 FLOOD_SECS=${BENCH_FLOOD_SECS:-5}
 SOAK_SECS=${BENCH_SOAK_SECS:-60}
-PARTS=${BENCH_PARTS:-file flows live tui soak}
+PARTS=${BENCH_PARTS:-file pcapng flows live tui soak}
 MAX_FLOWS=1048576
 RSS_LIMIT_KIB=262144 # 256 MiB
 
@@ -268,6 +268,49 @@ check_outputs() {
 			note_failure "--$v output differs: /dev/null run wrote $_o bytes, normal run $_size; sha256 file $_hf, pipe $_hp"
 		fi
 	done
+}
+
+# ---------- part 1b: the same capture as pcapng ----------
+
+# F converted with editcap -F pcapng (one interface, enhanced packet blocks): synwatch reads it with its
+# own pcapng reader, libpcap's floor with libpcap's. A single-interface pcapng prints the text of the pcap.
+bench_pcapng() {
+	FN=$B/mix-s$SEED-n$PACKETS-c$CONNS.pcapng
+	say ""
+	say "== reading the capture as pcapng (editcap -F pcapng), $REPS runs each"
+	capture "$F" -s "$SEED" -n "$PACKETS" -c "$CONNS" || { note_failure "gencap failed for $F"; return; }
+	if ! [ -s "$FN" ] || ! [ "$FN" -nt "$F" ]; then
+		editcap -F pcapng "$F" "$FN.tmp" && mv "$FN.tmp" "$FN" || { note_failure "editcap -F pcapng failed for $F"; return; }
+	fi
+	say "  file: $FN ($(wc -c < "$FN") bytes)"
+	cat "$FN" > /dev/null
+	TC_LIMIT=
+	time_cmd floor_ng /dev/null "$B/floor" "$FN"
+	if [ "$sw_ok" = 1 ]; then
+		time_cmd sw_ng_stats "$RUNS/sw_ng_stats.out" "$SW" -r "$FN" --stats
+		time_cmd sw_ng_text /dev/null "$SW" -r "$FN" --text
+	fi
+	say ""
+	say "$(printf '%-50s %10s %9s %9s %10s' "command (F as pcapng)" "median s" "RSS MiB" "x floor" "")"
+	row "floor (pcap_loop, count only) on F.pcapng" floor_ng floor_ng
+	row "synwatch -r F.pcapng --stats" sw_ng_stats floor_ng
+	row "synwatch -r F.pcapng --text >/dev/null" sw_ng_text floor_ng
+	if [ "$sw_ok" = 1 ]; then
+		_hp=$("$SW" -r "$F" --text 2>/dev/null | sha256sum | cut -d' ' -f1)
+		_hn=$("$SW" -r "$FN" --text 2>/dev/null | sha256sum | cut -d' ' -f1)
+		if [ "$_hp" = "$_hn" ]; then
+			say "  --text of F.pcapng = --text of F: sha256 $_hn"
+		else
+			note_failure "--text of F.pcapng (sha256 $_hn) differs from --text of F ($_hp)"
+		fi
+		_np=$(sed -n 's/^packets: //p' "$RUNS/sw_ng_stats.out")
+		[ "$_np" = "$PACKETS" ] || note_failure "synwatch --stats on F.pcapng counted '$_np' packets, the file has $PACKETS"
+	fi
+	target "pcapng --stats ≤ 1.5× libpcap's floor on the same file ($(ratio "${T_sw_ng_stats:-}" "${T_floor_ng:-}")×)" \
+		"$(if [ -z "${T_sw_ng_stats:-}" ]; then echo -; else ge "$(awk -v a="$T_floor_ng" 'BEGIN{print a*1.5}')" "$T_sw_ng_stats" && echo 1 || echo 0; fi)"
+	if [ -n "${T_sw_stats:-}" ] && [ -n "${T_sw_ng_stats:-}" ]; then
+		say "  --stats on F.pcapng / --stats on F: $(ratio "$T_sw_ng_stats" "$T_sw_stats")"
+	fi
 }
 
 # ---------- part 2: memory with 1M concurrent flows ----------
@@ -676,6 +719,7 @@ summary() {
 say "synwatch benchmark — $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 say "machine: $(machine)"
 has_part file && bench_file
+has_part pcapng && bench_pcapng
 has_part flows && bench_flows
 has_part live && bench_live
 has_part tui && live_tui

@@ -1,5 +1,5 @@
 # lib.sh — what the tshark cross-checks share (sourced, not run): the captures compared and the tshark invocation tshark.awk reads.
-# TSHARK_FIELDS: the -e options, in the order tshark.awk numbers them ($1..$36); TSHARK_OPTS: each frame as
+# TSHARK_FIELDS: the -e options, in the order tshark.awk numbers them ($1..$37); TSHARK_OPTS: each frame as
 # it is on the wire (no IP reassembly, no heuristic dissectors tried first) and one '|'-separated line per
 # frame with every occurrence of a field, comma-joined. Use: tshark $TSHARK_OPTS -r F $TSHARK_FIELDS.
 TSHARK_OPTS="-n -o ip.defragment:FALSE -o ipv6.defragment:FALSE -o udp.try_heuristic_first:FALSE
@@ -11,7 +11,7 @@ TSHARK_FIELDS="-e frame.number -e frame.protocols -e ip.src -e ip.dst -e ipv6.sr
  -e ip.flags.mf -e ip.frag_offset -e ip.opt.type -e ip.opt.ptr
  -e tcp.seq -e tcp.ack -e tcp.analysis.retransmission -e tcp.analysis.fast_retransmission
  -e tcp.analysis.spurious_retransmission -e tcp.analysis.duplicate_ack -e tcp.analysis.out_of_order
- -e tcp.analysis.zero_window"
+ -e tcp.analysis.zero_window -e frame.interface_id"
 
 # crosscheck_captures CORPUS: every capture in pcaps/, and the well-formed ones of CORPUS (its MANIFEST.tsv)
 # whose link type synwatch decodes (others are shown as unsupported by design); one path per line.

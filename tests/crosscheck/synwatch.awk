@@ -1,7 +1,12 @@
 # synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk (with -v analysis=1,
 # the same three more: rseq|rack|events). Flow lines of `--flows --json` (no "n") are left out. With
 # -v tagged=1 each row starts with the name of the file it came from and a '|', so that one run reads many.
-BEGIN { OFS = "|" }
+BEGIN {
+	OFS = "|"
+	# The link layer as the first protocol tshark's frame.protocols names (IPV4/IPV6 links start at IP).
+	tlink["EN10MB"] = "eth"; tlink["LINUX_SLL"] = "sll"; tlink["LINUX_SLL2"] = "sll"; tlink["NULL"] = "null"
+	tlink["LOOP"] = "null"; tlink["RAW"] = "raw"; tlink["IPV4"] = "ip"; tlink["IPV6"] = "ipv6"
+}
 
 # The value of "key" in the flat object s, or "-" (strings without their quotes).
 function get(s, key,    v) {
@@ -55,9 +60,13 @@ function all_of(s, key,    out, v) {
 	if (ipopt == "") ipopt = "-"
 	if (ipoptptr == "") ipoptptr = "-"
 	n = get(line, "n")
-	if (get(line, "l3") == "-") { print pre n, "none"; next }
+	iface = get(line, "if")
+	if (iface == "-") iface = 0
+	link = get(line, "link")
+	link = link in tlink ? tlink[link] : link
+	if (get(line, "l3") == "-") { print pre n, "none" (analysis ? "" : "|" iface "|" link); next }
 	if (index(line, "\"frag\":{")) {
-		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "")
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
 		next
 	}
 	proto = get(line, "proto")
@@ -88,5 +97,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "")
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
 }

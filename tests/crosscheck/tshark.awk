@@ -1,7 +1,8 @@
 # tshark.awk — normalises `tshark -T fields` lines (lib.sh's TSHARK_OPTS and TSHARK_FIELDS give the field
 # order) to the comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
-# ipopt|ipoptptr (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's)
-# With -v analysis=1, three more: rseq|rack|events (relative seq, relative ack when ACK is set, and the
+# ipopt|ipoptptr|if|link (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
+# the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer).
+# With -v analysis=1, rseq|rack|events instead of if|link (relative seq, relative ack when ACK is set, and the
 # analysis flags as letters: R retransmission/fast/spurious, D dup ACK, O out-of-order, Z zero window).
 # Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
 # PPPoE, GRE before the first IP...) print "n|skip".
@@ -67,7 +68,9 @@ function frag6(list,    a, n, i) {
 	first = ""
 	split(protos, pa, ":")
 	for (i = 1; i in pa; i++) if (pa[i] == "ip" || pa[i] == "ipv6") { first = pa[i]; break }
-	if (first == "") { print n, "none"; next }
+	iface = $37 == "" ? "0" : $37
+	link = pa[1]
+	if (first == "") { print n, "none" (analysis ? "" : "|" iface "|" link); next }
 	ipopt = $27 == "" ? "-" : $27
 	ipoptptr = $28 == "" ? "-" : $28
 	src = first == "ip" ? occ($3, 1) : occ($5, 1)
@@ -75,7 +78,7 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "")
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
 		next
 	}
 	l4 = l4_after(protos, 1)
@@ -112,5 +115,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "")
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
 }

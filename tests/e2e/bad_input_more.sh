@@ -25,7 +25,9 @@ for lt in PPP:ppp NFLOG:nflog; do
 	"$SW" -r "$file" --text > "$TMP/out" 2> "$TMP/err" || fail "$name capture: exit $?: $(cat "$TMP/err")"
 	grep -q "unsupported link type $name, length 32\$" "$TMP/out" || fail "$name capture, --text: $(cat "$TMP/out")"
 	"$SW" -r "$file" --json > "$TMP/out" 2> "$TMP/err" || fail "$name capture --json: exit $?: $(cat "$TMP/err")"
-	grep -q "\"link\":\"$name\",\"unsupported\":true" "$TMP/out" || fail "$name capture, --json: $(cat "$TMP/out")"
+	# (text2pcap writes pcapng: its interface comes between)
+	grep -Eq "\"link\":\"$name\",(\"if\":0,\"ifname\":\"[^\"]*\",)?\"unsupported\":true" "$TMP/out" ||
+		fail "$name capture, --json: $(cat "$TMP/out")"
 done
 # The shared corpus's real ones (C-HDLC, PPP, NFLOG, IPNET, IPoIB, ARCNET, PKTAP): one line per packet, each unsupported.
 for d in "${SYNWATCH_CORPUS:-}" ../shared/corpus ../../shared/corpus; do

@@ -10,7 +10,7 @@
 # tshark is told to count only TCP carried directly in one IP header (no tunnels, no ICMP-quoted headers)
 # and not to reassemble IP fragments, which is what synwatch tracks.
 #
-# What it expects of synwatch (`SYNWATCH=path` overrides build/synwatch):
+# What it expects of synwatch (`SYNWATCH=path` overrides build/synwatch; FLOWS_FILES=... the captures):
 #  `synwatch -r F --flows --json --stats`: one JSON object per flow per line with keys "flow", "proto",
 #    "client", "server" ("addr:port", "[v6]:port"), "pkts_c2s", "pkts_s2c", "bytes_c2s", "bytes_s2c", "first";
 #  `synwatch -r F --json`: one JSON object per packet per line, in capture order, with "n" (packet number,
@@ -53,7 +53,8 @@ files=0 conv_fail=0 total_pkts=0 dis_pkts=0
 : > "$tmp/disagreements"
 : > "$tmp/convdiff"
 
-for f in pcaps/*.pcap pcaps/*.pcapng pcaps/*.pcap.gz ${corpus:+"$corpus"/*}; do
+# FLOWS_FILES replaces the list (other tests check captures they make).
+for f in ${FLOWS_FILES:-pcaps/*.pcap pcaps/*.pcapng pcaps/*.pcap.gz ${corpus:+"$corpus"/*}}; do
 	[ -f "$f" ] || continue
 	lt=$(tcpdump -r "$f" -c 1 2>&1 >/dev/null | sed -n 's/.*link-type \([A-Za-z0-9_]*\).*/\1/p' | head -n 1)
 	case $lt in

@@ -1,4 +1,4 @@
-# malformed_corpus.sh — every capture of the shared corpus (malformed and well-formed) and of tests/fuzz/regressions is read to the end in --json, --text and --flows --ladder: no crash, no hang, no sanitizer report, exit 0 or 3.
+# malformed_corpus.sh — every capture of the shared corpus (malformed and well-formed), of tests/fuzz/regressions and the crafted pcapng files of tests/data/pcapng is read to the end in --json, --text and --flows --ladder: no crash, no hang, no sanitizer report, exit 0 or 3.
 # run-all.sh runs it a second time with SW=build/asan/synwatch and sanitizer reports sent to files it checks.
 . tests/lib.sh
 [ -x "$SW" ] || fail "$SW not built"
@@ -6,7 +6,7 @@ corpus=""
 for d in "${SYNWATCH_CORPUS:-}" ../shared/corpus ../../shared/corpus; do
 	[ -n "$d" ] && [ -d "$d/malformed" ] && { corpus=$d; break; }
 done
-files=$(ls tests/fuzz/regressions/*.pcap* pcaps/*.pcap* 2>/dev/null)
+files=$(ls tests/fuzz/regressions/*.pcap* pcaps/*.pcap* tests/data/pcapng/*.pcapng 2>/dev/null)
 [ -n "$corpus" ] && files="$files $(ls "$corpus"/malformed/* "$corpus"/well-formed/* 2>/dev/null | grep -v -e '\.md$' -e '\.tsv$')"
 [ -n "$(echo $files)" ] || skip "no shared corpus (../shared/corpus) and no captures in pcaps/"
 
@@ -31,8 +31,11 @@ check() {
 		if grep -Eq 'runtime error|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer' "$TMP/err.$worker"; then
 			why="${why:+$why, }sanitizer report"
 		fi
-		# Read to the end: the closing line counts the packets read (for exit 3, those before the cut).
-		if [ -z "$why" ] && ! grep -q "^[0-9]* packets read from $_f\$" "$TMP/err.$worker"; then
+		# Read to the end: the closing line counts the packets read (for exit 3, those before the cut); or
+		# refused at once, with exit 3 and one line saying what it is not (a pcapng of another version).
+		if [ -z "$why" ] && ! grep -q "^[0-9]* packets read from $_f\$" "$TMP/err.$worker" &&
+			! { [ $rc -eq 3 ] && [ "$(wc -l < "$TMP/err.$worker")" -eq 1 ] &&
+				grep -q "^synwatch: '$_f' is not a " "$TMP/err.$worker"; }; then
 			why="no 'packets read' line (stopped early?)"
 		fi
 		if [ -n "$why" ]; then

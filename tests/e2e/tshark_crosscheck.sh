@@ -1,8 +1,8 @@
-# tshark_crosscheck.sh — synwatch --json agrees with tshark, packet by packet, on every supported capture in pcaps/ and the shared corpus.
+# tshark_crosscheck.sh — synwatch --json agrees with tshark, packet by packet, on every supported capture in pcaps/ and the shared corpus (or those in CROSSCHECK_FILES).
 . tests/lib.sh
 need_cmd tshark
 . tests/crosscheck/lib.sh
-files=$(crosscheck_captures ../shared/corpus)
+files=${CROSSCHECK_FILES:-$(crosscheck_captures ../shared/corpus)}
 [ -n "$(echo $files)" ] || skip "no captures to compare"
 
 bad=0 total=0 compared=0
@@ -23,7 +23,7 @@ for f in $files; do
 		continue
 	fi
 	if ! diff "$TMP/t2" "$TMP/s2" > "$TMP/d"; then
-		echo "$f: $(grep -c '^<' "$TMP/d") packets differ (columns n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|ipopt|ipoptptr; < tshark, > synwatch):"
+		echo "$f: $(grep -c '^<' "$TMP/d") packets differ (columns n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|ipopt|ipoptptr|if|link; < tshark, > synwatch):"
 		head -n 12 "$TMP/d" | sed 's/^/    /'
 		bad=$((bad + $(grep -c '^<' "$TMP/d")))
 	fi

@@ -12,25 +12,17 @@ tui_start 80 24 -r "$PCAP" --speed 0
 tui_wait "REPLAY END" 10
 tui_wait "shown $total " 5
 
-filter() { # type a filter at the prompt
-	tui_keys /
-	tui_wait "Filter (BPF" 5
-	tui_keys C-u
-	[ -n "$1" ] && tui_keys -l "$1"
-	tui_keys Enter
-}
-
-filter "tcp and and"
+tui_filter "tcp and and"
 tui_wait "invalid filter: " 5
 tui_wait "syntax error" 5
 tui_wait "view: (all)" 5
 tui_wait "shown $total " 5
 
-filter "tcp[tcpflags] & tcp-syn != 0"
+tui_filter "tcp[tcpflags] & tcp-syn != 0"
 tui_wait "view: tcp[tcpflags] & tcp-syn != 0" 5
 tui_wait "shown $syns " 5
 
-filter "port nonsense("
+tui_filter "port nonsense("
 tui_wait "invalid filter: " 5
 tui_wait "view: tcp[tcpflags] & tcp-syn != 0" 5 # the old filter stays
 tui_wait "shown $syns " 5

@@ -20,6 +20,28 @@ struct conn {
 	struct track_result r; /* its result */
 };
 
+/* A suite's flow table, made by its CUnit set-up and freed by its clean-up; fixture_table() reads it. */
+static inline struct flow_table **fixture_table_slot(void)
+{
+	static struct flow_table *t;
+	return &t;
+}
+static inline struct flow_table *fixture_table(void)
+{
+	return *fixture_table_slot();
+}
+static inline int fixture_table_setup(void)
+{
+	*fixture_table_slot() = flowtab_new(64);
+	return fixture_table() ? 0 : 1;
+}
+static inline int fixture_table_teardown(void)
+{
+	flowtab_free(fixture_table());
+	*fixture_table_slot() = NULL;
+	return 0;
+}
+
 static inline void conn_init(struct conn *c, struct flow_table *t, int v6, uint16_t cport, uint16_t sport)
 {
 	memset(c, 0, sizeof *c);

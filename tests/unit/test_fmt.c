@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "decode/decode.h"
 #include "view/fmt.h"
 #include "view/obuf.h"
@@ -475,6 +476,94 @@ static void test_views_with_a_huge_field_text(void)
 	free(got);
 }
 
+/* UTF-8 sequences as RFC 3629 allows them: no overlong forms, no surrogates, nothing past U+10FFFF. */
+static void test_utf8_sequences_as_rfc3629(void)
+{
+	static const struct {
+		const char *s;
+		size_t n, want;
+	} cases[] = {
+		{ "a", 1, 1 },          { "\x7f", 1, 1 },         { "\xc3\xa9", 2, 2 },        { "\xc3", 1, 0 },
+		{ "\xc0\x80", 2, 0 },   { "\xc1\xbf", 2, 0 },    { "\xe2\x82\xac", 3, 3 },   { "\xe0\x80\x80", 3, 0 },
+		{ "\xe0\xa0\x80", 3, 3 }, { "\xed\xa0\x80", 3, 0 }, { "\xed\x9f\xbf", 3, 3 }, { "\xe2\x82", 2, 0 },
+		{ "\xf0\x9f\x98\x80", 4, 4 }, { "\xf0\x80\x80\x80", 4, 0 }, { "\xf4\x8f\xbf\xbf", 4, 4 },
+		{ "\xf4\x90\x80\x80", 4, 0 }, { "\xf5\x80\x80\x80", 4, 0 }, { "\x80", 1, 0 }, { "\xff", 1, 0 },
+		{ "\xe2\x28\xa1", 3, 0 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t got = utf8_len((const uint8_t *)cases[i].s, cases[i].n);
+		if (got != cases[i].want)
+			fprintf(stderr, "\n  case %zu: %zu, want %zu\n", i, got, cases[i].want);
+		CU_ASSERT_EQUAL(got, cases[i].want);
+	}
+	CU_ASSERT_EQUAL(utf8_len((const uint8_t *)"", 0), 0);
+	/* Text from a file as JSON: valid UTF-8 kept, each other byte U+FFFD, the usual escapes. */
+	CHECK_FMT(fmt_json_text_body(p_, "caf\xc3\xa9 \xff\"\n\xe2\x82", 11), "caf\xc3\xa9 \\ufffd\\\"\\u000a\\ufffd\\ufffd");
+	CHECK_FMT(fmt_json_text_body(p_, "plain", 5), "plain");
+}
+
+/* A pcapng packet in the views: JSON "if", "ifname" and "comment" (a long one in slices, each character
+   whole); text names the interface only when its section has several. */
+static void test_views_show_a_pcapng_packets_interface_and_comment(void)
+{
+	static struct packet pkt;
+	static const uint8_t frame[42] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00, 0x45, 0, 0, 28, 0, 1, 0, 0,
+					   64, 17, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1, 0x30, 0x39, 0, 9, 0, 8, 0, 0 };
+	decode_packet(&pkt, 1, frame, sizeof frame, sizeof frame);
+	pkt.n = 1;
+	pkt.ts_sec = 1700000000;
+	struct pkt_iface ifc = { .index = 2, .linktype = 1, .name = "eth\"0" };
+	pkt.iface = &ifc;
+	pkt.iface_several = true;
+	size_t len = 65535; /* the longest an option holds: more than one slice of the JSON writer */
+	char *note = malloc(len);
+	char *got = malloc(8 * len);
+	CU_ASSERT_FATAL(note && got);
+	for (size_t i = 0; i < len; i += 2) { /* "é" after "é", and where a slice ends too */
+		note[i] = (char)0xc3;
+		if (i + 1 < len)
+			note[i + 1] = (char)0xa9;
+	}
+	pkt.comment = note;
+	pkt.comment_len = (uint16_t)len;
+	static struct obuf o;
+	FILE *f = tmpfile();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	obuf_init(&o, fileno(f));
+	view_json_packet(&o, &pkt, NULL, false);
+	view_text_packet(&o, &pkt, NULL, false);
+	pkt.iface_several = false;
+	ifc.name = NULL;
+	pkt.comment = NULL;
+	view_json_packet(&o, &pkt, NULL, false);
+	view_text_packet(&o, &pkt, NULL, false);
+	obuf_flush(&o);
+	size_t gn = obuf_result(f, got, 8 * len);
+	got[gn] = '\0';
+	char *line2 = strchr(got, '\n') + 1, *line3 = strchr(line2, '\n') + 1, *line4 = strchr(line3, '\n') + 1;
+	CU_ASSERT_PTR_NOT_NULL(strstr(got, "\"link\":\"EN10MB\",\"if\":2,\"ifname\":\"eth\\\"0\",\"l3\":\"ipv4\""));
+	const char *c = strstr(got, "\"comment\":\"");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	c += strlen("\"comment\":\"");
+	/* 32767 whole "é" and the last lone lead byte as U+FFFD */
+	size_t pairs = 0;
+	while (c[0] == (char)0xc3 && c[1] == (char)0xa9) {
+		c += 2;
+		pairs++;
+	}
+	CU_ASSERT_EQUAL(pairs, len / 2);
+	CU_ASSERT_EQUAL(strncmp(c, "\\ufffd\"}\n", 9), 0);
+	const char *w2 = " eth\"0 IP 127.0.0.1:12345 > 127.0.0.1:9: UDP, length 0\n";
+	CU_ASSERT_EQUAL(strncmp(line2 + 15, w2, strlen(w2)), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(line3, "\"if\":2,\"l3\""));
+	CU_ASSERT_PTR_NULL(strstr(line3, "ifname"));
+	CU_ASSERT_PTR_NULL(strstr(line3, "comment"));
+	const char *w4 = " IP 127.0.0.1:12345 > 127.0.0.1:9: UDP, length 0\n";
+	CU_ASSERT_EQUAL(strncmp(line4 + 15, w4, strlen(w4)), 0);
+	free(note);
+	free(got);
+}
+
 /* The text of every option in b[0..n), comma-separated, as the text view writes them. */
 static void opts_text(const uint8_t *b, size_t n, char *out)
 {
@@ -550,7 +639,9 @@ int register_test_fmt(void)
 	    !CU_add_test(s, "timestamp cache across seconds and zones", test_timestamp_cache_across_seconds) ||
 	    !CU_add_test(s, "flag strings as tcp_flags_str", test_flag_strings_match_tcp_flags_str) ||
 	    !CU_add_test(s, "views with a huge field text", test_views_with_a_huge_field_text) ||
-	    !CU_add_test(s, "IPv4 option texts, and their bound", test_ipv4_option_texts))
+	    !CU_add_test(s, "IPv4 option texts, and their bound", test_ipv4_option_texts) ||
+	    !CU_add_test(s, "UTF-8 sequences as RFC 3629", test_utf8_sequences_as_rfc3629) ||
+	    !CU_add_test(s, "views show a pcapng packet's interface and comment", test_views_show_a_pcapng_packets_interface_and_comment))
 		return -1;
 	return 0;
 }

@@ -64,10 +64,10 @@ static void compare_readers(size_t want_fast, bool want_handover, bool nano)
 	pcap_t *p = pcap_open_offline(path, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(ref);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	struct pcapfile *pf = pcapfile_open(fileno(pcap_file(p)), (uint32_t)pcap_snapshot(p));
+	struct pcapfile *pf = pcapfile_open(fileno(pcap_file(p)), (uint32_t)pcap_snapshot(p), pcap_datalink(p));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
 	size_t n = 0;
-	struct pcapfile_rec r;
+	struct caprec r;
 	int rc;
 	while ((rc = pcapfile_next(pf, &r)) == 1) {
 		struct pcap_pkthdr *h;
@@ -129,13 +129,53 @@ static void test_files_for_libpcap_alone_are_refused(void)
 	fclose(f);
 	pcap_t *p = pcap_open_offline(path, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
-	CU_ASSERT_PTR_NULL(pcapfile_open(fileno(pcap_file(p)), (uint32_t)pcap_snapshot(p)));
+	CU_ASSERT_PTR_NULL(pcapfile_open(fileno(pcap_file(p)), (uint32_t)pcap_snapshot(p), pcap_datalink(p)));
 	pcap_close(p);
+}
+
+/* A pipe is read in order with read(): the same records as from the file, and a quiet pipe says "again"
+   instead of blocking once the reader is open. */
+static void test_a_pipe_is_read_in_order_and_never_blocks(void)
+{
 	int fds[2];
 	CU_ASSERT_EQUAL_FATAL(pipe(fds), 0);
-	CU_ASSERT_PTR_NULL(pcapfile_open(fds[0], 65535)); /* not a regular file */
+	FILE *w = fdopen(fds[1], "wb");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	put32(w, 0xa1b23c4du, false); /* nanosecond */
+	put16(w, 2, false);
+	put16(w, 4, false);
+	put32(w, 0, false);
+	put32(w, 0, false);
+	put32(w, 65535, false);
+	put32(w, 101, false);
+	for (uint32_t i = 0; i < 20; i++)
+		file_record(w, false, 500 + i, 999999999 - i, 28 + i, 28 + i, 28 + i);
+	fflush(w);
+	struct pcapfile *pf = pcapfile_open(fds[0], 65535, 12);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
+	CU_ASSERT_TRUE(pcapfile_nanosecond(pf));
+	struct caprec r;
+	uint32_t n = 0;
+	int rc;
+	while ((rc = pcapfile_next(pf, &r)) == 1) {
+		CU_ASSERT_EQUAL(r.ts_sec, 500 + n);
+		CU_ASSERT_EQUAL(r.ts_frac, 999999999 - n);
+		CU_ASSERT_EQUAL(r.caplen, 28 + n);
+		CU_ASSERT_EQUAL(r.linktype, 12);
+		n++;
+	}
+	CU_ASSERT_EQUAL(n, 20);
+	CU_ASSERT_EQUAL(rc, CAPBUF_AGAIN); /* the writer is still there */
+	/* Half a record, then the writer goes: the rest of the file is libpcap's to judge. */
+	put32(w, 1, false);
+	fclose(w);
+	CU_ASSERT_EQUAL(pcapfile_next(pf, &r), -1);
+	size_t left;
+	pcapfile_unread(pf, &left);
+	CU_ASSERT_EQUAL(left, 4);
+	CU_ASSERT_EQUAL(memcmp(pcapfile_header(pf), "\x4d\x3c\xb2\xa1", 4), 0);
+	pcapfile_close(pf);
 	close(fds[0]);
-	close(fds[1]);
 }
 
 /* Record k of a file for the buffer tests: caplen bytes, each one a function of k and its place. */
@@ -168,7 +208,7 @@ static struct pcapfile *open_sized(pcap_t **p, size_t bufsize)
 	char err[PCAP_ERRBUF_SIZE];
 	*p = pcap_open_offline(path, err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(*p);
-	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(*p)), 65535, bufsize);
+	struct pcapfile *pf = pcapfile_open_sized(fileno(pcap_file(*p)), 65535, pcap_datalink(*p), bufsize);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(pf);
 	return pf;
 }
@@ -184,10 +224,10 @@ static void test_held_records_stay_intact_across_buffer_restarts(void)
 	fclose(f);
 	pcap_t *p;
 	struct pcapfile *pf = open_sized(&p, 256 << 10);
-	struct pcapfile_rec held[HELD];
+	struct caprec held[HELD];
 	uint32_t k = 0;
 	bool intact = true;
-	struct pcapfile_rec r;
+	struct caprec r;
 	int rc;
 	while ((rc = pcapfile_next(pf, &r)) == 1) {
 		CU_ASSERT_EQUAL(r.ts_frac, k);
@@ -217,7 +257,7 @@ static void test_a_full_buffer_hands_over_instead_of_reading_over_held_records(v
 	fclose(f);
 	pcap_t *p;
 	struct pcapfile *pf = open_sized(&p, 64 << 10);
-	struct pcapfile_rec held[N];
+	struct caprec held[N];
 	uint32_t k = 0;
 	int rc;
 	while (k < N && (rc = pcapfile_next(pf, &held[k])) == 1)
@@ -339,6 +379,7 @@ int register_test_pcapfile(void)
 		    test_records_match_libpcap_in_every_byte_order_and_precision);
 	CU_add_test(s, "odd records are left to libpcap", test_odd_records_are_left_to_libpcap);
 	CU_add_test(s, "files for libpcap alone are refused", test_files_for_libpcap_alone_are_refused);
+	CU_add_test(s, "a pipe is read in order and never blocks", test_a_pipe_is_read_in_order_and_never_blocks);
 	CU_add_test(s, "held records stay intact across buffer restarts",
 		    test_held_records_stay_intact_across_buffer_restarts);
 	CU_add_test(s, "a full buffer hands over instead of reading over held records",

@@ -1,5 +1,6 @@
 /* test_tui_hist.c — the TUI history ring keeps flat memory: bounded slots and bytes, oldest evicted first. */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "tui/tui_core.h"
@@ -35,7 +36,7 @@ static void test_count_limit_evicts_oldest(void)
 		struct tui_pkt p = pkt_numbered(n);
 		uint64_t seq;
 		fill(b, sizeof b, n);
-		hist_push(&h, &p.s, b, sizeof b, &seq);
+		hist_push(&h, &p.s, b, sizeof b, NULL, 0, &seq);
 		CU_ASSERT_EQUAL(seq, n - 1);
 	}
 	CU_ASSERT_EQUAL(hist_count(&h), 4);
@@ -62,7 +63,7 @@ static void test_byte_budget_evicts_and_never_overlaps(void)
 		uint32_t len = (uint32_t)((n * 37) % 300);
 		uint64_t seq;
 		fill(b, len, n);
-		struct tui_pkt *slot = hist_push(&h, &p.s, b, len, &seq);
+		struct tui_pkt *slot = hist_push(&h, &p.s, b, len, NULL, 0, &seq);
 		CU_ASSERT_EQUAL(slot->stored, len);
 		CU_ASSERT_TRUE(slot->off + (len ? len : 1) <= 1000);
 		CU_ASSERT_TRUE(hist_bytes_used(&h) <= 1000);
@@ -85,7 +86,7 @@ static void test_packet_bigger_than_budget_is_cut(void)
 	p.s.pl_off = 54;
 	p.s.pl_cap = 146;
 	uint64_t seq;
-	struct tui_pkt *slot = hist_push(&h, &p.s, b, 200, &seq);
+	struct tui_pkt *slot = hist_push(&h, &p.s, b, 200, NULL, 0, &seq);
 	CU_ASSERT_EQUAL(slot->stored, 64);
 	CU_ASSERT_EQUAL(slot->s.caplen, 200); /* the original length is remembered */
 	CU_ASSERT_EQUAL(slot->s.pl_off, 54);
@@ -101,12 +102,12 @@ static void test_clear_keeps_seqs_increasing(void)
 	struct tui_pkt p = pkt_numbered(1);
 	uint8_t b[4] = { 0 };
 	uint64_t seq;
-	hist_push(&h, &p.s, b, 4, &seq);
-	hist_push(&h, &p.s, b, 4, &seq);
+	hist_push(&h, &p.s, b, 4, NULL, 0, &seq);
+	hist_push(&h, &p.s, b, 4, NULL, 0, &seq);
 	hist_clear(&h);
 	CU_ASSERT_EQUAL(hist_count(&h), 0);
 	CU_ASSERT_PTR_NULL(hist_get(&h, 1));
-	hist_push(&h, &p.s, b, 0, &seq);
+	hist_push(&h, &p.s, b, 0, NULL, 0, &seq);
 	CU_ASSERT_EQUAL(seq, 2);
 	CU_ASSERT_EQUAL(hist_count(&h), 1);
 	hist_free(&h);
@@ -167,7 +168,7 @@ static void test_room_predicts_eviction(void)
 		uint64_t seq, before = h.evicted;
 		bool room = hist_room(&h, len);
 		fill(b, len, n);
-		hist_push(&h, &p.s, b, len, &seq);
+		hist_push(&h, &p.s, b, len, NULL, 0, &seq);
 		CU_ASSERT_EQUAL(room, h.evicted == before);
 	}
 	hist_free(&h);
@@ -176,10 +177,45 @@ static void test_room_predicts_eviction(void)
 		struct tui_pkt p = pkt_numbered(n);
 		uint64_t seq;
 		CU_ASSERT_TRUE(hist_room(&h, 10));
-		hist_push(&h, &p.s, b, 10, &seq);
+		hist_push(&h, &p.s, b, 10, NULL, 0, &seq);
 	}
 	CU_ASSERT_FALSE(hist_room(&h, 10)); /* all slots taken */
 	CU_ASSERT_FALSE(hist_room(&h, 0));
+	hist_free(&h);
+}
+
+/* A pcapng comment is copied after the packet's bytes and takes arena room like them: a later packet never
+   writes over it, and a comment that does not fit the budget beside its bytes is left out. */
+static void test_comment_kept_beside_bytes(void)
+{
+	struct tui_hist h;
+	CU_ASSERT_FATAL(hist_init(&h, 100, 200));
+	uint8_t b[60];
+	char note[40];
+	uint64_t seq;
+	for (uint64_t n = 1; n <= 50; n++) {
+		struct tui_pkt p = pkt_numbered(n);
+		fill(b, sizeof b, n);
+		int len = snprintf(note, sizeof note, "comment of packet %llu", (unsigned long long)n);
+		hist_push(&h, &p.s, b, sizeof b, note, (uint16_t)len, &seq);
+		for (uint64_t s = h.first; s < h.next; s++) {
+			const struct tui_pkt *q = hist_get(&h, s);
+			char want[40];
+			int wl = snprintf(want, sizeof want, "comment of packet %llu", (unsigned long long)q->s.n);
+			CU_ASSERT_TRUE(bytes_intact(&h, q));
+			CU_ASSERT_PTR_NOT_NULL_FATAL(q->comment);
+			CU_ASSERT_EQUAL(q->comment_len, wl);
+			CU_ASSERT_EQUAL(memcmp(q->comment, want, (size_t)wl), 0);
+		}
+	}
+	CU_ASSERT(hist_count(&h) <= 2); /* 60 + ~22 bytes each in a 200-byte arena */
+	struct tui_pkt p = pkt_numbered(51);
+	char big[180];
+	memset(big, 'x', sizeof big);
+	struct tui_pkt *slot = hist_push(&h, &p.s, b, sizeof b, big, sizeof big, &seq);
+	CU_ASSERT_PTR_NULL(slot->comment);
+	CU_ASSERT_EQUAL(slot->comment_len, 0);
+	CU_ASSERT_EQUAL(slot->stored, sizeof b);
 	hist_free(&h);
 }
 
@@ -194,7 +230,8 @@ int register_test_tui_hist(void)
 	    !CU_add_test(s, "clear keeps seqs increasing", test_clear_keeps_seqs_increasing) ||
 	    !CU_add_test(s, "seq ring trims and searches", test_seqring_trim_and_search) ||
 	    !CU_add_test(s, "seq ring trims many and few alike", test_seqring_trim_many_and_few) ||
-	    !CU_add_test(s, "room predicts exactly when a push evicts", test_room_predicts_eviction))
+	    !CU_add_test(s, "room predicts exactly when a push evicts", test_room_predicts_eviction) ||
+	    !CU_add_test(s, "a pcapng comment is kept beside its packet's bytes", test_comment_kept_beside_bytes))
 		return -1;
 	return 0;
 }

@@ -100,6 +100,15 @@ tui_wait_gone() {
 # tui_keys KEY...: tmux key names (Enter, Up, C-c, F1...) or literal text with -l.
 tui_keys() { tui_tmux send-keys -t "$TUI_SESSION" "$@"; }
 
+# tui_filter EXPR: type EXPR at the view filter's prompt (`/`) and apply it ("" clears the filter).
+tui_filter() {
+	tui_keys /
+	tui_wait "Filter (BPF" 5
+	tui_keys C-u
+	[ -n "$1" ] && tui_keys -l "$1"
+	tui_keys Enter
+}
+
 # tui_pid: synwatch's pid (the child of the pane's shell).
 tui_pid() {
 	sh_pid=$(tui_tmux display-message -p -t "$TUI_SESSION" '#{pane_pid}')
