@@ -171,6 +171,20 @@ int tcp_listener(struct scen_ctx *x, int backlog, int *code)
 	return fd;
 }
 
+int tcp_accepted(struct scen_ctx *x, struct gate *ready, int *lfd, int *code)
+{
+	*lfd = tcp_listener(x, 1, code);
+	if (*lfd < 0)
+		return -1;
+	gate_open(ready);
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof peer;
+	int cfd = narrate_accept(*lfd, (struct sockaddr *)&peer, &pl, 0);
+	if (cfd < 0)
+		*code = unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+	return cfd;
+}
+
 int tcp_connected(struct scen_ctx *x, int *code)
 {
 	int fd = narrate_socket(x->family, SOCK_STREAM, IPPROTO_TCP);
@@ -227,16 +241,10 @@ struct one_conn {
 static int one_server(struct scen_ctx *x, void *arg)
 {
 	struct one_conn *oc = arg;
-	int code = 0;
-	int lfd = tcp_listener(x, 1, &code);
-	if (lfd < 0)
-		return code;
-	gate_open(&oc->ready);
-	struct sockaddr_storage peer;
-	socklen_t pl = sizeof peer;
-	int cfd = narrate_accept(lfd, (struct sockaddr *)&peer, &pl, 0);
+	int code = 0, lfd;
+	int cfd = tcp_accepted(x, &oc->ready, &lfd, &code);
 	if (cfd < 0)
-		return unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+		return code;
 	char buf[4096];
 	ssize_t n = narrate_recv(cfd, buf, sizeof buf, 0);
 	if (n <= 0)
@@ -468,16 +476,10 @@ static void simul_line_up(struct simul *sm)
 static int simul_server(struct scen_ctx *x, void *arg)
 {
 	struct simul *sm = arg;
-	int code = 0;
-	int lfd = tcp_listener(x, 1, &code);
-	if (lfd < 0)
-		return code;
-	gate_open(&sm->ready);
-	struct sockaddr_storage peer;
-	socklen_t pl = sizeof peer;
-	int cfd = narrate_accept(lfd, (struct sockaddr *)&peer, &pl, 0);
+	int code = 0, lfd;
+	int cfd = tcp_accepted(x, &sm->ready, &lfd, &code);
 	if (cfd < 0)
-		return unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+		return code;
 	simul_line_up(sm);
 	narrate_shutdown(cfd, SHUT_WR);
 	if (!recv_to_eof(cfd))

@@ -42,6 +42,9 @@ int child_wait(const struct scen_ctx *x, pid_t pid, const char *role);
 
 /* socket, SO_REUSEADDR, bind, listen, all narrated; the fd, or -1 after a message (*code set). */
 int tcp_listener(struct scen_ctx *x, int backlog, int *code);
+/* The server's one connection: tcp_listener with a backlog of 1, ready opened once it listens, then accept(),
+   narrated; the connection's fd (*lfd the listener's), or -1 after a message (*code set). */
+int tcp_accepted(struct scen_ctx *x, struct gate *ready, int *lfd, int *code);
 /* socket and connect to the server, narrated; the fd, or -1 after a message (*code set). */
 int tcp_connected(struct scen_ctx *x, int *code);
 

@@ -38,16 +38,10 @@ struct lossy_arg {
 static int lossy_server(struct scen_ctx *x, void *arg)
 {
 	struct lossy_arg *la = arg;
-	int code = 0;
-	int lfd = tcp_listener(x, 1, &code);
-	if (lfd < 0)
-		return code;
-	gate_open(&la->ready);
-	struct sockaddr_storage peer;
-	socklen_t pl = sizeof peer;
-	int cfd = narrate_accept(lfd, (struct sockaddr *)&peer, &pl, 0);
+	int code = 0, lfd;
+	int cfd = tcp_accepted(x, &la->ready, &lfd, &code);
 	if (cfd < 0)
-		return unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+		return code;
 	struct sock_filter code_[SOCKLOSS_LEN];
 	struct sock_fprog prog = { .len = SOCKLOSS_LEN, .filter = code_ };
 	char what[200];
