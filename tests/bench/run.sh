@@ -11,7 +11,7 @@
 #   BENCH_SOAK_SECS=60     duration of the TUI soak (flood with the terminal stalled, then slow)
 #   BENCH_PARTS="file pcapng flows live tui soak"   which parts to run
 #   BENCH_TUI_GRAPH=1      the TUI rows (flood and latency) with the panel's graph pane open on a TCP transfer
-#                          (build/tools/lossy from `make tools`: one 1448-byte segment a millisecond) captured
+#                          (build/tools/lossy from `make tools`: one 1448-byte segment each 10 ms) captured
 #                          beside the flood
 #   SW=build/synwatch      the synwatch binary
 # Targets are reported PASS/FAIL, not enforced: the exit status is 0 unless a tool failed to run
@@ -439,12 +439,14 @@ tui_sock_next() {
 	TMUX_SOCKS="$TMUX_SOCKS $TMUX_SOCK"
 }
 
-# tui_graph_open PORT: with BENCH_TUI_GRAPH, a TCP transfer to PORT (lossy -l 0 -w 1000: nothing dropped, a
-# 1448-byte segment each millisecond, for as long as a flood and its drain last) and, once the panel lists
+# tui_graph_open PORT: with BENCH_TUI_GRAPH, a TCP transfer to PORT (lossy -l 0 -w 10000: nothing dropped, a
+# 1448-byte segment each 10 ms, for as long as a flood and its drain last) and, once the panel lists
 # its data, g: the graph of its flow (the list follows the newest packet, the transfer's). Sets GRAPH_PID.
+# Not one a millisecond: the transfer's own 2,000 wakeups a second then take CPU from the capture's reader on
+# a 2-core machine (a 1400-byte row lost 0.2-0.6 M packets with that transfer running but not even captured).
 # Call outside $(...).
 tui_graph_open() {
-	build/tools/lossy -p "$1" -l 0 -w 1000 -n $(( (FLOOD_SECS + 8) * 1448000 )) > "$RUNS/graph.lossy" 2>&1 &
+	build/tools/lossy -p "$1" -l 0 -w 10000 -n $(( (FLOOD_SECS + 8) * 144800 )) > "$RUNS/graph.lossy" 2>&1 &
 	GRAPH_PID=$!
 	bg_pid $GRAPH_PID
 	_g=0
@@ -505,7 +507,7 @@ live_tui() {
 		return
 	fi
 	[ "${BENCH_TUI_GRAPH:-0}" = 1 ] &&
-		say "   (BENCH_TUI_GRAPH: the graph pane open on a TCP transfer, 1448 bytes a millisecond, captured beside each flood)"
+		say "   (BENCH_TUI_GRAPH: the graph pane open on a TCP transfer, 1448 bytes each 10 ms, captured beside each flood)"
 	say "== live flood with the TUI in tmux (160x48): $tui_cmd"
 	for size in 64 1400; do
 		port=$(free_port)
