@@ -1,8 +1,9 @@
-/* test_tui_graph.c — the panel's graph pane over pcaps/lossy.pcap: keys give flags and never draw, the glyphs stand at the columns of their packets, the cursor selects packets, the flow stays; the kernel's numbers beside the wire. */
+/* test_tui_graph.c — the panel's graph pane over pcaps/lossy.pcap: keys give flags and never draw, the glyphs stand at the columns of their packets, the cursor selects packets, the flow stays, new packets fed at once and drawn in their turn; the kernel's numbers beside the wire. */
 #include <CUnit/CUnit.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "tui/tui_panel.h"
 #include "tui_screen.h"
 
@@ -231,6 +232,42 @@ static void test_the_graph_keeps_its_flow_until_g_is_pressed_on_another(void)
 	rig_close(&r);
 }
 
+/* While the graph is shown, a new packet of its flow is fed to it at the next frame, but the slot is redrawn
+   only once its turn comes (D_GRAPHDATA, at most every 250 ms), not at every packet. */
+static void test_new_packets_feed_the_graph_at_once_and_redraw_it_in_its_turn(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, LOSSY, 120, 40, true));
+	struct tui *t = r.t;
+	for (int i = 0; i < 20; i++)
+		model_step_file(&t->m);
+	press(&r, TK_END);
+	press(&r, 'g');
+	CU_ASSERT_EQUAL_FATAL(t->lower, LOWER_GRAPH);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t->graph.g);
+	uint64_t fed = t->graph.g->pkts;
+	CU_ASSERT_EQUAL(fed, 20); /* the 20 packets stepped in, all of the one flow */
+	t->lower_drawn = clock_mono_ns(); /* the slot has just been drawn */
+	model_step_file(&t->m);
+	CU_ASSERT(t->dirty & D_GRAPHDATA);
+	CU_ASSERT_FALSE(t->dirty & D_LOWER);
+	tui_draw(t, &r.sc.s);
+	CU_ASSERT_EQUAL(t->graph.g->pkts, fed + 1); /* fed ... */
+	CU_ASSERT(t->dirty & D_GRAPHDATA);          /* ... but not drawn yet: still due */
+	t->lower_drawn = 0;                         /* its turn has come */
+	tui_draw(t, &r.sc.s);
+	CU_ASSERT_FALSE(t->dirty & D_GRAPHDATA);
+	CU_ASSERT(t->lower_drawn > 0);
+	CU_ASSERT_EQUAL(t->graph.g->pkts, fed + 1); /* fed once */
+	/* With the ladder in the slot, a packet of its flow redraws it at the next frame, as before. */
+	press(&r, '\r');
+	CU_ASSERT_EQUAL_FATAL(t->lower, LOWER_LADDER);
+	model_step_file(&t->m);
+	CU_ASSERT(t->dirty & D_LOWER);
+	CU_ASSERT_FALSE(t->dirty & D_GRAPHDATA);
+	rig_close(&r);
+}
+
 static void test_a_flow_that_is_not_tcp_gets_a_message_not_a_graph(void)
 {
 	struct rig r;
@@ -302,6 +339,8 @@ int register_test_tui_graph(void)
 	    !CU_add_test(s, "moving in the list moves the cursor", test_moving_in_the_list_moves_the_cursor) ||
 	    !CU_add_test(s, "the graph keeps its flow until g is pressed on another",
 			 test_the_graph_keeps_its_flow_until_g_is_pressed_on_another) ||
+	    !CU_add_test(s, "new packets feed the graph at once and redraw it in its turn",
+			 test_new_packets_feed_the_graph_at_once_and_redraw_it_in_its_turn) ||
 	    !CU_add_test(s, "a flow that is not TCP gets a message, not a graph",
 			 test_a_flow_that_is_not_tcp_gets_a_message_not_a_graph) ||
 	    !CU_add_test(s, "the kernel's states are compared with the wire's",
