@@ -19,6 +19,7 @@
 #include "common/count.h"
 #include "format.h"
 #include "narrate.h"
+#include "relay.h"
 #include "scenario_kit.h"
 #include "scenario_lossy.h"
 #include "support.h"
@@ -953,6 +954,27 @@ static int scenario_one(const struct scenario *s, const struct sd_opts *o)
 	return rc;
 }
 
+/* Runs `only` (NULL: every scenario in turn), once or --loop. */
+static int scenario_loop(const struct scenario *only, const struct sd_opts *o)
+{
+	int rc = 0;
+	bool first = true;
+	do {
+		for (size_t i = 0; i < COUNT(scenarios); i++) {
+			const struct scenario *s = only ? only : &scenarios[i];
+			if (!first)
+				scenario_pause(o->pause);
+			first = false;
+			rc = scenario_one(s, o);
+			if (rc && !o->loop)
+				return rc;
+			if (only)
+				break;
+		}
+	} while (o->loop);
+	return rc;
+}
+
 int scenario_run(const char *name, const struct sd_opts *o)
 {
 	const struct scenario *only = NULL;
@@ -973,20 +995,11 @@ int scenario_run(const char *name, const struct sd_opts *o)
 			return SD_EXIT_USAGE;
 		}
 	}
-	int rc = 0;
-	bool first = true;
-	do {
-		for (size_t i = 0; i < COUNT(scenarios); i++) {
-			const struct scenario *s = only ? only : &scenarios[i];
-			if (!first)
-				scenario_pause(o->pause);
-			first = false;
-			rc = scenario_one(s, o);
-			if (rc && !o->loop)
-				return rc;
-			if (only)
-				break;
-		}
-	} while (o->loop);
+	/* The server and client processes narrate at the same time: one relay prints their lines in the order
+	   their calls happened. */
+	bool relayed = narrate_on() && relay_start();
+	int rc = scenario_loop(only, o);
+	if (relayed)
+		relay_stop();
 	return rc;
 }
