@@ -17,6 +17,8 @@ enum tui_action {
 	ACT_BACK,        /* Esc */
 	ACT_FILTER, ACT_PAUSE, ACT_STEP, ACT_FASTER, ACT_SLOWER, ACT_SAVE, ACT_FOLLOW, ACT_CLEAR,
 	ACT_SOCKETS, ACT_EXPLAIN, ACT_HELP, ACT_REDRAW, ACT_QUIT,
+	ACT_GOTO,        /* go to a packet number or a time */
+	ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_NEXT_IN_FLOW, ACT_PREV_IN_FLOW,
 	ACT_MOUSE,       /* a click or the wheel (the key TK_MOUSE) */
 	ACT_COUNT
 };
