@@ -24,6 +24,8 @@
 #define WIN_SEQ (4u << 20)              /* reads for a pass over every row */
 #define CHECK_NS (100 * 1000000LL)      /* the file's size and inode are looked at this often at most */
 
+_Static_assert(TCPS_COUNT <= 16, "a row keeps each end's TCP state in 4 bits");
+
 struct chunk {
 	struct store_row rows[CHUNK_ROWS];
 	uint32_t flow[CHUNK_ROWS];
