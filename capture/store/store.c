@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/grow.h"
 #include "decode/decode.h"
 #include "source/capbuf.h"
 #include "source/pcapfile.h"
@@ -200,17 +201,10 @@ void store_facts_from(struct store_facts *f, const struct track_result *tr)
 static struct chunk *store_grow(struct store *st)
 {
 	size_t k = (size_t)(st->end >> CHUNK_BITS);
-	if (k >= st->capch) {
-		size_t cap = st->capch ? st->capch * 2 : 64;
-		while (cap <= k)
-			cap *= 2;
-		struct chunk **n = realloc(st->ch, cap * sizeof *n);
-		if (!n)
-			return NULL;
-		memset(n + st->capch, 0, (cap - st->capch) * sizeof *n);
-		st->ch = n;
-		st->capch = cap;
-	}
+	struct chunk **n = grow_zeroed(st->ch, &st->capch, k, 64, sizeof *n);
+	if (!n)
+		return NULL;
+	st->ch = n;
 	if (!st->ch[k]) {
 		st->ch[k] = malloc(sizeof **st->ch);
 		if (!st->ch[k])
@@ -660,17 +654,10 @@ static struct fdir *store_fdir(const struct store *st, uint64_t id, bool make)
 		if (!make)
 			return NULL;
 		struct store *w = (struct store *)st;
-		if (k >= w->nfd) {
-			size_t n = w->nfd ? w->nfd * 2 : 16;
-			while (n <= k)
-				n *= 2;
-			struct fdir **t = realloc(w->fd, n * sizeof *t);
-			if (!t)
-				return NULL;
-			memset(t + w->nfd, 0, (n - w->nfd) * sizeof *t);
-			w->fd = t;
-			w->nfd = n;
-		}
+		struct fdir **t = grow_zeroed(w->fd, &w->nfd, k, 16, sizeof *t);
+		if (!t)
+			return NULL;
+		w->fd = t;
 		w->fd[k] = calloc(FCHUNK, sizeof **w->fd);
 		if (!w->fd[k])
 			return NULL;
@@ -883,17 +870,10 @@ uint64_t store_match_done(const struct store_match *m)
 static struct mchunk *match_chunk(struct store_match *m, uint64_t r)
 {
 	size_t k = (size_t)(r >> CHUNK_BITS);
-	if (k >= m->nch) {
-		size_t n = m->nch ? m->nch * 2 : 64;
-		while (n <= k)
-			n *= 2;
-		struct mchunk **t = realloc(m->ch, n * sizeof *t);
-		if (!t)
-			return NULL;
-		memset(t + m->nch, 0, (n - m->nch) * sizeof *t);
-		m->ch = t;
-		m->nch = n;
-	}
+	struct mchunk **t = grow_zeroed(m->ch, &m->nch, k, 64, sizeof *t);
+	if (!t)
+		return NULL;
+	m->ch = t;
 	if (!m->ch[k]) {
 		m->ch[k] = calloc(1, sizeof **m->ch);
 		if (!m->ch[k])

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/grow.h"
 #include "decode/decode.h"
 #include "source/filter.h"
 #include "source/pcapwrite.h"
@@ -229,15 +230,10 @@ static struct flow_snap *model_snap(struct tui_model *m, uint64_t id, bool make)
 	if (k >= m->nsnap) {
 		if (!make)
 			return NULL;
-		size_t n = m->nsnap ? m->nsnap * 2 : 16;
-		while (n <= k)
-			n *= 2;
-		struct flow_snap **t = realloc(m->snap, n * sizeof *t);
+		struct flow_snap **t = grow_zeroed(m->snap, &m->nsnap, k, 16, sizeof *t);
 		if (!t)
 			return NULL;
-		memset(t + m->nsnap, 0, (n - m->nsnap) * sizeof *t);
 		m->snap = t;
-		m->nsnap = n;
 	}
 	if (!m->snap[k]) {
 		if (!make)
