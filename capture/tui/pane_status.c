@@ -78,7 +78,7 @@ static void status_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	char mode[64], sp[16], more[200];
 	speed_str(m->clk.speed, sp, sizeof sp);
 	if (m->capture_error)
-		snprintf(mode, sizeof mode, "CAPTURE ERROR");
+		snprintf(mode, sizeof mode, "%s", m->live ? "CAPTURE ERROR" : "READ ERROR");
 	else if (m->live)
 		snprintf(mode, sizeof mode, "%s", m->paused ? "PAUSED (capturing)" : "LIVE");
 	else if (m->fastfwd)

@@ -36,8 +36,14 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 {
 	struct tui *t = arg;
 	char q[16];
-	if (what == NOTE_CAPTURE_FAILED)
+	if (what == NOTE_CAPTURE_FAILED && t->m.live)
 		t->dirty |= tui_message(t, true, "capture stopped: %s (%s quits)", text, keys_first(ACT_QUIT, q, sizeof q));
+	else if (what == NOTE_CAPTURE_FAILED) { /* a file cut short or damaged: what came before it stays */
+		struct pipeline_stats ps;
+		pipeline_stats(t->m.pl, &ps);
+		t->dirty |= tui_message(t, true, "reading stopped after packet %" PRIu64 ": %s; the packets before it are indexed",
+					ps.packets, text);
+	}
 	else if (what == NOTE_FILTER_LINKTYPE || what == NOTE_STORE)
 		t->dirty |= tui_message(t, true, "%s", text);
 	else

@@ -1,5 +1,5 @@
 #!/bin/sh
-# tui_store.sh — the panel over a whole capture (the packet store): Home is packet 1 after the replay, g goes to packet N, the view filter counts what tcpdump counts over every packet, a flow's ladder equals --ladder, a file growing under --follow, a file truncated or replaced while open, a spool that cannot be written.
+# tui_store.sh — the panel over a whole capture (the packet store): Home is packet 1 after the replay, g goes to packet N, the view filter counts what tcpdump counts over every packet, a flow's ladder equals --ladder, a file growing under --follow, a file truncated or replaced while open, a file cut short, a spool that cannot be written, Home after 100,000 live packets.
 #
 # The capture is gencap's (150,000 packets, more than the 100,000 the panel used to keep), made here.
 # Set SYNWATCH=build/asan/synwatch to run it under ASan.
@@ -116,6 +116,19 @@ tui_wait "was replaced or removed while open" 5
 tui_keys q
 tui_check_restored
 echo "ok: a file replaced while open is said on screen"
+
+# ---- a file cut short: indexed up to the cut, said in the status bar and the footer ----
+head -c 1000000 "$F" > "$TUI_DIR/cut.pcap"
+before=$(tcpdump -nr "$TUI_DIR/cut.pcap" 2>/dev/null | wc -l)
+tui_start 200 40 -r "$TUI_DIR/cut.pcap" --speed 0
+tui_wait "READ ERROR" 10
+tui_wait "reading stopped after packet $before: " 5
+tui_wait "shown $before " 5
+tui_keys q
+# After the panel, the one-line error and exit 3, as without it.
+tui_wait "synwatch-exit=3" 5
+tui_wait "is cut short after packet $before " 5
+echo "ok: a file cut short is indexed up to the cut ($before packets, as tcpdump) and said"
 
 # ---- a spool directory that cannot be written (a pipe goes through the spool) ----
 mkfifo "$TUI_DIR/fifo"
