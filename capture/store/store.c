@@ -195,6 +195,8 @@ void store_facts_from(struct store_facts *f, const struct track_result *tr)
 	f->events = tr->events;
 	f->dup_ack_n = tr->dup_ack_n;
 	f->have_rel = tr->have_rel;
+	f->have_win_scale = tr->have_win_scale;
+	f->win_shift = tr->win_shift;
 }
 
 /* The slot for the next row (a new chunk when it begins one); NULL when out of memory. */
@@ -245,7 +247,8 @@ bool store_add_packet(struct store *st, uint64_t off, bool lost, const struct st
 	r->events = (uint16_t)f->events;
 	r->before = (uint8_t)(f->before[0] | f->before[1] << 4);
 	r->after = (uint8_t)(f->after[0] | f->after[1] << 4);
-	r->bits = (uint8_t)((f->dir ? ROW_S2C : 0) | (f->have_rel ? ROW_REL : 0) | (lost ? ROW_LOST : 0));
+	r->bits = (uint8_t)((f->dir ? ROW_S2C : 0) | (f->have_rel ? ROW_REL : 0) | (lost ? ROW_LOST : 0) |
+			    (f->have_win_scale && f->win_shift <= 14 ? (f->win_shift + 1) << ROW_WIN_SHIFT : 0));
 	r->dup = (uint8_t)(f->dup_ack_n < 255 ? f->dup_ack_n : 255);
 	*fl = (uint32_t)f->flow_id;
 	if (f->dup_ack_n >= 255) {
@@ -626,6 +629,10 @@ int store_read(struct store *st, uint64_t row, struct packet *dec, struct store_
 		tr.after[1] = (enum tcp_state)(x->after >> 4);
 		tr.events = x->events | (x->before != x->after ? EV_STATE_CHANGE : 0);
 		tr.dup_ack_n = (tr.events & EV_DUP_ACK) ? store_row_dup(st, row, x) : 0;
+		if (x->bits >> ROW_WIN_SHIFT) {
+			tr.have_win_scale = true;
+			tr.win_shift = (uint8_t)((x->bits >> ROW_WIN_SHIFT) - 1);
+		}
 		if ((x->bits & ROW_REL) && dec->has_ip) {
 			const struct tcp_hdr *th = &dec->ip.u.tcp;
 			int d = tr.dir, rev = 1 - d;

@@ -26,6 +26,7 @@
  * - both ends' TCP states before and after it (4 bits each);
  * - its analysis events (EV_* bits 0-15; EV_STATE_CHANGE is "before differs from after");
  * - a duplicate ACK's number (inline below 255, else in a side table);
+ * - the window's scale shift, when tracking knew it (it depends on which SYNs were seen before);
  * - whether tracking gave relative numbers: they are the raw numbers less the flow's initial sequence
  *   number each way (struct flow's isn[], which is set once, at or before the packet, and never changes),
  *   so the flow directory's isn[] gives them back exactly.
@@ -48,6 +49,7 @@ enum {
 	ROW_REL = 1u << 1,   /* tracking gave relative numbers */
 	ROW_CALL = 1u << 2,  /* a socket call (the classroom): off is its slot */
 	ROW_LOST = 1u << 3,  /* the spool fell behind: its bytes were not kept */
+	ROW_WIN_SHIFT = 4,   /* bits 4-7: the window's scale shift + 1 (0: not known; RFC 7323 caps it at 14) */
 };
 
 /* One row of the index (12 bytes; its flow id is kept beside it, for fast scans of one flow). */
@@ -77,6 +79,8 @@ struct store_facts {
 	uint32_t events;
 	uint32_t dup_ack_n;
 	bool have_rel;
+	bool have_win_scale;
+	uint8_t win_shift;
 };
 void store_facts_from(struct store_facts *f, const struct track_result *tr);
 
