@@ -354,19 +354,19 @@ uint64_t store_row_off(const struct store_row *r)
 	return (uint64_t)r->off_hi << 32 | r->off_lo;
 }
 
+static int dupn_cmp(const void *a, const void *b)
+{
+	const struct dupn *x = a, *y = b;
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
 uint32_t store_row_dup(const struct store *st, uint64_t row, const struct store_row *r)
 {
 	if (r->dup < 255)
 		return r->dup;
-	size_t lo = 0, hi = st->ndups;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (st->dups[mid].row < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < st->ndups && st->dups[lo].row == row ? st->dups[lo].n : 255;
+	struct dupn key = { .row = row };
+	const struct dupn *d = bsearch(&key, st->dups, st->ndups, sizeof *st->dups, dupn_cmp);
+	return d ? d->n : 255;
 }
 
 const struct store_call *store_call_of(const struct store *st, const struct store_row *r)
@@ -378,18 +378,24 @@ const struct store_call *store_call_of(const struct store *st, const struct stor
 	return &st->calls[slot % STORE_CALLS_KEPT];
 }
 
-/* Calls at rows before `row`. */
-static uint64_t calls_before(const struct store *st, uint64_t row)
+/* How many of the n ascending row numbers a[] are below row. */
+static size_t rows_below(const uint64_t *a, size_t n, uint64_t row)
 {
-	size_t lo = 0, hi = st->ncall_rows;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (st->call_rows[mid] < row)
+		if (a[mid] < row)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Calls at rows before `row`. */
+static uint64_t calls_before(const struct store *st, uint64_t row)
+{
+	return rows_below(st->call_rows, st->ncall_rows, row);
 }
 
 uint64_t store_packet_number(const struct store *st, uint64_t row)
@@ -804,15 +810,7 @@ bool store_flowrows_update(struct store *st, struct store_flowrows *fr, uint64_t
 
 size_t store_flowrows_lower_bound(const struct store_flowrows *fr, uint64_t row)
 {
-	size_t lo = 0, hi = fr->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (fr->row[mid] < row)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return rows_below(fr->row, fr->count, row);
 }
 
 /* ---------------------------------------------------------------- the view filter's verdicts ---- */

@@ -317,6 +317,27 @@ static void test_rows_go_with_the_records_the_spool_let_go_and_calls_before_them
 	spool_close(sp);
 }
 
+static void test_duplicate_ack_numbers_of_255_and_more_are_kept_exactly(void)
+{
+	struct spool_opts o = { .dir = "/tmp", .max_bytes = 2u << 20, .ring_bytes = 1u << 20 };
+	struct spool *sp = spool_open(&o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	struct store *st = store_open_spool(sp);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	const uint32_t n[] = { 3, 254, 255, 300, 7, 100000 };
+	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++) {
+		struct store_facts f;
+		memset(&f, 0, sizeof f);
+		f.events = EV_DUP_ACK;
+		f.dup_ack_n = n[i];
+		CU_ASSERT_TRUE(store_add_packet(st, i * 100, false, &f, (int64_t)i));
+	}
+	for (size_t i = 0; i < sizeof n / sizeof n[0]; i++)
+		CU_ASSERT_EQUAL(store_row_dup(st, i, store_row(st, i)), n[i]);
+	store_close(st);
+	spool_close(sp);
+}
+
 static void test_spool_reads_back_keeps_its_budget_and_says_why_not(void)
 {
 	/* A 1 MiB ring over a 2 MiB budget: records come back from the ring, then from the files; the oldest
@@ -384,6 +405,8 @@ int register_test_store(void)
 			 test_a_file_cut_or_replaced_while_open_is_said_not_misread) ||
 	    !CU_add_test(s, "rows go with the records the spool let go, and calls before them",
 			 test_rows_go_with_the_records_the_spool_let_go_and_calls_before_them) ||
+	    !CU_add_test(s, "duplicate ACK numbers of 255 and more are kept exactly",
+			 test_duplicate_ack_numbers_of_255_and_more_are_kept_exactly) ||
 	    !CU_add_test(s, "spool reads back, keeps its budget and says why not",
 			 test_spool_reads_back_keeps_its_budget_and_says_why_not))
 		return -1;
