@@ -48,6 +48,12 @@ bool capfile_nanosecond(const struct capfile *cf);  /* the file's precision (pca
                                                        before the first packet is finer than 1 us) */
 int capfile_fd(const struct capfile *cf);           /* a pipe's descriptor to poll, else -1 */
 const struct pcapng *capfile_pcapng(const struct capfile *cf); /* NULL: not pcapng */
+/* A classic pcap in a regular file that our reader took (its records can be read in place): true with its
+   byte order (swapped: not ours). */
+bool capfile_pcap_inplace(const struct capfile *cf, bool *swapped);
+/* --follow: at the end of a regular file, wait for more (CAPFILE_AGAIN) instead of ending. */
+void capfile_follow(struct capfile *cf);
+uint64_t capfile_size(const struct capfile *cf); /* a regular file's size now, else 0 */
 
 void capfile_close(struct capfile *cf);
 

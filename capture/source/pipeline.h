@@ -22,6 +22,7 @@ struct pipeline_opts {
 	bool promisc;          /* put the interface in promiscuous mode (tcpdump's default; -p turns off) */
 	bool nano;             /* live: ask for nanosecond timestamps (--nano) */
 	int buffer_bytes;      /* live: kernel buffer size (-B KiB); 0 means 32 MiB */
+	bool follow;           /* -r FILE --follow: at the file's end, wait for more (as tail -f) instead of ending */
 };
 
 struct pipeline;
@@ -42,6 +43,15 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr);
 /* The same without copying the decoded packet: *pkt points at the pipeline's, valid until the next call. */
 int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct track_result *tr);
+
+/* The file offset of the record of the packet pipeline_next returned last, for reading it again in place;
+   UINT64_MAX when it has none (live capture, a pipe, a pcapng file). */
+uint64_t pipeline_record_offset(const struct pipeline *pl);
+/* The source is a classic pcap in a regular file, whose records can be read again in place: true with its
+   byte order (swapped: not ours), nanosecond magic, libpcap's snapshot length and its link type. */
+bool pipeline_pcap_inplace(const struct pipeline *pl, bool *swapped, bool *nano, uint32_t *snaplen, int *linktype);
+/* The file's size now (0: not a regular file), for how much of it has been read. */
+uint64_t pipeline_file_size(const struct pipeline *pl);
 
 int pipeline_fd(const struct pipeline *pl);          /* selectable fd: live capture, or a pipe (-r -); else -1 */
 bool pipeline_live(const struct pipeline *pl);
