@@ -47,6 +47,8 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 		t->dirty |= tui_message(t, true, "reading stopped after packet %" PRIu64 ": %s; the packets before it are indexed",
 					ps.packets, text);
 	}
+	else if (what == NOTE_PROGRAM_FAILED)
+		t->dirty |= tui_message(t, true, "%s; %s quits", text, keys_first(ACT_QUIT, q, sizeof q));
 	else if (what == NOTE_FILTER_LINKTYPE || what == NOTE_STORE)
 		t->dirty |= tui_message(t, true, "%s", text);
 	else
