@@ -43,6 +43,8 @@ struct classroom {
 	int demo_fd;                   /* --classroom: sockdemo's binary, opened before privileges go; -1 none */
 	char demo_path[PATH_MAX];      /* its path, for messages */
 	char trace_user[256];          /* --trace: the user the command runs as, whom synwatch then becomes */
+	double pace;                   /* --classroom: sockdemo's wait before each socket call (seconds) */
+	bool pace_on;                  /* ... and that sockdemo runs, so the panel's keys may change it */
 };
 
 /*
@@ -56,6 +58,10 @@ struct classroom {
  *   sockdemo (one round for text, a loop for the panel or --keep) and follows its events (EXIT_FAILURE_RUNTIME).
  */
 int classroom_open(struct classroom *m, const struct config *c, char *err, size_t errlen);
+/* --classroom, before classroom_open: the port must be free on lo (another program's server there would
+   answer the scenarios' clients). Taken and given with -p: EXIT_USAGE with the fix in err; taken and the
+   default: the next free one is chosen (c->port and the filter change) and note says so. */
+int classroom_pick_port(struct config *c, char *note, size_t notelen, char *err, size_t errlen);
 int classroom_start_tracer(struct classroom *m, struct config *c, char *err, size_t errlen);
 int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen);
 
