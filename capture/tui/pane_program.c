@@ -45,38 +45,31 @@ static void program_draw(struct tui *t, struct tui_sink *s, int y, int h)
 static unsigned program_key(struct tui *t, enum tui_action act, int key)
 {
 	(void)key;
-	size_t *up = &t->program.up;
-	size_t h = (size_t)tui_pane_rows(t, PANE_LOWER);
+	if (tui_scroll_key(&t->program.up, act, (size_t)tui_pane_rows(t, PANE_LOWER), true))
+		return D_LOWER;
 	switch (act) {
-	case ACT_UP:
-		(*up)++;
-		return D_LOWER;
-	case ACT_DOWN:
-		*up = *up ? *up - 1 : 0;
-		return D_LOWER;
-	case ACT_PGUP:
-		*up += h;
-		return D_LOWER;
-	case ACT_PGDN:
-		*up = *up > h ? *up - h : 0;
-		return D_LOWER;
 	case ACT_HOME:
-		*up = PROGTTY_LINES;
+		t->program.up = PROGTTY_LINES;
 		return D_LOWER;
 	case ACT_END:
-		*up = 0;
+		t->program.up = 0;
 		return D_LOWER;
 	default:
 		return K_PASS;
 	}
 }
 
-unsigned program_open(struct tui *t)
+/* A program key pressed without --trace: what it is for. */
+static unsigned program_none(struct tui *t, enum tui_action act, const char *does)
 {
 	char k[16];
+	return tui_message(t, false, "no traced program: %s %s synwatch --trace -- COMMAND", keys_first(act, k, sizeof k), does);
+}
+
+unsigned program_open(struct tui *t)
+{
 	if (!t->o->program)
-		return tui_message(t, false, "no traced program: %s shows the terminal of synwatch --trace -- COMMAND",
-				   keys_first(ACT_PROGRAM, k, sizeof k));
+		return program_none(t, ACT_PROGRAM, "shows the terminal of the command of");
 	t->lower = LOWER_PROGRAM;
 	t->program.up = 0;
 	return D_ALL;
@@ -84,10 +77,8 @@ unsigned program_open(struct tui *t)
 
 unsigned program_type(struct tui *t)
 {
-	char k[16];
 	if (!t->o->program)
-		return tui_message(t, false, "no traced program: %s types a line to the command of synwatch --trace -- COMMAND",
-				   keys_first(ACT_TYPE, k, sizeof k));
+		return program_none(t, ACT_TYPE, "types a line to the command of");
 	if (t->o->program->ended)
 		return tui_message(t, true, "%s has closed its terminal: nothing can be typed to it", t->o->program->name);
 	return prompt_start(t, PR_PROGRAM);

@@ -209,6 +209,9 @@ unsigned tui_ladder_moved(struct tui *t); /* the ladder selection moved: the lis
 unsigned tui_focus_pane(struct tui *t, int slot);
 unsigned tui_end(struct tui *t);          /* the last row; a replay fast-forwards to the end */
 unsigned tui_open_current(struct tui *t); /* the ladder of the current packet's flow, focused */
+/* Up/Down (a line) and PgUp/PgDn (page lines) on a text's scroll offset, counted down from its first line,
+   or up from its last when from_end (Up adds one); never below 0. False for any other action. */
+bool tui_scroll_key(size_t *off, enum tui_action act, size_t page, bool from_end);
 /* The moving keys (Up, Down, PgUp, PgDn, Home, End) on a list `h` rows high; false for any other action. */
 bool tui_lv_key(struct listview *lv, enum tui_action act, int h);
 struct tui_pkt *list_pkt(struct tui *t, size_t i, uint64_t *seq); /* the list's row i, NULL past the end */

@@ -11,12 +11,6 @@ need_cmd ss
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed (.ci/install-deps)"
 "$SW" --trace -- true 2>/dev/null || skip "ptrace is not permitted here (--trace cannot run true)"
 
-wait_listen() {
-	_n=0
-	until ss -Hltn "sport = :$1" | grep -q .; do
-		_n=$((_n + 1)); [ $_n -lt 500 ] || return 1; sleep 0.01
-	done
-}
 # client PORT: nc connects to PORT, its stdin the fifo $TMP/cin.PORT held open on fd 9, its output in
 # $TMP/cli.PORT; sends "hello".
 client() {
