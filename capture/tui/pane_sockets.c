@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/wrap.h"
 #include "tui/tui_panel.h"
 
 static void sockets_help(struct tui *t, char *buf, size_t size)
@@ -23,16 +24,7 @@ static void sockets_wrapped(struct pane_text *o, const char *text, int width, in
 		int room = width - lead;
 		if (room < 16)
 			room = 16;
-		size_t len = strlen(p);
-		size_t take = len;
-		if (len > (size_t)room) { /* the last space that fits, else a hard break */
-			take = (size_t)room;
-			for (size_t i = (size_t)room; i > 0; i--)
-				if (p[i] == ' ') {
-					take = i;
-					break;
-				}
-		}
+		size_t take = wrap_take(p, room);
 		snprintf(line, sizeof line, "%*s%.*s", lead, "", (int)take, p);
 		pane_text_line(o, line, style);
 		p += take;
