@@ -139,6 +139,13 @@ int main(int argc, char **argv)
 		classroom_record_end(&room); /* what the session still holds goes into -w before it is counted */
 	if (!out.closed || signals_stop)
 		report_summary(pl, cfg.p.write);
+	int werr = pipeline_flush(pl) ? 0 : pipeline_write_error(pl);
+	if (werr) {
+		fprintf(stderr, "synwatch: cannot write '%s': %s; it holds the whole blocks written before; "
+			"free some room or choose another -w FILE\n", cfg.p.write, strerror(werr));
+		if (code == EXIT_OK)
+			code = EXIT_OUTPUT;
+	}
 	if (cfg.merged)
 		code = classroom_finish(&room, &cfg, code, cmd_status);
 	handout_free(&ho); /* written by now, unless the panel ran */

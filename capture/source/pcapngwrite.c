@@ -57,6 +57,7 @@ struct pcapngw {
 	uint8_t *buf;             /* NGW_BUF bytes */
 	size_t len;               /* bytes in it not yet written */
 	int err;                  /* errno of the first failed write, 0 when none */
+	uint64_t ondisk;          /* bytes of whole blocks in the file */
 	struct ngw_iface *ifs;
 	size_t nifs, capifs;
 	uint64_t packets;
@@ -65,6 +66,22 @@ struct pcapngw {
 static size_t pad4(size_t n)
 {
 	return (n + 3u) & ~(size_t)3u;
+}
+
+/* After a failed write that left `done` bytes of the buffer in the file: cut the file back to the end of
+   the last whole block among them, so that it holds whole blocks only (a pipe cannot be cut). */
+static void ngw_cut(struct pcapngw *w, size_t done)
+{
+	size_t whole = 0;
+	while (whole + 8 <= w->len) {
+		uint32_t n;
+		memcpy(&n, w->buf + whole + 4, 4);
+		if (whole + n > done)
+			break;
+		whole += n;
+	}
+	if (!w->std && ftruncate(w->fd, (off_t)(w->ondisk + whole)) == 0)
+		w->ondisk += whole;
 }
 
 bool pcapngw_flush(struct pcapngw *w)
@@ -79,8 +96,17 @@ bool pcapngw_flush(struct pcapngw *w)
 		else
 			done += (size_t)k;
 	}
+	if (w->err && done < w->len)
+		ngw_cut(w, done);
+	else
+		w->ondisk += done;
 	w->len = 0;
 	return !w->err;
+}
+
+int pcapngw_error(const struct pcapngw *w)
+{
+	return w->err;
 }
 
 /* Room for a block of n bytes at the buffer's end (flushing what is there first when it does not fit):

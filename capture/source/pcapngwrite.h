@@ -60,8 +60,11 @@ void pcapngw_stats(struct pcapngw *w, int iface, int64_t at_ns, const struct pca
 size_t pcapngw_ifaces(const struct pcapngw *w);    /* interfaces described */
 uint64_t pcapngw_packets(const struct pcapngw *w); /* packet blocks written (all interfaces) */
 
-/* Push what is buffered to the file; false when a write failed (then and ever after). */
+/* Push what is buffered to the file; false when a write failed (then and ever after). A write that fails
+   part-way (the disk full, the file size limit) is cut back to the last whole block, so the file stays
+   readable with every block before it; nothing is written after that. */
 bool pcapngw_flush(struct pcapngw *w);
+int pcapngw_error(const struct pcapngw *w); /* the errno of the failed write, 0 when none */
 /* Flush and close (NULL is a no-op); false when anything written since the open did not reach the file. */
 bool pcapngw_close(struct pcapngw *w);
 

@@ -628,6 +628,11 @@ bool pipeline_flush(struct pipeline *pl)
 	return pcapw_flush(pl->dumper);
 }
 
+int pipeline_write_error(const struct pipeline *pl)
+{
+	return pl->ngw ? pcapngw_error(pl->ngw) : 0;
+}
+
 void pipeline_hold_writes(struct pipeline *pl)
 {
 	pl->ngw_held = pl->ngw != NULL;

@@ -76,6 +76,9 @@ void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s);
 
 /* Push what -w holds buffered to the disk (a kill after this loses nothing written so far). */
 bool pipeline_flush(struct pipeline *pl);
+/* pcapng -w: the errno of the write that failed (the file was cut back to whole blocks), 0 when none or
+   classic pcap. */
+int pipeline_write_error(const struct pipeline *pl);
 
 /* pcapng -w: from now on (before the first packet is read) the caller writes the packets, in the order
    and with the comments it chooses (pipeline_write_packet); the pipeline still writes the file's head, its
