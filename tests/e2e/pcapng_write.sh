@@ -1,6 +1,6 @@
 # pcapng_write.sh — -w FILE.pcapng (and --pcapng): tshark reads every file synwatch writes with no warning and
-# sees the same packets as in the input; synwatch reads its own output back to the same text; a write killed
-# with SIGKILL leaves whole blocks; Ctrl-C of a live capture ends the file with its interface statistics;
+# sees the same packets as in the input; synwatch reads its own output back to the same text (a write killed
+# with SIGKILL: write_kill.sh); Ctrl-C of a live capture ends the file with its interface statistics;
 # a lesson whose call blocks are damaged is read for all its packets with a warning naming the block.
 . tests/lib.sh
 need_cmd tshark
@@ -53,32 +53,6 @@ capinfos -t "$TMP/hs.pcap" 2>/dev/null | grep -q 'File type: *Wireshark/tcpdump/
 expect_exit 2 '^synwatch: --pcapng is the format of -w FILE: add -w FILE$' $SW -r pcaps/handshake.pcap --pcapng
 expect_exit 6 "^synwatch: cannot write '$TMP/no/dir.pcapng': No such file or directory; check that its directory exists and is writable$" \
 	$SW -r pcaps/handshake.pcap -w "$TMP/no/dir.pcapng"
-
-# SIGKILL while writing: whole blocks (the kernel may cut one write at a page boundary: only the last block).
-G=build/bench/gencap
-make --no-print-directory -s "$G" >/dev/null || fail "cannot build $G (make $G)"
-"$G" -s 7 -n 200000 -c 2000 -o "$TMP/big.pcap" 2> "$TMP/gen.log" || fail "gencap failed: $(cat "$TMP/gen.log")"
-for at in 1500000 6000000; do
-	rm -f "$TMP/k.pcapng"
-	"$SW" -r "$TMP/big.pcap" -w "$TMP/k.pcapng" --stats > /dev/null 2> "$TMP/sw.err" &
-	pid=$!
-	bg_pid $pid
-	n=0
-	while [ "$(stat -c %s "$TMP/k.pcapng" 2>/dev/null || echo 0)" -lt "$at" ]; do
-		kill -0 $pid 2>/dev/null || break
-		n=$((n + 1))
-		[ $n -lt 20000 ] || fail "the output never reached $at bytes"
-	done
-	kill -KILL $pid 2>/dev/null
-	wait $pid 2>/dev/null
-	if ! tshark -r "$TMP/k.pcapng" -T fields -e frame.number > "$TMP/k.n" 2> "$TMP/k.err"; then
-		grep -q "cut short in the middle of a packet" "$TMP/k.err" || fail "tshark cannot read the killed pcapng: $(cat "$TMP/k.err")"
-	fi
-	if ! "$SW" -r "$TMP/k.pcapng" --stats > /dev/null 2> "$TMP/re.err"; then
-		grep -q "cut short" "$TMP/re.err" || fail "synwatch cannot read the killed pcapng: $(cat "$TMP/re.err")"
-	fi
-	echo "killed at $(stat -c %s "$TMP/k.pcapng") bytes: tshark reads $(wc -l < "$TMP/k.n") packets; $(head -n 1 "$TMP/re.err")"
-done
 
 # A lesson whose call blocks are damaged: every packet read, one warning per block naming it, exit 0.
 cp pcaps/lesson.pcapng "$TMP/bad.pcapng"
