@@ -17,6 +17,7 @@
 #include "common/strbuf.h"
 #include "events.h"
 #include "format.h"
+#include "relay.h"
 #include "role.h"
 
 #define ARGS_MAX 1024     /* the narrated arguments of one call */
@@ -30,7 +31,8 @@ static struct {
 	long pid;
 	bool narrate;     /* narration lines to stderr */
 	int events_fd;    /* --events file, or -1 */
-} st = { "sockdemo", 0, false, -1 };
+	bool announced;   /* the call under way was announced "<unfinished ...>": its line stands at its return */
+} st = { "sockdemo", 0, false, -1, false };
 
 void narrate_init(const char *role, bool narrate, int events_fd)
 {
@@ -70,6 +72,31 @@ static void err_write(const char *s, size_t len)
 	}
 }
 
+/*
+ * Narration text stamped key_us (CLOCK_REALTIME microseconds): through the relay when a scenario's
+ * processes share one (so that it is printed in time order), else straight to stderr.
+ */
+static void narrate_out(int64_t key_us, const char *s, size_t len)
+{
+	if (relay_on())
+		relay_text(key_us, s, len);
+	else
+		err_write(s, len);
+}
+
+/*
+ * The entry time of a call about to be made. A call not announced as "<unfinished ...>" tells the relay
+ * it is under way, so that what another process does because of it (a recvfrom() its sendto() ends, the
+ * end of file its close() causes) is not printed before it.
+ */
+static int64_t call_enter(void)
+{
+	int64_t t0 = clock_real_us();
+	if (st.narrate && !st.announced && relay_on())
+		relay_mark(t0);
+	return t0;
+}
+
 void narrate_say(const char *fmt, ...)
 {
 	if (!st.narrate)
@@ -83,7 +110,7 @@ void narrate_say(const char *fmt, ...)
 		return;
 	size_t len = (size_t)n < sizeof buf - 1 ? (size_t)n : sizeof buf - 2;
 	buf[len++] = '\n';
-	err_write(buf, len);
+	narrate_out(clock_real_us(), buf, len);
 }
 
 /* ---- introspection used only to tell the story (never narrated itself) ---- */
@@ -234,9 +261,12 @@ static void tell(const struct told *t)
 			    t->suffix);
 		int n = snprintf(buf, sizeof buf, "[%s %ld] %s\n[%s %ld]     %s\n", st.role, st.pid, line, st.role, st.pid,
 				 t->sentence);
+		/* A call stands where it was entered (it causes what follows), or where it returned when it
+		   was announced at its entry (strace -f's "<... resumed>"). */
 		if (n > 0)
-			err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+			narrate_out(st.announced ? t->t1 : t->t0, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 	}
+	st.announced = false;
 }
 
 /* strace -f's form for a call that is about to block: "accept(3, <unfinished ...>". */
@@ -247,7 +277,8 @@ static void tell_waiting(const char *call, const char *args_so_far)
 	char buf[ARGS_MAX + 128];
 	int n = snprintf(buf, sizeof buf, "[%s %ld] %s(%s <unfinished ...>\n", st.role, st.pid, call, args_so_far);
 	if (n > 0)
-		err_write(buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+		narrate_out(clock_real_us(), buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+	st.announced = true;
 }
 
 /* ---- the calls ---- */
@@ -256,7 +287,7 @@ int narrate_socket(int family, int type, int protocol)
 {
 	if (!active())
 		return socket(family, type, protocol);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = socket(family, type, protocol);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -283,7 +314,7 @@ int narrate_setsockopt_int(int fd, int level, int name, int value)
 {
 	if (!active())
 		return setsockopt(fd, level, name, &value, sizeof value);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = setsockopt(fd, level, name, &value, sizeof value);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -315,7 +346,7 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 	struct linger lg = { .l_onoff = onoff, .l_linger = seconds };
 	if (!active())
 		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -342,7 +373,7 @@ int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	if (!active())
 		return bind(fd, sa, len);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = bind(fd, sa, len);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -380,7 +411,7 @@ int narrate_listen(int fd, int backlog)
 {
 	if (!active())
 		return listen(fd, backlog);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = listen(fd, backlog);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -412,7 +443,7 @@ int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting(call, args);
 	}
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = accept4(fd, sa, len, flags);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -462,7 +493,7 @@ int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
 	int type = sock_type(fd);
 	if (type == SOCK_STREAM && sock_blocking(fd, 0))
 		tell_waiting("connect", args);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = connect(fd, sa, len);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -562,7 +593,7 @@ ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
 {
 	if (!active())
 		return send(fd, buf, len, flags);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	ssize_t r = send(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -583,7 +614,7 @@ ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const str
 {
 	if (!active())
 		return sendto(fd, buf, len, flags, sa, salen);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	ssize_t r = sendto(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -647,7 +678,7 @@ ssize_t narrate_recv(int fd, void *buf, size_t len, int flags)
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recv", args);
 	}
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	ssize_t r = recv(fd, buf, len, flags);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -672,7 +703,7 @@ ssize_t narrate_recvfrom(int fd, void *buf, size_t len, int flags, struct sockad
 		snprintf(args, sizeof args, "%d,", fd);
 		tell_waiting("recvfrom", args);
 	}
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	ssize_t r = recvfrom(fd, buf, len, flags, sa, salen);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -730,7 +761,7 @@ int narrate_poll(struct pollfd *fds, nfds_t n, int timeout)
 	strbuf_printf(&a, "%s], %lu, %d", n > POLL_SHOW ? ", ..." : "", (unsigned long)n, timeout);
 	if (timeout != 0)
 		tell_waiting("poll", args);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = poll(fds, n, timeout);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -781,7 +812,7 @@ int narrate_shutdown(int fd, int how)
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = shutdown(fd, how);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();
@@ -870,7 +901,7 @@ int narrate_close(int fd)
 		unread = 0;
 	local_of(fd, loc);
 	remote_of(fd, rem);
-	int64_t t0 = clock_real_us();
+	int64_t t0 = call_enter();
 	int r = close(fd);
 	int e = r < 0 ? errno : 0;
 	int64_t t1 = clock_real_us();

@@ -19,6 +19,7 @@
 #include "common/count.h"
 #include "format.h"
 #include "narrate.h"
+#include "relay.h"
 #include "support.h"
 
 #define CHILD_TIMEOUT 30  /* seconds before a stuck scenario process is killed (SIGALRM) */
@@ -948,21 +949,9 @@ static int scenario_one(const struct scenario *s, const struct sd_opts *o)
 	return rc;
 }
 
-int scenario_run(const char *name, const struct sd_opts *o)
+/* Runs `only` (NULL: every scenario in turn), once or --loop. */
+static int scenario_loop(const struct scenario *only, const struct sd_opts *o)
 {
-	const struct scenario *only = NULL;
-	if (strcmp(name, "all") != 0) {
-		for (size_t i = 0; i < COUNT(scenarios); i++)
-			if (strcmp(name, scenarios[i].name) == 0)
-				only = &scenarios[i];
-		if (!only) {
-			fprintf(stderr, "sockdemo: unknown scenario '%s'; fix: one of", name);
-			for (size_t i = 0; i < COUNT(scenarios); i++)
-				fprintf(stderr, " %s", scenarios[i].name);
-			fprintf(stderr, ", or all (sockdemo scenario --list describes them)\n");
-			return SD_EXIT_USAGE;
-		}
-	}
 	int rc = 0;
 	bool first = true;
 	do {
@@ -978,5 +967,29 @@ int scenario_run(const char *name, const struct sd_opts *o)
 				break;
 		}
 	} while (o->loop);
+	return rc;
+}
+
+int scenario_run(const char *name, const struct sd_opts *o)
+{
+	const struct scenario *only = NULL;
+	if (strcmp(name, "all") != 0) {
+		for (size_t i = 0; i < COUNT(scenarios); i++)
+			if (strcmp(name, scenarios[i].name) == 0)
+				only = &scenarios[i];
+		if (!only) {
+			fprintf(stderr, "sockdemo: unknown scenario '%s'; fix: one of", name);
+			for (size_t i = 0; i < COUNT(scenarios); i++)
+				fprintf(stderr, " %s", scenarios[i].name);
+			fprintf(stderr, ", or all (sockdemo scenario --list describes them)\n");
+			return SD_EXIT_USAGE;
+		}
+	}
+	/* The server and client processes narrate at the same time: one relay prints their lines in the order
+	   their calls happened. */
+	bool relayed = narrate_on() && relay_start();
+	int rc = scenario_loop(only, o);
+	if (relayed)
+		relay_stop();
 	return rc;
 }

@@ -27,6 +27,9 @@ enum layer_id {
 	LAYER_UDP,     /* "udp" */
 	LAYER_ICMP,    /* "icmp" */
 	LAYER_ICMP6,   /* "icmp6" */
+	LAYER_ARP,     /* "arp" */
+	LAYER_DNS,     /* "dns" */
+	LAYER_HTTP,    /* "http" */
 	LAYER_COUNT
 };
 
@@ -188,6 +191,75 @@ struct link_info {
 	uint32_t null_family; /* NULL/LOOP address family word, as read in the right byte order */
 };
 
+/*
+ * Application messages summarised in one line (packet.app.kind). They point into the caller's buffer, as
+ * ip_opts does, and views read them through the decoders' walkers (decode.h), so the packet stays small.
+ */
+enum app_kind {
+	APP_NONE = 0, /* nothing below is valid */
+	APP_DNS,      /* a DNS message: UDP port 53, or TCP port 53 with the message at the segment's start */
+	APP_HTTP,     /* an HTTP/1.x request or status line at the start of a TCP segment */
+	APP_ARP,      /* an ARP or RARP packet (ethertype 0x0806, 0x8035) */
+};
+
+/* Bits of dns_msg.have. */
+enum {
+	DNS_HAVE_HEADER = 1u << 0,   /* id, flags and the four counts */
+	DNS_HAVE_QUESTION = 1u << 1, /* qname, qtype, qclass of the first question */
+	DNS_HAVE_OPT = 1u << 2,      /* an EDNS OPT record (RFC 6891) was read: rcode_hi holds its upper RCODE bits */
+};
+
+/* A DNS message (RFC 1035 §4.1); over TCP, after its 2-byte length (RFC 1035 §4.2.2). Every record is
+   checked; the first question and the answers are what the views show. */
+struct dns_msg {
+	const uint8_t *msg;     /* its first byte in the caller's buffer */
+	uint16_t cap;           /* bytes of it captured (at most wire) */
+	uint16_t wire;          /* its length on the wire: the UDP payload, or the TCP length prefix */
+	uint16_t id;
+	uint16_t flags;         /* the header's second word: QR, opcode, AA, TC, RD, RA, Z, AD, CD, rcode */
+	uint16_t qdcount, ancount, nscount, arcount;
+	uint16_t qname;         /* offset in msg of the first question's name */
+	uint16_t qtype, qclass;
+	uint16_t answers;       /* offset in msg of the first answer record */
+	uint16_t nan;           /* answers read whole and valid, from `answers` on (at most ancount) */
+	uint8_t have;           /* DNS_HAVE_* */
+	uint8_t rcode_hi;       /* EDNS's 8 upper bits of the 12-bit RCODE (RFC 6891 §6.1.3) */
+	bool tcp;
+};
+
+/* The first line of an HTTP/1.x message (RFC 9112 §3 request-line, §4 status-line). */
+struct http_line {
+	const uint8_t *line;    /* its first byte in the caller's buffer */
+	uint16_t len;           /* bytes of it, without the line end: captured, up to the line end (a line
+				   longer than 65535 bytes is taken as its first 65535, not complete) */
+	bool response;          /* a status line (else a request line) */
+	bool complete;          /* its line end was captured; false: the capture or the segment ended first */
+	bool have_version;      /* the "HTTP/x.y" (8 bytes) at line[version_off] was captured */
+	uint16_t status;        /* response: the status code (0 when not captured) */
+	uint16_t method_len;    /* request: the method, line[0..method_len) */
+	uint16_t target_off, target_len; /* request: the request-target (target_len 0: not captured) */
+	uint16_t version_off;   /* request: where the version starts (a status line starts with it) */
+	uint16_t reason_off, reason_len; /* response: the reason phrase (may be empty) */
+};
+
+/* An ARP packet (RFC 826): fixed header, then sender and target hardware and protocol addresses. */
+struct arp_pkt {
+	uint16_t htype, ptype, op;
+	uint8_t hlen, plen;
+	const uint8_t *addrs;   /* sha, spa, tha, tpa (hlen, plen, hlen, plen bytes) in the caller's buffer;
+				   NULL when the capture or the frame ended before them */
+};
+
+/* The application message the packet carries, when its kind is one synwatch summarises. */
+struct app_layer {
+	uint8_t kind;           /* enum app_kind; only the matching member of u is valid */
+	union {
+		struct dns_msg dns;
+		struct http_line http;
+		struct arp_pkt arp;
+	} u;
+};
+
 /* A capture interface as a pcapng file describes it (interface description block); its packets point at it. */
 struct pkt_iface {
 	uint32_t index;           /* its id within its section: what the packet blocks give (tshark's frame.interface_id) */
@@ -213,6 +285,7 @@ struct packet {
 	struct ip_layer ip;
 	bool has_inner;           /* inner holds the IP packet quoted in an ICMP/ICMPv6 error */
 	struct ip_layer inner;
+	struct app_layer app;     /* DNS, HTTP or ARP summary (of the outer packet only) */
 	const uint8_t *data;      /* the captured bytes (caller's buffer, valid for this callback only) */
 	/* What a pcapng file says about the packet besides its bytes; decode_packet() resets them (none), the
 	   capture source sets them after. */

@@ -22,6 +22,7 @@ int batch_run(struct pipeline *pl, const struct config *c, struct obuf *out, str
 	struct ladder_book *book;
 	if (report_ladder_new(c, &book) != EXIT_OK)
 		return EXIT_FAILURE_RUNTIME;
+	report_ladder_watch(pl, book);
 	int fd = pipeline_fd(pl);
 	int64_t last_flush = clock_ms();
 	int code = EXIT_OK;

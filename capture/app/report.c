@@ -150,6 +150,18 @@ int report_ladder_new(const struct config *c, struct ladder_book **book)
 	return EXIT_OK;
 }
 
+static void report_flow_left(const struct flow *f, bool evicted, void *arg)
+{
+	(void)evicted;
+	ladder_book_update(arg, f);
+}
+
+void report_ladder_watch(struct pipeline *pl, struct ladder_book *book)
+{
+	if (book)
+		flowtab_set_remove_hook(pipeline_flows(pl), report_flow_left, book);
+}
+
 int report_end(struct obuf *out, struct pipeline *pl, const struct config *c, const struct counters *cnt,
 	       struct ladder_book *book, struct handout *h, int code)
 {

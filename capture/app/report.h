@@ -46,6 +46,9 @@ void report_flows(struct obuf *o, struct pipeline *pl, bool json);
 /* The book of ladder rows for --ladder and --html (*book stays NULL without them). EXIT_OK, or
    EXIT_FAILURE_RUNTIME with a line on stderr when there is no memory for it. */
 int report_ladder_new(const struct config *c, struct ladder_book **book);
+/* The book (may be NULL) learns how each flow of pl's table ends when it leaves the table (an expired flow's
+   ladder and page then say "timeout", and NO-ANSWER for an end that never answered its SYN). */
+void report_ladder_watch(struct pipeline *pl, struct ladder_book *book);
 /* The end of a text or JSON run: unless stdout went away, the counters (--stats), the flow table (--flows),
    the ladder (--ladder, unless it goes to --svg); then the handout files (h may be NULL; see
    handout_finish). The book is freed. Returns code, or EXIT_USAGE (with a line on stderr) when the flow

@@ -59,8 +59,10 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 	put(buf, n, &len, "%s \u2192 %s: ", Who[snd], who[rcv]);
 	put(buf, n, &len, "%s.", what, NULL);
 	bool snd_changed = in->proto == 6 && in->after[snd] != in->before[snd] && in->after[snd] != TCPS_NONE;
-	bool rcv_changed = in->proto == 6 && in->after[rcv] != in->before[rcv] && in->after[rcv] != TCPS_NONE &&
-			   !(in->before[rcv] == TCPS_NONE && in->after[rcv] == TCPS_LISTEN); /* only inferred from the SYN */
+	/* A SYN's receiver has not answered yet: told in a sentence of its own, not as a state it is "now" in. */
+	bool asked = in->proto == 6 && in->after[rcv] == TCPS_UNANSWERED && (in->tcpflags & TCP_SYN) &&
+		     !(in->tcpflags & (TCP_ACK | TCP_RST));
+	bool rcv_changed = in->proto == 6 && in->after[rcv] != in->before[rcv] && in->after[rcv] != TCPS_NONE && !asked;
 	if (in->call) {
 		put(buf, n, &len, " The %s called %s()", who[snd], in->call);
 		if (snd_changed)
@@ -89,6 +91,10 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 		put(buf, n, &len, " is now %s", state_of(in->after[rcv]), NULL);
 	}
 	put(buf, n, &len, ".", NULL, NULL);
+	if (asked && in->before[rcv] == TCPS_UNANSWERED)
+		put(buf, n, &len, " The %s still has not answered.", who[rcv], NULL);
+	else if (asked)
+		put(buf, n, &len, " The %s has not answered yet (SYN-ACK: it listens; RST: nothing listens).", who[rcv], NULL);
 	return len;
 }
 

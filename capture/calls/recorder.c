@@ -43,8 +43,11 @@ size_t recorder_comment(char *buf, size_t n, const struct pkt_summary *p, const 
 	bool any = false;
 	for (int i = 0; i < 2; i++) {
 		uint8_t b = p->before[i], a = p->after[i];
-		/* a new flow's server LISTEN is only inferred from the SYN: not a change the packet made */
-		if (a == b || a == TCPS_NONE || (b == TCPS_NONE && a == TCPS_LISTEN))
+		/* at a new flow's first packet only the sender's state is its doing: what the tracker assumes of
+		   the other end (UNANSWERED after a SYN, SYN-SENT or LISTEN when a SYN-ACK starts the capture)
+		   is not a change the packet made */
+		if (a == b || a == TCPS_NONE ||
+		    (b == TCPS_NONE && (i != (p->dir ? 1 : 0) || a == TCPS_LISTEN || a == TCPS_UNANSWERED)))
 			continue;
 		put(buf, n, &len, "%s %s %s\u2192%s", any ? "," : ";", who[i],
 		    b == TCPS_NONE ? "CLOSED" : tcp_state_name((enum tcp_state)b), tcp_state_name((enum tcp_state)a));

@@ -15,7 +15,7 @@
  * socket-table changes become lesson blocks (lesson.h) at once; a packet goes out with its comment:
  *
  *   connect() by client pid 4712; client CLOSED→SYN-SENT
- *   no call: sent by the server's kernel; client SYN-SENT→ESTABLISHED, server LISTEN→SYN-RECEIVED
+ *   no call: sent by the server's kernel; client SYN-SENT→ESTABLISHED, server UNANSWERED→SYN-RECEIVED
  *   connect() by client pid 4713 (failed: ECONNREFUSED); client CLOSED→SYN-SENT
  *
  * The call that caused a packet is the one explain.h names (as the panel's footer does): the nearest earlier
@@ -27,8 +27,8 @@
  * wait. The call that came so names the first such SYN; the SYNs after it are its kernel's retransmissions.
  *
  * The state part names each end whose TCP state the packet changed (a new flow's client was CLOSED; the
- * server's LISTEN inferred from the first SYN is not named), "no state change" when none did; UDP and
- * ICMP have none. Without call sources (--sockets alone) packets carry no comment.
+ * other end's state assumed when the flow starts, UNANSWERED or LISTEN, is not named), "no state change"
+ * when none did; UDP and ICMP have none. Without call sources (--sockets alone) packets carry no comment.
  */
 #define RECORDER_WAIT_NS 3000000000LL /* how long a SYN waits for the call that sent it (a connect() that
                                          blocked through the first retransmission returns after ~1 s) */

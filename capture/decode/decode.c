@@ -16,6 +16,7 @@
  *   icmp_hdr is zeroed first.
  * - payload_wire/payload_cap/payload: meaningful when ip.have has HAVE_PAYLOAD.
  * - inner: only when has_inner (it is reset when an ICMP error starts decoding it).
+ * - app: always app.kind; app.u only its member named by app.kind (set for the outer packet only).
  * pkt->n, ts_sec and ts_nsec are the caller's and are not touched.
  */
 
@@ -177,6 +178,7 @@ void decode_packet(struct packet *pkt, int linktype, const uint8_t *data, uint32
 	pkt->bad_field = NULL;
 	pkt->has_ip = false;
 	pkt->has_inner = false;
+	pkt->app.kind = APP_NONE;
 	decode_ip_reset(&pkt->ip);
 
 	decoder_fn fn = link_decoder(linktype);
@@ -195,6 +197,8 @@ static const struct {
 } ethertype_table[] = {
 	{ 0x0800, decode_ipv4 },
 	{ 0x86dd, decode_ipv6 },
+	{ 0x0806, decode_arp },
+	{ 0x8035, decode_arp }, /* RARP (RFC 903): ARP's format */
 };
 
 enum dec_status decode_ethertype(struct decode_ctx *ctx, struct cursor *c, uint16_t ethertype)

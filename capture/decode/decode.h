@@ -96,4 +96,71 @@ bool ipv4_opt_next(struct cursor *c, struct ipv4_opt *o);
 /* "RR", "TS", "RA", "SEC"...; NULL for a type without a name. */
 const char *ipv4_opt_name(int type);
 
+/* ---- Application messages (packet.app): DNS (RFC 1035), ARP ---- */
+
+/* Room for a DNS name as text: at most 255 octets on the wire, each label byte at most 4 characters
+   ("\DDD"), the dots, the terminating NUL. */
+#define DNS_NAME_TEXT_MAX 1024
+
+/* Header bits (RFC 1035 §4.1.1; AD and CD from RFC 4035 §3.2). */
+enum {
+	DNS_QR = 0x8000,
+	DNS_AA = 0x0400,
+	DNS_TC = 0x0200,
+	DNS_RD = 0x0100,
+	DNS_RA = 0x0080,
+	DNS_AD = 0x0020,
+	DNS_CD = 0x0010,
+};
+static inline bool dns_is_response(const struct dns_msg *d)
+{
+	return (d->flags & DNS_QR) != 0;
+}
+static inline unsigned dns_opcode(const struct dns_msg *d)
+{
+	return (d->flags >> 11) & 15u;
+}
+/* The RCODE: the header's 4 bits, and EDNS's upper 8 when the message has an OPT record. */
+static inline unsigned dns_rcode(const struct dns_msg *d)
+{
+	return (unsigned)d->rcode_hi << 4 | (d->flags & 15u);
+}
+
+/*
+ * The name at offset off of the message: DEC_OK with *end the offset just after it where it stands (after
+ * its first compression pointer, if any) and, when text is not NULL, its RFC 1035 §5.1 text in
+ * text[0..DNS_NAME_TEXT_MAX) ("www.example.com.", "." for the root; \. \\ and \DDD escapes).
+ * DEC_TRUNCATED when the capture ended first, DEC_INVALID (*why: static text) when the message did, a
+ * label type is unknown, the name is longer than 255 octets, or a compression pointer does not point
+ * before everything the name has read so far (so that every walk ends).
+ */
+enum dec_status dns_name_read(const struct dns_msg *d, size_t off, size_t *end, char *text, const char **why);
+
+/* One resource record (§4.1.3) as dns_rr_read() reads it; offsets are into the message. */
+struct dns_rr {
+	uint16_t name;        /* its owner name */
+	uint16_t type, cls;
+	uint32_t ttl;
+	uint16_t rdata, rdlen; /* its data */
+	/* The data, for the types the views show: */
+	uint8_t addr[16];     /* A (4 bytes), AAAA */
+	bool have_target;     /* target names a valid name: NS, CNAME, PTR, DNAME, SOA (its MNAME), MX, SRV */
+	uint16_t target;
+	uint16_t pref;        /* MX preference, SRV priority */
+	uint16_t weight, port; /* SRV */
+};
+/* Read the record at *off into *rr and move *off past it: DEC_OK, DEC_TRUNCATED or DEC_INVALID (*why). */
+enum dec_status dns_rr_read(const struct dns_msg *d, size_t *off, struct dns_rr *rr, const char **why);
+/* A TXT record's next <character-string> (§3.3.14) from byte *pos of its data (start at 0): true with *s over
+   its bytes, false after the last. */
+bool dns_txt_next(const struct dns_msg *d, const struct dns_rr *rr, size_t *pos, struct cursor *s);
+/* A cursor over the captured bytes [off, off + len) of the message (fewer when fewer were captured). */
+struct cursor dns_cursor(const struct dns_msg *d, size_t off, size_t len);
+
+const char *dns_type_name(int type);     /* "A", "AAAA", "MX"...; NULL if unknown */
+const char *dns_class_name(int cls);     /* "IN", "CH", "HS", "ANY"; NULL if unknown */
+const char *dns_rcode_name(int rcode);   /* tcpdump's: "FormErr", "NXDomain", "BadCookie"...; NULL for 0, unknown */
+const char *dns_opcode_name(int opcode); /* tcpdump's: "inv_q", "stat", "notify", "update"; NULL for 0 */
+const char *arp_op_name(int op);         /* "Request", "Reply", "Reverse Request"...; NULL if unknown */
+
 #endif

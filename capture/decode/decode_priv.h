@@ -27,6 +27,36 @@ enum dec_status decode_udp(struct decode_ctx *ctx, struct cursor *c);
 enum dec_status decode_icmp(struct decode_ctx *ctx, struct cursor *c);
 enum dec_status decode_icmp6(struct decode_ctx *ctx, struct cursor *c);
 
+/* Application decoders (fill pkt->app). ARP is dispatched by ethertype (0x0806, 0x8035). DNS gets the
+   transport payload's cursor and length on the wire; over TCP (tcp) it starts with the 2-byte message
+   length, and only a segment holding a whole message from its start is decoded. decode_http() decodes an
+   HTTP/1.x request or status line when the TCP payload starts with one. */
+enum dec_status decode_arp(struct decode_ctx *ctx, struct cursor *c);
+enum dec_status decode_dns(struct decode_ctx *ctx, struct cursor *c, uint32_t wire, bool tcp);
+enum dec_status decode_http(struct decode_ctx *ctx, const struct cursor *c, uint32_t wire);
+/* The first two bytes of a request method (GET HEAD POST PUT DELETE CONNECT OPTIONS TRACE PATCH) or of
+   "HTTP/": one look on most segments' way, inline; decode_http() looks at the rest. */
+static inline bool decode_http_starts(const struct cursor *c)
+{
+	if (!cursor_has(c, 4))
+		return false;
+	switch (bytes_be16(c->p)) {
+	case 0x434f: /* "CO"NNECT */
+	case 0x4445: /* "DE"LETE */
+	case 0x4745: /* "GE"T */
+	case 0x4845: /* "HE"AD */
+	case 0x4854: /* "HT"TP/ */
+	case 0x4f50: /* "OP"TIONS */
+	case 0x5041: /* "PA"TCH */
+	case 0x504f: /* "PO"ST */
+	case 0x5055: /* "PU"T */
+	case 0x5452: /* "TR"ACE */
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Reset an ip_layer's header fields (everything before the union) and its payload/status fields. */
 void decode_ip_reset(struct ip_layer *ip);
 

@@ -1,4 +1,4 @@
-/* decode_tcp.c — TCP header (RFC 9293 §3.1) and options (RFC 9293 §3.2, RFC 7323, RFC 2018). */
+/* decode_tcp.c — TCP header (RFC 9293 §3.1) and options (RFC 9293 §3.2, RFC 7323, RFC 2018); hands DNS and HTTP payloads on. */
 #include "decode/decode_priv.h"
 
 enum {
@@ -158,6 +158,24 @@ static enum dec_status tcp_header_cut(struct decode_ctx *ctx, struct cursor *c, 
 	return decode_ip_short(ctx, LAYER_TCP, cut, short_hdr); /* the checksum or urgent pointer at least is cut */
 }
 
+/*
+ * The application's first line or message at the start of a segment's payload (c): DNS on port 53, HTTP by
+ * its first bytes. Kept out of line (and reached by a tail call) so that decode_tcp(), which every TCP
+ * packet goes through, does not pay for it in registers saved and restored.
+ */
+__attribute__((noinline)) static enum dec_status tcp_payload_app(struct decode_ctx *ctx, struct cursor *c)
+{
+	const struct ip_layer *ip = ctx->ip;
+	const struct tcp_hdr *t = &ip->u.tcp;
+	if (ip->is_frag) /* a first fragment holds only part of the segment */
+		return DEC_OK;
+	if (t->sport == 53 || t->dport == 53)
+		return decode_dns(ctx, c, ip->payload_wire, true);
+	if (decode_http_starts(c))
+		return decode_http(ctx, c, ip->payload_wire);
+	return DEC_OK;
+}
+
 enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 {
 	struct ip_layer *ip = ctx->ip;
@@ -217,5 +235,7 @@ enum dec_status decode_tcp(struct decode_ctx *ctx, struct cursor *c)
 	ip->payload_cap = (uint32_t)cursor_left(c);
 	ip->payload = c->p;
 	ip->have |= HAVE_PAYLOAD;
+	if (ip->payload_cap && !ctx->quoted)
+		return tcp_payload_app(ctx, c);
 	return DEC_OK;
 }

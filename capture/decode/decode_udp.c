@@ -1,4 +1,4 @@
-/* decode_udp.c — UDP header (RFC 768); payload length from the UDP length field, or the IP length when the capture cut the header. */
+/* decode_udp.c — UDP header (RFC 768); payload length from the UDP length field, or the IP length when the capture cut the header; DNS on port 53 handed on. */
 #include "decode/decode_priv.h"
 
 /*
@@ -46,5 +46,10 @@ enum dec_status decode_udp(struct decode_ctx *ctx, struct cursor *c)
 		ip->payload_cap = ip->payload_wire; /* bytes after the datagram (padding) are not payload */
 	ip->payload = c->p;
 	ip->have |= HAVE_PAYLOAD;
+	/* DNS on port 53 (a first fragment holds only part of the datagram; a quoted one is not decoded). */
+	if ((u->sport == 53 || u->dport == 53) && !ctx->quoted && !ip->is_frag) {
+		struct cursor m = cursor_sub(c, ip->payload_cap);
+		return decode_dns(ctx, &m, ip->payload_wire, false);
+	}
 	return DEC_OK;
 }

@@ -1,4 +1,4 @@
-/* names.c — {value, "name"} tables: layers, link types, ethertypes, IP protocols, IPv4 options, ICMP, TCP flags. */
+/* names.c — {value, "name"} tables: layers, link types, ethertypes, IP protocols, IPv4 options, ICMP, TCP flags, DNS, ARP. */
 #include <pcap/pcap.h>
 
 #include "decode/decode.h"
@@ -10,6 +10,7 @@ static const struct tok layer_names[] = {
 	{ LAYER_SLL, "sll" },     { LAYER_SLL2, "sll2" }, { LAYER_IPV4, "ip" },
 	{ LAYER_IPV6, "ip6" },    { LAYER_IPV6EXT, "ip6-ext" }, { LAYER_TCP, "tcp" },
 	{ LAYER_UDP, "udp" },     { LAYER_ICMP, "icmp" }, { LAYER_ICMP6, "icmp6" },
+	{ LAYER_ARP, "arp" },     { LAYER_DNS, "dns" },   { LAYER_HTTP, "http" },
 	{ 0, NULL },
 };
 
@@ -214,4 +215,68 @@ char *tcp_flags_str(uint16_t flags, char *buf)
 	}
 	*p = '\0';
 	return buf;
+}
+
+/* DNS RR types (IANA "Resource Record (RR) TYPEs"), as tcpdump and dig name them. */
+static const struct tok dns_types[] = {
+	{ 1, "A" },        { 2, "NS" },         { 5, "CNAME" },   { 6, "SOA" },       { 12, "PTR" },
+	{ 13, "HINFO" },   { 15, "MX" },        { 16, "TXT" },    { 17, "RP" },       { 18, "AFSDB" },
+	{ 24, "SIG" },     { 25, "KEY" },       { 28, "AAAA" },   { 29, "LOC" },      { 33, "SRV" },
+	{ 35, "NAPTR" },   { 36, "KX" },        { 37, "CERT" },   { 39, "DNAME" },    { 41, "OPT" },
+	{ 42, "APL" },     { 43, "DS" },        { 44, "SSHFP" },  { 45, "IPSECKEY" }, { 46, "RRSIG" },
+	{ 47, "NSEC" },    { 48, "DNSKEY" },    { 49, "DHCID" },  { 50, "NSEC3" },    { 51, "NSEC3PARAM" },
+	{ 52, "TLSA" },    { 53, "SMIMEA" },    { 55, "HIP" },    { 59, "CDS" },      { 60, "CDNSKEY" },
+	{ 61, "OPENPGPKEY" }, { 62, "CSYNC" },  { 63, "ZONEMD" }, { 64, "SVCB" },     { 65, "HTTPS" },
+	{ 99, "SPF" },     { 249, "TKEY" },     { 250, "TSIG" },  { 251, "IXFR" },    { 252, "AXFR" },
+	{ 253, "MAILB" },  { 254, "MAILA" },    { 255, "ANY" },   { 256, "URI" },     { 257, "CAA" },
+	{ 0, NULL },
+};
+
+const char *dns_type_name(int type)
+{
+	return tok2str(dns_types, NULL, (unsigned)type);
+}
+
+/* DNS classes (RFC 1035 §3.2.4, §3.2.5). */
+static const struct tok dns_classes[] = {
+	{ 1, "IN" }, { 3, "CH" }, { 4, "HS" }, { 254, "NONE" }, { 255, "ANY" }, { 0, NULL },
+};
+
+const char *dns_class_name(int cls)
+{
+	return tok2str(dns_classes, NULL, (unsigned)cls);
+}
+
+/* DNS RCODEs (RFC 1035 §4.1.1, RFC 2136 §2.2; extended: RFC 6891 BADVERS, RFC 7873 BADCOOKIE), as tcpdump
+   prints them. */
+static const struct tok dns_rcodes[] = {
+	{ 1, "FormErr" },  { 2, "ServFail" }, { 3, "NXDomain" }, { 4, "NotImp" },   { 5, "Refused" },
+	{ 6, "YXDomain" }, { 7, "YXRRSet" },  { 8, "NXRRSet" },  { 9, "NotAuth" },  { 10, "NotZone" },
+	{ 16, "BadVers" }, { 23, "BadCookie" }, { 0, NULL },
+};
+
+const char *dns_rcode_name(int rcode)
+{
+	return tok2str(dns_rcodes, NULL, (unsigned)rcode);
+}
+
+/* DNS OPCODEs (RFC 1035 §4.1.1, RFC 1996 NOTIFY, RFC 2136 UPDATE), as tcpdump prints them. */
+static const struct tok dns_opcodes[] = {
+	{ 1, "inv_q" }, { 2, "stat" }, { 4, "notify" }, { 5, "update" }, { 0, NULL },
+};
+
+const char *dns_opcode_name(int opcode)
+{
+	return tok2str(dns_opcodes, NULL, (unsigned)opcode);
+}
+
+/* ARP operations (RFC 826, RFC 903 RARP, RFC 2390 InARP), as tcpdump names them. */
+static const struct tok arp_ops[] = {
+	{ 1, "Request" }, { 2, "Reply" }, { 3, "Reverse Request" }, { 4, "Reverse Reply" },
+	{ 8, "Inverse Request" }, { 9, "Inverse Reply" }, { 0, NULL },
+};
+
+const char *arp_op_name(int op)
+{
+	return tok2str(arp_ops, NULL, (unsigned)op);
 }

@@ -260,12 +260,18 @@ static void hash_unlink(struct flow_table *t, uint32_t i)
 	t->nodes[i].p.hnext = FLOW_NIL;
 }
 
-/* Flow i leaves the table's listing: it ends "timeout" if still open, the hook sees it, it is counted. */
+/*
+ * Flow i leaves the table's listing: it ends "timeout" if still open, an end that never answered the SYN
+ * it received is NO-ANSWER from now on, the hook sees it, it is counted.
+ */
 static void node_retire(struct flow_table *t, uint32_t i, bool evicted)
 {
 	struct flow *f = &t->nodes[i].f;
 	if (f->end == END_OPEN)
 		f->end = END_TIMEOUT;
+	for (int d = 0; d < 2; d++)
+		if (f->state[d] == TCPS_UNANSWERED)
+			f->state[d] = TCPS_NO_ANSWER;
 	if (t->on_remove)
 		t->on_remove(f, evicted, t->on_remove_arg);
 	if (evicted)
@@ -656,6 +662,9 @@ static uint32_t ghost_meet(struct flow_table *t, uint32_t i, const struct endpoi
 		t->nodes[i].p.in_use = NODE_HASHED;
 		if (f->end == END_TIMEOUT)
 			f->end = END_OPEN;
+		for (int e = 0; e < 2; e++) /* the question is open again: its SYN came back */
+			if (f->state[e] == TCPS_NO_ANSWER)
+				f->state[e] = TCPS_UNANSWERED;
 		t->st.expired--;
 		t->st.flows_active++;
 		return i;

@@ -114,12 +114,12 @@ const struct flow *flowtab_find(const struct flow_table *t, uint64_t id);
 void flowtab_print(const struct flow_table *t, FILE *out, bool json);
 
 /*
- * A flow leaves the table when idle past its state's timeout (evicted=false) or
- * to make room for a new one when the table is full (evicted=true, least recently used first); fn sees it
- * just before (its end is already "timeout" if it was open). Pointers to it are invalid afterwards. A
- * SYN-only flow that expired comes back (same id, end open again, no longer counted as expired) if a SYN
- * repeating its ISN arrives before it has been idle twice the SYN timeout: the hook has then seen a flow
- * that returns.
+ * A flow leaves the table when idle past its state's timeout (evicted=false) or to make room for a new
+ * one when the table is full (evicted=true, least recently used first); fn sees it just before (its end
+ * is already "timeout" if it was open, and an end still UNANSWERED is NO-ANSWER). Pointers to it are
+ * invalid afterwards. A SYN-only flow that expired comes back (same id, end open again, a NO-ANSWER end
+ * UNANSWERED again, no longer counted as expired) if a SYN repeating its ISN arrives before it has been
+ * idle twice the SYN timeout: the hook has then seen a flow that returns.
  */
 void flowtab_set_remove_hook(struct flow_table *t, void (*fn)(const struct flow *f, bool evicted, void *arg),
 			     void *arg);

@@ -10,17 +10,23 @@
  *  - send table: the sender's state before a segment of this kind left it → its state after;
  *  - receive table: the receiver's state when a segment of this kind reaches it → its state after.
  * Conventions beyond RFC 9293's diagram (README "TCP states"):
- *  - TCPS_NONE is "not seen yet"; a SYN arriving there means LISTEN ("a SYN reached this end"), and it
- *    becomes SYN-RECEIVED when it answers with SYN-ACK (or with a bare SYN: simultaneous open).
+ *  - TCPS_NONE is "not seen yet". A SYN arriving there (or at a CLOSED end) makes it UNANSWERED: a SYN
+ *    says nothing about the end it reaches. Its answer does: SYN-ACK (or a bare SYN: simultaneous open)
+ *    makes it SYN-RECEIVED, something listened; RST makes it CLOSED, nothing listens. Until then it stays
+ *    UNANSWERED, whatever else reaches it (retransmitted SYNs, the asker's RST); the flow module turns it
+ *    into NO-ANSWER when the flow times out. LISTEN is only ever shown for an end known to listen.
  *  - A FIN sent from CLOSE-WAIT that does not acknowledge the peer's FIN shows the sender had not yet
  *    received that FIN: both FINs crossed (simultaneous close), so the sender goes to CLOSING, not LAST-ACK.
  *  - Segments that make no sense in a state (data from LAST-ACK, a SYN in TIME-WAIT...) leave it unchanged.
  *  - RST: the sender is CLOSED in every state; the receiver too, except LISTEN, which ignores it
- *    (§3.10.7.2), and SYN-RECEIVED, which returns to LISTEN (§3.10.7.4, passive open).
+ *    (§3.10.7.2), SYN-RECEIVED, which returns to LISTEN (§3.10.7.4, passive open), and an end that has
+ *    not answered, which stays as it was.
  */
 #define NO TCPS_NONE
 #define CL TCPS_CLOSED
 #define LI TCPS_LISTEN
+#define UN TCPS_UNANSWERED
+#define NA TCPS_NO_ANSWER
 #define SS TCPS_SYN_SENT
 #define SR TCPS_SYN_RECEIVED
 #define ES TCPS_ESTABLISHED
@@ -36,8 +42,12 @@ static const uint8_t send_table[TCPS_COUNT][SEG_COUNT] = {
 	/* NONE: first seen sending (capture began mid-connection or missed the SYN) */
 	[TCPS_NONE] = { SS, SR, ES, CW, F1, LA, CL, NO },
 	[TCPS_CLOSED] = { SS, SR, CL, CL, CL, CL, CL, CL },
-	/* LISTEN (a SYN reached it): SYN-ACK or a crossing SYN → SYN-RECEIVED; RST refuses */
+	/* LISTEN: SYN-ACK or a crossing SYN → SYN-RECEIVED; RST refuses */
 	[TCPS_LISTEN] = { SR, SR, LI, LI, LI, LI, CL, LI },
+	/* UNANSWERED (and NO-ANSWER, a late answer): SYN-ACK or a crossing SYN → SYN-RECEIVED, it listened;
+	   RST → CLOSED, nothing listens; anything else answers nothing */
+	[TCPS_UNANSWERED] = { SR, SR, UN, UN, UN, UN, CL, UN },
+	[TCPS_NO_ANSWER] = { SR, SR, NA, NA, NA, NA, CL, NA },
 	/* SYN-SENT sending ACK/data: the SYN-ACK it answered was not captured */
 	[TCPS_SYN_SENT] = { SS, SR, ES, CW, F1, LA, CL, SS },
 	[TCPS_SYN_RECEIVED] = { SR, SR, ES, CW, F1, LA, CL, SR },
@@ -51,10 +61,15 @@ static const uint8_t send_table[TCPS_COUNT][SEG_COUNT] = {
 };
 
 static const uint8_t recv_table[TCPS_COUNT][SEG_COUNT] = {
-	[TCPS_NONE] = { LI, ES, ES, F2, CW, TW, CL, CL },
-	/* CLOSED: a new SYN reaches it like a listener; everything else is answered by RST (not a change) */
-	[TCPS_CLOSED] = { LI, CL, CL, CL, CL, CL, CL, CL },
+	/* NONE: a SYN asks a question this end has not answered yet */
+	[TCPS_NONE] = { UN, ES, ES, F2, CW, TW, CL, CL },
+	/* CLOSED: a new SYN asks again; everything else is answered by RST (not a change) */
+	[TCPS_CLOSED] = { UN, CL, CL, CL, CL, CL, CL, CL },
 	[TCPS_LISTEN] = { LI, LI, LI, LI, LI, LI, LI, LI },
+	/* UNANSWERED: only its own answer tells (send table) */
+	[TCPS_UNANSWERED] = { UN, UN, UN, UN, UN, UN, UN, UN },
+	/* NO-ANSWER: a SYN after the flow timed out asks again */
+	[TCPS_NO_ANSWER] = { UN, NA, NA, NA, NA, NA, NA, NA },
 	/* SYN-SENT: crossing SYN → SYN-RECEIVED (simultaneous open); SYN-ACK → ESTABLISHED; RST/ICMP → CLOSED */
 	[TCPS_SYN_SENT] = { SR, ES, SS, SS, SS, SS, CL, CL },
 	[TCPS_SYN_RECEIVED] = { SR, ES, ES, ES, CW, CW, LI, SR },
@@ -114,6 +129,8 @@ const char *tcp_state_name(enum tcp_state s)
 		[TCPS_NONE] = "-",
 		[TCPS_CLOSED] = "CLOSED",
 		[TCPS_LISTEN] = "LISTEN",
+		[TCPS_UNANSWERED] = "UNANSWERED",
+		[TCPS_NO_ANSWER] = "NO-ANSWER",
 		[TCPS_SYN_SENT] = "SYN-SENT",
 		[TCPS_SYN_RECEIVED] = "SYN-RECEIVED",
 		[TCPS_ESTABLISHED] = "ESTABLISHED",

@@ -5,11 +5,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* RFC 9293 §3.3.2 connection states, as each end is inferred to be from what crosses the wire. */
+/*
+ * RFC 9293 §3.3.2 connection states, as each end is inferred to be from what crosses the wire, and two of
+ * our own for an end whose state the wire has not shown yet (UNANSWERED, NO-ANSWER: README "TCP states").
+ * The states before TCPS_ESTABLISHED are those of an end with no connection established yet.
+ */
 enum tcp_state {
 	TCPS_NONE = 0,     /* not TCP, or nothing known yet */
 	TCPS_CLOSED,
-	TCPS_LISTEN,
+	TCPS_LISTEN,       /* known to listen: it answered a SYN with SYN-ACK, and went back (RST in SYN-RECEIVED)
+			      or the capture began with its SYN-ACK */
+	TCPS_UNANSWERED,   /* a SYN reached it and it has not answered: nothing is known yet (SYN-ACK would
+			      show something listens, RST that nothing does) */
+	TCPS_NO_ANSWER,    /* still UNANSWERED when its flow timed out (left the table): it never answered */
 	TCPS_SYN_SENT,
 	TCPS_SYN_RECEIVED,
 	TCPS_ESTABLISHED,

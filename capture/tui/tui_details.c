@@ -245,6 +245,78 @@ static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, c
 		dline(o, false, "  ! invalid %s: %s", layer_name(ip->bad_layer), ip->bad_field ? ip->bad_field : "?");
 }
 
+/* The DNS message: the summary as a title, then its header, question and answers field by field. */
+static void details_dns(struct dout *o, const struct dns_msg *d)
+{
+	char line[VIEW_DNS_HEAD_MAX + 1], name[DNS_NAME_TEXT_MAX];
+	const char *why;
+	size_t end;
+	if (!(d->have & DNS_HAVE_HEADER)) {
+		dline(o, true, "DNS: header not captured");
+		return;
+	}
+	*view_dns_head(line, d) = '\0';
+	dline(o, true, "DNS: %s", line);
+	const char *op = dns_opcode_name((int)dns_opcode(d)), *rc = dns_rcode_name((int)dns_rcode(d));
+	dline(o, false, "  %s, id %u, opcode %u%s%s, flags 0x%04x%s%s%s%s%s%s%s", dns_is_response(d) ? "response" : "query",
+	      d->id, dns_opcode(d), op ? " " : "", op ? op : "", d->flags, d->flags & DNS_AA ? " AA" : "",
+	      d->flags & DNS_TC ? " TC" : "", d->flags & DNS_RD ? " RD" : "", d->flags & DNS_RA ? " RA" : "",
+	      d->flags & DNS_AD ? " AD" : "", d->flags & DNS_CD ? " CD" : "", d->tcp ? ", over TCP" : "");
+	if (dns_is_response(d))
+		dline(o, false, "  rcode %u%s%s%s", dns_rcode(d), rc ? " " : "", rc ? rc : dns_rcode(d) ? "" : " (no error)",
+		      d->rcode_hi ? " (extended by EDNS)" : "");
+	dline(o, false, "  %u question%s, %u answer%s, %u authority, %u additional", d->qdcount, d->qdcount == 1 ? "" : "s",
+	      d->ancount, d->ancount == 1 ? "" : "s", d->nscount, d->arcount);
+	if (d->have & DNS_HAVE_QUESTION && dns_name_read(d, d->qname, &end, name, &why) == DEC_OK) {
+		const char *t = dns_type_name(d->qtype), *c = dns_class_name(d->qclass);
+		dline(o, false, "  question: %s type %u%s%s, class %u%s%s", name, d->qtype, t ? " " : "", t ? t : "",
+		      d->qclass, c ? " " : "", c ? c : "");
+	}
+	size_t off = d->answers;
+	for (unsigned i = 0; i < d->nan; i++) {
+		struct dns_rr rr;
+		if (dns_rr_read(d, &off, &rr, &why) != DEC_OK || dns_name_read(d, rr.name, &end, name, &why) != DEC_OK)
+			break;
+		char data[VIEW_DNS_RR_MAX + 1];
+		*view_dns_rr(data, d, &rr) = '\0';
+		dline(o, false, "  answer: %s%s (ttl %" PRIu32 ")", name, data, rr.ttl);
+	}
+}
+
+static void details_http(struct dout *o, const struct http_line *h)
+{
+	char line[4 * 400 + 1];
+	size_t n = h->len < 400 ? h->len : 400; /* the pane's line is narrower than this anyway */
+	*view_http_bytes(line, h->line, n) = '\0';
+	dline(o, true, "HTTP: %s%s", line, h->complete ? "" : "...");
+	if (h->response)
+		dline(o, false, "  status line: version %.8s, status %u, reason %u bytes", h->have_version ? (const char *)h->line : "?",
+		      h->status, h->reason_len);
+	else
+		dline(o, false, "  request line: method %.*s, target %u bytes, version %.8s", (int)h->method_len,
+		      (const char *)h->line, h->target_len, h->have_version ? (const char *)h->line + h->version_off : "?");
+	if (!h->complete)
+		dline(o, false, "  the line goes on past what this packet holds");
+}
+
+static void details_arp(struct dout *o, const struct arp_pkt *a)
+{
+	char line[VIEW_ARP_MAX + 1], sha[VIEW_ARP_ADDR_MAX + 1], spa[VIEW_ARP_ADDR_MAX + 1], tha[VIEW_ARP_ADDR_MAX + 1],
+		tpa[VIEW_ARP_ADDR_MAX + 1];
+	*view_arp(line, a) = '\0';
+	dline(o, true, "ARP: %s", line);
+	dline(o, false, "  hardware type %u (address length %u), protocol 0x%04x (address length %u), operation %u",
+	      a->htype, a->hlen, a->ptype, a->plen, a->op);
+	if (!a->addrs)
+		return;
+	*view_arp_addr(sha, a, ARP_SHA) = '\0';
+	*view_arp_addr(spa, a, ARP_SPA) = '\0';
+	*view_arp_addr(tha, a, ARP_THA) = '\0';
+	*view_arp_addr(tpa, a, ARP_TPA) = '\0';
+	dline(o, false, "  sender %s %s", sha, spa);
+	dline(o, false, "  target %s %s", tha, tpa);
+}
+
 void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_ns,
 		    void (*emit)(const char *line, bool title, void *arg), void *arg)
 {
@@ -304,6 +376,12 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 		tr.rack = e->s.rack;
 		details_ip(&o, &p->ip, false, &tr);
 	}
+	if (p->app.kind == APP_DNS)
+		details_dns(&o, &p->app.u.dns);
+	else if (p->app.kind == APP_HTTP)
+		details_http(&o, &p->app.u.http);
+	else if (p->app.kind == APP_ARP)
+		details_arp(&o, &p->app.u.arp);
 	if (p->has_inner)
 		details_ip(&o, &p->inner, true, NULL);
 	if (p->status == DEC_TRUNCATED && !p->has_ip)

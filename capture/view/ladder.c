@@ -361,8 +361,12 @@ void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n
 		render_row(f, &g, &rows[i], (long)i, i == 0, emit, arg);
 	if (f) {
 		const char *who = f->closed_first < 0 ? NULL : f->closed_first == DIR_C2S ? "client" : "server";
-		snprintf(buf, sizeof buf, "end: %s%s%s; %" PRIu64 " packets c>s, %" PRIu64 " s>c", flow_end_name(f->end),
-			 who ? ", closed first by the " : "", who ? who : "", f->pkts[0], f->pkts[1]);
+		const char *silent = f->proto != 6                       ? NULL
+				     : f->state[1] == TCPS_NO_ANSWER ? ", the server never answered"
+				     : f->state[0] == TCPS_NO_ANSWER ? ", the client never answered"
+								     : NULL;
+		snprintf(buf, sizeof buf, "end: %s%s%s%s; %" PRIu64 " packets c>s, %" PRIu64 " s>c", flow_end_name(f->end),
+			 who ? ", closed first by the " : "", who ? who : "", silent ? silent : "", f->pkts[0], f->pkts[1]);
 		line_clear(&l, g.width);
 		line_put(&l, 0, buf, g.width);
 		line_emit(&l, -1, emit, arg);
@@ -487,6 +491,13 @@ void ladder_book_add_summary(struct ladder_book *b, const struct flow *snap, con
 		slot->is_call = false;
 		slot->pkt = *pkt;
 	}
+}
+
+void ladder_book_update(struct ladder_book *b, const struct flow *f)
+{
+	struct book_flow *bf = b ? book_find(b, f->id) : NULL;
+	if (bf)
+		bf->snap = *f;
 }
 
 bool ladder_book_add_call(struct ladder_book *b, const struct flow *snap, const struct ladder_call *call, bool create)

@@ -66,6 +66,9 @@ void ladder_book_add(struct ladder_book *b, const struct packet *pkt, const stru
 /* Record a packet summed up earlier with snap, the flow as of that packet: what ladder_book_add does, for
    views that hold packets back before drawing them (the classroom timeline). */
 void ladder_book_add_summary(struct ladder_book *b, const struct flow *snap, const struct pkt_summary *pkt);
+/* The flow as it leaves the table (flowtab_set_remove_hook): a recorded flow's snapshot takes its final
+   figures (end "timeout", a NO-ANSWER end), which its ladder then shows. */
+void ladder_book_update(struct ladder_book *b, const struct flow *f);
 /* Add a call to flow snap: to a recorded flow, or (create) recording the flow from snap, as of its first
    packet; false when the flow is not recorded (and not created). */
 bool ladder_book_add_call(struct ladder_book *b, const struct flow *snap, const struct ladder_call *call, bool create);

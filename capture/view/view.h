@@ -48,4 +48,31 @@ char *view_ipv4_opt(char *p, const struct ipv4_opt *o);
 char *view_ipv4_opt_list(struct obuf *o, char *p, const struct ip_layer *ip, size_t room,
 			 char *(*one)(char *p, const struct ipv4_opt *opt));
 
+/*
+ * Application summaries as tcpdump writes them, shared by the text view and the panel's details. Each
+ * writes at p at most the bytes its _MAX says and returns the new end.
+ *   view_dns_head: "22839+ [1au] A? www.example.com." (query), "22839 NXDomain*- 0/1/0" (response: id,
+ *                  rcode, flags, answer/authority/additional counts)
+ *   view_dns_rr:   one answer as tcpdump appends it: " A 93.184.216.34", " CNAME example.com.", " MX mx. 10"
+ *   view_arp:      "Request who-has 10.0.0.1 tell 10.0.0.2", "Reply 10.0.0.1 is-at 02:00:00:00:00:01"
+ *   view_http_bytes: n bytes of an HTTP line, those outside printable ASCII as \xHH (4 * n at most)
+ * view_app_text() writes the packet's whole summary after ": " into o (nothing for APP_NONE, or a DNS
+ * message whose header was not read), leaving `slack` bytes of room after it: DNS's head and, for a
+ * response, its answers separated by ','; "HTTP: " and the line ("..." when it goes on past the segment
+ * or the capture); the ARP sentence.
+ */
+#define VIEW_DNS_HEAD_MAX 1280
+#define VIEW_DNS_RR_MAX 2048
+#define VIEW_ARP_MAX 512
+char *view_dns_head(char *p, const struct dns_msg *d);
+char *view_dns_rr(char *p, const struct dns_msg *d, const struct dns_rr *rr);
+char *view_arp(char *p, const struct arp_pkt *a);
+char *view_http_bytes(char *p, const uint8_t *s, size_t n);
+char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t slack);
+/* One of an ARP packet's four addresses (a->addrs set): IPv4/IPv6 text for protocol addresses of those
+   types, else hex bytes separated by ':' (the first 32, then "..."); at most VIEW_ARP_ADDR_MAX bytes. */
+enum arp_which { ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA };
+#define VIEW_ARP_ADDR_MAX 112
+char *view_arp_addr(char *p, const struct arp_pkt *a, enum arp_which which);
+
 #endif

@@ -306,6 +306,196 @@ static char *json_ip(struct obuf *o, char *p, const struct ip_layer *ip)
 	return json_status(o, p, ip->status, ip->trunc_layer, ip->bad_layer, ip->bad_field);
 }
 
+/* n bytes as a JSON string: '"', '\\' and control bytes escaped, and bytes above 0x7f as \u00XX (HTTP's
+   obs-text is ISO-8859-1, RFC 9110 §5.5), so the output stays valid UTF-8; in slices of JSON_BYTES_CHUNK. */
+#define JSON_BYTES_CHUNK 1024
+static char *json_bytes(struct obuf *o, char *p, const uint8_t *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	p = obuf_room(o, p, JSON_SLACK);
+	*p++ = '"';
+	for (size_t at = 0; at < n; at += JSON_BYTES_CHUNK) {
+		size_t end = n - at < JSON_BYTES_CHUNK ? n : at + JSON_BYTES_CHUNK;
+		p = obuf_room(o, p, 6 * JSON_BYTES_CHUNK + JSON_SLACK);
+		for (size_t i = at; i < end; i++) {
+			uint8_t c = s[i];
+			if (c == '"' || c == '\\') {
+				*p++ = '\\';
+				*p++ = (char)c;
+			} else if (c >= 0x20 && c < 0x7f) {
+				*p++ = (char)c;
+			} else {
+				p = fmt_lit(p, "\\u00");
+				*p++ = hex[c >> 4];
+				*p++ = hex[c & 15];
+			}
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* A DNS name at off of the message as a JSON string ("" when it cannot be read: the status says why). */
+static char *json_dns_name(struct obuf *o, char *p, const struct dns_msg *d, size_t off)
+{
+	char text[DNS_NAME_TEXT_MAX];
+	size_t end;
+	const char *why;
+	if (dns_name_read(d, off, &end, text, &why) != DEC_OK)
+		text[0] = '\0';
+	return json_str(o, p, text);
+}
+
+/* The answers the decoder read: name, type, class, ttl, and the data of the types it reads (addresses;
+   target names; MX's and SRV's numbers). */
+static char *json_dns_answers(struct obuf *o, char *p, const struct dns_msg *d)
+{
+	size_t off = d->answers;
+	p = fmt_lit(p, ",\"dns_answers\":[");
+	for (unsigned i = 0; i < d->nan; i++) {
+		struct dns_rr rr;
+		const char *why;
+		if (dns_rr_read(d, &off, &rr, &why) != DEC_OK)
+			break;
+		p = obuf_room(o, p, JSON_SLACK);
+		p = i ? fmt_lit(p, ",{\"name\":") : fmt_lit(p, "{\"name\":");
+		p = json_dns_name(o, p, d, rr.name);
+		p = KEY(p, "type");
+		p = fmt_u32(p, rr.type);
+		p = KEY(p, "class");
+		p = fmt_u32(p, rr.cls);
+		p = KEY(p, "ttl");
+		p = fmt_u32(p, rr.ttl);
+		if (rr.type == 1 || rr.type == 28) {
+			p = KEY(p, "data");
+			p = json_addr(p, rr.type == 1 ? 4 : 6, rr.addr);
+		} else if (rr.have_target) {
+			p = KEY(p, "data");
+			p = json_dns_name(o, p, d, rr.target);
+		}
+		if (rr.type == 15 || rr.type == 33) {
+			p = KEY(p, "pref");
+			p = fmt_u32(p, rr.pref);
+		}
+		if (rr.type == 33) {
+			p = KEY(p, "weight");
+			p = fmt_u32(p, rr.weight);
+			p = KEY(p, "port");
+			p = fmt_u32(p, rr.port);
+		}
+		*p++ = '}';
+	}
+	*p++ = ']';
+	return p;
+}
+
+static char *json_dns(struct obuf *o, char *p, const struct dns_msg *d)
+{
+	if (!(d->have & DNS_HAVE_HEADER))
+		return p;
+	p = obuf_room(o, p, JSON_SLACK);
+	p = fmt_lit(p, ",\"app\":\"dns\"");
+	p = KEY(p, "dns_id");
+	p = fmt_u32(p, d->id);
+	p = dns_is_response(d) ? fmt_lit(p, ",\"dns_response\":true") : fmt_lit(p, ",\"dns_response\":false");
+	p = KEY(p, "dns_flags");
+	p = fmt_u32(p, d->flags);
+	p = KEY(p, "dns_opcode");
+	p = fmt_u32(p, dns_opcode(d));
+	if (dns_is_response(d)) {
+		p = KEY(p, "dns_rcode");
+		p = fmt_u32(p, dns_rcode(d));
+	}
+	p = KEY(p, "dns_qd");
+	p = fmt_u32(p, d->qdcount);
+	p = KEY(p, "dns_an");
+	p = fmt_u32(p, d->ancount);
+	p = KEY(p, "dns_ns");
+	p = fmt_u32(p, d->nscount);
+	p = KEY(p, "dns_ar");
+	p = fmt_u32(p, d->arcount);
+	if (d->have & DNS_HAVE_QUESTION) {
+		p = KEY(p, "dns_qname");
+		p = json_dns_name(o, p, d, d->qname);
+		p = KEY(p, "dns_qtype");
+		p = fmt_u32(p, d->qtype);
+		p = KEY(p, "dns_qclass");
+		p = fmt_u32(p, d->qclass);
+	}
+	if (d->nan)
+		p = json_dns_answers(o, p, d);
+	return p;
+}
+
+static char *json_http(struct obuf *o, char *p, const struct http_line *h)
+{
+	p = obuf_room(o, p, JSON_SLACK);
+	p = fmt_lit(p, ",\"app\":\"http\"");
+	if (h->response) {
+		if (h->status) {
+			p = KEY(p, "http_status");
+			p = fmt_u32(p, h->status);
+			p = KEY(p, "http_reason");
+			p = json_bytes(o, p, h->line + h->reason_off, h->reason_len);
+		}
+	} else {
+		p = KEY(p, "http_method");
+		p = json_bytes(o, p, h->line, h->method_len);
+		if (h->target_len) {
+			p = KEY(p, "http_uri");
+			p = json_bytes(o, p, h->line + h->target_off, h->target_len);
+		}
+	}
+	if (h->have_version) {
+		p = KEY(p, "http_version");
+		p = json_bytes(o, p, h->line + h->version_off, 8);
+	}
+	if (!h->complete)
+		p = fmt_lit(p, ",\"http_partial\":true");
+	return p;
+}
+
+static char *json_arp(struct obuf *o, char *p, const struct arp_pkt *a)
+{
+	static const struct {
+		char key[12];
+		enum arp_which which;
+	} addrs[] = { { "arp_sha", ARP_SHA }, { "arp_spa", ARP_SPA }, { "arp_tha", ARP_THA }, { "arp_tpa", ARP_TPA } };
+	p = obuf_room(o, p, JSON_SLACK + 4 * VIEW_ARP_ADDR_MAX);
+	p = fmt_lit(p, ",\"app\":\"arp\"");
+	p = KEY(p, "arp_op");
+	p = fmt_u32(p, a->op);
+	p = KEY(p, "arp_htype");
+	p = fmt_u32(p, a->htype);
+	p = KEY(p, "arp_ptype");
+	p = fmt_u32(p, a->ptype);
+	if (!a->addrs)
+		return p;
+	for (size_t i = 0; i < COUNT(addrs); i++) { /* hex and address text: nothing to escape */
+		p = fmt_lit(p, ",\"");
+		p = fmt_mem(p, addrs[i].key, strlen(addrs[i].key));
+		p = fmt_lit(p, "\":\"");
+		p = view_arp_addr(p, a, addrs[i].which);
+		*p++ = '"';
+	}
+	return p;
+}
+
+/* The application message's keys (README "JSON output"). */
+static char *json_app(struct obuf *o, char *p, const struct packet *pkt)
+{
+	switch (pkt->app.kind) {
+	case APP_DNS:
+		return json_dns(o, p, &pkt->app.u.dns);
+	case APP_HTTP:
+		return json_http(o, p, &pkt->app.u.http);
+	case APP_ARP:
+		return json_arp(o, p, &pkt->app.u.arp);
+	default:
+		return p;
+	}
+}
+
 static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
 {
 	if (!tr || !tr->flow)
@@ -435,6 +625,8 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 	}
 	if (p->has_ip) {
 		w = json_ip(o, w, &p->ip);
+		if (p->app.kind != APP_NONE)
+			w = json_app(o, w, p);
 		if (p->has_inner) {
 			w = obuf_room(o, w, JSON_SLACK);
 			w = KEY(w, "inner");
@@ -451,6 +643,8 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 			w = KEY(w, "ethertype");
 			w = fmt_u32(w, p->link.ethertype);
 		}
+		if (p->app.kind != APP_NONE)
+			w = json_app(o, w, p);
 		w = json_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	}
 	if (p->comment)

@@ -1,4 +1,4 @@
-/* view_text.c — one readable line per packet: time, endpoints, protocol, flags, numbers, events, states. */
+/* view_text.c — one readable line per packet: time, endpoints, protocol, flags, numbers, application summary, events, states. */
 #include "view/view.h"
 
 #include <time.h>
@@ -363,8 +363,10 @@ static char *text_ip_options(struct obuf *o, char *p, const struct ip_layer *ip)
 	return obuf_room(o, p, TEXT_SLACK); /* the rest of the line has the room it had before the options */
 }
 
-/* An IP packet: the outer one, or (quoted) the one an ICMP error carries. */
-static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr)
+/* An IP packet: the outer one (pkt: the packet, for its application summary), or (quoted, pkt NULL) the one
+   an ICMP error carries. */
+static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr,
+		     const struct packet *pkt)
 {
 	bool ports = (ip->have & HAVE_PORTS) != 0;
 	uint16_t sp = 0, dp = 0;
@@ -430,6 +432,8 @@ static char *text_ip(struct obuf *o, char *p, const struct ip_layer *ip, const s
 		p = fmt_lit(p, ", length ");
 		p = fmt_u32(p, ip->payload_wire);
 	}
+	if (pkt && pkt->app.kind != APP_NONE)
+		p = view_app_text(o, p, pkt, TEXT_SLACK);
 	if (ip->is_frag) {
 		p = fmt_lit(p, " (first fragment, id ");
 		p = fmt_u32(p, ip->ip_id);
@@ -520,11 +524,11 @@ void view_text_packet(struct obuf *o, const struct packet *p, const struct track
 		*w++ = ' ';
 	}
 	if (p->has_ip) {
-		w = text_ip(o, w, &p->ip, tr);
+		w = text_ip(o, w, &p->ip, tr, p);
 		if (p->has_inner) {
 			w = obuf_room(o, w, TEXT_SLACK);
 			w = fmt_lit(w, " {quoting ");
-			w = text_ip(o, w, &p->inner, NULL);
+			w = text_ip(o, w, &p->inner, NULL, NULL);
 			*w++ = '}';
 		}
 		w = text_track(o, w, tr);
@@ -549,6 +553,8 @@ void view_text_packet(struct obuf *o, const struct packet *p, const struct track
 		}
 		w = fmt_lit(w, "length ");
 		w = fmt_u32(w, p->len);
+		if (p->app.kind != APP_NONE)
+			w = view_app_text(o, w, p, TEXT_SLACK);
 		w = text_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	}
 	*w++ = '\n';

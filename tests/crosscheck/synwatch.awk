@@ -1,6 +1,7 @@
 # synwatch.awk — normalises `synwatch --json` lines to the same columns as tshark.awk (with -v analysis=1,
-# the same three more: rseq|rack|events). Flow lines of `--flows --json` (no "n") are left out. With
-# -v tagged=1 each row starts with the name of the file it came from and a '|', so that one run reads many.
+# the same three more: rseq|rack|events; with -v app=1, the application columns and ARP rows). Flow lines
+# of `--flows --json` (no "n") are left out. With -v tagged=1 each row starts with the name of the file it
+# came from and a '|', so that one run reads many.
 BEGIN {
 	OFS = "|"
 	# The link layer as the first protocol tshark's frame.protocols names (IPV4/IPV6 links start at IP).
@@ -8,12 +9,33 @@ BEGIN {
 	tlink["LOOP"] = "null"; tlink["RAW"] = "raw"; tlink["IPV4"] = "ip"; tlink["IPV6"] = "ipv6"
 }
 
-# The value of "key" in the flat object s, or "-" (strings without their quotes).
+# The value of "key" in the flat object s, or "-" (strings without their quotes, \" and \\ undone).
 function get(s, key,    v) {
-	if (!match(s, "\"" key "\":(\"[^\"]*\"|[^,}]*)")) return "-"
+	if (!match(s, "\"" key "\":(\"([^\"\\\\]|\\\\.)*\"|[^,}]*)")) return "-"
 	v = substr(s, RSTART + length(key) + 3, RLENGTH - length(key) - 3)
-	gsub(/"/, "", v)
+	if (v ~ /^"/) {
+		v = substr(v, 2, length(v) - 2)
+		gsub(/\\"/, "\"", v)
+		gsub(/\\\\/, "\\", v)
+	}
 	return v
+}
+
+# The application columns (see tshark.awk) of line, with a leading '|'; "" without -v app=1.
+function app_cols(line,    a, id, qr, qname, qtype, rcode, an, method, uri, code) {
+	if (!app) return ""
+	id = qr = qname = qtype = rcode = an = method = uri = code = "-"
+	a = get(line, "app")
+	if (a == "dns") {
+		id = get(line, "dns_id"); qr = get(line, "dns_response") == "true" ? 1 : 0
+		qname = get(line, "dns_qname"); qtype = get(line, "dns_qtype"); an = get(line, "dns_an")
+		if (qname == ".") qname = "<Root>"
+		else if (qname != "-") sub(/\.$/, "", qname)
+		if (qr == 1) rcode = get(line, "dns_rcode") % 16 # tshark gives the header's 4 bits
+	} else if (a == "http") {
+		method = get(line, "http_method"); uri = get(line, "http_uri"); code = get(line, "http_status")
+	}
+	return "|" id "|" qr "|" qname "|" qtype "|" rcode "|" an "|" method "|" uri "|" code
 }
 
 # The "ip_options" array of s (up to its matching bracket), or "".
@@ -64,9 +86,17 @@ function all_of(s, key,    out, v) {
 	if (iface == "-") iface = 0
 	link = get(line, "link")
 	link = link in tlink ? tlink[link] : link
-	if (get(line, "l3") == "-") { print pre n, "none" (analysis ? "" : "|" iface "|" link); next }
+	if (get(line, "l3") == "-") {
+		if (app && get(line, "app") == "arp") {
+			ipv4 = get(line, "arp_ptype") == 2048 && get(line, "arp_spa") ~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/
+			print pre n, "arp", get(line, "arp_op"), ipv4 ? get(line, "arp_spa") : "-", ipv4 ? get(line, "arp_tpa") : "-"
+		} else {
+			print pre n, "none" (analysis ? "" : "|" iface "|" link)
+		}
+		next
+	}
 	if (index(line, "\"frag\":{")) {
-		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	proto = get(line, "proto")
@@ -97,5 +127,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(line)
 }

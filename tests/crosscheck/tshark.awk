@@ -4,6 +4,10 @@
 # the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer).
 # With -v analysis=1, rseq|rack|events instead of if|link (relative seq, relative ack when ACK is set, and the
 # analysis flags as letters: R retransmission/fast/spurious, D dup ACK, O out-of-order, Z zero window).
+# With -v app=1, nine more at the end: dnsid|dnsqr|qname|qtype|rcode|dnsan|method|uri|code, the DNS message
+# or HTTP first line that directly follows the frame's first TCP/UDP header ('-' when none; qname as tshark
+# writes it, "<Root>" for the root; rcode for responses only), and a frame whose only layer above the link
+# is ARP prints "n|arp|opcode|spa|tpa" (protocol addresses for IPv4 only).
 # Packets whose path from the link layer to IP goes through something synwatch does not decode (MPLS,
 # PPPoE, GRE before the first IP...) print "n|skip".
 BEGIN { FS = "|"; OFS = "|" }
@@ -54,6 +58,37 @@ function plain_link(list,    a, n, i) {
 	return 1
 }
 
+# The protocol right after the first TCP or UDP header of the first IP packet ("" when none).
+function app_after_l4(list,    a, n, i) {
+	n = split(list, a, ":")
+	for (i = 1; i <= n; i++) if (a[i] == "ip" || a[i] == "ipv6") break
+	for (; i <= n; i++) if (a[i] == "tcp" || a[i] == "udp") return i < n ? a[i + 1] : ""
+	return ""
+}
+# The application columns of an IP frame (with a leading '|'), or "" without -v app=1.
+function app_cols(list,    p, id, qr, qname, qtype, rcode, an, method, uri, code) {
+	if (!app) return ""
+	id = qr = qname = qtype = rcode = an = method = uri = code = "-"
+	p = app_after_l4(list)
+	if (p == "dns") {
+		id = occ($38, 1) == "-" ? "-" : hexval(occ($38, 1))
+		qr = occ($39, 1); qname = occ($40, 1); qtype = occ($41, 1); an = occ($43, 1)
+		if (qr == "1") rcode = occ($42, 1)
+	} else if (p == "http") {
+		method = occ($44, 1); uri = $45 == "" ? "-" : $45; code = occ($46, 1)
+	}
+	return "|" id "|" qr "|" qname "|" qtype "|" rcode "|" an "|" method "|" uri "|" code
+}
+# A frame with ARP directly above the link layers (and no IP).
+function arp_frame(list,    a, n, i) {
+	n = split(list, a, ":")
+	for (i = 1; i <= n; i++) {
+		if (a[i] == "arp") return 1
+		if (a[i] !~ /^(eth|ethertype|vlan|ieee8021ad|sll|null|loop|raw|frame)$/) return 0
+	}
+	return 0
+}
+
 # An IPv6 fragment header directly in the first IPv6 packet's chain of headers.
 function frag6(list,    a, n, i) {
 	n = split(list, a, ":")
@@ -64,6 +99,7 @@ function frag6(list,    a, n, i) {
 
 {
 	n = $1; protos = $2
+	if (app && arp_frame(protos)) { print n, "arp", occ($47, 1), occ($48, 1), occ($49, 1); next }
 	if (!plain_link(protos)) { print n, "skip"; next }
 	first = ""
 	split(protos, pa, ":")
@@ -78,7 +114,7 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link)
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	l4 = l4_after(protos, 1)
@@ -115,5 +151,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link)
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(protos)
 }

@@ -59,7 +59,7 @@ xmllint --noout "$TMP/s2c.svg" || fail "s2c: not well-formed"
 "$SW" -r pcaps/handshake.pcap --ladder 1 --svg "$TMP/ladder.svg" > "$TMP/out" 2> "$TMP/err" || fail "--ladder 1 --svg: $(cat "$TMP/err")"
 [ ! -s "$TMP/out" ] || fail "--ladder 1 --svg also printed the text ladder"
 rendered ladder "$TMP/ladder.svg"
-has ladder "$TMP/ladder.svg" "Ladder: flow 1 tcp" "capture handshake.pcap" ">SYN-SENT<" ">LISTEN<" ">ESTABLISHED<" \
+has ladder "$TMP/ladder.svg" "Ladder: flow 1 tcp" "capture handshake.pcap" ">SYN-SENT<" ">UNANSWERED<" ">SYN-RECEIVED<" ">ESTABLISHED<" \
 	">TIME-WAIT<" ">S seq 0 win 65495 mss 65495 sackOK TS ws 10<" "a packet, in its direction"
 [ "$(grep -c 'class="a-pkt"' "$TMP/ladder.svg")" -eq 11 ] || fail "ladder: $(grep -c 'class="a-pkt"' "$TMP/ladder.svg") arrows, want the 10 packets and the legend's"
 

@@ -20,4 +20,11 @@ expect_ev server recv 2 "4 0 null $LO:$PORT $LO:$C"
 expect_eq "server sends after FIN" "$(awk -F'\t' '$1 == "server" && $3 == "send" { s += $5 } END { print s }' "$TMP/ev.tsv")" 52
 expect_eq "client received" "$(awk -F'\t' '$1 == "client" && $3 == "recv" { s += $5 } END { print s }' "$TMP/ev.tsv")" 52
 grep -qF "shutdown(SHUT_WR): the kernel sent FIN to $LO:$PORT" "$NARR" || fail "shutdown sentence missing"
-echo "halfclose: client FIN, then 52 bytes from the server, then its FIN"
+# Causes before effects across the two processes: the request before the server reads it, the client's
+# FIN before the server's end of file, the first reply before the client reads it, the server's close
+# (its FIN) before the client's end of file.
+expect_order "request" client 'send(3, "request, then my FIN\n"' server 'recv(4, "request, then my FIN\n"'
+expect_order "client FIN" client 'shutdown(3, SHUT_WR) = 0' server 'recv(4, "", 4096, 0) = 0'
+expect_order "replies" server 'send(4, "reply 1 after your FIN\n"' client 'recv(3, "reply 1 after your FIN\n'
+expect_order "server FIN" server 'close(4) = 0' client 'recv(3, "", 4096, 0) = 0'
+echo "halfclose: client FIN, then 52 bytes from the server, then its FIN; each cause narrated before its effect"

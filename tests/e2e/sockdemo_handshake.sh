@@ -37,6 +37,12 @@ for fam in 4 6; do
 	grep -qF "close: the kernel sent FIN to $LO:$PORT" "$NARR" || fail "client close sentence (FIN) missing"
 	grep -qF "the FIN from $LO:$C arrived" "$NARR" || fail "server recv 0 sentence (FIN) missing"
 	grep -qF "accept(3, <unfinished ...>" "$NARR" || fail "no strace-style line while accept() blocked"
+	# Causes before effects across the processes: the SYN (connect's entry) before accept returns, each
+	# message before the recv that gets it, the client's FIN before the server's end of file.
+	expect_order "-$fam connect" client "connect(3, {$AF, $LO:$PORT}, $SL <unfinished ...>" server "accept(3, {$AF"
+	expect_order "-$fam request" client 'send(3, "hello from client\n"' server 'recv(4, "hello from client\n"'
+	expect_order "-$fam reply" server 'send(4, "hello from server\n"' client 'recv(3, "hello from server\n"'
+	expect_order "-$fam client FIN" client 'close(3) = 0' server 'recv(4, "", 4096, 0) = 0'
 	# the client's end is in TIME_WAIT, the server's is gone
 	ss -Htan state time-wait "( sport = :$C and dport = :$PORT )" | grep -q . || fail "client end not in TIME_WAIT"
 	echo "handshake -$fam: $(flow_line "$PK" | tr ',' ' ' | wc -w | awk '{ print $1 / 2 }') packets in order; client port $C"

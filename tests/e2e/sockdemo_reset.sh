@@ -18,6 +18,7 @@ expect_ev client close 1 "3 0 null $LO:$C $LO:$PORT" "3"
 expect_ev server recv 2 "4 -1 ECONNRESET $LO:$PORT $LO:$C" "4, ..., 4096, 0"
 grep -qF "the kernel sent RST to $LO:$PORT instead of FIN" "$NARR" || fail "abortive close sentence missing"
 grep -qF "an RST arrived from $LO:$C" "$NARR" || fail "ECONNRESET sentence missing"
+expect_order "RST" client 'close(3) = 0' server 'recv(4, ..., 4096, 0) = -1 ECONNRESET'
 # This connection's own pair of ports: another test's TIME-WAIT may hold port C towards another port.
 ss -Htan state time-wait "( ( sport = :$C and dport = :$PORT ) or ( sport = :$PORT and dport = :$C ) )" | grep -q . &&
 	fail "a TIME_WAIT remained after RST"

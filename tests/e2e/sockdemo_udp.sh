@@ -18,7 +18,12 @@ expect_ev server recvfrom 1 "3 7 null $LO:$PORT $LO:$C" "3, \"ping 1\\n\", 2048,
 expect_ev server sendto 2 "3 7 null $LO:$PORT $LO:$C" "3, \"ping 2\\n\", 7, 0, {AF_INET, $LO:$C}, 16"
 expect_ev client sendto 1 "3 7 null 0.0.0.0:$C $LO:$PORT"
 expect_ev client recvfrom 2 "3 7 null 0.0.0.0:$C $LO:$PORT"
-echo "udp: 4 datagrams, client port $C"
+# Each datagram's sendto is narrated before the recvfrom it ends, whichever process wrote first.
+for i in 1 2; do
+	expect_order "ping $i" client "sendto(3, \"ping $i\\n\"" server "recvfrom(3, \"ping $i\\n\""
+	expect_order "echo $i" server "sendto(3, \"ping $i\\n\"" client "recvfrom(3, \"ping $i\\n\""
+done
+echo "udp: 4 datagrams, client port $C, each sendto narrated before the recvfrom it ends"
 
 for fam in 4 6; do
 	family_vars $fam

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "pktbuild.h"
+#include "tui/tui_core.h"
+#include "view/obuf.h"
+#include "view/view.h"
 
 const uint8_t LO4[4] = { 127, 0, 0, 1 };
 const uint8_t LO4B[4] = { 127, 0, 0, 2 };
@@ -186,4 +189,54 @@ int check_prefixes(const char *name, int linktype, const uint8_t *b, size_t len,
 		free(buf);
 	}
 	return bad;
+}
+
+void pb_view_lines(const struct packet *p, char *text, char *json, size_t size)
+{
+	for (int j = 0; j < 2; j++) {
+		char *out = j ? json : text;
+		out[0] = '\0';
+		FILE *f = tmpfile();
+		if (!f)
+			return;
+		struct obuf o;
+		obuf_init(&o, fileno(f));
+		if (j)
+			view_json_packet(&o, p, NULL, false);
+		else
+			view_text_packet(&o, p, NULL, false);
+		obuf_flush(&o);
+		rewind(f);
+		size_t n = fread(out, 1, size - 1, f);
+		out[n] = '\0';
+		fclose(f);
+	}
+	size_t n = strlen(text);
+	memmove(text, text + (n < 16 ? n : 16), (n < 16 ? 0 : n - 16) + 1); /* "HH:MM:SS.ffffff " */
+}
+
+/* One line of the details text, appended to the buffer in arg. */
+struct details_buf {
+	char *all;
+	size_t size;
+};
+
+static void details_line(const char *line, bool title, void *arg)
+{
+	(void)title;
+	struct details_buf *d = arg;
+	size_t n = strlen(d->all);
+	if (n < d->size)
+		snprintf(d->all + n, d->size - n, "%s\n", line);
+}
+
+void pb_details(const struct packet *p, char *all, size_t size)
+{
+	struct tui_pkt e;
+	memset(&e, 0, sizeof e);
+	summary_from(&e.s, p, NULL);
+	e.stored = p->caplen;
+	struct details_buf d = { all, size };
+	all[0] = '\0';
+	details_render(p, &e, 0, details_line, &d);
 }

@@ -83,4 +83,12 @@ struct cut {
 int check_prefixes(const char *name, int linktype, const uint8_t *b, size_t len, const struct cut *cuts,
 		   size_t ncuts);
 
+/*
+ * The text and JSON lines the views write for p (no flow), each in a buffer of size bytes; the text
+ * without its local clock part ("HH:MM:SS.ffffff ").
+ */
+void pb_view_lines(const struct packet *p, char *text, char *json, size_t size);
+/* The panel's details of p (its summary without a flow), one line per '\n', in all[0..size). */
+void pb_details(const struct packet *p, char *all, size_t size);
+
 #endif

@@ -28,28 +28,6 @@ static void build4(struct pb *p, uint32_t seq, uint32_t ack, uint16_t flags, con
 	pb_ipv4_end(p, ip);
 }
 
-/* The text and JSON lines of pkt (no flow), the text without its local clock part. */
-static void view_lines(const struct packet *p, char *text, char *json, size_t size)
-{
-	for (int j = 0; j < 2; j++) {
-		FILE *f = tmpfile();
-		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-		struct obuf o;
-		obuf_init(&o, fileno(f));
-		if (j)
-			view_json_packet(&o, p, NULL, false);
-		else
-			view_text_packet(&o, p, NULL, false);
-		obuf_flush(&o);
-		rewind(f);
-		char *out = j ? json : text;
-		size_t n = fread(out, 1, size - 1, f);
-		out[n] = '\0';
-		fclose(f);
-	}
-	memmove(text, text + 16, strlen(text + 16) + 1); /* "HH:MM:SS.ffffff " */
-}
-
 /* The ladder's lines, appended to the buffer in arg. */
 static void ladder_line(const char *line, long row, void *arg)
 {
@@ -77,7 +55,7 @@ static void test_syn_cut_inside_options_lists_those_before_the_cut(void)
 	CU_ASSERT_EQUAL(pkt.ip.payload_cap, 0);
 
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	/* tcpdump -s 60 prints "options [mss 65495,sackOK, [|tcp]"; the line goes on with the length. */
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [S], seq 1000, win 512, "
 				     "options [mss 65495,sackOK, [|tcp]], length 0\n");
@@ -103,19 +81,10 @@ static void test_syn_cut_inside_options_lists_those_before_the_cut(void)
 	buf = decode_copy(&pkt, LT_EN10MB, p.b, 54, p.n);
 	CU_ASSERT_EQUAL(pkt.ip.u.tcp.nopt, 0);
 	CU_ASSERT_EQUAL(pkt.ip.u.tcp.opt_have, TCPOPT_CUT);
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [S], seq 1000, win 512, "
 				     "options [ [|tcp]], length 0\n");
 	free(buf);
-}
-
-/* One line of the details text, appended to the buffer in arg. */
-static void details_line(const char *line, bool title, void *arg)
-{
-	(void)title;
-	char *all = arg;
-	size_t n = strlen(all);
-	snprintf(all + n, 4096 - n, "%s\n", line);
 }
 
 static void test_details_pane_marks_the_cut_options(void)
@@ -123,12 +92,8 @@ static void test_details_pane_marks_the_cut_options(void)
 	struct pb p;
 	build4(&p, 1000, 0, TCP_SYN, syn_opts, sizeof syn_opts, 0, 0);
 	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, 60, p.n);
-	struct tui_pkt e;
-	memset(&e, 0, sizeof e);
-	summary_from(&e.s, &pkt, NULL);
-	e.stored = pkt.caplen;
-	char all[4096] = "";
-	details_render(&pkt, &e, 0, details_line, all);
+	char all[4096];
+	pb_details(&pkt, all, sizeof all);
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "  Options: MSS 65495, SACK-permitted, [|tcp] (the capture ends inside the options"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(all, "  payload 0 bytes on the wire, 0 captured\n"));
 	free(buf);
@@ -190,7 +155,7 @@ static void test_window_cut_keeps_the_length_and_shows_it(void)
 	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_FLAGS | HAVE_WIN | HAVE_PAYLOAD), HAVE_FLAGS | HAVE_PAYLOAD);
 	CU_ASSERT_EQUAL(pkt.ip.payload_wire, 18);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [P.], seq 1000, ack 2000, length 18 [|tcp]\n");
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"payload\":18,\"truncated\":\"tcp\"}"));
 	free(buf);
@@ -204,7 +169,7 @@ static void test_window_captured_without_urgent_pointer_is_shown(void)
 	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_WIN | HAVE_URP | HAVE_PAYLOAD), HAVE_WIN | HAVE_PAYLOAD);
 	CU_ASSERT_EQUAL(pkt.ip.u.tcp.win, 512);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	/* URG is set, but its pointer was not captured: no "urg". */
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [P.U], seq 1000, ack 2000, win 512, length 18 [|tcp]\n");
 	CU_ASSERT_PTR_NOT_NULL(strstr(json, "\"win\":512,\"payload\":18,"));
@@ -228,7 +193,7 @@ static void test_icmp_type_and_code_shown_when_checksum_cut(void)
 	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_ICMP | HAVE_ICMP_REST), HAVE_ICMP);
 	CU_ASSERT_EQUAL(pkt.ip.u.icmp.type, 128);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP6 ::1 > ::1: ICMP6 echo request [|icmp6]\n");
 	free(buf);
 }
@@ -241,7 +206,7 @@ static void test_missing_data_offset_leaves_the_length_unknown(void)
 	CU_ASSERT_EQUAL(pkt.ip.have & (HAVE_PORTS | HAVE_SEQ | HAVE_ACK | HAVE_FLAGS | HAVE_PAYLOAD),
 			HAVE_PORTS | HAVE_SEQ | HAVE_ACK);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: TCP, seq 1000, ack 2000 [|tcp]\n");
 	CU_ASSERT_PTR_NULL(strstr(json, "payload"));
 	free(buf);
@@ -257,7 +222,7 @@ static void test_eol_before_the_cut_ends_the_list_whole(void)
 	CU_ASSERT_EQUAL(pkt.ip.u.tcp.nopt, 2);
 	CU_ASSERT_FALSE(pkt.ip.u.tcp.opt_have & TCPOPT_CUT);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP 127.0.0.1:40000 > 127.0.0.2:8080: Flags [S], seq 1000, win 512, "
 				     "options [mss 1460,eol], length 0 [|tcp]\n");
 	free(buf);
@@ -299,7 +264,7 @@ static void test_udp_header_cut_takes_the_length_from_ip(void)
 	}
 	uint8_t *buf = decode_copy(&pkt, LT_EN10MB, p.b, 58, p.n);
 	char text[1024], json[1024];
-	view_lines(&pkt, text, json, sizeof text);
+	pb_view_lines(&pkt, text, json, sizeof text);
 	CU_ASSERT_STRING_EQUAL(text, "IP6 [::1]:5353 > [::1]:9999: UDP, length 50 [|udp]\n");
 	free(buf);
 }

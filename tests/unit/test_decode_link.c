@@ -7,11 +7,11 @@
 
 static struct packet pkt;
 
-/* IPv4 + UDP 40000 → 53 with 4 payload bytes, after whatever link header p holds. */
+/* IPv4 + UDP 40000 → 7777 with 4 payload bytes, after whatever link header p holds. */
 static void add_udp4(struct pb *p)
 {
 	size_t ip = pb_ipv4(p, 17, LO4, LO4B, 0);
-	pb_udp(p, 40000, 53, 4);
+	pb_udp(p, 40000, 7777, 4);
 	pb_be32(p, 0xdeadbeef);
 	pb_ipv4_end(p, ip);
 }
@@ -32,7 +32,7 @@ static void assert_udp4(void)
 	CU_ASSERT_EQUAL(pkt.ip.version, 4);
 	CU_ASSERT_EQUAL(pkt.ip.l4, L4_UDP);
 	CU_ASSERT_EQUAL(pkt.ip.u.udp.sport, 40000);
-	CU_ASSERT_EQUAL(pkt.ip.u.udp.dport, 53);
+	CU_ASSERT_EQUAL(pkt.ip.u.udp.dport, 7777);
 	CU_ASSERT_EQUAL(pkt.ip.payload_wire, 4);
 }
 

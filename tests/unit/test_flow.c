@@ -324,6 +324,96 @@ static void test_syn_repeating_the_isn_of_a_just_expired_flow_brings_it_back(voi
 	flowtab_free(t);
 }
 
+/* The server's state as the remove hook saw the flow leave the table (TCPS_COUNT: not seen). */
+static enum tcp_state gone_server_state = TCPS_COUNT;
+
+static void on_remove_state(const struct flow *f, bool evicted, void *arg)
+{
+	(void)evicted;
+	(void)arg;
+	gone_server_state = (enum tcp_state)f->state[DIR_S2C];
+	CU_ASSERT_EQUAL(f->end, END_TIMEOUT);
+}
+
+static void test_unanswered_syn_never_shows_listen_and_times_out_as_no_answer(void)
+{
+	struct flow_table *t = flowtab_new(8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	flowtab_set_remove_hook(t, on_remove_state, NULL);
+	gone_server_state = TCPS_COUNT;
+	struct conn c, x;
+	conn_init(&c, t, 0, 40050, 443);
+	conn_init(&x, t, 0, 40051, 53);
+	uint64_t id = syn(&c, 1, 0, 7, 0)->flow->id;
+	CU_ASSERT_EQUAL(c.r.before[DIR_S2C], TCPS_NONE);
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+	for (int64_t wait_s = 1; wait_s <= 8; wait_s *= 2) { /* the client retries; nobody answers */
+		syn_again(&c, 0, wait_s * 1000000);
+		CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_SYN_SENT);
+		CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+		CU_ASSERT_EQUAL(c.r.before[DIR_S2C], TCPS_UNANSWERED);
+	}
+	CU_ASSERT_EQUAL(flowtab_find(t, id)->state[DIR_S2C], TCPS_UNANSWERED);
+	CU_ASSERT_EQUAL(flowtab_find(t, id)->end, END_OPEN);
+	x.t_us = 200000000; /* another flow's packet past the SYN timeout: the flow leaves the table */
+	udp(&x, 1, 1, 0);
+	CU_ASSERT_PTR_NULL(flowtab_find(t, id));
+	CU_ASSERT_EQUAL(gone_server_state, TCPS_NO_ANSWER);
+	/* The same SYN once more (within twice the SYN timeout): the flow is back, the question open again. */
+	c.t_us = x.t_us;
+	syn_again(&c, 0, 1000);
+	CU_ASSERT_EQUAL(c.r.flow->id, id);
+	CU_ASSERT_EQUAL(c.r.before[DIR_S2C], TCPS_UNANSWERED);
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+	CU_ASSERT_FALSE(c.r.events & EV_STATE_CHANGE);
+	/* Its SYN-ACK shows it was listening. */
+	syn(&c, 0, 1, 7, 1000);
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_SYN_RECEIVED);
+	CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_ESTABLISHED);
+	flowtab_free(t);
+}
+
+static void test_refused_syn_never_shows_listen(void)
+{
+	struct flow_table *t = flowtab_new(8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (int v6 = 0; v6 < 2; v6++) {
+		struct conn c;
+		conn_init(&c, t, v6, 40060, 9);
+		syn(&c, 1, 0, 7, 0);
+		CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+		seg(&c, 0, TCP_RST | TCP_ACK, 0, 1, 0, 0, 20);
+		CU_ASSERT_EQUAL(c.r.before[DIR_S2C], TCPS_UNANSWERED);
+		CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_CLOSED);
+		CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_CLOSED);
+		CU_ASSERT_EQUAL(c.r.flow->end, END_REFUSED);
+		/* The client tries again with a new ISN: a new flow, asked again, refused again. */
+		c.ciss += 5555;
+		syn(&c, 1, 0, 7, 1000000);
+		CU_ASSERT_TRUE(c.r.events & EV_PORT_REUSE);
+		CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+		seg(&c, 0, TCP_RST | TCP_ACK, 0, 1, 0, 0, 20);
+		CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_CLOSED);
+	}
+	flowtab_free(t);
+}
+
+static void test_half_open_scan_shows_listen_only_after_the_syn_ack(void)
+{
+	struct flow_table *t = flowtab_new(8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	struct conn c;
+	conn_init(&c, t, 0, 40070, 22);
+	syn(&c, 1, 0, -1, 0);
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_UNANSWERED);
+	syn(&c, 0, 1, -1, 30);
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_SYN_RECEIVED);
+	seg(&c, 1, TCP_RST, 1, 0, 0, 0, 30); /* the scanner resets instead of completing the handshake */
+	CU_ASSERT_EQUAL(c.r.after[DIR_S2C], TCPS_LISTEN); /* RFC 9293 §3.10.7.4: back to LISTEN, port open */
+	CU_ASSERT_EQUAL(c.r.after[DIR_C2S], TCPS_CLOSED);
+	flowtab_free(t);
+}
+
 static void test_expired_syn_flow_is_remembered_for_one_more_syn_timeout_only(void)
 {
 	struct flow_table *t = flowtab_new(8);
@@ -500,6 +590,11 @@ int register_test_flow(void)
 			 test_syn_with_another_isn_after_expiry_is_a_new_flow) ||
 	    !CU_add_test(s, "SYN repeating a just-expired flow's ISN brings it back",
 			 test_syn_repeating_the_isn_of_a_just_expired_flow_brings_it_back) ||
+	    !CU_add_test(s, "unanswered SYN: UNANSWERED, never LISTEN; NO-ANSWER once timed out",
+			 test_unanswered_syn_never_shows_listen_and_times_out_as_no_answer) ||
+	    !CU_add_test(s, "refused SYN: UNANSWERED then CLOSED, never LISTEN", test_refused_syn_never_shows_listen) ||
+	    !CU_add_test(s, "half-open scan: LISTEN only after the SYN-ACK",
+			 test_half_open_scan_shows_listen_only_after_the_syn_ack) ||
 	    !CU_add_test(s, "expired SYN flow remembered one more SYN timeout, by its SYN only",
 			 test_expired_syn_flow_is_remembered_for_one_more_syn_timeout_only) ||
 	    !CU_add_test(s, "full table reuses expired SYN flows before evicting",

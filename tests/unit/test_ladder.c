@@ -13,7 +13,7 @@ static const char golden_tcp[] =
 	"    #       time           client                               server\n"
 	"                127.0.0.1:43210                                   127.0.0.1:8080\n"
 	"        0.000000              * connect()                         |\n"
-	"    1   0.000000     SYN-SENT |---S seq 0 win 65495 mss 65495---->| LISTEN\n"
+	"    1   0.000000     SYN-SENT |---S seq 0 win 65495 mss 65495---->| UNANSWERED\n"
 	"    2   0.000052  ESTABLISHED |<---S. seq 0 ack 1 win 65495 mss---| SYN-RECEIVED\n"
 	"    3   0.000083              |---. seq 1 ack 1 win 512---------->| ESTABLISHED\n"
 	"    4   0.001083              |---P. seq 1 ack 1 win 512 len 6--->|\n"

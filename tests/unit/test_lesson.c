@@ -166,7 +166,7 @@ static void test_cut_and_damaged_blocks_are_refused_with_their_reason(void)
 }
 
 /* The comment a packet carries: its call (failed ones with their errno) or its kernel, then the state
-   changes it made; a new flow's inferred LISTEN is not one. */
+   changes it made; what the tracker assumes of a new flow's other end (UNANSWERED, LISTEN) is not one. */
 static void test_packet_comments_name_the_call_and_the_state_changes(void)
 {
 	struct pkt_summary p;
@@ -177,7 +177,7 @@ static void test_packet_comments_name_the_call_and_the_state_changes(void)
 	p.before[0] = TCPS_NONE;
 	p.after[0] = TCPS_SYN_SENT;
 	p.before[1] = TCPS_NONE;
-	p.after[1] = TCPS_LISTEN;
+	p.after[1] = TCPS_UNANSWERED;
 	struct sock_event ev = sample_call();
 	ev.ret = 0;
 	char c[RECORDER_COMMENT_MAX];
@@ -190,10 +190,18 @@ static void test_packet_comments_name_the_call_and_the_state_changes(void)
 	p.dir = 1;
 	p.before[0] = TCPS_SYN_SENT;
 	p.after[0] = TCPS_ESTABLISHED;
-	p.before[1] = TCPS_LISTEN;
+	p.before[1] = TCPS_UNANSWERED;
 	p.after[1] = TCPS_SYN_RECEIVED;
 	recorder_comment(c, sizeof c, &p, NULL);
-	CU_ASSERT_STRING_EQUAL(c, "no call: sent by the server's kernel; client SYN-SENT\u2192ESTABLISHED, server LISTEN\u2192SYN-RECEIVED");
+	CU_ASSERT_STRING_EQUAL(c, "no call: sent by the server's kernel; client SYN-SENT\u2192ESTABLISHED, server UNANSWERED\u2192SYN-RECEIVED");
+
+	/* a capture that starts at the SYN-ACK: the client's SYN-SENT is assumed, the server's state is the
+	   packet's doing */
+	p.before[0] = p.before[1] = TCPS_NONE;
+	p.after[0] = TCPS_SYN_SENT;
+	p.after[1] = TCPS_SYN_RECEIVED;
+	recorder_comment(c, sizeof c, &p, NULL);
+	CU_ASSERT_STRING_EQUAL(c, "no call: sent by the server's kernel; server CLOSED\u2192SYN-RECEIVED");
 
 	p.before[0] = p.after[0] = TCPS_ESTABLISHED;
 	p.before[1] = p.after[1] = TCPS_ESTABLISHED;

@@ -15,6 +15,8 @@ static const char *const expect_send[TCPS_COUNT] = {
 	"- SYN-SENT SYN-RECEIVED ESTABLISHED CLOSE-WAIT FIN-WAIT-1 LAST-ACK CLOSED -",
 	"CLOSED SYN-SENT SYN-RECEIVED CLOSED CLOSED CLOSED CLOSED CLOSED CLOSED",
 	"LISTEN SYN-RECEIVED SYN-RECEIVED LISTEN LISTEN LISTEN LISTEN CLOSED LISTEN",
+	"UNANSWERED SYN-RECEIVED SYN-RECEIVED UNANSWERED UNANSWERED UNANSWERED UNANSWERED CLOSED UNANSWERED",
+	"NO-ANSWER SYN-RECEIVED SYN-RECEIVED NO-ANSWER NO-ANSWER NO-ANSWER NO-ANSWER CLOSED NO-ANSWER",
 	"SYN-SENT SYN-SENT SYN-RECEIVED ESTABLISHED CLOSE-WAIT FIN-WAIT-1 LAST-ACK CLOSED SYN-SENT",
 	"SYN-RECEIVED SYN-RECEIVED SYN-RECEIVED ESTABLISHED CLOSE-WAIT FIN-WAIT-1 LAST-ACK CLOSED SYN-RECEIVED",
 	"ESTABLISHED ESTABLISHED ESTABLISHED ESTABLISHED CLOSE-WAIT FIN-WAIT-1 LAST-ACK CLOSED ESTABLISHED",
@@ -27,9 +29,11 @@ static const char *const expect_send[TCPS_COUNT] = {
 };
 
 static const char *const expect_recv[TCPS_COUNT] = {
-	"- LISTEN ESTABLISHED ESTABLISHED FIN-WAIT-2 CLOSE-WAIT TIME-WAIT CLOSED CLOSED",
-	"CLOSED LISTEN CLOSED CLOSED CLOSED CLOSED CLOSED CLOSED CLOSED",
+	"- UNANSWERED ESTABLISHED ESTABLISHED FIN-WAIT-2 CLOSE-WAIT TIME-WAIT CLOSED CLOSED",
+	"CLOSED UNANSWERED CLOSED CLOSED CLOSED CLOSED CLOSED CLOSED CLOSED",
 	"LISTEN LISTEN LISTEN LISTEN LISTEN LISTEN LISTEN LISTEN LISTEN",
+	"UNANSWERED UNANSWERED UNANSWERED UNANSWERED UNANSWERED UNANSWERED UNANSWERED UNANSWERED UNANSWERED",
+	"NO-ANSWER UNANSWERED NO-ANSWER NO-ANSWER NO-ANSWER NO-ANSWER NO-ANSWER NO-ANSWER NO-ANSWER",
 	"SYN-SENT SYN-RECEIVED ESTABLISHED SYN-SENT SYN-SENT SYN-SENT SYN-SENT CLOSED CLOSED",
 	"SYN-RECEIVED SYN-RECEIVED ESTABLISHED ESTABLISHED ESTABLISHED CLOSE-WAIT CLOSE-WAIT LISTEN SYN-RECEIVED",
 	"ESTABLISHED ESTABLISHED ESTABLISHED ESTABLISHED ESTABLISHED CLOSE-WAIT CLOSE-WAIT CLOSED ESTABLISHED",
@@ -139,7 +143,7 @@ static void fresh(uint16_t cport)
 static void handshake(void)
 {
 	syn(&C, 1, 0, 7, 0);
-	STATES(TCPS_SYN_SENT, TCPS_LISTEN);
+	STATES(TCPS_SYN_SENT, TCPS_UNANSWERED);
 	syn(&C, 0, 1, 7, 100);
 	STATES(TCPS_ESTABLISHED, TCPS_SYN_RECEIVED);
 	seg(&C, 1, TCP_ACK, 1, 1, 0, 512, 100);
@@ -189,7 +193,7 @@ static void test_simultaneous_open_both_pass_syn_received(void)
 {
 	fresh(40003);
 	syn(&C, 1, 0, -1, 0);
-	STATES(TCPS_SYN_SENT, TCPS_LISTEN);
+	STATES(TCPS_SYN_SENT, TCPS_UNANSWERED);
 	syn(&C, 0, 0, -1, 10); /* the other end's own SYN crosses ours */
 	STATES(TCPS_SYN_RECEIVED, TCPS_SYN_RECEIVED);
 	CU_ASSERT_FALSE(C.r.events & EV_NEW_FLOW);
@@ -222,12 +226,17 @@ static void drive_to(enum tcp_state want, int *client_side)
 	syn(&C, 1, 0, -1, 10);
 	if (want == TCPS_SYN_SENT)
 		return;
-	if (want == TCPS_LISTEN) {
+	if (want == TCPS_UNANSWERED) {
 		*client_side = 0;
 		return;
 	}
 	syn(&C, 0, 1, -1, 10);
 	if (want == TCPS_SYN_RECEIVED) {
+		*client_side = 0;
+		return;
+	}
+	if (want == TCPS_LISTEN) { /* the client's RST sends the passive open back to LISTEN */
+		seg(&C, 1, TCP_RST, 1, 0, 0, 0, 10);
 		*client_side = 0;
 		return;
 	}
@@ -258,8 +267,8 @@ static void drive_to(enum tcp_state want, int *client_side)
 
 static void test_rst_in_every_state_closes_sender_and_receiver(void)
 {
-	static const enum tcp_state states[] = { TCPS_LISTEN, TCPS_SYN_SENT, TCPS_SYN_RECEIVED, TCPS_ESTABLISHED,
-						  TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT, TCPS_CLOSING,
+	static const enum tcp_state states[] = { TCPS_LISTEN, TCPS_UNANSWERED, TCPS_SYN_SENT, TCPS_SYN_RECEIVED,
+						  TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2, TCPS_CLOSE_WAIT, TCPS_CLOSING,
 						  TCPS_LAST_ACK, TCPS_TIME_WAIT };
 	uint16_t port = 41000;
 	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
@@ -278,6 +287,8 @@ static void test_rst_in_every_state_closes_sender_and_receiver(void)
 				want = TCPS_LISTEN; /* RFC 9293 §3.10.7.2: a listener ignores RST */
 			if (!sender_is_target && states[i] == TCPS_SYN_RECEIVED)
 				want = TCPS_LISTEN; /* §3.10.7.4: a passive open returns to LISTEN */
+			if (!sender_is_target && states[i] == TCPS_UNANSWERED)
+				want = TCPS_UNANSWERED; /* the asker's RST is no answer from this end */
 			if (C.r.after[d] != want)
 				fprintf(stderr, "\nRST %s %s: got %s\n", sender_is_target ? "sent in" : "received in",
 					tcp_state_name(states[i]), tcp_state_name(C.r.after[d]));
@@ -342,7 +353,7 @@ static void test_port_reuse_after_close_starts_new_flow(void)
 	CU_ASSERT_TRUE(C.r.events & EV_PORT_REUSE);
 	CU_ASSERT_TRUE(C.r.events & EV_NEW_FLOW);
 	CU_ASSERT_NOT_EQUAL(C.r.flow->id, old);
-	STATES(TCPS_SYN_SENT, TCPS_LISTEN);
+	STATES(TCPS_SYN_SENT, TCPS_UNANSWERED);
 	CU_ASSERT_PTR_NOT_NULL(flowtab_find(T, old)); /* the old flow is still listed */
 	CU_ASSERT_EQUAL(flowtab_find(T, old)->end, END_RST);
 	syn(&C, 0, 1, -1, 100);
@@ -358,7 +369,7 @@ static void test_icmp_port_unreachable_closes_syn_sent(void)
 	CU_ASSERT_TRUE(C.r.events & EV_ICMP_ERROR);
 	CU_ASSERT_TRUE(C.r.events & EV_REFUSED);
 	CU_ASSERT_EQUAL(C.r.dir, DIR_S2C);
-	STATES(TCPS_CLOSED, TCPS_LISTEN);
+	STATES(TCPS_CLOSED, TCPS_UNANSWERED); /* the ICMP error is not the server's own answer */
 	CU_ASSERT_EQUAL(C.r.flow->end, END_REFUSED);
 }
 

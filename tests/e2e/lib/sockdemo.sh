@@ -173,6 +173,25 @@ check_narration_matches_events() {
 	[ "$sentences" -eq "$calls" ] || fail "$calls narrated calls but $sentences explaining sentences"
 }
 
+# narr_at ROLE TEXT: the number of the first narration line of ROLE ("[role pid] ...") that holds TEXT
+# (fixed string), or fail.
+narr_at() {
+	# (through the environment: awk -v would turn the "\n" of the narrated data into a newline)
+	_l=$(NARR_ROLE="[$1 " NARR_TEXT="$2" awk 'index($0, ENVIRON["NARR_ROLE"]) == 1 && index($0, ENVIRON["NARR_TEXT"]) { print NR; exit }' "$NARR")
+	[ -n "$_l" ] || fail "no $1 narration line with '$2':
+$(grep -v '^\[.*\]     ' "$NARR")"
+	echo "$_l"
+}
+
+# expect_order WHAT ROLE1 TEXT1 ROLE2 TEXT2: the cause (ROLE1's line with TEXT1) is narrated before its
+# effect (ROLE2's line with TEXT2), whichever process got to write first.
+expect_order() {
+	_a=$(narr_at "$2" "$3") || exit 1
+	_b=$(narr_at "$4" "$5") || exit 1
+	[ "$_a" -lt "$_b" ] || fail "$1: the $4's line $_b ($5) is narrated before the $2's line $_a ($3) that caused it:
+$(grep -v '^\[.*\]     ' "$NARR")"
+}
+
 # ev ROLE CALL [N]: the Nth (default 1st) event of ROLE and CALL as tab-separated fields, or fail.
 ev() {
 	line=$(awk -F'\t' -v r="$1" -v c="$2" -v n="${3:-1}" '$1 == r && $3 == c && ++k == n { print; exit }' "$TMP/ev.tsv")
