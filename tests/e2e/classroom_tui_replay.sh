@@ -3,7 +3,8 @@
 # same capture recorded as a lesson (pcapng carrying the calls) replayed alone (80x24 and 120x40): the list
 # holds the calls and packets in exactly --text's order, at speed 0 and at the default speed (the calls
 # made before the first packet stand before the SYN); --step brings each packet with the calls before it;
-# the ladder draws the call marks (* connect() above the SYN, accept() * below the handshake's last ACK).
+# the ladder draws the call marks (* connect() above the SYN, accept() * below the handshake's last ACK);
+# pcaps/lesson.pcapng shows its recorded socket table in the socket pane and its calls in the footer.
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib/tui_tmux.sh
 tui_require
@@ -117,3 +118,15 @@ for size in "80 24" "120 40"; do
 	tui_check_restored
 	echo "ok: ${1}x$2 ${EVARG:-(lesson)} ladder: * connect() above the SYN, accept() * below the last ACK"
 done
+
+# A lesson recorded with the socket table (pcaps/lesson.pcapng, make lesson): the socket pane is rebuilt
+# from its changes, and the footer explains a row from the lesson's calls.
+tui_start 120 40 -r pcaps/lesson.pcapng --speed 0
+tui_wait "REPLAY END" 10
+tui_wait "Sockets (as the lesson recorded them, as ss -tuan) port 8888:" 5
+tui_wait "TIME-WAIT" 5
+tui_keys Home
+tui_wait "The server calls socket()" 5
+tui_keys q
+tui_check_restored
+echo "ok: a lesson's socket pane and footer"
