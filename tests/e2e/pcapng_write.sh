@@ -40,6 +40,9 @@ tshark -r "$TMP/lesson2.pcapng" -Y 'tcp or udp or icmp' -T fields -e frame.comme
 diff -u "$TMP/c.in" "$TMP/c.out" >&2 || fail "recording a replayed lesson gave other comments"
 TZ=UTC $SW -r "$TMP/lesson2.pcapng" > "$TMP/l2.txt" 2>/dev/null
 diff -u pcaps/lesson.txt "$TMP/l2.txt" >&2 || fail "a lesson recorded from a replayed lesson replays differently"
+# A lesson read from a pipe (-r -) replays as from the file.
+cat pcaps/lesson.pcapng | TZ=UTC $SW -r - --text > "$TMP/l3.txt" 2>/dev/null
+diff -u pcaps/lesson.txt "$TMP/l3.txt" >&2 || fail "a lesson read from a pipe replays differently"
 echo "pcapng copies read by tshark and by synwatch as their inputs; a replayed lesson records the same lesson"
 
 # --pcapng whatever the name; a filter and -c: only those packets, the filter in the interface block.
