@@ -93,10 +93,10 @@ const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
 static const char synopsis[] =
 	"usage: synwatch [-i IFACE] [-r FILE] [-w FILE [--pcapng]] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
 	"                [--text | --json | --tui [--speed X] [--step] [--history N] [--no-color]]\n"
-	"                [--stats] [--flows] [--ladder [FLOW]] [--max-flows N] [BPF EXPRESSION...]\n"
+	"                [--stats] [--flows] [--ladder [FLOW]] [--width N] [--max-flows N] [BPF EXPRESSION...]\n"
 	"                [--ladder FLOW --svg FILE | --graph KIND[:FLOW[:DIR]] --svg FILE] [--html FILE]\n"
 	"                [--events FILE] [--sockets [--ports LIST]] [--trace [--keep] -- COMMAND [ARGS...]]\n"
-	"       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng]\n";
+	"       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n";
 
 static const char exit_statuses[] =
 	"Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"

@@ -769,6 +769,12 @@ static void track_tcp(struct flow *f, struct flow_priv *p, bool conn_history, en
 		};
 		r->events |= tcp_analyze(&p->an, dir, &s, &r->dup_ack_n);
 	}
+	/* A SYN's window is never scaled (RFC 7323 §2.2); Wireshark shows it as it is. */
+	int shift = (fl & TCP_SYN) ? -1 : tcp_win_shift(&p->an, dir);
+	if (shift >= 0) {
+		r->have_win_scale = true;
+		r->win_shift = (uint8_t)shift;
+	}
 
 	enum tcp_state rcv_before = f->state[rev];
 	f->state[dir] = tcp_state_after_send(f->state[dir], kind);

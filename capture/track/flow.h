@@ -62,6 +62,8 @@ struct track_result {
 	enum tcp_state before[2], after[2]; /* both ends' states before and after this packet */
 	uint32_t events;              /* EV_* bits */
 	uint32_t dup_ack_n;           /* with EV_DUP_ACK: the n of "dup ack #n" */
+	bool have_win_scale;          /* TCP, not a SYN, both SYNs seen: the window field's scale is known */
+	uint8_t win_shift;            /* with have_win_scale: window bytes = field << win_shift (0: not scaled) */
 };
 
 struct flow_table;

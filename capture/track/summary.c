@@ -64,6 +64,8 @@ void summary_from(struct pkt_summary *s, const struct packet *p, const struct tr
 		s->have_rel = tr->have_rel;
 		s->rseq = tr->rseq;
 		s->rack = tr->rack;
+		s->have_win_scale = tr->have_win_scale;
+		s->win_shift = tr->win_shift;
 		for (int i = 0; i < 2; i++) {
 			s->before[i] = (uint8_t)tr->before[i];
 			s->after[i] = (uint8_t)tr->after[i];

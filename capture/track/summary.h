@@ -50,7 +50,9 @@ struct pkt_summary {
 	bool link_unsupported : 1; /* the link type is not decoded */
 	bool is_frag : 1;         /* an IP fragment */
 	bool more_frags : 1;      /* its MF bit */
+	bool have_win_scale : 1;  /* win_shift valid (track_result.have_win_scale) */
 	uint8_t src[16], dst[16]; /* addresses, IPv4 in the first 4 bytes */
+	uint8_t win_shift;        /* the window's scale shift (have_win_scale): bytes = win << win_shift */
 	const char *bad_field;    /* DEC_INVALID: the decoder's static text naming the field, else NULL */
 };
 

@@ -20,6 +20,16 @@ static bool scaling_known(const struct tcp_anstate *p)
 	return (p->dflags[0] & p->dflags[1] & DS_SYN_SEEN) != 0;
 }
 
+int tcp_win_shift(const struct tcp_anstate *a, enum flow_dir dir)
+{
+	const uint8_t me = a->dflags[dir], peer = a->dflags[!dir];
+	if ((peer & DS_SYN_SEEN) && !(peer & DS_WS_OFFERED))
+		return 0; /* the peer's SYN went without the option: neither end scales */
+	if (!(me & DS_SYN_SEEN))
+		return -1;
+	return (me & DS_WS_OFFERED) ? a->wscale[dir] : 0;
+}
+
 /* A window field as bytes: SYN windows are never scaled (RFC 7323 §2.2). */
 static uint64_t window_bytes(const struct tcp_anstate *p, int dir, uint16_t win, bool from_syn)
 {

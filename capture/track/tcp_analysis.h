@@ -63,6 +63,12 @@ struct tcp_seginfo {
 	int64_t hs_rtt_ns;  /* the handshake's SYN to ACK time as the client's side saw it; 0 when not measured */
 };
 
+/* The shift that scales the window field of a non-SYN segment sent in direction dir (RFC 7323 §2.3), as
+   Wireshark shows it: the shift this end's SYN announced, also while the peer's SYN is unseen; 0 when
+   either SYN went without the option; -1 while it is unknown (this end's SYN unseen: Wireshark's -1). The
+   analysis itself scales only once both SYNs carried it (RFC 7323 §2.2). */
+int tcp_win_shift(const struct tcp_anstate *a, enum flow_dir dir);
+
 /* Analyse one segment sent in direction dir: returns its EV_* bits (and the n of a duplicate ACK in
    *dup_ack_n), and updates both directions' state. */
 uint32_t tcp_analyze(struct tcp_anstate *a, enum flow_dir dir, const struct tcp_seginfo *s, uint32_t *dup_ack_n);

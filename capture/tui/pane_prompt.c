@@ -1,7 +1,12 @@
 /* pane_prompt.c — the footer's line editor: the view filter (BPF) and the file the shown packets are saved to. */
+#include <errno.h>
+#include <libgen.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "decode/decode.h"
 #include "tui/tui_panel.h"
@@ -41,6 +46,27 @@ static unsigned prompt_filter(struct tui *t, const char *expr)
 			       hist_count(&m->hist));
 }
 
+/*
+ * When path's directory refuses the user synwatch now runs as (it drops root after opening the capture,
+ * -Z): that user's name in *user and a place it can write in *alt; false otherwise.
+ */
+static bool save_denied(const char *path, char *user, size_t ulen, char *alt, size_t alen)
+{
+	char dir[512], base[512];
+	snprintf(dir, sizeof dir, "%s", path);
+	snprintf(base, sizeof base, "%s", path);
+	if (access(dirname(dir), W_OK) == 0 || errno != EACCES)
+		return false;
+	const struct passwd *pw = getpwuid(geteuid());
+	if (pw)
+		snprintf(user, ulen, "%s", pw->pw_name);
+	else
+		snprintf(user, ulen, "uid %u", (unsigned)geteuid());
+	const char *tmp = getenv("TMPDIR");
+	snprintf(alt, alen, "%s/%s", tmp && *tmp && access(tmp, W_OK) == 0 ? tmp : "/tmp", basename(base));
+	return true;
+}
+
 /* The packets the list shows, to a pcap file. */
 static unsigned prompt_save(struct tui *t, const char *path)
 {
@@ -50,8 +76,14 @@ static unsigned prompt_save(struct tui *t, const char *path)
 	size_t n, other;
 	int linktype;
 	switch (model_save(&t->m, path, t->list.lv.count, &n, &other, &linktype, why, sizeof why)) {
-	case -1:
+	case -1: {
+		char user[64], alt[600];
+		if (save_denied(path, user, sizeof user, alt, sizeof alt))
+			return tui_message(t, true, "save: %s: synwatch runs as %s now (it gave up root after opening the capture), "
+						    "which may not write there; save as %s, or start with -Z USER",
+					   path, user, alt);
 		return tui_message(t, true, "save: cannot write %s: %s; choose another name", path, why);
+	}
 	case -2:
 		return tui_message(t, true, "save: writing %s failed (disk full?); the file is incomplete", path);
 	default:

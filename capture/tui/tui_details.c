@@ -73,7 +73,9 @@ static void details_link(struct dout *o, const struct packet *p)
 		      l->vlan[i].vid, l->vlan[i].pcp);
 }
 
-static void details_tcp_options(struct dout *o, const struct tcp_hdr *t)
+/* rel: the relative ack's base is known (ack_base = ack - relative ack), so SACK edges, which number the
+   peer's bytes as the ack does, are shown relative to it as Wireshark does, with the raw ones beside. */
+static void details_tcp_options(struct dout *o, const struct tcp_hdr *t, bool rel, uint32_t ack_base)
 {
 	char line[400];
 	size_t n = 0;
@@ -116,8 +118,14 @@ static void details_tcp_options(struct dout *o, const struct tcp_hdr *t)
 		      line, t->nopt ? ", " : "");
 	else if (t->nopt)
 		dline(o, false, "  Options: %s", line);
-	for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++)
-		dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32, i + 1, t->sack[i].left, t->sack[i].right);
+	for (unsigned i = 0; i < t->nsack && i < PKT_MAX_SACK; i++) {
+		uint32_t l = t->sack[i].left, r = t->sack[i].right;
+		if (rel)
+			dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32 " (relative; raw %" PRIu32 "-%" PRIu32 "), %" PRIu32 " bytes",
+			      i + 1, l - ack_base, r - ack_base, l, r, r - l);
+		else
+			dline(o, false, "  SACK block %u: %" PRIu32 "-%" PRIu32 ", %" PRIu32 " bytes", i + 1, l, r, r - l);
+	}
 }
 
 static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, const struct track_result *tr)
@@ -187,12 +195,29 @@ static void details_ip(struct dout *o, const struct ip_layer *ip, bool quoted, c
 			else
 				dline(o, false, "  seq %" PRIu32 ", ack %" PRIu32, t->seq, t->ack);
 		}
-		if ((ip->have & HAVE_WIN) && (ip->have & HAVE_URP))
-			dline(o, false, "  window %u, urgent %u, checksum 0x%04x", t->win, t->urp, t->sum);
-		else if (ip->have & HAVE_WIN)
-			dline(o, false, "  window %u (checksum and urgent pointer not captured)", t->win);
-		if (ip->have & HAVE_TCPOPTS)
-			details_tcp_options(o, t);
+		if (ip->have & HAVE_WIN) {
+			/* Wireshark's "calculated window size": the field scaled by the shift the SYNs agreed on. */
+			char win[96];
+			if (tr && tr->have_win_scale && tr->win_shift)
+				snprintf(win, sizeof win, "window %" PRIu64 " bytes (field %u x %u, scale from the handshake)",
+					 (uint64_t)t->win << tr->win_shift, t->win, 1u << tr->win_shift);
+			else if (tr && tr->have_win_scale)
+				snprintf(win, sizeof win, "window %u bytes (not scaled)", t->win);
+			else if (!tr) /* a quoted header: its flow's handshake is not this packet's */
+				snprintf(win, sizeof win, "window field %u", t->win);
+			else if (t->flags & TCP_SYN)
+				snprintf(win, sizeof win, "window %u bytes (a SYN's window is never scaled)", t->win);
+			else
+				snprintf(win, sizeof win, "window field %u (scale unknown: the handshake was not seen)", t->win);
+			if (ip->have & HAVE_URP)
+				dline(o, false, "  %s, urgent %u, checksum 0x%04x", win, t->urp, t->sum);
+			else
+				dline(o, false, "  %s (checksum and urgent pointer not captured)", win);
+		}
+		if (ip->have & HAVE_TCPOPTS) {
+			bool rel = tr && tr->have_rel && !quoted && (ip->have & HAVE_ACK) && (t->flags & TCP_ACK);
+			details_tcp_options(o, t, rel, rel ? t->ack - tr->rack : 0);
+		}
 		break;
 	}
 	case L4_UDP:
@@ -374,6 +399,8 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 		tr.have_rel = e->s.have_rel;
 		tr.rseq = e->s.rseq;
 		tr.rack = e->s.rack;
+		tr.have_win_scale = e->s.have_win_scale;
+		tr.win_shift = e->s.win_shift;
 		details_ip(&o, &p->ip, false, &tr);
 	}
 	if (p->app.kind == APP_DNS)

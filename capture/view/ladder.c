@@ -1,6 +1,7 @@
 /* ladder.c — draws a flow as an ASCII sequence diagram, and records rows per flow for text mode. */
 #include "view/ladder.h"
 
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,8 +99,25 @@ void ladder_call_from(struct ladder_call *c, const struct sock_event *ev, int64_
 #define GUTTER 12  /* state column width: "SYN-RECEIVED" */
 #define PREFIX 17  /* "%5" packet number, space, "%10.6f" seconds, space */
 
-void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_t n)
+/* The sender of an ICMP error when it is not the end its arrow leaves from (a router on the way): its
+   address, else "". */
+static void icmp_sender(const struct pkt_summary *p, const struct flow *f, char *buf, size_t n)
 {
+	buf[0] = 0;
+	if (!f || !p->af)
+		return;
+	const struct endpoint *from = p->dir == DIR_C2S ? &f->client : &f->server;
+	size_t alen = p->af == 6 ? 16 : 4;
+	if (from->af == p->af && memcmp(from->addr, p->src, alen) == 0)
+		return;
+	char a[INET6_ADDRSTRLEN];
+	if (inet_ntop(p->af == 6 ? AF_INET6 : AF_INET, p->src, a, sizeof a))
+		snprintf(buf, n, " from %s", a);
+}
+
+void ladder_row_text(const struct ladder_row *r, const struct flow *f, char *buf, size_t n)
+{
+	const uint8_t proto = f ? f->proto : r->pkt.proto;
 	if (r->is_call) {
 		snprintf(buf, n, "%s", r->call.label);
 		return;
@@ -112,7 +130,9 @@ void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_
 	else if (p->l4 == L4_TCP && (p->tcpflags & TCP_SYN))
 		tcpopt_label(label, sizeof label, p);
 	if (p->events & EV_ICMP_ERROR) {
-		snprintf(buf, n, "ICMP %s", label);
+		char from[8 + INET6_ADDRSTRLEN];
+		icmp_sender(p, f, from, sizeof from);
+		snprintf(buf, n, "ICMP %s%s", label, from);
 		return;
 	}
 	if (proto == 17) {
@@ -130,10 +150,13 @@ void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_
 		k += (size_t)snprintf(buf + k, n - k, " seq %" PRIu32, p->rseq);
 	if (p->have_rel && (p->tcpflags & TCP_ACK) && k < n)
 		k += (size_t)snprintf(buf + k, n - k, " ack %" PRIu32, p->rack);
-	if (k < n)
-		k += (size_t)snprintf(buf + k, n - k, " win %u", (unsigned)p->win);
 	if (p->payload && k < n)
 		k += (size_t)snprintf(buf + k, n - k, " len %" PRIu32, p->payload);
+	/* The window in bytes once its scale is known, as Wireshark shows it (--text keeps tcpdump's raw
+	   field); after the length, so that a narrow ladder drops it first. */
+	if (k < n)
+		k += (size_t)snprintf(buf + k, n - k, " win %" PRIu64,
+				      p->have_win_scale ? (uint64_t)p->win << p->win_shift : (uint64_t)p->win);
 	if (label[0] && k < n)
 		snprintf(buf + k, n - k, " %s", label);
 }
@@ -215,24 +238,31 @@ static void draw_columns(struct line *l, const struct geom *g)
 	l->s[g->rcol] = '|';
 }
 
-static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r, uint8_t proto)
+static void draw_arrow(struct line *l, const struct geom *g, const struct ladder_row *r, const struct flow *f)
 {
 	const struct pkt_summary *p = &r->pkt;
 	char text[160];
-	ladder_row_text(r, proto, text, sizeof text);
+	ladder_row_text(r, f, text, sizeof text);
 	char c = (p->events & EV_ICMP_ERROR) ? '~' : '-';
 	int a0 = g->lcol + 1, a1 = g->rcol - 1; /* inclusive span of the arrow */
 	for (int x = a0; x <= a1; x++)
 		l->s[x] = c;
 	int room = (a1 - a0 + 1) - 6; /* three shaft characters on each side of the text */
 	int tl = (int)strlen(text);
-	if (tl > room) { /* cut at a word boundary when one is near */
+	if (tl > room) { /* cut at a word boundary when one is near, never between a name and its number */
 		tl = room;
 		for (int k = room; k > room / 2; k--)
 			if (text[k] == ' ') {
 				tl = k;
 				break;
 			}
+		if (text[tl] == ' ' && text[tl + 1] >= '0' && text[tl + 1] <= '9') {
+			int w = tl;
+			while (w > 0 && text[w - 1] != ' ')
+				w--;
+			if (w > room / 2 && text[w] >= 'a' && text[w] <= 'z')
+				tl = w - 1; /* "len 6 win" loses its "win" */
+		}
 	}
 	if (p->dir == DIR_C2S) {
 		line_put(l, a0 + 3, text, tl);
@@ -300,7 +330,7 @@ static void render_row(const struct flow *f, const struct geom *g, const struct 
 		return;
 	}
 	uint8_t proto = f ? f->proto : r->pkt.proto;
-	draw_arrow(&l, g, r, proto);
+	draw_arrow(&l, g, r, f);
 	if (proto == 6)
 		draw_states(&l, g, &r->pkt, first);
 	line_emit(&l, idx, emit, arg);

@@ -34,9 +34,10 @@ struct ladder_row {
 void ladder_call_from(struct ladder_call *c, const struct sock_event *ev, int64_t at_ns, enum flow_dir side);
 
 /* The text on a row's arrow ("S seq 0 win 65495 mss 65495 sackOK TS ws 7", "UDP len 5", "ICMP port
-   unreachable", a call's label; proto is the flow's protocol) and its event notes ("[retransmission,
+   unreachable", a call's label; f is the row's flow, or NULL: an ICMP error names its sender when that is not the end
+   its arrow leaves from, "ICMP time exceeded from 10.0.0.1") and its event notes ("[retransmission,
    dup-ack #2]", "" when none). */
-void ladder_row_text(const struct ladder_row *r, uint8_t proto, char *buf, size_t n);
+void ladder_row_text(const struct ladder_row *r, const struct flow *f, char *buf, size_t n);
 void ladder_row_notes(const struct ladder_row *r, char *buf, size_t n);
 
 /* Smallest width ladder_render() fits into; narrower widths are drawn at this width. */

@@ -43,7 +43,7 @@ static double row_height(const struct ladder_row *r)
 	return ROW + (notes[0] ? NOTE : 0);
 }
 
-static void arrow(FILE *f, const struct ladder_row *r, uint8_t proto, double y)
+static void arrow(FILE *f, const struct ladder_row *r, const struct flow *flow, double y)
 {
 	const struct pkt_summary *p = &r->pkt;
 	bool c2s = p->dir == DIR_C2S;
@@ -53,7 +53,7 @@ static void arrow(FILE *f, const struct ladder_row *r, uint8_t proto, double y)
 	fprintf(f, "<path class=\"a-%s\" d=\"M%.1f %.1fL%.1f %.1f\"/>", kind, x0, y, x1 + dx * 0.6, y1 - SLOPE / (SX - CX) * 5);
 	fprintf(f, "<path class=\"h-%s\" d=\"M%.1f %.1fl%.1f -4.5v9z\"/>\n", kind, x1, y1, dx);
 	char text[192];
-	ladder_row_text(r, proto, text, sizeof text);
+	ladder_row_text(r, flow, text, sizeof text);
 	text_at(f, "sw-lab", (CX + SX) / 2, y + SLOPE / 2 - 5, text);
 }
 
@@ -116,7 +116,7 @@ void svg_ladder(const struct svg_out *o, const struct flow *f, const struct ladd
 			svg_escape(out, r->call.label);
 			fputs("</text>\n", out);
 		} else {
-			arrow(out, r, f->proto, y);
+			arrow(out, r, f, y);
 		}
 		if (f->proto == 6 && !r->is_call) {
 			const struct pkt_summary *p = &r->pkt;

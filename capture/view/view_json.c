@@ -496,7 +496,7 @@ static char *json_app(struct obuf *o, char *p, const struct packet *pkt)
 	}
 }
 
-static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
+static char *json_track(struct obuf *o, char *p, const struct ip_layer *ip, const struct track_result *tr)
 {
 	if (!tr || !tr->flow)
 		return p;
@@ -509,6 +509,10 @@ static char *json_track(struct obuf *o, char *p, const struct track_result *tr)
 		p = fmt_u64(p, tr->rseq);
 		p = KEY(p, "rack");
 		p = fmt_u64(p, tr->rack);
+	}
+	if (tr->have_win_scale && (ip->have & HAVE_WIN)) { /* tshark's tcp.window_size */
+		p = KEY(p, "win_scaled");
+		p = fmt_u64(p, (uint64_t)ip->u.tcp.win << tr->win_shift);
 	}
 	if (tr->flow->proto == 6) {
 		p = KEY(p, "state");
@@ -635,7 +639,7 @@ void view_json_packet(struct obuf *o, const struct packet *p, const struct track
 			w = json_ip(o, w, &p->inner);
 			*w++ = '}';
 		}
-		w = json_track(o, w, tr);
+		w = json_track(o, w, &p->ip, tr);
 		if (p->status != DEC_OK && p->ip.status == DEC_OK)
 			w = json_status(o, w, p->status, p->trunc_layer, p->bad_layer, p->bad_field);
 	} else {

@@ -96,7 +96,9 @@ static char *text_endpoint(char *p, const struct ip_layer *ip, const uint8_t *ad
 	return p;
 }
 
-static char *text_tcp_options(struct obuf *o, char *p, const struct tcp_hdr *t)
+/* sack_base: subtracted from SACK edges, which number the peer's bytes (the ACK's base, as tcpdump does when
+   it prints relative numbers), or 0 for absolute ones. */
+static char *text_tcp_options(struct obuf *o, char *p, const struct tcp_hdr *t, uint32_t sack_base)
 {
 	unsigned nsack = 0;
 	p = fmt_lit(p, ", options [");
@@ -128,9 +130,9 @@ static char *text_tcp_options(struct obuf *o, char *p, const struct tcp_hdr *t)
 			for (; nsack < t->nsack; nsack++) {
 				p = obuf_room(o, p, TEXT_SLACK);
 				p = fmt_lit(p, " {");
-				p = fmt_u32(p, t->sack[nsack].left);
+				p = fmt_u32(p, t->sack[nsack].left - sack_base);
 				*p++ = ':';
-				p = fmt_u32(p, t->sack[nsack].right);
+				p = fmt_u32(p, t->sack[nsack].right - sack_base);
 				*p++ = '}';
 			}
 			break;
@@ -172,9 +174,12 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 		p = fmt_lit(p, ", seq ");
 		p = fmt_u64(p, rel ? tr->rseq : t->seq);
 	}
+	uint32_t sack_base = 0;
 	if ((ip->have & HAVE_ACK) && (!(ip->have & HAVE_FLAGS) || (t->flags & TCP_ACK))) {
 		p = fmt_lit(p, ", ack ");
 		p = fmt_u64(p, rel ? tr->rack : t->ack);
+		if (rel && (t->flags & TCP_ACK))
+			sack_base = t->ack - tr->rack;
 	}
 	if (ip->have & HAVE_WIN) {
 		p = fmt_lit(p, ", win ");
@@ -185,7 +190,7 @@ static char *text_tcp(struct obuf *o, char *p, const struct ip_layer *ip, const 
 		}
 	}
 	if ((ip->have & HAVE_TCPOPTS) && (t->nopt || (t->opt_have & TCPOPT_CUT)))
-		p = text_tcp_options(o, p, t);
+		p = text_tcp_options(o, p, t, sack_base);
 	return p;
 }
 

@@ -96,18 +96,18 @@ function all_of(s, key,    out, v) {
 		next
 	}
 	if (index(line, "\"frag\":{")) {
-		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
+		print pre n, "frag", get(line, "src"), get(line, "dst"), "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	proto = get(line, "proto")
 	if (proto == "icmp6") proto = "icmpv6"
 	if (proto != "tcp" && proto != "udp" && proto != "icmp" && proto != "icmpv6") proto = "other"
-	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
+	sport = dport = flags = seq = ack = win = swin = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
 	rseq = rack = events = "-"
 	if (proto == "tcp") {
 		sport = get(line, "sport"); dport = get(line, "dport"); flags = get(line, "tcp_flags")
-		seq = get(line, "seq"); win = get(line, "win"); payload = get(line, "payload")
+		seq = get(line, "seq"); win = get(line, "win"); swin = get(line, "win_scaled"); if (swin == "-") swin = win; payload = get(line, "payload")
 		if (flags != "-" && int(flags / 16) % 2 == 1) { ack = get(line, "ack"); rack = get(line, "rack") }
 		mss = get(line, "mss"); wscale = get(line, "wscale"); tsval = get(line, "tsval"); tsecr = get(line, "tsecr")
 		rseq = get(line, "rseq")
@@ -127,5 +127,5 @@ function all_of(s, key,    out, v) {
 			isport = get(inner, "sport"); idport = get(inner, "dport")
 		}
 	}
-	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(line)
+	print pre n, proto, get(line, "src"), get(line, "dst"), sport, dport, flags, seq, ack, win, swin, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(line)
 }

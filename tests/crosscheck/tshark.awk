@@ -1,6 +1,6 @@
 # tshark.awk — normalises `tshark -T fields` lines (lib.sh's TSHARK_OPTS and TSHARK_FIELDS give the field
-# order) to the comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
-# ipopt|ipoptptr|if|link (IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
+# order) to the comparison columns: n|proto|src|dst|sport|dport|flags|seq|ack|win|swin|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|
+# ipopt|ipoptptr|if|link (swin: the window in bytes, scaled once both SYNs showed the scale; IPv4 option types and route/timestamp pointers, the outer packet's then the quoted one's;
 # the pcapng interface id, 0 for a classic pcap; the first protocol of frame.protocols, the link layer).
 # With -v analysis=1, rseq|rack|events instead of if|link (relative seq, relative ack when ACK is set, and the
 # analysis flags as letters: R retransmission/fast/spurious, D dup ACK, O out-of-order, Z zero window).
@@ -100,7 +100,7 @@ function frag6(list,    a, n, i) {
 {
 	# A pcapng block tshark lists as a frame but that holds no packet (a saved lesson's custom blocks: no
 	# encapsulation) is left out, and packets are numbered among themselves, as synwatch numbers them.
-	if ($50 == "") next
+	if ($51 == "") next
 	n = ++packets; protos = $2
 	if (app && arp_frame(protos)) { print n, "arp", occ($47, 1), occ($48, 1), occ($49, 1); next }
 	if (!plain_link(protos)) { print n, "skip"; next }
@@ -117,17 +117,17 @@ function frag6(list,    a, n, i) {
 	# Fragments are compared at the IP layer only: with reassembly off tshark does not decode the transport
 	# header of a first fragment, which synwatch does.
 	if ((first == "ip" && (occ($25, 1) == "1" || occ($26, 1) + 0 > 0)) || (first == "ipv6" && frag6(protos))) {
-		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
+		print n, "frag", src, dst, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", ipopt, ipoptptr (analysis ? "|-|-|-" : "|" iface "|" link) (app ? "|-|-|-|-|-|-|-|-|-" : "")
 		next
 	}
 	l4 = l4_after(protos, 1)
-	sport = dport = flags = seq = ack = win = payload = mss = wscale = tsval = tsecr = "-"
+	sport = dport = flags = seq = ack = win = swin = payload = mss = wscale = tsval = tsecr = "-"
 	itype = icode = isrc = idst = isport = idport = "-"
 	rseq = rack = events = "-"
 	if (l4 == "tcp") {
 		sport = occ($7, 1); dport = occ($8, 1)
 		flags = occ($11, 1) == "-" ? "-" : hexval(occ($11, 1)) % 512
-		seq = occ($12, 1); win = occ($14, 1); payload = occ($15, 1)
+		seq = occ($12, 1); win = occ($14, 1); swin = occ($50, 1); payload = occ($15, 1)
 		if (flags != "-" && int(flags / 16) % 2 == 1) { ack = occ($13, 1); rack = occ($30, 1) }
 		mss = occ($17, 1); wscale = occ($18, 1); tsval = occ($19, 1); tsecr = occ($20, 1)
 		rseq = occ($29, 1)
@@ -154,5 +154,5 @@ function frag6(list,    a, n, i) {
 			if (il4 == "udp") { isport = occ($9, 1); idport = occ($10, 1) }
 		}
 	}
-	print n, l4, src, dst, sport, dport, flags, seq, ack, win, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(protos)
+	print n, l4, src, dst, sport, dport, flags, seq, ack, win, swin, payload, mss, wscale, tsval, tsecr, itype, icode, isrc, idst, isport, idport, ipopt, ipoptptr (analysis ? "|" rseq "|" rack "|" events : "|" iface "|" link) app_cols(protos)
 }

@@ -23,7 +23,7 @@ for f in $files; do
 		continue
 	fi
 	if ! diff "$TMP/t2" "$TMP/s2" > "$TMP/d"; then
-		echo "$f: $(grep -c '^<' "$TMP/d") packets differ (columns n|proto|src|dst|sport|dport|flags|seq|ack|win|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|ipopt|ipoptptr|if|link|dnsid|dnsqr|qname|qtype|rcode|dnsan|method|uri|code, ARP n|arp|opcode|spa|tpa; < tshark, > synwatch):"
+		echo "$f: $(grep -c '^<' "$TMP/d") packets differ (columns n|proto|src|dst|sport|dport|flags|seq|ack|win|swin|payload|mss|wscale|tsval|tsecr|itype|icode|isrc|idst|isport|idport|ipopt|ipoptptr|if|link|dnsid|dnsqr|qname|qtype|rcode|dnsan|method|uri|code, ARP n|arp|opcode|spa|tpa; < tshark, > synwatch):"
 		head -n 12 "$TMP/d" | sed 's/^/    /'
 		bad=$((bad + $(grep -c '^<' "$TMP/d")))
 	fi

@@ -652,7 +652,7 @@ static void test_help_lists_the_table_rows_in_order(void)
 {
 	char *text = usage_text();
 	CU_ASSERT_EQUAL(strncmp(text, "usage: synwatch [-i IFACE]", 26), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nExit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
 					    "4 interface problem, 5 no permission to capture, 6 cannot write the -w, --svg or --html file.\n"));
 	/* Read the option list back: each entry is "  NAME<padding> TEXT" and its indented continuation

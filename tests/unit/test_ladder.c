@@ -14,17 +14,17 @@ static const char golden_tcp[] =
 	"                127.0.0.1:43210                                   127.0.0.1:8080\n"
 	"        0.000000              * connect()                         |\n"
 	"    1   0.000000     SYN-SENT |---S seq 0 win 65495 mss 65495---->| UNANSWERED\n"
-	"    2   0.000052  ESTABLISHED |<---S. seq 0 ack 1 win 65495 mss---| SYN-RECEIVED\n"
-	"    3   0.000083              |---. seq 1 ack 1 win 512---------->| ESTABLISHED\n"
-	"    4   0.001083              |---P. seq 1 ack 1 win 512 len 6--->|\n"
-	"    5   0.201083              |---P. seq 1 ack 1 win 512 len 6--->|\n"
+	"    2   0.000052  ESTABLISHED |<-------S. seq 0 ack 1 win 65495---| SYN-RECEIVED\n"
+	"    3   0.000083              |---. seq 1 ack 1 win 65536-------->| ESTABLISHED\n"
+	"    4   0.001083              |---P. seq 1 ack 1 len 6----------->|\n"
+	"    5   0.201083              |---P. seq 1 ack 1 len 6----------->|\n"
 	"                              |  [retransmission]                 |\n"
-	"    6   0.201123              |<----------. seq 1 ack 7 win 512---|\n"
-	"    7   0.201163              |<----------. seq 1 ack 7 win 512---|\n"
+	"    6   0.201123              |<--------. seq 1 ack 7 win 65536---|\n"
+	"    7   0.201163              |<--------. seq 1 ack 7 win 65536---|\n"
 	"                              |  [dup-ack #1]                     |\n"
-	"    8   0.202163   FIN-WAIT-1 |---F. seq 7 ack 1 win 512--------->| CLOSE-WAIT\n"
-	"    9   0.202213    TIME-WAIT |<---------F. seq 1 ack 8 win 512---| LAST-ACK\n"
-	"   10   0.202243              |---. seq 8 ack 2 win 512---------->| CLOSED\n"
+	"    8   0.202163   FIN-WAIT-1 |---F. seq 7 ack 1 win 65536------->| CLOSE-WAIT\n"
+	"    9   0.202213    TIME-WAIT |<-------F. seq 1 ack 8 win 65536---| LAST-ACK\n"
+	"   10   0.202243              |---. seq 8 ack 2 win 65536-------->| CLOSED\n"
 	"end: fin, closed first by the client; 6 packets c>s, 4 s>c\n";
 
 static const char golden_udp[] =
@@ -266,6 +266,33 @@ static void test_book_prints_icmp_error_flow_golden(void)
 	free_conversations();
 }
 
+/* An ICMP error from a router on the way names the router; one from the flow's own end does not. */
+static void test_icmp_error_from_a_router_names_it(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	f.proto = 17;
+	f.client.af = f.server.af = 4;
+	memcpy(f.client.addr, (const uint8_t[]){ 127, 0, 0, 1 }, 4);
+	memcpy(f.server.addr, (const uint8_t[]){ 127, 0, 0, 2 }, 4);
+	struct ladder_row r;
+	memset(&r, 0, sizeof r);
+	r.pkt.af = 4;
+	r.pkt.l4 = L4_ICMP;
+	r.pkt.has_icmp = true;
+	r.pkt.icmp_err = true;
+	r.pkt.icmp_type = 11;
+	r.pkt.events = EV_ICMP_ERROR;
+	r.pkt.dir = DIR_S2C;
+	memcpy(r.pkt.src, (const uint8_t[]){ 127, 9, 9, 9 }, 4);
+	char buf[160];
+	ladder_row_text(&r, &f, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "ICMP time exceeded code 0 from 127.9.9.9");
+	memcpy(r.pkt.src, f.server.addr, 4);
+	ladder_row_text(&r, &f, buf, sizeof buf);
+	CU_ASSERT_STRING_EQUAL(buf, "ICMP time exceeded code 0");
+}
+
 static void test_book_keeps_first_rows_and_counts_the_rest(void)
 {
 	build_conversations(3);
@@ -313,6 +340,7 @@ int register_test_ladder(void)
 	    !CU_add_test(s, "handshake to close: golden text, row indices",
 			 test_render_golden_with_call_row_and_row_indices) ||
 	    !CU_add_test(s, "ICMP error drawn on the UDP flow: golden text", test_book_prints_icmp_error_flow_golden) ||
+	    !CU_add_test(s, "ICMP error from a router names it", test_icmp_error_from_a_router_names_it) ||
 	    !CU_add_test(s, "recorder keeps the first rows, counts the rest", test_book_keeps_first_rows_and_counts_the_rest) ||
 	    !CU_add_test(s, "recorder restricted to one flow", test_book_only_records_the_chosen_flow))
 		return 1;

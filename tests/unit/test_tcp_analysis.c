@@ -154,6 +154,38 @@ static void test_window_full_uses_window_scale_from_both_syns(void)
 	CU_ASSERT_EQUAL(ev(), EV_WINDOW_FULL);
 }
 
+/* The window's scale as Wireshark shows it (tcp.window_size): from this end's SYN, 1 when a SYN went
+   without the option, unknown before this end's SYN. */
+static void test_window_scale_shown_as_wireshark_does(void)
+{
+	open_conn(7);
+	CU_ASSERT_TRUE(C.r.have_win_scale);
+	CU_ASSERT_EQUAL(C.r.win_shift, 7);
+	open_conn(-1);
+	CU_ASSERT_TRUE(C.r.have_win_scale);
+	CU_ASSERT_EQUAL(C.r.win_shift, 0);
+
+	conn_init(&C, T, 0, next_port++, 5000); /* the client's SYN only: its own scale applies */
+	syn(&C, 1, 0, 5, 0);
+	CU_ASSERT_FALSE(C.r.have_win_scale); /* a SYN's window is never scaled */
+	seg(&C, 1, TCP_ACK, 1, 1, 0, 100, 1000);
+	CU_ASSERT_TRUE(C.r.have_win_scale);
+	CU_ASSERT_EQUAL(C.r.win_shift, 5);
+	seg(&C, 0, TCP_ACK, 1, 1, 0, 100, 1000); /* the server's SYN was not seen */
+	CU_ASSERT_FALSE(C.r.have_win_scale);
+
+	conn_init(&C, T, 0, next_port++, 5000); /* the SYN-ACK refuses scaling: neither end scales */
+	syn(&C, 1, 0, 5, 0);
+	syn(&C, 0, 1, -1, 1000);
+	seg(&C, 1, TCP_ACK, 1, 1, 0, 100, 1000);
+	CU_ASSERT_TRUE(C.r.have_win_scale);
+	CU_ASSERT_EQUAL(C.r.win_shift, 0);
+
+	conn_init(&C, T, 0, next_port++, 5000); /* mid-connection: unknown both ways */
+	seg(&C, 1, TCP_ACK, 1, 1, 10, 100, 0);
+	CU_ASSERT_FALSE(C.r.have_win_scale);
+}
+
 static void test_keep_alive_one_below_next_seq(void)
 {
 	open_conn(-1);
@@ -214,6 +246,7 @@ int register_test_tcp_analysis(void)
 	    !CU_add_test(s, "zero window, probe, window update", test_zero_window_probe_and_window_update) ||
 	    !CU_add_test(s, "window full (no scaling)", test_window_full_without_scaling) ||
 	    !CU_add_test(s, "window full (scaled)", test_window_full_uses_window_scale_from_both_syns) ||
+	    !CU_add_test(s, "window scale shown as Wireshark does", test_window_scale_shown_as_wireshark_does) ||
 	    !CU_add_test(s, "keep-alive", test_keep_alive_one_below_next_seq) ||
 	    !CU_add_test(s, "resent SYN-ACK is a retransmission",
 			 test_resent_syn_ack_soon_after_is_retransmission_not_out_of_order) ||
