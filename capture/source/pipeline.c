@@ -389,7 +389,7 @@ static void pipeline_read_ahead(struct pipeline *pl)
 			pl->read_end = rc == 0 || rc == CAPFILE_BAD;
 			break;
 		}
-		int64_t t = r.ts_sec * 1000000000 + (int64_t)(pl->frac_ns ? r.ts_frac : r.ts_frac * 1000ull);
+		int64_t t = time_ns_clamped(r.ts_sec, (int64_t)(pl->frac_ns ? r.ts_frac : r.ts_frac * 1000ull));
 		if (t > pl->read_ns)
 			pl->read_ns = t;
 		struct slot *s = &pl->ring[(pl->head + pl->fill) % AHEAD];
