@@ -55,9 +55,9 @@ static const struct tok so_opts[] = {
 	{ 10, "SO_OOBINLINE" }, { 11, "SO_NO_CHECK" }, { 12, "SO_PRIORITY" }, { 13, "SO_LINGER" },
 	{ 14, "SO_BSDCOMPAT" }, { 15, "SO_REUSEPORT" }, { 16, "SO_PASSCRED" }, { 17, "SO_PEERCRED" },
 	{ 18, "SO_RCVLOWAT" }, { 19, "SO_SNDLOWAT" }, { 20, "SO_RCVTIMEO_OLD" }, { 21, "SO_SNDTIMEO_OLD" },
-	{ 25, "SO_BINDTODEVICE" }, { 30, "SO_ACCEPTCONN" }, { 32, "SO_SNDBUFFORCE" },
+	{ 25, "SO_BINDTODEVICE" }, { 26, "SO_ATTACH_FILTER" }, { 30, "SO_ACCEPTCONN" }, { 32, "SO_SNDBUFFORCE" },
 	{ 33, "SO_RCVBUFFORCE" }, { 36, "SO_MARK" }, { 38, "SO_PROTOCOL" }, { 39, "SO_DOMAIN" },
-	{ 46, "SO_BUSY_POLL" }, { 49, "SO_INCOMING_CPU" }, { 60, "SO_ZEROCOPY" },
+	{ 46, "SO_BUSY_POLL" }, { 47, "SO_MAX_PACING_RATE" }, { 49, "SO_INCOMING_CPU" }, { 60, "SO_ZEROCOPY" },
 	{ 0, NULL },
 };
 

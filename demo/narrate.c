@@ -310,22 +310,50 @@ int narrate_socket(int family, int type, int protocol)
 	return r;
 }
 
+/* A setsockopt() narrated: made and timed by sockopt_call, its arguments begun in args as strace writes them
+   ("3, SOL_SOCKET, SO_REUSEADDR"); the caller writes the value on through a and tells it with sockopt_tell. */
+struct sockopt_call {
+	int fd;
+	int r, e;          /* setsockopt's result and its errno (0 when it succeeded) */
+	int64_t t0, t1;    /* when the call started and returned */
+	char args[ARGS_MAX];
+	struct strbuf a;   /* writes on at the end of args */
+};
+
+static void sockopt_call(struct sockopt_call *c, int fd, int level, int name, const void *val, socklen_t len)
+{
+	c->fd = fd;
+	c->t0 = call_enter();
+	c->r = setsockopt(fd, level, name, val, len);
+	c->e = c->r < 0 ? errno : 0;
+	c->t1 = clock_real_us();
+	strbuf_init(&c->a, c->args, sizeof c->args, STRBUF_CUT);
+	strbuf_printf(&c->a, "%d, ", fd);
+	strace_sockopt(&c->a, (unsigned)level, (unsigned)name);
+}
+
+/* Tells the call with its sentence; its result, errno as the call left it. */
+static int sockopt_tell(const struct sockopt_call *c, const char *sentence)
+{
+	char loc[EP_MAX], rem[EP_MAX];
+	local_of(c->fd, loc);
+	remote_of(c->fd, rem);
+	struct told t = { "setsockopt", c->fd, c->args, c->r, c->e, NULL, loc, rem, sentence, c->t0, c->t1 };
+	tell(&t);
+	errno = c->e;
+	return c->r;
+}
+
 int narrate_setsockopt_int(int fd, int level, int name, int value)
 {
 	if (!active())
 		return setsockopt(fd, level, name, &value, sizeof value);
-	int64_t t0 = call_enter();
-	int r = setsockopt(fd, level, name, &value, sizeof value);
-	int e = r < 0 ? errno : 0;
-	int64_t t1 = clock_real_us();
-	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
-	struct strbuf a;
-	strbuf_init(&a, args, sizeof args, STRBUF_CUT);
-	strbuf_printf(&a, "%d, ", fd);
-	strace_sockopt(&a, (unsigned)level, (unsigned)name);
-	strbuf_printf(&a, ", [%d], %zu", value, sizeof value);
+	struct sockopt_call c;
+	sockopt_call(&c, fd, level, name, &value, sizeof value);
+	strbuf_printf(&c.a, ", [%d], %zu", value, sizeof value);
+	char s[SENTENCE_MAX];
 	const char *opt = strace_sockopt_name((unsigned)level, (unsigned)name);
-	if (r < 0)
+	if (c.r < 0)
 		snprintf(s, sizeof s, "setsockopt failed: the option was not changed; nothing on the wire.");
 	else if (level == SOL_SOCKET && name == SO_REUSEADDR)
 		snprintf(s, sizeof s, "setsockopt: SO_REUSEADDR lets bind() take the port even while old connections on "
@@ -333,12 +361,7 @@ int narrate_setsockopt_int(int fd, int level, int name, int value)
 	else
 		snprintf(s, sizeof s, "setsockopt: %s is now %d on fd %d; nothing on the wire.", opt ? opt : "?", value,
 			 fd);
-	local_of(fd, loc);
-	remote_of(fd, rem);
-	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
-	tell(&t);
-	errno = e;
-	return r;
+	return sockopt_tell(&c, s);
 }
 
 int narrate_setsockopt_linger(int fd, int onoff, int seconds)
@@ -346,14 +369,11 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 	struct linger lg = { .l_onoff = onoff, .l_linger = seconds };
 	if (!active())
 		return setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int64_t t0 = call_enter();
-	int r = setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
-	int e = r < 0 ? errno : 0;
-	int64_t t1 = clock_real_us();
-	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
-	snprintf(args, sizeof args, "%d, SOL_SOCKET, SO_LINGER, {l_onoff=%d, l_linger=%d}, %zu", fd, onoff, seconds,
-		 sizeof lg);
-	if (r < 0)
+	struct sockopt_call c;
+	sockopt_call(&c, fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+	strbuf_printf(&c.a, ", {l_onoff=%d, l_linger=%d}, %zu", onoff, seconds, sizeof lg);
+	char s[SENTENCE_MAX];
+	if (c.r < 0)
 		snprintf(s, sizeof s, "setsockopt failed: linger unchanged; nothing on the wire.");
 	else if (onoff && seconds == 0)
 		snprintf(s, sizeof s, "setsockopt: linger on with a 0 s timeout: close() will now abort the connection "
@@ -361,12 +381,7 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 	else
 		snprintf(s, sizeof s, "setsockopt: close() will %s; nothing on the wire.",
 			 onoff ? "wait for unsent data to be acknowledged" : "return at once and send FIN");
-	local_of(fd, loc);
-	remote_of(fd, rem);
-	struct told t = { "setsockopt", fd, args, r, e, NULL, loc, rem, s, t0, t1 };
-	tell(&t);
-	errno = e;
-	return r;
+	return sockopt_tell(&c, s);
 }
 
 int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
@@ -915,4 +930,41 @@ int narrate_close(int fd)
 	tell(&t);
 	errno = e;
 	return r;
+}
+
+int narrate_setsockopt_str(int fd, int level, int name, const char *value)
+{
+	socklen_t len = (socklen_t)strlen(value);
+	if (!active())
+		return setsockopt(fd, level, name, value, len);
+	struct sockopt_call c;
+	sockopt_call(&c, fd, level, name, value, len);
+	strbuf_printf(&c.a, ", \"%s\", %u", value, (unsigned)len);
+	char s[SENTENCE_MAX];
+	const char *opt = strace_sockopt_name((unsigned)level, (unsigned)name);
+	if (c.r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: the option was not changed; nothing on the wire.");
+	else if (level == IPPROTO_TCP && name == TCP_CONGESTION)
+		snprintf(s, sizeof s, "setsockopt: fd %d now paces its sending by the %s congestion control, which decides "
+				      "how much may be in flight (its cwnd); nothing on the wire.", fd, value);
+	else
+		snprintf(s, sizeof s, "setsockopt: %s is now \"%s\" on fd %d; nothing on the wire.", opt ? opt : "?", value,
+			 fd);
+	return sockopt_tell(&c, s);
+}
+
+int narrate_setsockopt_filter(int fd, const struct sock_fprog *prog, const char *what)
+{
+	if (!active())
+		return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof *prog);
+	struct sockopt_call c;
+	sockopt_call(&c, fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof *prog);
+	strbuf_printf(&c.a, ", {len=%u, filter=%p}, %zu", (unsigned)prog->len, (const void *)prog->filter, sizeof *prog);
+	char s[SENTENCE_MAX];
+	if (c.r < 0)
+		snprintf(s, sizeof s, "setsockopt failed: no filter was attached; nothing on the wire.");
+	else
+		snprintf(s, sizeof s, "setsockopt: a socket filter (classic BPF) now sees each packet for fd %d after it "
+				      "crossed the wire and before TCP does: %s; nothing on the wire.", fd, what);
+	return sockopt_tell(&c, s);
 }

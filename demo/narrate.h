@@ -2,6 +2,7 @@
 #ifndef SOCKDEMO_NARRATE_H
 #define SOCKDEMO_NARRATE_H
 
+#include <linux/filter.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,6 +20,9 @@ void narrate_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int narrate_socket(int family, int type, int protocol);
 int narrate_setsockopt_int(int fd, int level, int name, int value);
 int narrate_setsockopt_linger(int fd, int onoff, int seconds);
+int narrate_setsockopt_str(int fd, int level, int name, const char *value); /* TCP_CONGESTION "reno" */
+/* SO_ATTACH_FILTER: what says in words what the filter does ("drops 1% of the data segments"). */
+int narrate_setsockopt_filter(int fd, const struct sock_fprog *prog, const char *what);
 int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len);
 int narrate_listen(int fd, int backlog);
 int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags);

@@ -20,27 +20,14 @@
 #include "format.h"
 #include "narrate.h"
 #include "relay.h"
+#include "scenario_kit.h"
+#include "scenario_lossy.h"
 #include "support.h"
 
 #define CHILD_TIMEOUT 30  /* seconds before a stuck scenario process is killed (SIGALRM) */
-#define GATE_TIMEOUT 10000 /* ms to wait for the other process of a scenario */
 #define SIMUL_SECONDS 10  /* simultaneous-close: attempts go on for this long before giving up */
 
-/* What every process of one scenario run knows. */
-struct scen_ctx {
-	const char *name;            /* the scenario */
-	int family;                  /* AF_INET or AF_INET6 (-6) */
-	uint16_t port;               /* the server's port (-p) */
-	struct sockaddr_storage srv; /* loopback:port */
-	socklen_t srvlen;
-};
-
-/* A one-byte signal between processes: one side writes, the other waits (with a time limit). */
-struct gate {
-	int fd[2]; /* pipe: [0] read, [1] write */
-};
-
-static bool gate_make(struct gate *g)
+bool gate_make(struct gate *g)
 {
 	int p[2];
 	if (pipe(p) < 0)
@@ -55,20 +42,20 @@ static bool gate_make(struct gate *g)
 	return true;
 }
 
-static void gate_free(struct gate *g)
+void gate_free(struct gate *g)
 {
 	close(g->fd[0]);
 	close(g->fd[1]);
 }
 
-static void gate_open(struct gate *g)
+void gate_open(struct gate *g)
 {
 	char b = 1;
 	while (write(g->fd[1], &b, 1) < 0 && errno == EINTR)
 		;
 }
 
-static bool gate_wait(struct gate *g, int ms)
+bool gate_wait(struct gate *g, int ms)
 {
 	struct pollfd p = { .fd = g->fd[0], .events = POLLIN };
 	int r;
@@ -106,8 +93,7 @@ static uint16_t local_port(int fd)
 					      : ((struct sockaddr_in *)&ss)->sin_port);
 }
 
-/* A scenario step went differently from the textbook: say so (cause and fix) and give the exit code. */
-static int unexpected(const struct scen_ctx *x, int code, const char *what)
+int unexpected(const struct scen_ctx *x, int code, const char *what)
 {
 	fprintf(stderr, "sockdemo: scenario %s: %s\n", x->name, what);
 	return code;
@@ -123,9 +109,7 @@ static void pin_cpu(int cpu)
 	sched_setaffinity(0, sizeof set, &set);
 }
 
-typedef int (*child_fn)(struct scen_ctx *x, void *arg);
-
-static pid_t child_start(const char *role, child_fn fn, struct scen_ctx *x, void *arg, int cpu)
+pid_t child_start(const char *role, child_fn fn, struct scen_ctx *x, void *arg, int cpu)
 {
 	fflush(NULL);
 	pid_t pid = fork();
@@ -149,8 +133,7 @@ static pid_t child_start(const char *role, child_fn fn, struct scen_ctx *x, void
 	return pid;
 }
 
-/* Waits for a scenario process; its exit code, or 1 (with a message) if a signal ended it. */
-static int child_wait(const struct scen_ctx *x, pid_t pid, const char *role)
+int child_wait(const struct scen_ctx *x, pid_t pid, const char *role)
 {
 	int st;
 	if (pid < 0)
@@ -165,15 +148,14 @@ static int child_wait(const struct scen_ctx *x, pid_t pid, const char *role)
 	return SD_EXIT_RUNTIME;
 }
 
-static int worst(int a, int b)
+int worst(int a, int b)
 {
 	return a ? a : b;
 }
 
 /* ---- building blocks the processes use (all narrated) ---- */
 
-/* socket, SO_REUSEADDR, bind, listen; the fd, or -1 after a message (*code set). */
-static int tcp_listener(struct scen_ctx *x, int backlog, int *code)
+int tcp_listener(struct scen_ctx *x, int backlog, int *code)
 {
 	int fd = narrate_socket(x->family, SOCK_STREAM, IPPROTO_TCP);
 	if (fd < 0) {
@@ -190,8 +172,21 @@ static int tcp_listener(struct scen_ctx *x, int backlog, int *code)
 	return fd;
 }
 
-/* socket and connect to the server; the fd, or -1 after a message (*code set). */
-static int tcp_connected(struct scen_ctx *x, int *code)
+int tcp_accepted(struct scen_ctx *x, struct gate *ready, int *lfd, int *code)
+{
+	*lfd = tcp_listener(x, 1, code);
+	if (*lfd < 0)
+		return -1;
+	gate_open(ready);
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof peer;
+	int cfd = narrate_accept(*lfd, (struct sockaddr *)&peer, &pl, 0);
+	if (cfd < 0)
+		*code = unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+	return cfd;
+}
+
+int tcp_connected(struct scen_ctx *x, int *code)
 {
 	int fd = narrate_socket(x->family, SOCK_STREAM, IPPROTO_TCP);
 	if (fd < 0) {
@@ -247,16 +242,10 @@ struct one_conn {
 static int one_server(struct scen_ctx *x, void *arg)
 {
 	struct one_conn *oc = arg;
-	int code = 0;
-	int lfd = tcp_listener(x, 1, &code);
-	if (lfd < 0)
-		return code;
-	gate_open(&oc->ready);
-	struct sockaddr_storage peer;
-	socklen_t pl = sizeof peer;
-	int cfd = narrate_accept(lfd, (struct sockaddr *)&peer, &pl, 0);
+	int code = 0, lfd;
+	int cfd = tcp_accepted(x, &oc->ready, &lfd, &code);
 	if (cfd < 0)
-		return unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+		return code;
 	char buf[4096];
 	ssize_t n = narrate_recv(cfd, buf, sizeof buf, 0);
 	if (n <= 0)
@@ -488,16 +477,10 @@ static void simul_line_up(struct simul *sm)
 static int simul_server(struct scen_ctx *x, void *arg)
 {
 	struct simul *sm = arg;
-	int code = 0;
-	int lfd = tcp_listener(x, 1, &code);
-	if (lfd < 0)
-		return code;
-	gate_open(&sm->ready);
-	struct sockaddr_storage peer;
-	socklen_t pl = sizeof peer;
-	int cfd = narrate_accept(lfd, (struct sockaddr *)&peer, &pl, 0);
+	int code = 0, lfd;
+	int cfd = tcp_accepted(x, &sm->ready, &lfd, &code);
 	if (cfd < 0)
-		return unexpected(x, SD_EXIT_RUNTIME, "accept failed");
+		return code;
 	simul_line_up(sm);
 	narrate_shutdown(cfd, SHUT_WR);
 	if (!recv_to_eof(cfd))
@@ -912,13 +895,26 @@ static const struct scenario scenarios[] = {
 	  "the same port. Kernels without that reuse fail with EADDRNOTAVAIL (the scenario says so)." },
 };
 
-void scenario_list(void)
+/* Scenarios run only by their name, never by "all" (the classroom's loop): long or bulky ones. */
+static const struct scenario solo[] = {
+	{ "lossy", scenario_lossy,
+	  "a bulk transfer through loss: the client sends 16 MiB in 1 MiB send() calls, 150 ms apart, with the\n"
+	  "reno congestion control; the server's socket filter (classic BPF, SO_ATTACH_FILTER) drops segments\n"
+	  "carrying data after they crossed lo, so the capture holds them, then the duplicate ACKs with SACK\n"
+	  "blocks, the fast retransmissions and the congestion window's cuts; after each send() the client says\n"
+	  "what its kernel reports (cwnd, ssthresh, segments sent again). Segments are up to 64 KiB (lo's MTU).\n"
+	  "With IPv4 the filter drops one in 64 by IP identification (regular losses; a resent copy has a new\n"
+	  "identification), with -6 about 1 in 60 at random. Needs no netem and no nft rule, only the right to\n"
+	  "attach a socket filter: root where the kernel keeps BPF to root (kernel.unprivileged_bpf_disabled; the\n"
+	  "scenario then refuses with a message), any user elsewhere. Not part of \"all\" (about 3 s and 16 MiB):\n"
+	  "run it by its name and watch it with synwatch --sockets 'tcp port PORT' and the graph (g)." },
+};
+
+static void list_table(const struct scenario *t, size_t n)
 {
-	printf("sockdemo scenarios (sockdemo scenario NAME [-p PORT] [-6] [--loop] [--pause SECONDS]; NAME all runs "
-	       "each in turn):\n");
-	for (size_t i = 0; i < COUNT(scenarios); i++) {
-		printf("\n%s\n", scenarios[i].name);
-		const char *p = scenarios[i].shows;
+	for (size_t i = 0; i < n; i++) {
+		printf("\n%s\n", t[i].name);
+		const char *p = t[i].shows;
 		while (*p) {
 			const char *nl = strchr(p, '\n');
 			size_t len = nl ? (size_t)(nl - p) : strlen(p);
@@ -926,6 +922,15 @@ void scenario_list(void)
 			p += len + (nl ? 1 : 0);
 		}
 	}
+}
+
+void scenario_list(void)
+{
+	printf("sockdemo scenarios (sockdemo scenario NAME [-p PORT] [-6] [--loop] [--pause SECONDS]; NAME all runs "
+	       "each in turn):\n");
+	list_table(scenarios, COUNT(scenarios));
+	printf("\nrun only by name (not part of all):\n");
+	list_table(solo, COUNT(solo));
 }
 
 static void scenario_pause(double seconds)
@@ -977,10 +982,15 @@ int scenario_run(const char *name, const struct sd_opts *o)
 		for (size_t i = 0; i < COUNT(scenarios); i++)
 			if (strcmp(name, scenarios[i].name) == 0)
 				only = &scenarios[i];
+		for (size_t i = 0; i < COUNT(solo); i++)
+			if (strcmp(name, solo[i].name) == 0)
+				only = &solo[i];
 		if (!only) {
 			fprintf(stderr, "sockdemo: unknown scenario '%s'; fix: one of", name);
 			for (size_t i = 0; i < COUNT(scenarios); i++)
 				fprintf(stderr, " %s", scenarios[i].name);
+			for (size_t i = 0; i < COUNT(solo); i++)
+				fprintf(stderr, " %s", solo[i].name);
 			fprintf(stderr, ", or all (sockdemo scenario --list describes them)\n");
 			return SD_EXIT_USAGE;
 		}

@@ -485,6 +485,17 @@ const struct flow *flowtab_find(const struct flow_table *t, uint64_t id)
 	return NULL;
 }
 
+const struct flow *flowtab_lookup(const struct flow_table *t, uint8_t proto, const struct endpoint *a,
+				  const struct endpoint *b)
+{
+	if (a->af != b->af || (a->af != 4 && a->af != 6))
+		return NULL;
+	struct flow_key k;
+	key_make(&k, a->af, proto, a, b);
+	uint32_t i = table_lookup(t, &k, key_hash(&k));
+	return i == FLOW_NIL ? NULL : &t->nodes[i].f;
+}
+
 /* ---- tracking ------------------------------------------------------------------------------------ */
 
 static bool endpoint_same(const struct endpoint *a, const struct endpoint *b)

@@ -111,6 +111,10 @@ void flowtab_stats(const struct flow_table *t, struct flowtab_stats *s);
 /* Visit every flow still in the table, in id order. */
 void flowtab_foreach(const struct flow_table *t, void (*fn)(const struct flow *f, void *arg), void *arg);
 const struct flow *flowtab_find(const struct flow_table *t, uint64_t id);
+/* The flow of protocol proto (6, 17) between endpoints a and b, in either direction (a hash lookup, as a
+   packet's); NULL when the table has none. Both endpoints of one family, addresses zero past their length. */
+const struct flow *flowtab_lookup(const struct flow_table *t, uint8_t proto, const struct endpoint *a,
+				  const struct endpoint *b);
 
 /* The --flows table (text or one JSON object per flow line) and the counters. */
 void flowtab_print(const struct flow_table *t, FILE *out, bool json);

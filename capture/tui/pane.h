@@ -55,6 +55,7 @@ enum {
 	TK_RESIZE,       /* the terminal changed size */
 	TK_MOUSE,        /* a mouse event (struct tui_mouse) */
 	TK_OTHER,        /* a key with no meaning here (it still closes the help) */
+	TK_LEFT, TK_RIGHT,
 	TK_F0 = 0x1100   /* TK_F(n): function key n */
 };
 #define TK_F(n) (TK_F0 + (n))
@@ -77,6 +78,8 @@ enum {
 	K_QUIT = 128,     /* leave the panel */
 	K_PASS = 256,     /* not this handler's key: the next one gets it */
 	K_REPAINT = 512,  /* the terminal repaints every cell (Ctrl-L) */
+	D_GRAPHDATA = 1024, /* packets (or the kernel's numbers) changed the graph in the lower slot: redrawn at
+			       most every TUI_GRAPH_NS, so a busy flow's picture costs a few frames a second */
 };
 
 #endif

@@ -1,5 +1,7 @@
-/* pane_sockets.c — the kernel's socket table (as ss -tuan), the current flow's sockets highlighted. */
+/* pane_sockets.c — the kernel's socket table (as ss -tuan), each TCP connection's tcp_info under it (as ss -tin), where the kernel and the wire disagree, the current flow's sockets highlighted. */
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "tui/tui_panel.h"
 
@@ -8,6 +10,62 @@ static void sockets_help(struct tui *t, char *buf, size_t size)
 	(void)t;
 	char k[16];
 	snprintf(buf, size, "%s: flows", keys_first(ACT_SOCKETS, k, sizeof k));
+}
+
+/* text written into the pane's rows at width columns, broken at spaces; lines after the first indented. */
+static void sockets_wrapped(struct pane_text *o, const char *text, int width, int indent, unsigned style)
+{
+	char line[TUI_LINE];
+	const char *p = text;
+	bool first = true;
+	while (*p) {
+		int lead = first ? 0 : indent;
+		int room = width - lead;
+		if (room < 16)
+			room = 16;
+		size_t len = strlen(p);
+		size_t take = len;
+		if (len > (size_t)room) { /* the last space that fits, else a hard break */
+			take = (size_t)room;
+			for (size_t i = (size_t)room; i > 0; i--)
+				if (p[i] == ' ') {
+					take = i;
+					break;
+				}
+		}
+		snprintf(line, sizeof line, "%*s%.*s", lead, "", (int)take, p);
+		pane_text_line(o, line, style);
+		p += take;
+		while (*p == ' ')
+			p++;
+		first = false;
+	}
+}
+
+/* Socket i's lines: its row as ss prints it; for a TCP connection, the kernel's own numbers (tcp_info)
+   and, when the kernel's state and the wire's have been apart for KERNEL_APART_READS reads, the
+   sentence saying so. */
+static void sockets_lines(struct tui *t, struct pane_text *o, const struct sockdiag_row *row, size_t i, bool mine,
+			  int width)
+{
+	char text[TUI_LINE];
+	sockdiag_format(row, text, sizeof text);
+	pane_text_line(o, text, mine ? ROLE_SEL : ROLE_NORMAL);
+	if (row->proto == 6 && row->info.valid) {
+		memcpy(text, "    ", 4);
+		kernel_info_text(&row->info, text + 4, sizeof text - 4);
+		sockets_wrapped(o, text, width, 6, SM_DIM);
+	}
+	if (kernel_apart_text(kernel_of(t, i), row, t->m.session->sock_at, text, sizeof text))
+		sockets_wrapped(o, text, width, 6, ROLE_ERROR_TEXT);
+}
+
+/* Whether a socket is one of the current flow's (its ports are the flow's, either way round). */
+static bool sockets_mine(const struct flow *f, const struct sockdiag_row *row)
+{
+	return f && row->proto == f->proto &&
+	       ((row->local.port == f->client.port && row->remote.port == f->server.port) ||
+		(row->local.port == f->server.port && row->remote.port == f->client.port));
 }
 
 static void sockets_draw(struct tui *t, struct tui_sink *s, int y, int h)
@@ -35,14 +93,24 @@ static void sockets_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	sink_line(s, y + 1, SOCKDIAG_HEADER, SM_BOLD);
 	const struct tui_pkt *cur = tui_current(t, NULL);
 	const struct flow *f = cur && cur->s.flow_id ? flowtab_find(pipeline_flows(m->pl), cur->s.flow_id) : NULL;
-	for (int r = 0; r + 1 < rows && (size_t)r < nsock; r++) {
-		const struct sockdiag_row *row = &table[r];
-		sockdiag_format(row, t->line, sizeof t->line);
-		bool mine = f && row->proto == f->proto &&
-			    ((row->local.port == f->client.port && row->remote.port == f->server.port) ||
-			     (row->local.port == f->server.port && row->remote.port == f->client.port));
-		sink_line(s, y + 2 + r, t->line, mine ? ROLE_SEL : ROLE_NORMAL);
+	/* The current flow's sockets are kept in view: when they would fall below the pane, the lines scroll
+	   up to the first of them. */
+	struct pane_text count = { .s = s, .y = y + 2, .rows = 0 };
+	size_t mine_at = SIZE_MAX, mine_end = 0;
+	for (size_t i = 0; i < nsock; i++) {
+		size_t before = count.n;
+		bool mine = sockets_mine(f, &table[i]);
+		sockets_lines(t, &count, &table[i], i, mine, s->cols);
+		if (mine && mine_at == SIZE_MAX)
+			mine_at = before;
+		if (mine)
+			mine_end = count.n;
 	}
+	struct pane_text out = { .s = s, .y = y + 2, .rows = rows - 1 };
+	if (mine_at != SIZE_MAX && mine_end > (size_t)out.rows)
+		out.skip = mine_at;
+	for (size_t i = 0; i < nsock && out.n < out.skip + (size_t)out.rows; i++)
+		sockets_lines(t, &out, &table[i], i, sockets_mine(f, &table[i]), s->cols);
 	if (!nsock)
 		sink_put(s, y + 2, 2, s->cols - 2, "no socket on these ports right now", SM_DIM, false);
 }

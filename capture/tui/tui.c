@@ -15,6 +15,7 @@
 
 #define TUI_FRAME_NS (33 * 1000000LL)  /* at most ~30 redraws a second */
 #define TUI_FLOWS_NS (250 * 1000000LL) /* the flows pane follows new packets at most 4 times a second */
+#define TUI_GRAPH_NS (250 * 1000000LL) /* ... and so does the graph (a whole plot changes as its axis grows) */
 #define TUI_FIRST_PUMP_NS (200 * 1000000LL) /* live: the packets that came while the history was reserved */
 
 void tui_opts_default(struct tui_opts *o)
@@ -31,13 +32,15 @@ void tui_opts_default(struct tui_opts *o)
 static void tui_on_evicted(void *arg, size_t shown, size_t flow)
 {
 	struct tui *t = arg;
+	/* The ladder and the details count rows from the oldest; the graph has fed what it needs already. */
+	unsigned lower = t->lower == LOWER_GRAPH ? D_GRAPHDATA : D_LOWER;
 	if (shown) {
 		lv_drop_front(&t->list.lv, shown, tui_pane_rows(t, PANE_LIST));
-		t->dirty |= D_LIST | D_LOWER;
+		t->dirty |= D_LIST | lower;
 	}
 	if (flow) {
 		lv_drop_front(&t->ladder.lv, flow, tui_pane_rows(t, PANE_LOWER));
-		t->dirty |= D_LOWER;
+		t->dirty |= lower;
 	}
 }
 
@@ -45,21 +48,25 @@ static void tui_on_added(void *arg, const struct tui_pkt *p, bool shown, bool in
 {
 	struct tui *t = arg;
 	(void)p;
+	unsigned news = 0;
 	if (shown) {
 		size_t vis = model_visible(&t->m);
 		if (vis != t->list.lv.count) {
 			bool moved = t->list.lv.follow;
 			lv_set_count(&t->list.lv, vis, tui_pane_rows(t, PANE_LIST));
-			t->dirty |= D_LIST;
+			news |= D_LIST;
 			/* The selection following new packets: the flows pane waits for its D_FLOWDATA turn. */
 			if (moved && !t->ladder.driven)
-				t->dirty |= (tui_list_moved(t) & ~(unsigned)D_FLOWS) | D_FLOWDATA;
+				news |= (tui_list_moved(t) & ~(unsigned)D_FLOWS) | D_FLOWDATA;
 		}
 	}
 	if (in_flow) {
 		lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
-		t->dirty |= D_LOWER;
+		news |= D_LOWER;
 	}
+	if (t->lower == LOWER_GRAPH && (news & D_LOWER)) /* the graph waits for its D_GRAPHDATA turn */
+		news = (news & ~(unsigned)D_LOWER) | D_GRAPHDATA;
+	t->dirty |= news;
 }
 
 static void tui_on_changed(void *arg, unsigned flags)
@@ -117,6 +124,9 @@ void tui_free(struct tui *t)
 	if (!t)
 		return;
 	model_free(&t->m);
+	graph_free_pane(&t->graph);
+	free(t->kernel.k[0]);
+	free(t->kernel.k[1]);
 	free(t->ladder.rows);
 	free(t->follow.lines);
 	free(t);
@@ -131,6 +141,13 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 	if (flows_due) {
 		t->dirty |= D_FLOWS;
 		t->flows_drawn = now;
+	}
+	bool lower_due = (t->dirty & (D_LOWER | D_CLEAR)) || ((t->dirty & D_GRAPHDATA) && now - t->lower_drawn >= TUI_GRAPH_NS);
+	if (t->dirty & D_GRAPHDATA)
+		graph_catch_up(t);
+	if (lower_due) {
+		t->dirty |= D_LOWER;
+		t->lower_drawn = now;
 	}
 	t->rows = s->rows;
 	t->cols = s->cols;
@@ -163,7 +180,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 			pane_help.draw(t, s, 0, s->rows);
 		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, 1);
 	}
-	t->dirty = flows_due ? 0 : t->dirty & D_FLOWDATA;
+	t->dirty = (flows_due ? 0 : t->dirty & D_FLOWDATA) | (lower_due ? 0 : t->dirty & D_GRAPHDATA);
 	t->last_draw = clock_mono_ns();
 }
 
@@ -206,6 +223,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		return TUI_FALLBACK_TEXT;
 	}
 	t->status.rate_wall = clock_mono_ns();
+	t->utf8 = term.utf8;
 	if (t->m.paused && !t->m.live) {
 		char s[16], sp[16], h[16];
 		t->dirty |= tui_message(t, false, "paused before the first packet: %s steps one, %s plays, %s help",
@@ -244,6 +262,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		if (!threaded)
 			model_pump(&t->m, &wait_ns);
 		model_session_pump(&t->m);
+		kernel_sample(t);
 		if (t->m.fastfwd && t->m.ended) {
 			t->m.fastfwd = false;
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));

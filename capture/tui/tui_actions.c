@@ -11,7 +11,7 @@ const struct pane_class *tui_slot_pane(const struct tui *t, int slot)
 	if (slot == PANE_FLOWS)
 		return t->show_sockets ? &pane_sockets : &pane_flows;
 	if (slot == PANE_LOWER)
-		return t->lower == LOWER_LADDER ? &pane_ladder : &pane_details;
+		return t->lower == LOWER_LADDER ? &pane_ladder : t->lower == LOWER_GRAPH ? &pane_graph : &pane_details;
 	return &pane_list;
 }
 
@@ -123,6 +123,7 @@ static unsigned act_clear(struct tui *t)
 {
 	size_t n = model_clear(&t->m);
 	t->ladder.id = 0;
+	graph_forget(t);
 	t->ladder.driven = false;
 	lv_init(&t->list.lv);
 	lv_init(&t->ladder.lv);
@@ -149,8 +150,16 @@ static unsigned (*const actions[ACT_COUNT])(struct tui *t) = {
 	[ACT_ZOOM] = act_zoom, [ACT_BACK] = act_back, [ACT_FILTER] = act_filter, [ACT_SAVE] = act_save,
 	[ACT_PAUSE] = act_pause, [ACT_STEP] = act_step, [ACT_FASTER] = act_faster, [ACT_SLOWER] = act_slower,
 	[ACT_FOLLOW] = follow_open, [ACT_CLEAR] = act_clear, [ACT_SOCKETS] = act_sockets,
-	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open,
+	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open, [ACT_GRAPH] = graph_open,
 };
+
+/* The graph's own keys (direction, cursor, pan, time zoom) work while the lower slot shows it, whichever
+   pane has the focus; elsewhere they say how to open it. */
+static bool graph_only(enum tui_action act)
+{
+	return act == ACT_GRAPH_DIR || act == ACT_LEFT || act == ACT_RIGHT || act == ACT_PAN_LEFT ||
+	       act == ACT_PAN_RIGHT || act == ACT_TIME_IN || act == ACT_TIME_OUT;
+}
 
 /* ---------------------------------------------------------------- keys ---- */
 
@@ -199,6 +208,13 @@ unsigned tui_key(struct tui *t, int key, const struct tui_mouse *mouse)
 		unsigned f = p->key(t, act, key);
 		if (!(f & K_PASS))
 			return f;
+	}
+	if (graph_only(act)) {
+		char k[16];
+		if (t->lower == LOWER_GRAPH)
+			return pane_graph.key(t, act, key);
+		return tui_message(t, false, "that key works in the graph: %s opens the graph of the selected TCP flow",
+				   keys_first(ACT_GRAPH, k, sizeof k));
 	}
 	return actions[act] ? actions[act](t) : 0;
 }

@@ -26,10 +26,19 @@ static const struct keyrow {
 	{ { { ACT_HOME, { TK_HOME }, NULL }, { ACT_END, { TK_END }, NULL } },
 	  "first / last; End also fast-forwards a replay to the end" },
 	{ { { ACT_NEXT_PANE, { '\t' }, NULL }, { ACT_PREV_PANE, { TK_BTAB }, NULL } },
-	  "next / previous pane (packets, flows, ladder/details)" },
+	  "next / previous pane (packets, flows, ladder/details/graph)" },
 	{ { { ACT_OPEN, { '\r', '\n', TK_ENTER }, NULL } },
-	  "ladder of the selected packet or flow (in the ladder: details)" },
+	  "ladder of the selected packet or flow (in the ladder: details; in the graph: the ladder)" },
 	{ { { ACT_DETAILS, { 'd' }, NULL } }, "details of the selected packet (layers and hex dump)" },
+	{ { { ACT_GRAPH, { 'g' }, NULL } },
+	  "graph of the selected TCP flow (in the graph: the next kind: time-sequence, throughput, RTT, in flight)" },
+	{ { { ACT_GRAPH_DIR, { 'r' }, NULL } }, "graph: the other end's data (client's / server's)" },
+	{ { { ACT_LEFT, { TK_LEFT }, NULL }, { ACT_RIGHT, { TK_RIGHT }, NULL } },
+	  "graph: move the time cursor; the list and the ladder select the packet under it" },
+	{ { { ACT_PAN_LEFT, { '<', ',' }, NULL }, { ACT_PAN_RIGHT, { '>', '.' }, NULL } },
+	  "graph: show earlier / later time (a quarter of the view)" },
+	{ { { ACT_TIME_IN, { 'i' }, NULL }, { ACT_TIME_OUT, { 'u' }, NULL } },
+	  "graph: zoom the time axis in around the cursor / out" },
 	{ { { ACT_ZOOM, { 'z' }, NULL }, { ACT_BACK, { TK_ESC }, NULL } },
 	  "zoom the focused pane to the whole screen / back" },
 	{ { { ACT_FILTER, { '/', TK_F(4) }, "Filter" } },
@@ -69,7 +78,8 @@ char *keys_name(int key, char *buf, size_t size)
 {
 	static const struct tok named[] = {
 		{ TK_UP, "Up" }, { TK_DOWN, "Down" }, { TK_PPAGE, "PgUp" }, { TK_NPAGE, "PgDn" },
-		{ TK_HOME, "Home" }, { TK_END, "End" }, { '\t', "Tab" }, { TK_BTAB, "S-Tab" },
+		{ TK_HOME, "Home" }, { TK_END, "End" }, { TK_LEFT, "Left" }, { TK_RIGHT, "Right" }, { '\t', "Tab" },
+		{ TK_BTAB, "S-Tab" },
 		{ '\r', "Enter" }, { '\n', "Enter" }, { TK_ENTER, "Enter" }, { TK_ESC, "Esc" }, { ' ', "space" },
 		{ TK_MOUSE, "mouse" }, { TK_BACKSPACE, "Backspace" }, { 0, NULL }
 	};

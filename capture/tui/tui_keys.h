@@ -17,6 +17,11 @@ enum tui_action {
 	ACT_BACK,        /* Esc */
 	ACT_FILTER, ACT_PAUSE, ACT_STEP, ACT_FASTER, ACT_SLOWER, ACT_SAVE, ACT_FOLLOW, ACT_CLEAR,
 	ACT_SOCKETS, ACT_EXPLAIN, ACT_HELP, ACT_REDRAW, ACT_QUIT,
+	ACT_GRAPH,       /* the graph of the selected TCP flow; in the graph: its next kind */
+	ACT_GRAPH_DIR,   /* the graph: the other end's data */
+	ACT_LEFT, ACT_RIGHT,           /* the graph: the time cursor one column */
+	ACT_PAN_LEFT, ACT_PAN_RIGHT,   /* the graph: the time shown a quarter earlier / later */
+	ACT_TIME_IN, ACT_TIME_OUT,     /* the graph: half / twice the time shown, around the cursor */
 	ACT_MOUSE,       /* a click or the wheel (the key TK_MOUSE) */
 	ACT_COUNT
 };

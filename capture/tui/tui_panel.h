@@ -6,8 +6,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "graph/graph.h"
+#include "graph/graph_plot.h"
 #include "tui/pane.h"
 #include "tui/tui.h"
+#include "tui/tui_canvas.h"
 #include "tui/tui_core.h"
 #include "tui/tui_keys.h"
 #include "tui/tui_model.h"
@@ -38,8 +41,8 @@ struct pane_class {
 /* The panes (pane_NAME.c each). The three slots of the layout hold: PANE_LIST the packet list; PANE_FLOWS
    the flow table or the socket table; PANE_LOWER a packet's details or a flow's ladder. The follow view
    and the help are drawn over everything; the status bar and the footer (with the prompt) frame it. */
-extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details, pane_ladder, pane_follow,
-	pane_help, pane_prompt, pane_status, pane_footer;
+extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details, pane_ladder, pane_graph,
+	pane_follow, pane_help, pane_prompt, pane_status, pane_footer;
 
 /* pane_list.c: the packet list over the shown rows. */
 struct list_pane {
@@ -58,6 +61,45 @@ struct ladder_pane {
 	int headers;              /* header lines the ladder renderer drew last time */
 	struct ladder_row *rows;  /* TUI_LADDER_ROWS rendered at once */
 };
+/* pane_graph.c: the graphs of one TCP flow (graph/), fed from the history by the drawing side. While the
+   lower slot shows it, the ladder's flow stays the graph's (moving in the list does not change it). */
+struct graph_pane {
+	struct graph *g;          /* the model of flow id (made when a graph is first opened), or NULL */
+	uint64_t id;              /* the flow graphed, 0 for none */
+	uint64_t fed_next;        /* the flow's history rows before this seq have been fed */
+	uint64_t pkts_wire;       /* the flow's packets on the wire when last drawn (the flow table's count) */
+	enum graph_kind kind;
+	enum flow_dir dir;        /* whose data is drawn */
+	bool dir_chosen;          /* the direction key was used: dir stays; else the end that sent more */
+	int64_t t_from, t_to;     /* the time shown, ns; both 0: the whole flow (growing while it lasts) */
+	int64_t cursor_t;         /* the time cursor, ns; 0 for none */
+	bool drawn;               /* frame, plot_x and the canvas are those of the last drawing */
+	struct graph_frame frame; /* the last drawing's axes (keys turn columns into times with it) */
+	int plot_x;               /* screen column of the plot area's first cell */
+	char ends[2][FLOW_EP_STRLEN]; /* the flow's client and server endpoints, for the title */
+	struct canvas cv;         /* the plot area in cells */
+	struct packet scratch;    /* a history row decoded again (options, SACK blocks, timestamps) */
+};
+
+/* tui_kernel.c: each TCP socket of the kernel's table matched to the flow of its endpoints and compared
+   with the state the wire showed, at each read of the table. */
+struct kernel_sock {
+	uint8_t proto;            /* the row's protocol and cookie: which socket this is */
+	uint64_t cookie;
+	uint64_t flow_id;         /* the flow of its endpoints, 0 for none */
+	uint8_t end;              /* which end of that flow the socket is: DIR_C2S client, DIR_S2C server */
+	uint8_t wire;             /* enum tcp_state the wire showed for that end at the read */
+	bool inferred;            /* the flow's states were inferred (the capture began mid-connection) */
+	uint16_t apart;           /* reads in a row with the kernel's state and the wire's apart */
+	int64_t apart_since;      /* the read that first found them apart (real time, ns) */
+};
+struct kernel_view {
+	int64_t read_at;          /* the table read last compared (the session's sock_at), 0 before any */
+	struct kernel_sock *k[2]; /* SESSION_SOCK_ROWS each: k[cur][i] is about row i of the table */
+	size_t n[2];
+	int cur;
+};
+
 /* pane_details.c: the current packet layer by layer, then its bytes. */
 struct details_pane {
 	size_t top;               /* first line shown */
@@ -99,7 +141,7 @@ struct status_pane {
 	double rate;              /* rows per second over the last window */
 };
 
-enum lower_mode { LOWER_DETAILS, LOWER_LADDER };
+enum lower_mode { LOWER_DETAILS, LOWER_LADDER, LOWER_GRAPH };
 enum overlay { OV_NONE, OV_HELP, OV_FOLLOW };
 
 struct tui {
@@ -108,6 +150,8 @@ struct tui {
 	struct list_pane list;
 	struct flows_pane flows;
 	struct ladder_pane ladder;
+	struct graph_pane graph;
+	struct kernel_view kernel;
 	struct details_pane details;
 	struct follow_pane follow;
 	struct help_pane help;
@@ -116,6 +160,7 @@ struct tui {
 	struct status_pane status;
 	/* The loop's state. */
 	int rows, cols;           /* the screen's size at the last draw */
+	bool utf8;                /* the terminal shows UTF-8 (braille graphs), else ASCII only */
 	struct tui_layout lay;    /* where the slots are on it */
 	int focus;                /* the focused slot (PANE_LIST...) */
 	int zoom;                 /* the slot taking the whole screen, or -1 */
@@ -125,6 +170,7 @@ struct tui {
 	unsigned dirty;           /* redraw flags (pane.h) not drawn yet */
 	int64_t last_draw;        /* when the screen was last drawn (tui_now) */
 	int64_t flows_drawn;      /* when the flows slot was last drawn (for D_FLOWDATA) */
+	int64_t lower_drawn;      /* when the lower slot was last drawn (for D_GRAPHDATA) */
 	char line[TUI_LINE];      /* the line being drawn */
 	struct tui_reader rd;     /* live capture's reader thread */
 };
@@ -166,6 +212,30 @@ uint64_t flows_at(struct tui *t, size_t index); /* pane_flows.c: the flow id at 
 unsigned prompt_start(struct tui *t, enum prompt kind); /* pane_prompt.c */
 unsigned help_open(struct tui *t);         /* pane_help.c */
 unsigned follow_open(struct tui *t);       /* pane_follow.c: the current flow's payload, or a message */
+/* pane_graph.c: the graph of the selected flow (the flows pane's, else the current packet's), or its next
+   kind when the lower slot shows that flow's graph already; a message for a flow that is not TCP. */
+unsigned graph_open(struct tui *t);
+void graph_forget(struct tui *t);          /* pane_graph.c: no flow graphed (the history was cleared) */
+/* pane_graph.c: feed the shown graph the rows its flow got since the last time, without drawing (each frame:
+   the history may drop them before the graph's next drawing). */
+void graph_catch_up(struct tui *t);
+void graph_free_pane(struct graph_pane *gp);
+/* tui_kernel.c: compare the socket table with the wire when it was read again since the last call, and
+   give the graph of its flow the senders' congestion windows (tcp_info cwnd x MSS). */
+void kernel_sample(struct tui *t);
+/* The comparison of the table's row i (NULL when there is none, for a row that is not a TCP connection). */
+const struct kernel_sock *kernel_of(const struct tui *t, size_t i);
+/* Reads of the table in a row that must find the kernel and the wire apart before the pane says so: one
+   read can fall between a packet leaving and the capture handing it over. */
+#define KERNEL_APART_READS 2
+/* Whether the kernel's state (sockdiag numbering) is the one the wire showed. */
+bool kernel_state_agrees(uint8_t kstate, enum tcp_state wire);
+/* A TCP socket's own numbers as the socket pane shows them ("cwnd 10  ssthresh -  rtt 0.03/0.015 ms ..."). */
+size_t kernel_info_text(const struct sockdiag_tcpinfo *ti, char *buf, size_t n);
+/* The sentence about row's socket when the kernel and the wire disagree (k->apart reads at least), "" else;
+   now_ns: the time of the latest read. */
+size_t kernel_apart_text(const struct kernel_sock *k, const struct sockdiag_row *row, int64_t now_ns, char *buf,
+			 size_t n);
 bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
 unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
 

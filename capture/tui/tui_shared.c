@@ -68,7 +68,8 @@ unsigned tui_list_moved(struct tui *t)
 	struct tui_pkt *p = tui_current(t, &seq);
 	t->details.top = 0;
 	if (p && p->s.flow_id) {
-		t->ladder.id = p->s.flow_id;
+		if (t->lower != LOWER_GRAPH) /* the graph keeps its flow */
+			t->ladder.id = p->s.flow_id;
 		t->flows.sel_id = p->s.flow_id;
 	}
 	return D_LIST | D_LOWER | D_FLOWS;

@@ -2,6 +2,7 @@
 #include "tui/tui_term.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,6 +173,7 @@ bool term_open(struct tui_term *tm, bool no_color)
 {
 	memset(tm, 0, sizeof *tm);
 	setlocale(LC_CTYPE, "");
+	tm->utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	SCREEN *scr = newterm(NULL, stdout, stdin);
 	if (!scr)
 		return false;
@@ -253,6 +255,10 @@ int term_key(struct tui_term *tm, struct tui_mouse *mouse)
 		return TK_NPAGE;
 	case KEY_HOME:
 		return TK_HOME;
+	case KEY_LEFT:
+		return TK_LEFT;
+	case KEY_RIGHT:
+		return TK_RIGHT;
 	case KEY_END:
 		return TK_END;
 	case KEY_BTAB:

@@ -10,6 +10,8 @@
 struct tui_term {
 	void *screen;             /* curses' SCREEN */
 	bool color;               /* colour pairs are in use (else attributes only) */
+	bool utf8;                /* the locale's character set is UTF-8 (LANG/LC_ALL/LC_CTYPE): wide characters
+				     such as braille may be drawn; else ASCII only */
 	struct sigaction saved[3]; /* SIGINT, SIGTERM, SIGHUP as they were before */
 	struct tui_sink sink;     /* the screen as a line sink */
 };

@@ -10,6 +10,9 @@
 #   BENCH_FLOOD_SECS=5     duration of each live UDP flood
 #   BENCH_SOAK_SECS=60     duration of the TUI soak (flood with the terminal stalled, then slow)
 #   BENCH_PARTS="file pcapng flows live tui soak"   which parts to run
+#   BENCH_TUI_GRAPH=1      the TUI rows (flood and latency) with the panel's graph pane open on a TCP transfer
+#                          (build/tools/lossy from `make tools`: one 1448-byte segment each 10 ms) captured
+#                          beside the flood
 #   SW=build/synwatch      the synwatch binary
 # Targets are reported PASS/FAIL, not enforced: the exit status is 0 unless a tool failed to run
 # (non-zero exit, missing binary) or an output check found the benchmark output differing from a
@@ -436,6 +439,44 @@ tui_sock_next() {
 	TMUX_SOCKS="$TMUX_SOCKS $TMUX_SOCK"
 }
 
+# tui_graph_open PORT: with BENCH_TUI_GRAPH, a TCP transfer to PORT (lossy -l 0 -w 10000: nothing dropped, a
+# 1448-byte segment each 10 ms, for as long as a flood and its drain last) and, once the panel lists
+# its data, g: the graph of its flow (the list follows the newest packet, the transfer's). Sets GRAPH_PID.
+# Not one a millisecond: the transfer's own 2,000 wakeups a second then take CPU from the capture's reader on
+# a 2-core machine (a 1400-byte row lost 0.2-0.6 M packets with that transfer running but not even captured).
+# Call outside $(...).
+tui_graph_open() {
+	build/tools/lossy -p "$1" -l 0 -w 10000 -n $(( (FLOOD_SECS + 8) * 144800 )) > "$RUNS/graph.lossy" 2>&1 &
+	GRAPH_PID=$!
+	bg_pid $GRAPH_PID
+	_g=0
+	until bt capture-pane -p -t bench | grep -q 'Len=1448'; do
+		_g=$((_g + 1)); [ $_g -lt 100 ] || return 1; sleep 0.05
+	done
+	bt send-keys -t bench g
+	_g=0
+	until bt capture-pane -p -t bench | grep -q ' Graph: flow .*Time-sequence'; do
+		_g=$((_g + 1)); [ $_g -lt 100 ] || return 1; sleep 0.05
+	done
+}
+
+tui_graph_close() {
+	[ -n "${GRAPH_PID:-}" ] && kill "$GRAPH_PID" 2>/dev/null && wait "$GRAPH_PID" 2>/dev/null
+	GRAPH_PID=
+}
+
+# tui_filter PORT: the capture filter of a TUI row: the flood's port, and with BENCH_TUI_GRAPH the graphed
+# transfer's (GPORT, chosen here).
+tui_filter() {
+	if [ "${BENCH_TUI_GRAPH:-0}" = 1 ]; then
+		GPORT=$(free_port)
+		while [ "$GPORT" = "$1" ]; do GPORT=$(free_port); done
+		TUI_FILTER="tcp port $GPORT or udp port $1"
+	else
+		TUI_FILTER="udp port $1"
+	fi
+}
+
 # tui_pane CMD...: a fresh session running CMD (exec'ed: the pane's pid is CMD's); prints that pid.
 tui_pane() {
 	bt new-session -d -s bench -x 160 -y 48 "exec env TERM=screen $*" || return 1
@@ -460,6 +501,13 @@ live_tui() {
 		target "live flood: synwatch TUI drops ≤ tcpdump's" -
 		return
 	fi
+	if [ "${BENCH_TUI_GRAPH:-0}" = 1 ] && [ ! -x build/tools/lossy ]; then
+		say "== live flood with the TUI's graph pane: not run (build/tools/lossy is not built: make tools)"
+		target "live flood: synwatch TUI drops ≤ tcpdump's" -
+		return
+	fi
+	[ "${BENCH_TUI_GRAPH:-0}" = 1 ] &&
+		say "   (BENCH_TUI_GRAPH: the graph pane open on a TCP transfer, 1448 bytes each 10 ms, captured beside each flood)"
 	say "== live flood with the TUI in tmux (160x48): $tui_cmd"
 	for size in 64 1400; do
 		port=$(free_port)
@@ -468,19 +516,28 @@ live_tui() {
 		: > "$tui_err"
 		: > "$RUNS/$tui_name.rss"
 		tui_sock_next
-		tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $tui_err")
+		tui_filter "$port"
+		tui_pid=$(tui_pane "$tui_cmd" "'$TUI_FILTER'" "2> $tui_err")
 		if [ -z "$tui_pid" ] || ! wait_for "$tui_err" "listening on" 10 2>/dev/null; then
 			note_failure "$tui_name: the TUI did not start: $(tail -n 2 "$tui_err" | tr '\n' ' ')"
 			bt kill-server 2>/dev/null
 			continue
 		fi
 		sleep 0.5 # the panel draws its first screen
+		if [ "${BENCH_TUI_GRAPH:-0}" = 1 ] && ! tui_graph_open "$GPORT"; then
+			note_failure "$tui_name: the graph pane did not open on the TCP transfer"
+			tui_graph_close
+			bt kill-server 2>/dev/null
+			continue
+		fi
 		rss_sampler "$tui_pid" "$RUNS/$tui_name.rss" &
 		"$B/udpflood" -p "$port" -s "$size" -d "$FLOOD_SECS" > "$RUNS/$tui_name.flood" 2>&1 ||
 			note_failure "$tui_name: udpflood failed: $(cat "$RUNS/$tui_name.flood")"
 		sleep 1
+		[ "${BENCH_TUI_GRAPH:-0}" = 1 ] && bt capture-pane -p -t bench > "$RUNS/$tui_name.screen"
 		kill -INT "$tui_pid" 2>/dev/null
 		wait_exit "$tui_pid" 10 || note_failure "$tui_name: the TUI did not stop within 10 s of SIGINT"
+		tui_graph_close
 		bt kill-server 2>/dev/null
 		wait 2>/dev/null
 		tui_sent=$(sed -n 's/.*sent=\([0-9]*\).*/\1/p' "$RUNS/$tui_name.flood")
@@ -503,13 +560,24 @@ live_tui() {
 		lat_out=$RUNS/live_tui_latency.pane
 		: > "$lat_out"
 		tui_sock_next
-		tui_pid=$(tui_pane "$tui_cmd" "'udp port $port'" "2> $lat_err")
+		tui_filter "$port"
+		tui_pid=$(tui_pane "$tui_cmd" "'$TUI_FILTER'" "2> $lat_err")
 		wait_for "$lat_err" "listening on" 10 2>/dev/null
 		sleep 1
+		# With BENCH_TUI_GRAPH the graph is opened on the transfer, which then stops: the datagram comes
+		# after a second of quiet as without it (udpflood looks for the row's text in the terminal's
+		# output, and curses sends only the characters that changed: a row of the transfer's at the same
+		# place, "127.0.0.1:" and all, would leave the marker split).
+		if [ "${BENCH_TUI_GRAPH:-0}" = 1 ]; then
+			tui_graph_open "$GPORT" || note_failure "latency try $tui_try: the graph pane did not open on the TCP transfer"
+			tui_graph_close
+			sleep 1
+		fi
 		bt pipe-pane -o -t bench "cat >> $lat_out"
 		sleep 0.2 # pipe-pane's cat is running
 		lat_one=$("$B/udpflood" -p "$port" -s 16 -d 5 -w "$lat_out" -m "127.0.0.1$lat_sep$port" 2>&1 |
 			sed -n 's/^latency_ms=\([0-9]*\).*/\1/p')
+		tui_graph_close
 		bt kill-server 2>/dev/null
 		wait 2>/dev/null
 		say "  try $tui_try: a datagram to port $port reached the pane after ${lat_one:-(never, 5 s)} ms"

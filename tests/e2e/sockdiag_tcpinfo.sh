@@ -4,33 +4,12 @@
 # ss, synwatch's first socket snapshot, ss again; both ss reads must agree (nothing moved), and synwatch's
 # numbers must equal them. ss prints bits per second; the JSON has bytes per second.
 . tests/lib.sh
+. tests/e2e/lib/tcp_pair.sh
 need_root
 need_cmd nc
 need_cmd ss
 [ -x "$SW" ] || fail "$SW not built"
 p=$(free_port)
-
-# ss_info: one line per TCP socket on port p, "LOCAL PEER cwnd=N ssthresh=N|- rtt=A/B mss=N unacked=N
-# retrans=N/N delivery=BPS pacing=BPS|-", from ss's fields (absent ones as ss leaves them out: 0 or -).
-ss_info() {
-	ss -Htin "( sport = :$p or dport = :$p )" | awk '
-	/^[A-Z]/ { st = $1; loc = $4; peer = $5; next }
-	st == "ESTAB" {
-		cwnd = ssth = "-"; rtt = "-"; mss = "-"; un = 0; re = "0/0"; del = "-"; pac = "-"
-		for (i = 1; i <= NF; i++) {
-			if ($i ~ /^cwnd:/) { cwnd = substr($i, 6) }
-			else if ($i ~ /^ssthresh:/) { ssth = substr($i, 10) }
-			else if ($i ~ /^rtt:/) { rtt = substr($i, 5) }
-			else if ($i ~ /^mss:/) { mss = substr($i, 5) }
-			else if ($i ~ /^unacked:/) { un = substr($i, 9) }
-			else if ($i ~ /^retrans:/) { re = substr($i, 9) }
-			else if ($i == "delivery_rate") { del = $(i + 1); sub(/bps$/, "", del) }
-			else if ($i == "pacing_rate") { pac = $(i + 1); sub(/bps$/, "", pac) }
-		}
-		printf "%s %s cwnd=%s ssthresh=%s rtt=%s mss=%s unacked=%s retrans=%s delivery=%s pacing=%s\n",
-			loc, peer, cwnd, ssth, rtt, mss, un, re, del, pac
-	}' | sort
-}
 
 # json_info FILE: the same line from each "appeared" ESTAB object of synwatch --sockets --json.
 json_info() {
@@ -46,36 +25,15 @@ json_info() {
 	}' | sort
 }
 
-mkfifo "$TMP/srv.in" "$TMP/cli.in"
-nc -l 127.0.0.1 "$p" < "$TMP/srv.in" > /dev/null &
-bg_pid $!
-exec 3> "$TMP/srv.in"
-n=0
-until ss -Htln "( sport = :$p )" | grep -q LISTEN; do
-	n=$((n + 1)); [ $n -lt 500 ] || fail "nc -l did not listen on $p"; sleep 0.01
-done
-nc 127.0.0.1 "$p" < "$TMP/cli.in" > /dev/null &
-bg_pid $!
-exec 4> "$TMP/cli.in"
-n=0
-until [ "$(ss -Htn state established "( sport = :$p or dport = :$p )" | wc -l)" -eq 2 ]; do
-	n=$((n + 1)); [ $n -lt 500 ] || fail "no established pair on $p"; sleep 0.01
-done
-# Data both ways, then quiet: every byte acknowledged (Send-Q 0 on both ends).
-head -c 300000 /dev/zero >&4
-head -c 20000 /dev/zero >&3
-n=0
-until [ "$(ss -Htn state established "( sport = :$p or dport = :$p )" | awk '$1 == 0 && $2 == 0' | wc -l)" -eq 2 ]; do
-	n=$((n + 1)); [ $n -lt 500 ] || fail "the data was not acknowledged: $(ss -Htn "( sport = :$p or dport = :$p )")"; sleep 0.01
-done
-sleep 0.3 # no timer left to change the numbers (delayed ACKs, pacing)
+tcp_pair "$p"
+tcp_pair_quiet "$p"
 
-ss_info > "$TMP/ss1"
+ss_info "$p" > "$TMP/ss1"
 "$SW" -i lo --sockets --json --ports "$p" "tcp port $p" > "$TMP/json" 2> "$TMP/err" &
 sw=$!
 bg_pid $sw
 wait_lines "$TMP/json" '"socket":"appeared".*"state":"ESTAB"' 2 10 || fail "synwatch did not list the pair: $(cat "$TMP/err")"
-ss_info > "$TMP/ss2"
+ss_info "$p" > "$TMP/ss2"
 kill -INT $sw
 wait_exit $sw 10 || fail "synwatch did not stop"
 cmp -s "$TMP/ss1" "$TMP/ss2" || fail "the sockets' numbers changed while being compared: $(cat "$TMP/ss1") / $(cat "$TMP/ss2")"

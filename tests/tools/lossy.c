@@ -17,7 +17,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -30,6 +29,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common/sockloss.h"
 
 static void die(const char *what)
 {
@@ -66,20 +67,12 @@ static socklen_t lo_addr(struct sockaddr_storage *ss, int v6, int port)
 	return sizeof *a;
 }
 
-/* Drop a segment longer than its header (len > 100: the TCP header is at most 60 bytes) with
-   probability permille/1000; accept everything else. */
+/* Drop a data segment with probability permille/1000 (common/sockloss.c); accept everything else. */
 static void attach_loss(int fd, unsigned permille)
 {
-	struct sock_filter code[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 100, 0, 3),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (uint32_t)(SKF_AD_OFF + SKF_AD_RANDOM)),
-		BPF_STMT(BPF_ALU | BPF_MOD | BPF_K, 1000),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, permille, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog = { .len = sizeof code / sizeof code[0], .filter = code };
+	struct sock_filter code[SOCKLOSS_LEN];
+	sockloss_random(code, permille);
+	struct sock_fprog prog = { .len = SOCKLOSS_LEN, .filter = code };
 	if (permille && setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0)
 		die("setsockopt(SO_ATTACH_FILTER)");
 }
