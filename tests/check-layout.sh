@@ -14,10 +14,11 @@ allowed() {
 	capture/track) echo "common decode track" ;;
 	capture/source) echo "common decode track source" ;;
 	capture/calls) echo "common decode track calls" ;;
+	capture/store) echo "common decode track source calls store" ;;
 	capture/graph) echo "common decode track graph" ;;
 	capture/view) echo "common decode track calls graph view" ;;
-	capture/tui) echo "common decode track source calls graph view tui" ;;
-	capture/app) echo "common decode track source calls graph view tui app" ;;
+	capture/tui) echo "common decode track source calls graph view store tui" ;;
+	capture/app) echo "common decode track source calls graph view store tui app" ;;
 	demo) echo "common demo" ;;
 	*) echo "?" ;;
 	esac

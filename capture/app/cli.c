@@ -44,8 +44,12 @@ const struct cli_option cli_options[] = {
 	  .takes = "a factor from 0 (as fast as possible) to 1000",
 	  .help = "replay -r at X times the original speed (0: as fast as possible)" },
 	{ 0, "step", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(tui.step), .help = "start the replay paused; s steps one packet" },
-	{ 0, "history", CLI_ARG_REQUIRED, "N", CLI_SIZE, F(tui.history), .min = 100, .max = 100000000,
-	  .takes = "a number of packets from 100 to 100000000", .help = "packets the panel keeps (default 100000)" },
+	{ 0, "spool-max", CLI_ARG_REQUIRED, "N", CLI_BYTES, F(tui.spool_max), .min = 1u << 20, .max = 1ull << 48,
+	  .takes = "a size from 1M to 256T (a number of bytes, or with K, M, G or T: 512M, 4G)",
+	  .help = "disk the panel's spool (live capture, pipes, pcapng) may use: N bytes, or 512M,\n"
+		  "4G... (default 2G; the oldest part goes first)" },
+	{ 0, "follow", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(p.follow),
+	  .help = "with -r FILE: at its end wait for more (a file being written), as tail -f" },
 	{ 0, "no-color", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(tui.no_color),
 	  .help = "no colours in the panel (also when NO_COLOR is set)" },
 	{ 0, "stats", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(stats),
@@ -92,7 +96,7 @@ const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
 
 static const char synopsis[] =
 	"usage: synwatch [-i IFACE] [-r FILE] [-w FILE [--pcapng]] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
-	"                [--text | --json | --tui [--speed X] [--step] [--history N] [--no-color]]\n"
+	"                [--text | --json | --tui [--speed X] [--step] [--spool-max N] [--no-color]] [--follow]\n"
 	"                [--stats] [--flows] [--ladder [FLOW]] [--width N] [--max-flows N] [BPF EXPRESSION...]\n"
 	"                [--ladder FLOW --svg FILE | --graph KIND[:FLOW[:DIR]] --svg FILE] [--html FILE]\n"
 	"                [--events FILE] [--sockets [--ports LIST]] [--trace [--keep] -- COMMAND [ARGS...]]\n"
@@ -210,6 +214,36 @@ static bool value_parse(const struct cli_option *o, const char *s, union cli_val
 	case CLI_UINT:
 	case CLI_KIB:
 		return cli_number(s, o->min, o->max, &v->u);
+	case CLI_BYTES: {
+		/* A number, then K, M, G or T (powers of 1024; "KiB"-style suffixes and a trailing B too). */
+		char num[32];
+		size_t k = 0;
+		while (s[k] >= '0' && s[k] <= '9' && k < sizeof num - 1) {
+			num[k] = s[k];
+			k++;
+		}
+		num[k] = '\0';
+		unsigned long long n;
+		if (!cli_number(num, 0, 1ull << 50, &n))
+			return false;
+		const char *u = s + k;
+		int shift = 0;
+		switch (*u) {
+		case 'K': case 'k': shift = 10; u++; break;
+		case 'M': case 'm': shift = 20; u++; break;
+		case 'G': case 'g': shift = 30; u++; break;
+		case 'T': case 't': shift = 40; u++; break;
+		default: break;
+		}
+		if (shift && *u == 'i')
+			u++;
+		if (*u == 'B')
+			u++;
+		if (*u || n > (o->max >> shift) || (n << shift) < o->min)
+			return false;
+		v->u = n << shift;
+		return true;
+	}
 	case CLI_DOUBLE: {
 		char *end;
 		errno = 0;
@@ -269,6 +303,9 @@ static void value_store(struct config *c, const struct cli_option *o, const unio
 		break;
 	case CLI_KIB:
 		*(int *)field_at(c, o->field) = (int)(v->u * 1024 > INT_MAX ? INT_MAX : v->u * 1024);
+		break;
+	case CLI_BYTES:
+		*(uint64_t *)field_at(c, o->field) = v->u;
 		break;
 	case CLI_DOUBLE:
 		*(double *)field_at(c, o->field) = v->d;
@@ -549,6 +586,8 @@ bool cli_check(struct config *c, char *err, size_t errlen)
 		c->p.pcapng = true;
 	if (c->p.file && c->p.iface)
 		return check_fail(err, errlen, "-i and -r exclude each other: capture live or read a file", NULL);
+	if (c->p.follow && (!c->p.file || strcmp(c->p.file, "-") == 0))
+		return check_fail(err, errlen, "--follow waits for a file that is being written to grow: give it with -r FILE", NULL);
 	if (c->port && !c->classroom)
 		return check_fail(err, errlen, "--port is the port of --classroom; for other captures write it in the filter", NULL);
 	if (c->classroom) {

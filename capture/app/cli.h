@@ -37,7 +37,7 @@ struct config {
 	bool stats;             /* --stats: counters and flow summary only */
 	bool flows;             /* --flows: flow table at the end */
 	const char *user;       /* -Z: the user to become after opening the capture (NULL: sudo's user, or nobody) */
-	struct tui_opts tui;    /* --speed, --step, --history, --no-color */
+	struct tui_opts tui;    /* --speed, --step, --spool-max, --no-color */
 	bool ladder;            /* --ladder [FLOW]: sequence diagram(s) at the end */
 	uint64_t ladder_flow;   /* the flow to draw; 0 = every flow */
 	int width;              /* --width: columns of the ladder; 0 until cli_settle() (then $COLUMNS or 100) */
@@ -78,6 +78,7 @@ enum cli_store {
 	CLI_UINT,         /* unsigned, in [min, max] */
 	CLI_KIB,          /* int bytes, from KiB in [min, max] (capped at INT_MAX) */
 	CLI_DOUBLE,       /* double, a decimal fraction in [min, max] */
+	CLI_BYTES,        /* uint64_t bytes: a number with an optional K, M, G or T (1024s), in [min, max] */
 	CLI_PORTS,        /* ports[]/nports: a comma-separated list of ports */
 	CLI_GRAPH,        /* struct cli_graph: KIND[:FLOW[:DIR]] */
 	CLI_VIEW,         /* enum view_mode = the row's view (--text and --json also set explicit_view) */

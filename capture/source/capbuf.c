@@ -80,6 +80,8 @@ static int capbuf_read(struct capbuf *b, size_t want)
 		return CAPBUF_ERROR;
 	}
 	if (r == 0) {
+		if (b->follow && !b->seq)
+			return CAPBUF_AGAIN; /* --follow: more may be written; look again later */
 		b->eof = true;
 		return CAPBUF_EOF;
 	}

@@ -25,6 +25,16 @@ struct caprec {
 	uint16_t comment_len;
 };
 
+/* A record's time as seconds and nanoseconds: frac is microseconds, or nanoseconds with nano; a damaged
+   record can hold a second or more in it, carried into the seconds. */
+static inline void caprec_time(int64_t sec, uint32_t frac, bool nano, int64_t *ts_sec, uint32_t *ts_nsec)
+{
+	uint64_t nsec = nano ? frac : (uint64_t)frac * 1000;
+	int64_t carry = (int64_t)(nsec / 1000000000u);
+	*ts_sec = sec <= INT64_MAX - carry ? sec + carry : INT64_MAX;
+	*ts_nsec = (uint32_t)(nsec % 1000000000u);
+}
+
 /*
  * The buffer. A record stays where it was read until the caller releases it (capbuf_release). When the
  * next record would run past the buffer's end, the part of it already read moves to the start and
@@ -45,6 +55,7 @@ struct capbuf {
 	uint64_t old_base;    /* file offset of buf[0] in the segment before (held records may lie there) */
 	uint64_t released;    /* file offset before which the caller holds no record */
 	bool eof;             /* the file ended at base + end */
+	bool follow;          /* a regular file that may grow: its end is CAPBUF_AGAIN, read again later */
 	int err;              /* errno of the read that failed (CAPBUF_ERROR), else 0 */
 };
 

@@ -30,6 +30,8 @@ struct capfile {
 	struct pcapng *ng;        /* pcapng: our reader */
 	pcap_t *pcap;             /* see capfile_pcap() */
 	bool libpcap_all;         /* our readers do not take this file: libpcap reads it from the start */
+	bool swapped;             /* classic pcap: the file's byte order is not ours */
+	int statfd;               /* a regular file's descriptor for its size (a dup: libpcap may own fd) */
 	bool frac_ns, nano;
 };
 
@@ -149,6 +151,7 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 		return NULL;
 	}
 	cf->std = strcmp(path, "-") == 0;
+	cf->statfd = -1;
 	char who[300];
 	if (cf->std)
 		snprintf(who, sizeof who, "standard input");
@@ -173,6 +176,8 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	cf->pipe = b.seq;
+	if (!cf->pipe)
+		cf->statfd = fcntl(cf->fd, F_DUPFD_CLOEXEC, 3);
 	int rc = capbuf_need(&b, PCAP_HDR_LEN);
 	if (rc == CAPBUF_ERROR || rc == CAPBUF_AGAIN) {
 		snprintf(err, errlen, "cannot read %s: %s", who, strerror(rc == CAPBUF_ERROR ? b.err : EINTR));
@@ -211,6 +216,7 @@ struct capfile *capfile_open(const char *path, char *err, size_t errlen)
 	if (have >= 4)
 		memcpy(&magic, h, 4);
 	cf->nano = magic == 0xa1b23c4du || magic == 0x4d3cb2a1u;
+	cf->swapped = magic == 0xd4c3b2a1u || magic == 0x4d3cb2a1u;
 	cf->frac_ns = cf->nano;
 	if (!cf->pipe) {
 		/* libpcap checks the header through a stream of its own on the descriptor (we only used pread:
@@ -344,10 +350,34 @@ const struct pcapng *capfile_pcapng(const struct capfile *cf)
 	return cf->ng;
 }
 
+bool capfile_pcap_inplace(const struct capfile *cf, bool *swapped)
+{
+	*swapped = cf->swapped;
+	return !cf->pipe && !cf->ng && !cf->libpcap_all;
+}
+
+void capfile_follow(struct capfile *cf)
+{
+	if (cf->pipe)
+		return;
+	if (cf->ng)
+		pcapng_follow(cf->ng);
+	else if (cf->pf)
+		pcapfile_follow(cf->pf);
+}
+
+uint64_t capfile_size(const struct capfile *cf)
+{
+	struct stat st;
+	return cf->statfd >= 0 && fstat(cf->statfd, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
 void capfile_close(struct capfile *cf)
 {
 	if (!cf)
 		return;
+	if (cf->statfd >= 0)
+		close(cf->statfd);
 	pcapng_close(cf->ng);
 	pcapfile_close(cf->pf);
 	if (cf->pcap)

@@ -52,6 +52,12 @@ const struct pcapng *capfile_pcapng(const struct capfile *cf); /* NULL: not pcap
    pcap has none. */
 bool capfile_custom_next(struct capfile *cf, const uint8_t **data, size_t *len, uint64_t *offset);
 void capfile_custom_off(struct capfile *cf);
+/* A classic pcap in a regular file that our reader took (its records can be read in place): true with its
+   byte order (swapped: not ours). */
+bool capfile_pcap_inplace(const struct capfile *cf, bool *swapped);
+/* --follow: at the end of a regular file, wait for more (CAPFILE_AGAIN) instead of ending. */
+void capfile_follow(struct capfile *cf);
+uint64_t capfile_size(const struct capfile *cf); /* a regular file's size now, else 0 */
 
 void capfile_close(struct capfile *cf);
 

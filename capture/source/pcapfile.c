@@ -106,11 +106,7 @@ int pcapfile_next(struct pcapfile *pf, struct caprec *r)
 		rc = capbuf_need(b, REC_HDR_LEN + caplen);
 		if (rc == CAPBUF_OK) {
 			h = capbuf_at(b); /* the record may have moved to a new segment */
-			uint32_t sec = rd32(h, pf->swapped);
-			r->ts_sec = pf->swapped ? (int64_t)sec : (int64_t)(int32_t)sec;
-			r->ts_frac = rd32(h + 4, pf->swapped);
-			r->caplen = caplen;
-			r->len = rd32(h + 12, pf->swapped);
+			pcapfile_header_fields(h, pf->swapped, r);
 			r->data = h + REC_HDR_LEN;
 			r->offset = capbuf_offset(b);
 			r->linktype = pf->linktype;
@@ -127,6 +123,15 @@ int pcapfile_next(struct pcapfile *pf, struct caprec *r)
 	if (rc == CAPBUF_EOF && capbuf_have(b) == 0)
 		return 0;
 	return -1; /* a record cut by the end of the file, a read error or no room: libpcap says what it is */
+}
+
+void pcapfile_header_fields(const uint8_t *h, bool swapped, struct caprec *r)
+{
+	uint32_t sec = rd32(h, swapped);
+	r->ts_sec = swapped ? (int64_t)sec : (int64_t)(int32_t)sec;
+	r->ts_frac = rd32(h + 4, swapped);
+	r->caplen = rd32(h + 8, swapped);
+	r->len = rd32(h + 12, swapped);
 }
 
 uint64_t pcapfile_offset(const struct pcapfile *pf)
@@ -154,6 +159,11 @@ void pcapfile_release(struct pcapfile *pf, uint64_t upto)
 {
 	if (pf)
 		capbuf_release(&pf->b, upto);
+}
+
+void pcapfile_follow(struct pcapfile *pf)
+{
+	pf->b.follow = true;
 }
 
 void pcapfile_close(struct pcapfile *pf)

@@ -38,6 +38,10 @@ struct pcapfile *pcapfile_attach(struct capbuf *b, uint32_t snaplen, int linktyp
 int pcapfile_next(struct pcapfile *pf, struct caprec *r);
 
 uint64_t pcapfile_offset(const struct pcapfile *pf); /* offset of the next record */
+
+/* A record's 16-byte header h (in the file's byte order: swapped) into r's ts_sec, ts_frac, caplen and len,
+   as libpcap 1.10 reads them. */
+void pcapfile_header_fields(const uint8_t *h, bool swapped, struct caprec *r);
 bool pcapfile_nanosecond(const struct pcapfile *pf); /* the nanosecond magic */
 
 /* The 24-byte file header, and the bytes read but not handed out (from pcapfile_offset() on): what a
@@ -48,6 +52,9 @@ const uint8_t *pcapfile_unread(const struct pcapfile *pf, size_t *len);
 /* Records before file offset upto will not be used again: their bytes may be read over. Every record
    handed out at or after upto stays where it is. */
 void pcapfile_release(struct pcapfile *pf, uint64_t upto);
+
+/* At the end of the file, wait for more (CAPBUF_AGAIN) instead of ending: the file is still being written. */
+void pcapfile_follow(struct pcapfile *pf);
 
 void pcapfile_close(struct pcapfile *pf);
 

@@ -781,6 +781,11 @@ enum pcapng_fault pcapng_fault(const struct pcapng *ng)
 	return ng->fault;
 }
 
+void pcapng_follow(struct pcapng *ng)
+{
+	ng->b.follow = true;
+}
+
 void pcapng_close(struct pcapng *ng)
 {
 	if (!ng)

@@ -110,6 +110,9 @@ uint64_t pcapng_custom_dropped(const struct pcapng *ng);
 const char *pcapng_error(const struct pcapng *ng);
 enum pcapng_fault pcapng_fault(const struct pcapng *ng);
 
+/* At the end of the file, wait for more (PCAPNG_AGAIN) instead of ending: the file is still being written. */
+void pcapng_follow(struct pcapng *ng);
+
 void pcapng_close(struct pcapng *ng);
 
 /* A LINKTYPE_* value as a file holds it, as the DLT_* value libpcap gives for it (pcap-linktype(7)), and back. */

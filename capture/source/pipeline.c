@@ -69,6 +69,9 @@ struct pipeline {
 	bool stopped;
 	int linktype;              /* the capture's (a pcapng file's first interface's) */
 	uint64_t count;            /* -c limit, 0 = none */
+	uint64_t last_off;         /* the record offset of the packet handed out last (UINT64_MAX: none) */
+	bool inplace;              /* a classic pcap in a regular file: records can be read again at their offsets */
+	bool follow;               /* --follow */
 	uint64_t packets, written;
 	char name[256];            /* interface or file name */
 	char dump_name[256];       /* the -w file */
@@ -206,6 +209,11 @@ static int open_file(struct pipeline *pl, const struct pipeline_opts *o, char *e
 	pl->nano = capfile_nanosecond(pl->file);
 	pl->frac_ns = capfile_frac_ns(pl->file);
 	pl->fast = true;
+	bool swapped;
+	pl->inplace = capfile_pcap_inplace(pl->file, &swapped);
+	if (o->follow)
+		capfile_follow(pl->file);
+	pl->follow = o->follow;
 	return EXIT_OK;
 }
 
@@ -254,6 +262,7 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 	pl->count = o->count;
 	pl->ngw_iface0 = -1;
 	pl->read_ns = INT64_MIN;
+	pl->last_off = UINT64_MAX;
 	copy_str(pl->filter_text, sizeof pl->filter_text, o->filter);
 	*code = o->file ? open_file(pl, o, err, errlen) : open_live(pl, o, err, errlen);
 	if (*code != EXIT_OK)
@@ -350,13 +359,10 @@ static void pipeline_dump_ng(struct pipeline *pl, const struct packet *p)
 	pl->written++;
 }
 
-/* The capture time; a damaged record can hold a fraction of a second or more: carry it into the seconds. */
+/* The capture time (caprec_time). */
 static void pipeline_set_time(struct packet *pkt, int64_t sec, uint32_t frac, bool nano)
 {
-	uint64_t nsec = nano ? frac : (uint64_t)frac * 1000;
-	int64_t carry = (int64_t)(nsec / 1000000000u);
-	pkt->ts_sec = sec <= INT64_MAX - carry ? sec + carry : INT64_MAX;
-	pkt->ts_nsec = (uint32_t)(nsec % 1000000000u);
+	caprec_time(sec, frac, nano, &pkt->ts_sec, &pkt->ts_nsec);
 }
 
 /* Stop reading ahead because the filter is invalid for a link type the file holds (reported with -2
@@ -456,6 +462,7 @@ static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct 
 	if (s->pkt.iface && s->pkt.iface->nano)
 		pl->nano = true;
 	s->pkt.n = pl->packets;
+	pl->last_off = s->offset;
 	if (pl->fill > PREFETCH_AT - 1)
 		flowtab_prefetch(pl->flows, &pl->ring[(pl->head + PREFETCH_AT - 1) % AHEAD].hint);
 	flow_track_hinted(pl->flows, &s->pkt, &s->hint, tr);
@@ -524,6 +531,8 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 	}
 	struct pcap_pkthdr *h;
 	const u_char *data;
+	/* libpcap reads a regular file through its stream: where the stream stands is the next record. */
+	off_t at = pl->inplace && pcap_file(pl->pcap) ? ftello(pcap_file(pl->pcap)) : -1;
 	int rc = pcap_next_ex(pl->pcap, &h, &data);
 	if (rc == 0)
 		return 0;
@@ -535,6 +544,7 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 		return -2;
 	}
 	pl->packets++;
+	pl->last_off = at >= 0 ? (uint64_t)at : UINT64_MAX;
 	if (pl->dumper)
 		pipeline_dump(pl, h, data);
 	struct packet *p = &pl->ring[0].pkt; /* the ring is not in use once libpcap reads */
@@ -565,6 +575,18 @@ int pipeline_fd(const struct pipeline *pl)
 }
 
 bool pipeline_live(const struct pipeline *pl) { return pl->live; }
+uint64_t pipeline_record_offset(const struct pipeline *pl) { return pl->inplace ? pl->last_off : UINT64_MAX; }
+uint64_t pipeline_file_size(const struct pipeline *pl) { return pl->file ? capfile_size(pl->file) : 0; }
+
+bool pipeline_pcap_inplace(const struct pipeline *pl, bool *swapped, bool *nano, uint32_t *snaplen, int *linktype)
+{
+	if (!pl->inplace || !capfile_pcap_inplace(pl->file, swapped))
+		return false;
+	*nano = pl->frac_ns;
+	*snaplen = (uint32_t)pcap_snapshot(pl->pcap);
+	*linktype = pl->linktype;
+	return true;
+}
 bool pipeline_nanosecond(const struct pipeline *pl) { return pl->nano; }
 int pipeline_linktype(const struct pipeline *pl) { return pl->linktype; }
 const char *pipeline_source_name(const struct pipeline *pl) { return pl->name; }

@@ -25,6 +25,7 @@ struct pipeline_opts {
 	bool pcapng;           /* -w writes pcapng (-w FILE.pcapng, --pcapng) rather than classic pcap */
 	const char *write_appl;    /* pcapng -w: the section header's shb_userappl ("synwatch 0.1.0") */
 	const char *write_comment; /* pcapng -w: the section header's comment, or NULL */
+	bool follow;           /* -r FILE --follow: at the file's end, wait for more (as tail -f) instead of ending */
 };
 
 struct pipeline;
@@ -45,6 +46,15 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 int pipeline_next(struct pipeline *pl, struct packet *pkt, struct track_result *tr);
 /* The same without copying the decoded packet: *pkt points at the pipeline's, valid until the next call. */
 int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct track_result *tr);
+
+/* The file offset of the record of the packet pipeline_next returned last, for reading it again in place;
+   UINT64_MAX when it has none (live capture, a pipe, a pcapng file). */
+uint64_t pipeline_record_offset(const struct pipeline *pl);
+/* The source is a classic pcap in a regular file, whose records can be read again in place: true with its
+   byte order (swapped: not ours), nanosecond magic, libpcap's snapshot length and its link type. */
+bool pipeline_pcap_inplace(const struct pipeline *pl, bool *swapped, bool *nano, uint32_t *snaplen, int *linktype);
+/* The file's size now (0: not a regular file), for how much of it has been read. */
+uint64_t pipeline_file_size(const struct pipeline *pl);
 
 int pipeline_fd(const struct pipeline *pl);          /* selectable fd: live capture, or a pipe (-r -); else -1 */
 bool pipeline_live(const struct pipeline *pl);

@@ -53,7 +53,8 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 /* The packet's flow as it is now: Zeek's conn_state and history of it, and its Community ID. */
 static void details_flow(struct tui *t, const struct tui_pkt *p, struct pane_text *o)
 {
-	const struct flow *f = p->s.flow_id ? flowtab_find(pipeline_flows(t->m.pl), p->s.flow_id) : NULL;
+	struct flow scratch;
+	const struct flow *f = p->s.flow_id ? model_flow(&t->m, p->s.flow_id, &scratch) : NULL;
 	if (!f)
 		return;
 	char h[ZEEK_HISTORY_MAX + 1], cid[COMMUNITY_ID_LEN + 1];
@@ -78,13 +79,20 @@ static void details_body(struct tui *t, struct tui_sink *s, int y, int rows)
 		details_call(t, p, &o);
 		return;
 	}
-	model_redecode(&t->m, p, &t->details.scratch);
-	details_render(&t->details.scratch, p, t->m.t0, details_emit, &o);
-	details_flow(t, p, &o);
+	struct tui_pkt row = *p; /* the cache slot may be read over meanwhile */
+	if (!model_redecode(&t->m, &row, &t->details.scratch)) {
+		pane_text_line(&o, row.gone == GONE_DAMAGED || store_problem(t->m.st)[0] ? "(this packet cannot be read: the file changed while open)"
+										      : "(this packet's bytes were not kept: the spool fell behind or let them go)",
+			       SM_DIM);
+		return;
+	}
+	const uint8_t *b = t->m.sp_pkt.data;
+	uint32_t n = t->m.sp_pkt.caplen;
+	details_render(&t->details.scratch, &row, t->m.t0, details_emit, &o);
+	details_flow(t, &row, &o);
 	pane_text_line(&o, "", ROLE_NORMAL);
-	const uint8_t *b = hist_bytes(&t->m.hist, p);
-	for (size_t off = 0; off < p->stored; off += 16) {
-		fmt_hexline(t->line, sizeof t->line, b, p->stored, off);
+	for (size_t off = 0; off < n; off += 16) {
+		fmt_hexline(t->line, sizeof t->line, b, n, off);
 		pane_text_line(&o, t->line, ROLE_NORMAL);
 	}
 	if (o.n && t->details.top >= o.n) /* scrolled past the end (a shorter packet now): clamp */

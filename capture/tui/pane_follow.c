@@ -37,7 +37,8 @@ static void follow_help(struct tui *t, char *buf, size_t size)
 static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
 	(void)y;
-	const struct flow *f = t->ladder.id ? flowtab_find(pipeline_flows(t->m.pl), t->ladder.id) : NULL;
+	struct flow scratch;
+	const struct flow *f = t->ladder.id ? model_flow(&t->m, t->ladder.id, &scratch) : NULL;
 	ladder_build(t, t->ladder.id);
 	s->clear(s);
 	char a[64], b[64], n1[16], n2[16], help[160];
@@ -61,12 +62,15 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	size_t skip = t->follow.up, placed = 0, cap = (size_t)rows < TUI_FOLLOW_ROWS ? (size_t)rows : TUI_FOLLOW_ROWS;
 	const uint32_t dup = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION;
 	size_t total_lines = 0;
-	const struct seqring *fp = &t->m.flowpk;
+	const struct store_flowrows *fp = &t->m.flowpk;
 	for (size_t k = fp->count; k-- > 0 && placed < cap;) {
-		const struct tui_pkt *p = hist_get(&t->m.hist, seqring_at(fp, k));
-		if (!p->s.pl_cap || (p->s.events & dup))
+		const struct tui_pkt *p = model_row(&t->m, fp->row[k]);
+		if (!p || p->is_call || !p->s.pl_cap || (p->s.events & dup))
 			continue;
-		const uint8_t *d = hist_bytes(&t->m.hist, p) + p->s.pl_off;
+		const uint8_t *b = model_bytes(&t->m, p);
+		if (!b)
+			continue;
+		const uint8_t *d = b + p->s.pl_off;
 		size_t nl = follow_count_lines(d, p->s.pl_cap, width);
 		bool cut = p->s.payload > p->s.pl_cap;
 		size_t lines = nl + (cut ? 1 : 0);

@@ -36,10 +36,16 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 	}
 	/* The causing call: the nearest earlier call of this flow by the sending end that sends such a packet. */
 	char call[SOCKEV_CALL_MAX];
-	const struct tui_hist *h = &t->m.hist;
-	for (uint64_t s = seq, k = 0; s > h->first && k < 64; k++) {
-		const struct tui_pkt *c = hist_get(h, --s);
-		if (c->s.flow_id != p->s.flow_id || c->s.dir != p->s.dir)
+	struct tui_pkt cur = *p; /* the cache slot may be read over by the rows read below */
+	p = &cur;
+	uint64_t first = store_first(t->m.st);
+	for (uint64_t s = seq, k = 0; s > first && k < 64; k++) {
+		--s;
+		const struct store_row *x = store_row(t->m.st, s);
+		if (!x || store_row_flow(t->m.st, s) != p->s.flow_id || (uint8_t)((x->bits & ROW_S2C) ? 1 : 0) != p->s.dir)
+			continue;
+		const struct tui_pkt *c = model_row(&t->m, s);
+		if (!c)
 			continue;
 		if (!c->is_call) {
 			if (explain_same_kind(c->s.tcpflags, c->s.payload, p->s.tcpflags, p->s.payload))

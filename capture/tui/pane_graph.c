@@ -1,4 +1,4 @@
-/* pane_graph.c — one TCP flow's graphs in the lower slot: fed from the history by the drawing side, drawn by graph_plot in braille or ASCII cells, with a time cursor that selects packets. */
+/* pane_graph.c — one TCP flow's graphs in the lower slot: fed from the packet store by the drawing side, drawn by graph_plot in braille or ASCII cells, with a time cursor that selects packets. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -60,7 +60,7 @@ static void graph_help(struct tui *t, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- feeding ---- */
 
-/* A history row as the graph's packet: its summary, and its bytes decoded again for what the summary does
+/* A row of the store as the graph's packet: its summary, and its bytes decoded again for what the summary does
    not keep (TCP options: the window scale, timestamps, SACK blocks). false for a row that is no TCP
    segment of a flow (a call, an ICMP error quoting one, a header cut before its flags). */
 static bool graph_pkt_of(struct tui *t, const struct tui_pkt *p, struct graph_pkt *gp)
@@ -68,7 +68,8 @@ static bool graph_pkt_of(struct tui *t, const struct tui_pkt *p, struct graph_pk
 	if (p->is_call || p->s.l4 != L4_TCP || !p->s.flow_id || (p->s.events & EV_ICMP_ERROR))
 		return false;
 	struct packet *d = &t->graph.scratch;
-	model_redecode(&t->m, p, d);
+	if (!model_redecode(&t->m, p, d))
+		return false;
 	if (!d->has_ip || d->ip.l4 != L4_TCP || (d->ip.have & (HAVE_SEQ | HAVE_FLAGS)) != (HAVE_SEQ | HAVE_FLAGS))
 		return false;
 	struct track_result tr = { .flow = NULL, .dir = (enum flow_dir)p->s.dir, .events = p->s.events };
@@ -77,7 +78,7 @@ static bool graph_pkt_of(struct tui *t, const struct tui_pkt *p, struct graph_pk
 	return true;
 }
 
-/* Feed the flow's rows that came into the history since the last time (the flow index is the ladder's,
+/* Feed the flow's rows that came into the store since the last time (the flow index is the ladder's,
    which is the graph's flow while the graph is shown). */
 static void graph_sync(struct tui *t)
 {
@@ -85,14 +86,14 @@ static void graph_sync(struct tui *t)
 	if (!gp->g || !gp->id || t->ladder.id != gp->id)
 		return;
 	ladder_build(t, gp->id);
-	const struct seqring *r = &t->m.flowpk;
-	for (size_t i = seqring_lower_bound(r, gp->fed_next); i < r->count; i++) {
-		uint64_t seq = seqring_at(r, i);
-		const struct tui_pkt *p = hist_get(&t->m.hist, seq);
+	const struct store_flowrows *r = &t->m.flowpk;
+	for (size_t i = store_flowrows_lower_bound(r, gp->fed_next); i < r->count; i++) {
+		uint64_t row = r->row[i];
+		const struct tui_pkt *p = model_row(&t->m, row);
 		struct graph_pkt pkt;
 		if (p && graph_pkt_of(t, p, &pkt))
 			graph_feed(gp->g, &pkt, NULL);
-		gp->fed_next = seq + 1;
+		gp->fed_next = row + 1;
 	}
 }
 
@@ -117,9 +118,8 @@ void graph_free_pane(struct graph_pane *gp)
 
 /* The flow the graph key means: the flow table's selection when it has the focus, else the current row's.
    *tcp: it is a TCP flow. */
-static uint64_t graph_wanted(struct tui *t, bool *tcp, const struct flow **flow)
+static uint64_t graph_wanted(struct tui *t, bool *tcp, const struct flow **flow, struct flow *scratch)
 {
-	const struct flow_table *ft = pipeline_flows(t->m.pl);
 	uint64_t id = 0;
 	*tcp = false;
 	*flow = NULL;
@@ -130,7 +130,7 @@ static uint64_t graph_wanted(struct tui *t, bool *tcp, const struct flow **flow)
 		id = p ? p->s.flow_id : 0;
 		*tcp = p && p->s.proto == 6;
 	}
-	if (id && (*flow = flowtab_find(ft, id)) != NULL)
+	if (id && (*flow = model_flow(&t->m, id, scratch)) != NULL)
 		*tcp = (*flow)->proto == 6;
 	return id;
 }
@@ -140,7 +140,8 @@ unsigned graph_open(struct tui *t)
 	struct graph_pane *gp = &t->graph;
 	bool tcp;
 	const struct flow *f;
-	uint64_t id = graph_wanted(t, &tcp, &f);
+	struct flow scratch;
+	uint64_t id = graph_wanted(t, &tcp, &f, &scratch);
 	if (!id)
 		return tui_message(t, false, "select a packet of a TCP flow (or a flow) first");
 	if (!tcp)
@@ -175,13 +176,13 @@ unsigned graph_open(struct tui *t)
 /* ---------------------------------------------------------------- the cursor and the packets ---- */
 
 /* The index in the flow index of the last row at or before t_ns (the first row when none is). */
-static size_t graph_row_at(const struct tui *t, int64_t t_ns)
+static size_t graph_row_at(struct tui *t, int64_t t_ns)
 {
-	const struct seqring *r = &t->m.flowpk;
+	const struct store_flowrows *r = &t->m.flowpk;
 	size_t lo = 0, hi = r->count; /* first index after t_ns */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct tui_pkt *p = hist_get(&t->m.hist, seqring_at(r, mid));
+		const struct tui_pkt *p = model_row(&t->m, r->row[mid]);
 		if (p && p->s.ts_ns <= t_ns)
 			lo = mid + 1;
 		else
@@ -478,7 +479,7 @@ static void graph_status(struct tui *t, struct tui_sink *s, int y)
 					 gp->frame.rwnd_above);
 	if (gp->pkts_wire > g->pkts && used < sizeof line)
 		used += (size_t)snprintf(line + used, sizeof line - used,
-					 "%s%" PRIu64 " of the flow's %" PRIu64 " packets (the others left the history)",
+					 "%s%" PRIu64 " of the flow's %" PRIu64 " packets (the spool let the others go)",
 					 used ? "; " : "", g->pkts, gp->pkts_wire);
 	if (gp->kind == GRAPH_INFLIGHT && t->m.live && !d->s[GS_CWND].n && used < sizeof line)
 		used += (size_t)snprintf(line + used, sizeof line - used, "%s%s", used ? "; " : "",
@@ -513,7 +514,7 @@ static void graph_body(struct tui *t, struct tui_sink *s, int y, int rows)
 	if (f)
 		gp->pkts_wire = f->pkts[0] + f->pkts[1];
 	if (!gp->g->pkts) {
-		snprintf(t->line, sizeof t->line, "flow %" PRIu64 " has no TCP segment left in the history", gp->id);
+		snprintf(t->line, sizeof t->line, "flow %" PRIu64 " has no TCP segment left in the spool", gp->id);
 		sink_put(s, y, 2, s->cols - 2, t->line, SM_DIM, false);
 		return;
 	}

@@ -36,7 +36,7 @@ static void ladder_emit(const char *line, long row_index, void *arg)
 	pane_text_line(&o->text, line, style);
 }
 
-/* A history row as a ladder row: a packet's summary, or a call on its end's column. */
+/* A store row as a ladder row: a packet's summary, or a call on its end's column. */
 static void ladder_row_of(struct tui *t, const struct tui_pkt *p, struct ladder_row *row)
 {
 	struct sock_event ev;
@@ -58,7 +58,8 @@ static void ladder_row_of(struct tui *t, const struct tui_pkt *p, struct ladder_
 static void ladder_body(struct tui *t, struct tui_sink *s, int y, int rows)
 {
 	struct ladder_pane *lp = &t->ladder;
-	const struct flow *f = lp->id ? flowtab_find(pipeline_flows(t->m.pl), lp->id) : NULL;
+	struct flow scratch;
+	const struct flow *f = lp->id ? model_flow(&t->m, lp->id, &scratch) : NULL;
 	char k[16];
 	ladder_build(t, lp->id);
 	if (!lp->id || !t->m.flowpk.count) {
@@ -68,20 +69,23 @@ static void ladder_body(struct tui *t, struct tui_sink *s, int y, int rows)
 		return;
 	}
 	if (!f) {
-		snprintf(t->line, sizeof t->line, "flow %" PRIu64 " is no longer in the flow table (expired)", lp->id);
+		snprintf(t->line, sizeof t->line, "flow %" PRIu64 " is not known", lp->id);
 		sink_put(s, y, 2, s->cols - 2, t->line, SM_DIM, false);
 		return;
 	}
 	uint64_t cur;
 	bool have_cur = tui_current(t, &cur) != NULL;
-	size_t sel_i;
-	if (!lp->driven && have_cur && seqring_find(&t->m.flowpk, cur, &sel_i))
+	size_t sel_i = store_flowrows_lower_bound(&t->m.flowpk, cur);
+	if (!lp->driven && have_cur && sel_i < t->m.flowpk.count && t->m.flowpk.row[sel_i] == cur)
 		lv_select(&lp->lv, sel_i, rows - lp->headers);
 	lv_set_count(&lp->lv, t->m.flowpk.count, rows - lp->headers);
 	for (int attempt = 0; attempt < 4; attempt++) {
 		size_t top = lp->lv.top, n = 0;
 		for (; n < TUI_LADDER_ROWS && n < (size_t)rows && top + n < t->m.flowpk.count; n++) {
-			ladder_row_of(t, hist_get(&t->m.hist, seqring_at(&t->m.flowpk, top + n)), &lp->rows[n]);
+			const struct tui_pkt *p = model_row(&t->m, t->m.flowpk.row[top + n]);
+			if (!p)
+				break;
+			ladder_row_of(t, p, &lp->rows[n]);
 		}
 		for (int r = 0; r < rows; r++)
 			sink_fill(s, y + r, 0, s->cols, ROLE_NORMAL);
@@ -108,8 +112,8 @@ static void ladder_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		return;
 	char help[64];
 	ladder_help(t, help, sizeof help);
-	snprintf(t->line, sizeof t->line, " Ladder: flow %" PRIu64 " (%zu packets in history)   %s", t->ladder.id,
-		 t->m.flowpk_id == t->ladder.id ? t->m.flowpk.count : 0, help);
+	snprintf(t->line, sizeof t->line, " Ladder: flow %" PRIu64 " (%zu rows)   %s", t->ladder.id,
+		 t->m.flowpk.id == t->ladder.id ? t->m.flowpk.count : 0, help);
 	tui_frame_pane(t, s, PANE_LOWER, rows, t->line);
 	ladder_body(t, s, y + 1, rows);
 }

@@ -24,7 +24,12 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 			continue;
 		}
 		unsigned style;
-		if (p->is_call) {
+		if (p->gone) {
+			snprintf(t->line, sizeof t->line, "%*" PRIu64 "  (%s)", numw, p->s.n,
+				 p->gone == GONE_DAMAGED ? "cannot be read: the file changed while open"
+							 : "not kept: the spool fell behind or let it go");
+			style = SM_DIM;
+		} else if (p->is_call) {
 			struct sock_event ev;
 			const struct sock_event *e = model_call_event(&t->m, p, &ev);
 			fmt_call_row(t->line, sizeof t->line, p->s.ts_ns, e, t->m.t0, s->cols, numw);
@@ -40,11 +45,14 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	if (!lv->count) {
 		char k1[16], k2[16];
 		const struct tui_model *m = &t->m;
+		double pass = model_filter_progress(m);
 		if (!m->live && m->paused && !m->released)
 			snprintf(t->line, sizeof t->line, "paused before the first packet: %s steps, %s plays",
 				 keys_first(ACT_STEP, k1, sizeof k1), keys_first(ACT_PAUSE, k2, sizeof k2));
-		else if (m->shown.count || !hist_count(&m->hist))
+		else if (!store_match_active(m->match) || m->avail <= store_first(m->st))
 			snprintf(t->line, sizeof t->line, "waiting for packets...");
+		else if (pass < 1)
+			snprintf(t->line, sizeof t->line, "filtering: %.0f%% of the packets looked at, none matches yet", 100 * pass);
 		else
 			snprintf(t->line, sizeof t->line, "no packet matches the view filter (%s changes it)",
 				 keys_first(ACT_FILTER, k1, sizeof k1));

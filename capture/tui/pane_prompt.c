@@ -17,6 +17,8 @@ unsigned prompt_start(struct tui *t, enum prompt kind)
 	pr->kind = kind;
 	if (kind == PR_FILTER) {
 		snprintf(pr->input, sizeof pr->input, "%s", *pr->rejected ? pr->rejected : t->m.vf_text);
+	} else if (kind == PR_GOTO) {
+		pr->input[0] = '\0';
 	} else {
 		time_t now = time(NULL);
 		struct tm tm;
@@ -39,11 +41,12 @@ static unsigned prompt_filter(struct tui *t, const char *expr)
 				   keys_first(ACT_FILTER, k, sizeof k));
 	}
 	t->prompt.rejected[0] = '\0';
+	reader_kick(&t->rd); /* its pass runs on the reader's thread */
 	unsigned f = list_refilter(t);
 	if (!*expr)
-		return f | tui_message(t, false, "view filter cleared: all %zu packets shown", m->shown.count);
-	return f | tui_message(t, false, "view filter \"%s\": %zu of %zu packets", expr, m->shown.count,
-			       hist_count(&m->hist));
+		return f | tui_message(t, false, "view filter cleared: all %zu packets shown", model_visible(m));
+	t->prompt.report = true; /* the count when its pass is done */
+	return f | tui_message(t, false, "view filter \"%s\": looking at every packet...", expr);
 }
 
 /*
@@ -96,11 +99,78 @@ static unsigned prompt_save(struct tui *t, const char *path)
 	}
 }
 
+/* A time typed at the go-to prompt: "+2.5" seconds after the first packet, or a time of day "12:00:03.5" on
+   the first packet's day (local time). False when it is neither. */
+static bool prompt_time(struct tui *t, const char *in, int64_t *ns)
+{
+	char *end;
+	if (in[0] == '+') {
+		double sec = strtod(in + 1, &end);
+		if (end == in + 1 || *end || sec < 0 || !t->m.have_t0)
+			return false;
+		*ns = t->m.t0 + (int64_t)(sec * 1e9);
+		return true;
+	}
+	unsigned hh, mm;
+	double ss;
+	int used = 0;
+	if (sscanf(in, "%u:%u:%lf%n", &hh, &mm, &ss, &used) != 3 || in[used] || hh > 23 || mm > 59 || ss < 0 ||
+	    ss >= 61 || !t->m.have_t0)
+		return false;
+	time_t day = (time_t)(t->m.t0 / 1000000000LL);
+	struct tm tm;
+	localtime_r(&day, &tm);
+	tm.tm_hour = (int)hh;
+	tm.tm_min = (int)mm;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	time_t base = mktime(&tm);
+	*ns = (int64_t)base * 1000000000LL + (int64_t)(ss * 1e9);
+	return true;
+}
+
+/* Go to packet N or to a time: the list selects it (or the first shown after it). */
+static unsigned prompt_goto(struct tui *t, const char *in)
+{
+	struct tui_model *m = &t->m;
+	char *end;
+	unsigned long long n = strtoull(in, &end, 10);
+	uint64_t row;
+	char what[600];
+	if (*in && in[0] != '+' && in[0] != '-' && !*end) {
+		row = model_packet_row(m, n);
+		snprintf(what, sizeof what, "packet %llu", n);
+		if (row == STORE_NONE) {
+			if (n >= 1 && n < store_packet_number(m->st, store_first(m->st)))
+				return tui_message(t, true, "packet %llu is no longer held (the spool let it go); the oldest is %llu", n,
+						   (unsigned long long)store_packet_number(m->st, store_first(m->st)));
+			return tui_message(t, true, "no packet %llu shown%s: %zu rows so far", n,
+					   m->ended ? "" : " yet", model_visible(m));
+		}
+	} else {
+		int64_t ns;
+		if (!prompt_time(t, in, &ns))
+			return tui_message(t, true, "go to: \"%s\" is neither a packet number, a time of day (12:00:03.5) nor +SECONDS", in);
+		row = model_time_row(m, ns);
+		snprintf(what, sizeof what, "time %s", in);
+		if (row == STORE_NONE)
+			return tui_message(t, true, "no packet at or after %s shown%s", in, m->ended ? "" : " yet");
+	}
+	t->ladder.driven = false;
+	unsigned f = list_select_row(t, row) | tui_focus_pane(t, PANE_LIST);
+	size_t i;
+	if (!model_shown_find(m, row, &i))
+		f |= tui_message(t, false, "%s is hidden by the view filter: the next one shown is selected", what);
+	return f;
+}
+
 static void prompt_help(struct tui *t, char *buf, size_t size)
 {
 	char k[16];
 	keys_first(ACT_BACK, k, sizeof k);
-	if (t->prompt.kind == PR_FILTER)
+	if (t->prompt.kind == PR_GOTO)
+		snprintf(buf, size, "Go to packet N, or HH:MM:SS[.frac], or +SECONDS (%s cancels): ", k);
+	else if (t->prompt.kind == PR_FILTER)
 		snprintf(buf, size, "Filter (BPF, empty: all, %s cancels): ", k);
 	else
 		snprintf(buf, size, "Save shown packets to (%s cancels): ", k);
@@ -130,7 +200,9 @@ static unsigned prompt_key(struct tui *t, enum tui_action act, int key)
 		char text[sizeof pr->input];
 		pr->kind = PR_NONE;
 		snprintf(text, sizeof text, "%s", pr->input);
-		return D_FOOTER | (kind == PR_FILTER ? prompt_filter(t, text) : prompt_save(t, text));
+		return D_FOOTER | (kind == PR_FILTER ? prompt_filter(t, text)
+				   : kind == PR_GOTO ? prompt_goto(t, text)
+						      : prompt_save(t, text));
 	} else if (key == TK_BACKSPACE || key == 127 || key == 8) {
 		if (len)
 			pr->input[len - 1] = '\0';

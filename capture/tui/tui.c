@@ -16,62 +16,22 @@
 #define TUI_FRAME_NS (33 * 1000000LL)  /* at most ~30 redraws a second */
 #define TUI_FLOWS_NS (250 * 1000000LL) /* the flows pane follows new packets at most 4 times a second */
 #define TUI_GRAPH_NS (250 * 1000000LL) /* ... and so does the graph (a whole plot changes as its axis grows) */
-#define TUI_FIRST_PUMP_NS (200 * 1000000LL) /* live: the packets that came while the history was reserved */
 
 void tui_opts_default(struct tui_opts *o)
 {
 	o->speed = 1.0;
 	o->step = false;
-	o->history = TUI_DEFAULT_HISTORY;
-	o->history_bytes = TUI_DEFAULT_HISTORY_BYTES;
+	o->spool_max = 0;
 	o->no_color = false;
 }
 
 /* ---------------------------------------------------------------- the model's news ---- */
 
-static void tui_on_evicted(void *arg, size_t shown, size_t flow)
-{
-	struct tui *t = arg;
-	/* The ladder and the details count rows from the oldest; the graph has fed what it needs already. */
-	unsigned lower = t->lower == LOWER_GRAPH ? D_GRAPHDATA : D_LOWER;
-	if (shown) {
-		lv_drop_front(&t->list.lv, shown, tui_pane_rows(t, PANE_LIST));
-		t->dirty |= D_LIST | lower;
-	}
-	if (flow) {
-		lv_drop_front(&t->ladder.lv, flow, tui_pane_rows(t, PANE_LOWER));
-		t->dirty |= lower;
-	}
-}
-
-static void tui_on_added(void *arg, const struct tui_pkt *p, bool shown, bool in_flow)
-{
-	struct tui *t = arg;
-	(void)p;
-	unsigned news = 0;
-	if (shown) {
-		size_t vis = model_visible(&t->m);
-		if (vis != t->list.lv.count) {
-			bool moved = t->list.lv.follow;
-			lv_set_count(&t->list.lv, vis, tui_pane_rows(t, PANE_LIST));
-			news |= D_LIST;
-			/* The selection following new packets: the flows pane waits for its D_FLOWDATA turn. */
-			if (moved && !t->ladder.driven)
-				news |= (tui_list_moved(t) & ~(unsigned)D_FLOWS) | D_FLOWDATA;
-		}
-	}
-	if (in_flow) {
-		lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
-		news |= D_LOWER;
-	}
-	if (t->lower == LOWER_GRAPH && (news & D_LOWER)) /* the graph waits for its D_GRAPHDATA turn */
-		news = (news & ~(unsigned)D_LOWER) | D_GRAPHDATA;
-	t->dirty |= news;
-}
-
 static void tui_on_changed(void *arg, unsigned flags)
 {
 	struct tui *t = arg;
+	if (t->lower == LOWER_GRAPH && (flags & D_LOWER)) /* new rows: the graph waits for its D_GRAPHDATA turn */
+		flags = (flags & ~(unsigned)D_LOWER) | D_GRAPHDATA;
 	t->dirty |= flags;
 }
 
@@ -79,15 +39,47 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 {
 	struct tui *t = arg;
 	char q[16];
-	if (what == NOTE_CAPTURE_FAILED)
+	if (what == NOTE_CAPTURE_FAILED && t->m.live)
 		t->dirty |= tui_message(t, true, "capture stopped: %s (%s quits)", text, keys_first(ACT_QUIT, q, sizeof q));
-	else if (what == NOTE_FILTER_LINKTYPE)
+	else if (what == NOTE_CAPTURE_FAILED) { /* a file cut short or damaged: what came before it stays */
+		struct pipeline_stats ps;
+		pipeline_stats(t->m.pl, &ps);
+		t->dirty |= tui_message(t, true, "reading stopped after packet %" PRIu64 ": %s; the packets before it are indexed",
+					ps.packets, text);
+	}
+	else if (what == NOTE_FILTER_LINKTYPE || what == NOTE_STORE)
 		t->dirty |= tui_message(t, true, "%s", text);
 	else
 		t->dirty |= tui_message(t, false, "%s; %s quits", text, keys_first(ACT_QUIT, q, sizeof q));
 }
 
-static const struct model_hooks tui_hooks = { tui_on_evicted, tui_on_added, tui_on_changed, tui_on_note };
+static const struct model_hooks tui_hooks = { tui_on_changed, tui_on_note };
+
+/* The list's rows came or went: keep its count, and the selection on the newest while it follows. */
+static void tui_sync_list(struct tui *t)
+{
+	size_t vis = model_visible(&t->m);
+	struct listview *lv = &t->list.lv;
+	bool passed = model_filter_progress(&t->m) >= 1;
+	if (t->list.keep_row != STORE_NONE && (passed || store_match_done(t->m.match) > t->list.keep_row)) {
+		uint64_t row = t->list.keep_row;
+		t->list.keep_row = STORE_NONE;
+		t->dirty |= list_select_row(t, row);
+	}
+	if (t->prompt.report && passed) {
+		t->prompt.report = false;
+		t->dirty |= tui_message(t, false, "view filter \"%s\": %zu of %" PRIu64 " packets", t->m.vf_text, vis,
+					store_packets(t->m.st));
+	}
+	if (vis == lv->count)
+		return;
+	bool moved = lv->follow || vis < lv->count;
+	lv_set_count(lv, vis, tui_pane_rows(t, PANE_LIST));
+	t->dirty |= D_LIST;
+	/* The selection following new packets: the flows pane waits for its D_FLOWDATA turn. */
+	if (moved && !t->ladder.driven)
+		t->dirty |= (tui_list_moved(t) & ~(unsigned)D_FLOWS) | D_FLOWDATA;
+}
 
 /* ---------------------------------------------------------------- the panel ---- */
 
@@ -95,7 +87,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 {
 	struct tui *t = calloc(1, sizeof *t);
 	if (!t) {
-		*what = "out of memory starting the terminal view; try --history with fewer packets";
+		*what = "out of memory starting the terminal view";
 		return NULL;
 	}
 	t->o = o;
@@ -106,14 +98,14 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	lv_init(&t->list.lv);
 	lv_init(&t->flows.lv);
 	lv_init(&t->ladder.lv);
-	bool ok = model_init(&t->m, pl, o, &tui_hooks, t);
+	bool ok = model_init(&t->m, pl, o, &tui_hooks, t, what);
 	t->ladder.rows = calloc(TUI_LADDER_ROWS, sizeof *t->ladder.rows);
 	t->follow.lines = calloc(TUI_FOLLOW_ROWS, sizeof *t->follow.lines);
 	if (!ok || !t->ladder.rows || !t->follow.lines) {
 		tui_free(t);
-		*what = "out of memory for the packet history; try a smaller --history";
 		return NULL;
 	}
+	t->list.keep_row = STORE_NONE;
 	t->dirty = D_ALL;
 	t->status.rate_wall = clock_mono_ns();
 	return t;
@@ -152,6 +144,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 	t->rows = s->rows;
 	t->cols = s->cols;
 	layout_compute(&t->lay, s->rows, s->cols, t->zoom);
+	tui_sync_list(t);
 	if (t->dirty & D_CLEAR)
 		s->clear(s);
 	if (t->lay.too_small) {
@@ -186,7 +179,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 
 /* ---------------------------------------------------------------- the loop ---- */
 
-/* The reader thread's turn (under the lock): packets in. */
+/* The reader thread's turn (under the lock): packets indexed, the view filter's pass. */
 static unsigned tui_reader_turn(void *arg)
 {
 	struct tui *t = arg;
@@ -233,27 +226,14 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 
 	int code = EXIT_OK;
 	int fd = pipeline_fd(pl);
-	if (t->m.live) {
-		/* The first screen, then the history made resident before the packets go in: no page faults in
-		   a flood's first pass (the kernel's ring holds what comes meanwhile, a fraction of a second). */
-		tui_frame(t, &term);
-		term_flush(&term);
-		model_prefault(&t->m);
-		/* What arrived meanwhile goes in before the reader starts. Bounded: a flood never ends. */
-		int64_t w, until = clock_mono_ns() + TUI_FIRST_PUMP_NS;
-		do
-			model_pump(&t->m, &w);
-		while (t->m.more && clock_mono_ns() < until);
-	}
-	/* Live: a reader thread pulls the packets; from here on the main thread holds the lock except around
-	   terminal I/O and sleep. Without a thread (files, or none could start) the loop reads itself. */
-	bool threaded = false;
-	if (t->m.live && fd >= 0) {
-		t->m.yield = &t->rd.want;
-		threaded = reader_start(&t->rd, fd, tui_reader_turn, t);
-		if (!threaded)
-			t->m.yield = NULL;
-	}
+	/* The first screen at once; then a thread indexes (a file) or captures (live) while the main thread
+	   holds the lock except around terminal I/O and sleep. Without a thread the loop does it itself. */
+	tui_frame(t, &term);
+	term_flush(&term);
+	t->m.yield = &t->rd.want;
+	bool threaded = reader_start(&t->rd, fd, tui_reader_turn, t);
+	if (!threaded)
+		t->m.yield = NULL;
 	reader_lock(&t->rd);
 	for (;;) {
 		if (term_stop_signal())
@@ -263,8 +243,12 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			model_pump(&t->m, &wait_ns);
 		model_session_pump(&t->m);
 		kernel_sample(t);
-		if (t->m.fastfwd && t->m.ended) {
+		if (threaded)
+			model_advance(&t->m, &wait_ns);
+		if (t->m.fastfwd && t->m.ended && (!t->m.session || !session_held(t->m.session)) &&
+		    t->m.avail >= store_end(t->m.st)) {
 			t->m.fastfwd = false;
+			tui_sync_list(t);
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
 			t->dirty |= tui_list_moved(t);
 		}
@@ -318,7 +302,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int nfd = 1;
 		if (threaded)
 			pfd[nfd++].fd = reader_wake_fd(&t->rd);
-		else if (fd >= 0 && !t->m.ended && (t->m.live || !t->m.paused)) /* live, or a pipe being replayed */
+		else if (fd >= 0 && !t->m.ended) /* live, or a pipe */
 			pfd[nfd++].fd = fd;
 		int sfd = t->m.session && !t->m.program_end_shown ? session_poll_fd(t->m.session) : -1;
 		if (sfd >= 0)

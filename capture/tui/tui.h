@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "source/pipeline.h"
 
@@ -15,8 +16,6 @@
  */
 #define TUI_FALLBACK_TEXT (-1)
 
-#define TUI_DEFAULT_HISTORY 100000u            /* packets kept for scrolling, saving, ladders */
-#define TUI_DEFAULT_HISTORY_BYTES (64u << 20)   /* captured bytes kept for those packets (64 MiB) */
 
 /* How the TUI runs; fill with tui_opts_default() and override what the command line set. */
 struct tui_opts {
@@ -24,9 +23,8 @@ struct tui_opts {
 				 0.5 half, 0 as fast as possible; ignored for live capture */
 	bool step;            /* start paused (--step): replay shows nothing until `s` or space; live
 				 capture keeps counting while the list stays frozen */
-	size_t history;       /* most packets kept (0 = TUI_DEFAULT_HISTORY); the oldest are dropped */
-	size_t history_bytes; /* byte budget for their captured bytes (0 = TUI_DEFAULT_HISTORY_BYTES);
-				 the oldest packets are dropped when a new one does not fit */
+	uint64_t spool_max;   /* --spool-max: the spool's disk budget in bytes (0: 2 GiB); the oldest part
+				 goes first */
 	bool no_color;        /* --no-color: attributes only (NO_COLOR in the environment does the same) */
 	struct session *session; /* the classroom: packets merged with socket calls, the socket table; or NULL */
 	bool explain;         /* the footer explains the selected packet in a sentence (also with --step) */

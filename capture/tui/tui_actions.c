@@ -94,10 +94,100 @@ static unsigned act_step(struct tui *t)
 		lv_set_count(&t->list.lv, model_visible(m), tui_pane_rows(t, PANE_LIST));
 		return f | tui_list_moved(t);
 	}
-	model_step_file(m);
-	if (m->ended && !m->have_pending)
-		f |= tui_message(t, false, "end of the capture");
+	if (!model_step_file(m))
+		f |= tui_message(t, false, m->ended ? "end of the capture" : "no packet indexed yet: step again");
+	lv_set_count(&t->list.lv, model_visible(m), tui_pane_rows(t, PANE_LIST));
+	lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
 	return f | tui_list_moved(t) | D_STATUS;
+}
+
+static unsigned act_goto(struct tui *t)
+{
+	return prompt_start(t, PR_GOTO);
+}
+
+/* The row the selection stands on (the list's, or the ladder's when it leads), STORE_NONE for none. */
+static uint64_t act_current_row(struct tui *t)
+{
+	uint64_t row;
+	return tui_current(t, &row) ? row : STORE_NONE;
+}
+
+/* n / N: the next or previous packet passing the view filter, from the current one, into the list. */
+static unsigned act_match(struct tui *t, bool next)
+{
+	struct tui_model *m = &t->m;
+	uint64_t cur = act_current_row(t);
+	if (cur == STORE_NONE)
+		return tui_message(t, false, "no packet selected");
+	size_t vis = model_visible(m), i = model_shown_lower_bound(m, cur);
+	size_t at;
+	bool on = model_shown_find(m, cur, &at);
+	if (next)
+		i = on ? at + 1 : i;
+	else if (i == 0)
+		i = vis;
+	else
+		i--;
+	if (i >= vis)
+		return tui_message(t, false, "no %s packet passes the view filter%s", next ? "later" : "earlier",
+				   model_filter_progress(m) < 1 ? " yet (its pass goes on)" : "");
+	t->ladder.driven = false;
+	lv_select(&t->list.lv, i, tui_pane_rows(t, PANE_LIST));
+	return tui_focus_pane(t, PANE_LIST) | tui_list_moved(t);
+}
+
+static unsigned act_next_match(struct tui *t)
+{
+	return act_match(t, true);
+}
+
+static unsigned act_prev_match(struct tui *t)
+{
+	return act_match(t, false);
+}
+
+/* ] / [: the next or previous packet of the selected packet's flow, in the list. */
+static unsigned act_flow_step(struct tui *t, bool next)
+{
+	struct tui_model *m = &t->m;
+	uint64_t cur;
+	struct tui_pkt *p = tui_current(t, &cur);
+	if (!p || !p->s.flow_id)
+		return tui_message(t, false, "select a packet of a flow first");
+	uint64_t id = p->s.flow_id;
+	model_flow_index(m, id);
+	const struct store_flowrows *fr = &m->flowpk;
+	size_t k = store_flowrows_lower_bound(fr, cur);
+	for (;;) {
+		if (next)
+			k = k < fr->count && fr->row[k] == cur ? k + 1 : k;
+		else if (k == 0)
+			return tui_message(t, false, "the first packet of flow %llu is selected", (unsigned long long)id);
+		else
+			k--;
+		if (k >= fr->count)
+			return tui_message(t, false, "the last packet of flow %llu shown so far is selected", (unsigned long long)id);
+		size_t i;
+		if (model_shown_find(m, fr->row[k], &i)) {
+			t->ladder.driven = false;
+			lv_select(&t->list.lv, i, tui_pane_rows(t, PANE_LIST));
+			unsigned f = tui_list_moved(t);
+			ladder_select_seq(t, fr->row[k]);
+			return f;
+		}
+		cur = fr->row[k]; /* hidden by the view filter: on to the one after */
+	}
+}
+
+static unsigned act_next_in_flow(struct tui *t)
+{
+	return act_flow_step(t, true);
+}
+
+static unsigned act_prev_in_flow(struct tui *t)
+{
+	return act_flow_step(t, false);
 }
 
 static unsigned act_speed(struct tui *t, bool faster)
@@ -150,7 +240,9 @@ static unsigned (*const actions[ACT_COUNT])(struct tui *t) = {
 	[ACT_ZOOM] = act_zoom, [ACT_BACK] = act_back, [ACT_FILTER] = act_filter, [ACT_SAVE] = act_save,
 	[ACT_PAUSE] = act_pause, [ACT_STEP] = act_step, [ACT_FASTER] = act_faster, [ACT_SLOWER] = act_slower,
 	[ACT_FOLLOW] = follow_open, [ACT_CLEAR] = act_clear, [ACT_SOCKETS] = act_sockets,
-	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open, [ACT_GRAPH] = graph_open,
+	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open, [ACT_GRAPH] = graph_open, [ACT_GOTO] = act_goto,
+	[ACT_NEXT_MATCH] = act_next_match, [ACT_PREV_MATCH] = act_prev_match,
+	[ACT_NEXT_IN_FLOW] = act_next_in_flow, [ACT_PREV_IN_FLOW] = act_prev_in_flow,
 };
 
 /* The graph's own keys (direction, cursor, pan, time zoom) work while the lower slot shows it, whichever

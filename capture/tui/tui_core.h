@@ -1,4 +1,4 @@
-/* tui_core.h — the TUI's curses-free logic: packet history ring, row text, scrolling, replay clock. */
+/* tui_core.h — the TUI's curses-free logic: a row as the panes see it, row text, scrolling, replay clock. */
 #ifndef SYNWATCH_TUI_CORE_H
 #define SYNWATCH_TUI_CORE_H
 
@@ -10,70 +10,17 @@
 #include "track/summary.h"
 #include "packet.h"
 
-/* ---- One row of the history: a packet's summary (what a list row, the ladder and `w` need, without a
-   decode) and where its bytes are. ---- */
+/* ---- One row as the panes see it: a packet's summary, read back from the store and decoded, or a call. ---- */
 struct tui_pkt {
 	struct pkt_summary s;     /* the packet. A call row (is_call): s.ts_ns is where the call stands on the
 				     timeline; s.flow_id, s.dir (the calling end: DIR_C2S client, DIR_S2C server) and
 				     s.before/after (both ends' states then) are set when it matched a flow */
-	size_t off;               /* where its bytes start in the history arena (set by hist_push) */
-	uint32_t stored;          /* bytes kept in the arena: caplen, or less if over the byte budget; a call
-				     row keeps its struct sock_event */
+	uint64_t row;             /* its row in the store */
+	uint32_t stored;          /* captured bytes (model_bytes() reads them again) */
 	const struct pkt_iface *iface; /* pcapng: its interface (the reader's, valid while the pipeline is open) */
-	const char *comment;      /* its pcapng comment, comment_len bytes after its stored bytes in the arena
-				     (kept when it fits the budget too), or NULL */
-	uint16_t comment_len;
-	bool match;               /* passes the display filter (kept in step by the TUI) */
 	bool is_call;             /* a socket call kept as a row among the packets (the classroom view) */
+	uint8_t gone;             /* 0; else why its bytes cannot be read (enum model_gone): shown as a note */
 };
-
-/* ---- History: a preallocated ring of packets and an arena of their bytes; oldest evicted first. ---- */
-struct tui_hist {
-	struct tui_pkt *pkt;      /* cap slots; packet number `seq` lives in slot seq % cap */
-	size_t cap;               /* most packets kept */
-	uint8_t *bytes;           /* byte arena, used as a FIFO ring */
-	size_t budget;            /* arena size */
-	uint64_t first, next;     /* seqs [first, next) are held */
-	uint64_t evicted;         /* packets dropped to make room (not counting hist_clear) */
-};
-
-/* Reserve cap slots and budget bytes up front (cap, budget >= 1); false when out of memory. */
-bool hist_init(struct tui_hist *h, size_t cap, size_t budget);
-void hist_free(struct tui_hist *h);
-/* Make the memory reserved above resident now (live capture: no page faults during a flood's first pass;
-   resident memory is then flat from the start). */
-void hist_prefault(struct tui_hist *h);
-/*
- * Append a row for *sum with data[0..caplen) (at most budget bytes are kept) and a copy of its comment
- * (comment_len bytes, or none with NULL; kept when it fits the budget too), evicting the oldest packets
- * until they fit. Returns the slot (off/stored/comment set, iface NULL, match and is_call false) and its
- * seq in *seq. Never allocates.
- */
-struct tui_pkt *hist_push(struct tui_hist *h, const struct pkt_summary *sum, const uint8_t *data, uint32_t caplen,
-			  const char *comment, uint16_t comment_len, uint64_t *seq);
-/* True when hist_push() of caplen bytes (with a comment: caplen + its length) would evict nothing (O(1),
-   unlike hist_bytes_used()). */
-bool hist_room(const struct tui_hist *h, uint32_t caplen);
-struct tui_pkt *hist_get(const struct tui_hist *h, uint64_t seq); /* NULL when not held */
-const uint8_t *hist_bytes(const struct tui_hist *h, const struct tui_pkt *p);
-size_t hist_count(const struct tui_hist *h);
-size_t hist_bytes_used(const struct tui_hist *h); /* arena bytes held by live packets */
-void hist_clear(struct tui_hist *h);              /* drop everything; seqs keep increasing */
-
-/* ---- An ascending ring of history seqs: the packets shown, or those of one flow. ---- */
-struct seqring {
-	uint64_t *v;              /* cap entries */
-	size_t cap, head, count;  /* entries v[(head + i) % cap] for i < count, ascending */
-};
-bool seqring_init(struct seqring *r, size_t cap);
-void seqring_free(struct seqring *r);
-void seqring_prefault(struct seqring *r); /* as hist_prefault */
-void seqring_clear(struct seqring *r);
-void seqring_push(struct seqring *r, uint64_t seq); /* seq above all held; drops the oldest when full */
-size_t seqring_trim(struct seqring *r, uint64_t min_seq); /* drop seqs < min_seq; returns how many */
-uint64_t seqring_at(const struct seqring *r, size_t i);
-size_t seqring_lower_bound(const struct seqring *r, uint64_t seq); /* first index with v >= seq */
-bool seqring_find(const struct seqring *r, uint64_t seq, size_t *index);
 
 /* ---- A scrolling list with a selection (packet list, flow table, ladder, text panes). ---- */
 struct listview {
@@ -134,16 +81,21 @@ size_t follow_count_lines(const uint8_t *data, size_t len, int width);
 /* Line `index` of that split into buf (NUL-terminated, at most width chars); false when out of range. */
 bool follow_line(const uint8_t *data, size_t len, int width, size_t index, char *buf, size_t size);
 
-/* ---- The flow table pane's view of a flow, with the one read-ahead replay packet taken back out. ---- */
+/* ---- The flow table pane's view of a flow: as the tracker has it, or as of the replay's cursor. ---- */
 struct flow_view {
 	uint64_t id;
 	enum tcp_state state[2];  /* client's, server's */
 	uint64_t pkts[2], bytes[2];
 	enum flow_end end;
-	bool hidden;              /* the flow exists only because of the read-ahead packet */
 };
-/* f as the user should see it: pending (may be NULL) was tracked by the pipeline but is not shown yet. */
-void flowview_from(struct flow_view *v, const struct flow *f, const struct pkt_summary *pending);
+/* A flow as the rows a replay has shown so far left it (the tracker has read further ahead). */
+struct flow_snap {
+	uint8_t state[2];         /* after its latest row shown */
+	uint64_t pkts[2], bytes[2];
+};
+/* f as the user should see it: snap NULL, as the tracker has it; else as the rows shown left it (the
+   tracker's end once every packet of the flow is shown). */
+void flowview_from(struct flow_view *v, const struct flow *f, const struct flow_snap *snap);
 
 /* Flow pane: header and one flow (names from tcp_state_name()/flow_end_name(); narrow screens abbreviate). */
 size_t fmt_flow_header(char *buf, size_t size, int width);

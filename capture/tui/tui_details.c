@@ -350,19 +350,19 @@ void details_render(const struct packet *p, const struct tui_pkt *e, int64_t t0_
 	const char *ts = fmt_reltime(t, sizeof t, e->s.ts_ns, t0_ns);
 	while (*ts == ' ')
 		ts++;
-	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured%s, at %s s",
-	      e->s.n, e->s.len, e->s.caplen, e->stored < e->s.caplen ? " (history keeps fewer)" : "", ts);
-	if (e->iface && e->iface->name)
-		dline(&o, false, "  interface %" PRIu32 " (%s)", e->iface->index, e->iface->name);
-	else if (e->iface)
-		dline(&o, false, "  interface %" PRIu32, e->iface->index);
-	if (e->comment) {
+	dline(&o, true, "Frame %" PRIu64 ": %" PRIu32 " bytes on the wire, %" PRIu32 " captured, at %s s", e->s.n,
+	      e->s.len, e->s.caplen, ts);
+	if (p->iface && p->iface->name)
+		dline(&o, false, "  interface %" PRIu32 " (%s)", p->iface->index, p->iface->name);
+	else if (p->iface)
+		dline(&o, false, "  interface %" PRIu32, p->iface->index);
+	if (p->comment) {
 		/* One line: the comment's line breaks and other control bytes as spaces (the terminal shows invalid
 		   UTF-8 as '?'). */
 		char c[400];
-		size_t n = e->comment_len < sizeof c - 1 ? e->comment_len : sizeof c - 1;
+		size_t n = p->comment_len < sizeof c - 1 ? p->comment_len : sizeof c - 1;
 		for (size_t i = 0; i < n; i++) {
-			unsigned char ch = (unsigned char)e->comment[i];
+			unsigned char ch = (unsigned char)p->comment[i];
 			c[i] = ch < 0x20 || ch == 0x7f ? ' ' : (char)ch;
 		}
 		c[n] = '\0';

@@ -22,6 +22,8 @@ enum tui_action {
 	ACT_LEFT, ACT_RIGHT,           /* the graph: the time cursor one column */
 	ACT_PAN_LEFT, ACT_PAN_RIGHT,   /* the graph: the time shown a quarter earlier / later */
 	ACT_TIME_IN, ACT_TIME_OUT,     /* the graph: half / twice the time shown, around the cursor */
+	ACT_GOTO,        /* go to a packet number or a time */
+	ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_NEXT_IN_FLOW, ACT_PREV_IN_FLOW,
 	ACT_MOUSE,       /* a click or the wheel (the key TK_MOUSE) */
 	ACT_COUNT
 };

@@ -1,4 +1,4 @@
-/* tui_model.c — the panel's model: packets into the history (timed for replay, through the classroom session when there is one), view filter. */
+/* tui_model.c — the panel's model: packets indexed into the store as they come (through the classroom session when there is one), the rows shown (a replay's cursor), the view filter's pass. */
 #include "tui/tui_model.h"
 
 #include <poll.h>
@@ -7,22 +7,43 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/grow.h"
 #include "decode/decode.h"
 #include "source/filter.h"
 #include "source/pcapwrite.h"
 #include "tui/pane.h"
 
-#define TUI_BATCH 4096                 /* packets pulled per turn before the keyboard is looked at ... */
+#define TUI_BATCH 4096                 /* packets indexed per turn without a reader thread ... */
 #define TUI_SLICE_NS (8 * 1000000LL)   /* ... or this much time */
-#define TUI_FFWD_SLICE_NS (60 * 1000000LL) /* longer turns while fast-forwarding to the end */
-#define TUI_READER_BATCH 1024          /* live: packets the reader thread takes per hold of the lock ... */
+#define TUI_READER_BATCH 1024          /* the reader thread: packets per hold of the lock ... */
 #define TUI_READER_SLICE_NS (2 * 1000000LL) /* ... or this much time */
-#define TUI_PEND_MAX 262144u           /* bytes kept of the one packet read ahead during timed replay */
-#define TUI_PEND_NOTE 65535u           /* and of its comment, after them */
+#define TUI_FILTER_BATCH 8192          /* rows the view filter's pass looks at per turn */
 #define TUI_SNAPLEN 262144             /* for the view filter and saved files */
+#define SNAP_CHUNK 4096                /* flows per chunk of replay snapshots */
+
+/* A packet held by the classroom session: where its row's bytes are and what tracking said. */
+struct held_row {
+	uint64_t off;
+	bool lost;
+	struct store_facts f;
+	int64_t ts_ns;
+};
+
+static void model_flow_gone(const struct flow *f, bool evicted, void *arg)
+{
+	(void)evicted;
+	struct tui_model *m = arg;
+	store_flow_gone(m->st, f);
+}
+
+static const struct pkt_iface *model_iface(void *arg, unsigned i)
+{
+	const struct pcapng_iface *f = pipeline_interface(arg, i);
+	return f ? &f->pub : NULL;
+}
 
 bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts *o, const struct model_hooks *hooks,
-		void *arg)
+		void *arg, const char **what)
 {
 	memset(m, 0, sizeof *m);
 	m->pl = pl;
@@ -31,162 +52,335 @@ bool model_init(struct tui_model *m, struct pipeline *pl, const struct tui_opts 
 	m->arg = arg;
 	m->live = pipeline_live(pl);
 	m->linktype = pipeline_linktype(pl);
-	m->vf_warned = -1;
+	m->vf_warned = m->vf_invalid = -1;
 	m->paused = o->step;
 	m->session = o->session;
 	clock_init(&m->clk, m->live ? 1.0 : o->speed);
-	size_t cap = o->history ? o->history : TUI_DEFAULT_HISTORY;
-	size_t budget = o->history_bytes ? o->history_bytes : TUI_DEFAULT_HISTORY_BYTES;
-	if (!hist_init(&m->hist, cap, budget))
+	*what = "out of memory for the packet index";
+	struct store_pcapfmt fmt;
+	if (pipeline_pcap_inplace(pl, &fmt.swapped, &fmt.nano, &fmt.snaplen, &fmt.linktype)) {
+		char err[600];
+		m->st = store_open_file(pipeline_source_name(pl), &fmt, err, sizeof err);
+		m->inplace = m->st != NULL;
+		m->file_size = pipeline_file_size(pl);
+	}
+	if (!m->st) {
+		struct spool_opts so = { .max_bytes = o->spool_max, .wait = !m->live };
+		m->sp = spool_open(&so);
+		if (!m->sp)
+			return false;
+		m->st = store_open_spool(m->sp);
+		if (!m->st)
+			return false;
+	}
+	m->match = store_match_new();
+	m->cache = calloc(MODEL_CACHE, sizeof *m->cache);
+	m->cached = calloc(MODEL_CACHE, sizeof *m->cached);
+	if (!m->match || !m->cache || !m->cached)
 		return false;
-	if (!seqring_init(&m->shown, cap) || !seqring_init(&m->flowpk, cap))
-		return false;
-	m->pend_buf = malloc(TUI_PEND_MAX + TUI_PEND_NOTE);
-	return m->pend_buf != NULL;
+	flowtab_set_remove_hook(pipeline_flows(pl), model_flow_gone, m);
+	return true;
 }
 
 void model_free(struct tui_model *m)
 {
-	if (m->hist.pkt)
-		hist_free(&m->hist);
-	seqring_free(&m->shown);
-	seqring_free(&m->flowpk);
-	free(m->pend_buf);
+	if (m->pl)
+		flowtab_set_remove_hook(pipeline_flows(m->pl), NULL, NULL);
+	store_match_free(m->match);
+	store_close(m->st);
+	spool_close(m->sp);
+	store_flowrows_free(&m->flowpk);
+	for (size_t i = 0; i < m->nsnap; i++)
+		free(m->snap[i]);
+	free(m->snap);
+	free(m->cache);
+	free(m->cached);
+	free(m->tapbuf);
 	if (m->vf)
 		filter_free(m->vf);
 }
 
-void model_prefault(struct tui_model *m)
+/* ---------------------------------------------------------------- rows shown ---- */
+
+/* Rows before this are shown: the cursor, or the freeze of a live pause. */
+static uint64_t model_limit(const struct tui_model *m)
 {
-	hist_prefault(&m->hist);
-	seqring_prefault(&m->shown);
-	seqring_prefault(&m->flowpk);
+	return m->live && m->paused ? m->frozen : m->avail;
 }
 
 size_t model_visible(const struct tui_model *m)
 {
-	if (m->live && m->paused)
-		return seqring_lower_bound(&m->shown, m->frozen_next);
-	return m->shown.count;
+	uint64_t lim = model_limit(m), first = store_first(m->st);
+	if (lim <= first)
+		return 0;
+	if (!store_match_active(m->match))
+		return (size_t)(lim - first);
+	uint64_t done = store_match_done(m->match);
+	return (size_t)store_match_rank(m->match, m->st, lim < done ? lim : done);
 }
 
-struct tui_pkt *model_shown(const struct tui_model *m, size_t i, uint64_t *seq)
+struct tui_pkt *model_shown(struct tui_model *m, size_t i, uint64_t *row)
 {
-	if (i >= m->shown.count)
+	if (i >= model_visible(m))
 		return NULL;
-	uint64_t s = seqring_at(&m->shown, i);
-	if (seq)
-		*seq = s;
-	return hist_get(&m->hist, s);
+	uint64_t r = store_match_at(m->match, m->st, i);
+	if (r == STORE_NONE)
+		return NULL;
+	if (row)
+		*row = r;
+	return model_row(m, r);
+}
+
+size_t model_shown_lower_bound(struct tui_model *m, uint64_t row)
+{
+	size_t vis = model_visible(m);
+	uint64_t k = store_match_rank(m->match, m->st, row);
+	return k < vis ? (size_t)k : vis;
+}
+
+bool model_shown_find(struct tui_model *m, uint64_t row, size_t *index)
+{
+	if (row < store_first(m->st) || row >= model_limit(m) || !store_match_has(m->match, row))
+		return false;
+	size_t i = model_shown_lower_bound(m, row);
+	if (i >= model_visible(m))
+		return false;
+	*index = i;
+	return true;
+}
+
+struct tui_pkt *model_row(struct tui_model *m, uint64_t row)
+{
+	const struct store_row *x = store_row(m->st, row);
+	if (!x)
+		return NULL;
+	size_t slot = (size_t)(row % MODEL_CACHE);
+	struct tui_pkt *p = &m->cache[slot];
+	if (m->cached[slot] && p->row == row && !p->gone)
+		return p;
+	memset(p, 0, sizeof *p);
+	p->row = row;
+	m->cached[slot] = true;
+	if (x->bits & ROW_CALL) {
+		const struct store_call *c = store_call_of(m->st, x);
+		p->is_call = true;
+		if (c) {
+			p->s.ts_ns = c->at_ns;
+			p->s.dir = c->side;
+			if (c->flow_id) {
+				p->s.flow_id = c->flow_id;
+				for (int i = 0; i < 2; i++)
+					p->s.before[i] = p->s.after[i] = c->states[i];
+			}
+			p->stored = sizeof c->ev;
+		}
+		return p;
+	}
+	int rc = store_read(m->st, row, &m->scratch, &m->sp_pkt, model_iface, m->pl);
+	if (rc == 1) {
+		p->s = m->sp_pkt.s;
+		p->stored = m->sp_pkt.caplen;
+		p->iface = m->sp_pkt.iface;
+		return p;
+	}
+	p->gone = rc == STORE_DAMAGED ? GONE_DAMAGED : GONE_NOT_KEPT;
+	p->s.n = store_packet_number(m->st, row);
+	p->s.flow_id = store_row_flow(m->st, row);
+	return p;
+}
+
+const uint8_t *model_bytes(struct tui_model *m, const struct tui_pkt *p)
+{
+	if (p->is_call || store_read(m->st, p->row, &m->scratch, &m->sp_pkt, model_iface, m->pl) != 1)
+		return NULL;
+	return m->sp_pkt.data;
+}
+
+bool model_redecode(struct tui_model *m, const struct tui_pkt *p, struct packet *out)
+{
+	return !p->is_call && store_read(m->st, p->row, out, &m->sp_pkt, model_iface, m->pl) == 1;
 }
 
 bool model_flow_index(struct tui_model *m, uint64_t id)
 {
-	if (m->flowpk_id == id)
-		return false;
-	seqring_clear(&m->flowpk);
-	m->flowpk_id = id;
-	for (uint64_t s = m->hist.first; id && s < m->hist.next; s++)
-		if (hist_get(&m->hist, s)->s.flow_id == id)
-			seqring_push(&m->flowpk, s);
-	return true;
+	bool rebuilt = store_flowrows_update(m->st, &m->flowpk, id);
+	/* Only the rows shown belong to the ladder: a replay's index runs ahead of them. */
+	uint64_t lim = model_limit(m);
+	while (m->flowpk.count && m->flowpk.row[m->flowpk.count - 1] >= lim) {
+		m->flowpk.count--;
+		m->flowpk.scanned = m->flowpk.row[m->flowpk.count];
+	}
+	return rebuilt;
 }
 
-/* Does p pass the display filter? A link type the expression is invalid for hides its packets (said once). */
-static bool model_matches(struct tui_model *m, const struct tui_pkt *p)
+const struct flow *model_flow(struct tui_model *m, uint64_t id, struct flow *scratch)
 {
-	if (p->is_call || !m->vf)
-		return true;
-	int r = filter_run(m->vf, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
-	if (r < 0 && m->vf_warned != p->s.linktype) {
-		m->vf_warned = p->s.linktype;
-		const char *lt = linktype_name(p->s.linktype);
-		char text[320];
-		snprintf(text, sizeof text, "view filter is invalid for link type %s (%s): its packets are hidden",
-			 lt ? lt : "?", filter_why(m->vf, p->s.linktype));
-		m->hooks->note(m->arg, NOTE_FILTER_LINKTYPE, text);
-	}
-	return r > 0;
+	return store_flow(m->st, id, scratch);
 }
 
-/* What a pcapng file tells of a packet beside its bytes: its interface and comment. */
-struct row_extra {
-	const struct pkt_iface *iface; /* NULL: none (classic pcap, live capture) */
-	const char *comment;           /* comment_len bytes, or NULL */
-	uint16_t comment_len;
-};
-
-/* Put one row into the history and its indexes; the panel hears of it through the hooks. */
-static void model_ingest(struct tui_model *m, const struct pkt_summary *sum, bool is_call, const uint8_t *data,
-			 uint32_t caplen, const struct row_extra *x)
+uint64_t model_flows(const struct tui_model *m)
 {
-	uint64_t first = m->hist.first, seq;
-	struct tui_pkt *p = hist_push(&m->hist, sum, data, caplen, x ? x->comment : NULL, x ? x->comment_len : 0, &seq);
-	p->is_call = is_call;
-	p->iface = x ? x->iface : NULL;
-	if (m->hist.first != first) {
-		size_t k = seqring_trim(&m->shown, m->hist.first);
-		size_t kf = seqring_trim(&m->flowpk, m->hist.first);
-		if (k || kf)
-			m->hooks->evicted(m->arg, k, kf);
-	}
-	p->match = model_matches(m, p);
-	if (!m->have_t0) {
-		m->have_t0 = true;
-		m->t0 = p->s.ts_ns;
-	}
-	m->have_last = true;
-	m->last_ts = p->s.ts_ns;
-	m->released++;
-	m->hooks->changed(m->arg, D_STATUS | D_FLOWDATA);
-	if (p->match)
-		seqring_push(&m->shown, seq);
-	bool in_flow = p->s.flow_id && p->s.flow_id == m->flowpk_id;
-	if (in_flow)
-		seqring_push(&m->flowpk, seq);
-	m->hooks->added(m->arg, p, p->match, in_flow);
+	return m->flows_shown;
 }
 
-/* ---------------------------------------------------------------- the classroom's calls ---- */
-
-const struct sock_event *model_call_event(const struct tui_model *m, const struct tui_pkt *p, struct sock_event *ev)
+static struct flow_snap *model_snap(struct tui_model *m, uint64_t id, bool make)
 {
-	if (!p->is_call || p->stored != sizeof *ev)
+	if (!id)
 		return NULL;
-	memcpy(ev, hist_bytes(&m->hist, p), sizeof *ev);
-	return ev;
+	size_t k = (size_t)((id - 1) / SNAP_CHUNK);
+	if (k >= m->nsnap) {
+		if (!make)
+			return NULL;
+		struct flow_snap **t = grow_zeroed(m->snap, &m->nsnap, k, 16, sizeof *t);
+		if (!t)
+			return NULL;
+		m->snap = t;
+	}
+	if (!m->snap[k]) {
+		if (!make)
+			return NULL;
+		m->snap[k] = calloc(SNAP_CHUNK, sizeof **m->snap);
+		if (!m->snap[k])
+			return NULL;
+	}
+	return &m->snap[k][(id - 1) % SNAP_CHUNK];
 }
 
-int model_call_side(const struct tui_pkt *p, const struct sock_event *ev)
+void model_flow_view(struct tui_model *m, const struct flow *f, struct flow_view *v)
 {
-	if (p->s.flow_id)
-		return p->s.dir ? 1 : 0;
-	if (strcmp(ev->role, "server") == 0)
-		return 1;
-	return strcmp(ev->role, "client") == 0 ? 0 : -1;
+	flowview_from(v, f, m->snapping ? model_snap(m, f->id, false) : NULL);
 }
 
-/* What the session hands out into the history: a packet, or a call row among them (its struct sock_event
-   as its bytes; the flow it matched, its end and both ends' states then). */
+/* ---------------------------------------------------------------- showing rows ---- */
+
+/* The first shown row's time, for the Time column. */
+static void model_t0(struct tui_model *m)
+{
+	if (m->have_t0 || m->avail <= store_first(m->st))
+		return;
+	m->have_t0 = store_time(m->st, store_first(m->st), &m->t0);
+}
+
+/* Show every row up to `to` at once (the tracker's flows are then as of the last). */
+static void model_show_to(struct tui_model *m, uint64_t to)
+{
+	if (to <= m->avail)
+		return;
+	if (m->avail < store_first(m->st))
+		m->avail = store_first(m->st);
+	m->released += to - m->avail;
+	m->avail = to;
+	m->snapping = false;
+	m->flows_shown = store_flows(m->st);
+	model_t0(m);
+	int64_t ts;
+	if (store_time(m->st, to - 1, &ts)) {
+		m->have_last = true;
+		m->last_ts = ts;
+	}
+	m->hooks->changed(m->arg, D_LIST | D_STATUS | D_FLOWDATA | D_LOWER);
+}
+
+/* Show one row (a replay behind the index): its flow's snapshot moves on with it. */
+static void model_show_one(struct tui_model *m, int64_t ts)
+{
+	uint64_t row = m->avail < store_first(m->st) ? store_first(m->st) : m->avail;
+	if (row == store_first(m->st) && m->released == 0)
+		m->snapping = true; /* snapshots are right only when kept from the first row on */
+	m->avail = row + 1;
+	m->released++;
+	m->have_last = true;
+	m->last_ts = ts;
+	model_t0(m);
+	uint64_t id = store_row_flow(m->st, row);
+	if (id > m->flows_shown)
+		m->flows_shown = id;
+	if (m->snapping && id) {
+		struct tui_pkt *p = model_row(m, row);
+		struct flow_snap *s = model_snap(m, id, true);
+		if (s && p && !p->is_call) {
+			int d = p->s.dir ? 1 : 0;
+			s->state[0] = p->s.after[0];
+			s->state[1] = p->s.after[1];
+			s->pkts[d]++;
+			s->bytes[d] += p->s.payload;
+		}
+	}
+	m->hooks->changed(m->arg, D_LIST | D_STATUS | D_FLOWDATA | D_LOWER);
+}
+
+void model_advance(struct tui_model *m, int64_t *wait_ns)
+{
+	*wait_ns = -1;
+	uint64_t end = store_end(m->st);
+	if (m->avail < store_first(m->st))
+		m->avail = store_first(m->st);
+	if (m->live || m->fastfwd || (m->clk.speed <= 0 && !m->paused)) {
+		model_show_to(m, end);
+		if (m->fastfwd && m->ended && (!m->session || !session_held(m->session)))
+			m->hooks->changed(m->arg, D_STATUS);
+		return;
+	}
+	if (m->paused)
+		return;
+	int64_t start = clock_mono_ns();
+	while (m->avail < end) {
+		int64_t ts = 0, now = clock_mono_ns();
+		if (!store_time(m->st, m->avail, &ts)) { /* a row whose time cannot be read goes now */
+			model_show_one(m, m->have_last ? m->last_ts : 0);
+			continue;
+		}
+		if (!m->clk.anchored)
+			clock_anchor(&m->clk, now, m->have_last ? m->last_ts : ts);
+		int64_t due = clock_due_in(&m->clk, now, ts);
+		if (due > 0) {
+			*wait_ns = due;
+			return;
+		}
+		model_show_one(m, ts);
+		if (now - start > TUI_SLICE_NS) { /* a fast replay: the keys and the screen get their turn */
+			*wait_ns = 0;
+			return;
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- indexing ---- */
+
+/* Which pipeline interface a pcapng packet came from (its number in the spool), SPOOL_NO_IFACE for none. */
+static unsigned model_iface_index(const struct tui_model *m, const struct pkt_iface *f)
+{
+	if (!f)
+		return SPOOL_NO_IFACE;
+	size_t n = pipeline_interfaces(m->pl);
+	for (size_t i = n; i-- > 0;)
+		if (&pipeline_interface(m->pl, i)->pub == f)
+			return (unsigned)i;
+	return SPOOL_NO_IFACE;
+}
+
+/* What the session hands out into the store: a packet's row, or a call's. */
 static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
 	if (it->kind == TL_PACKET) {
-		model_ingest(m, it->pkt, false, it->body, (uint32_t)it->len, NULL);
+		struct held_row h; /* the body's end (a recording's tap keeps the bytes before it) */
+		memcpy(&h, it->body + it->len - sizeof h, sizeof h);
+		store_add_packet(m->st, h.off, h.lost, &h.f, h.ts_ns);
 		return;
 	}
 	if (it->kind != TL_CALL)
 		return; /* socket-table changes: the panel shows the table itself */
-	struct pkt_summary c;
+	struct store_call c;
 	memset(&c, 0, sizeof c);
-	c.ts_ns = it->at_ns;
-	c.dir = (uint8_t)it->side;
+	c.ev = *it->ev;
+	c.at_ns = it->at_ns;
+	c.side = (uint8_t)it->side;
 	if (it->call_flow) {
 		c.flow_id = it->call_flow->id;
-		c.proto = it->call_flow->proto;
-		for (int i = 0; i < 2; i++)
-			c.before[i] = c.after[i] = it->states[i];
+		c.states[0] = it->states[0];
+		c.states[1] = it->states[1];
 	}
-	model_ingest(m, &c, true, (const uint8_t *)it->ev, sizeof *it->ev, NULL);
+	store_add_call(m->st, &c);
 }
 
 /* Hand out of the session what is due (force: the earliest item whatever its time). */
@@ -201,22 +395,58 @@ static void model_session_release(struct tui_model *m, bool force)
 	}
 }
 
-/* A packet the pipeline gave: into the session (it comes out in time order with the calls), or straight
-   into the history. */
-static void model_take(struct tui_model *m, const struct pkt_summary *sum, const struct flow *flow, const uint8_t *data,
-		       uint32_t caplen, const struct row_extra *x)
+/* One packet from the pipeline into the store: its bytes where they stay (in place, or the spool), its row
+   now or, through the classroom session, when its turn among the calls comes. */
+static void model_index(struct tui_model *m, const struct packet *d, const struct track_result *tr)
 {
-	if (!m->session || !session_merges(m->session)) { /* no calls to merge (--sockets alone) */
-		model_ingest(m, sum, false, data, caplen, x);
+	struct held_row h;
+	store_facts_from(&h.f, tr);
+	if (tr->flow)
+		store_flow_live(m->st, tr->flow);
+	h.ts_ns = packet_time_ns(d);
+	h.lost = false;
+	if (m->inplace) {
+		h.off = pipeline_record_offset(m->pl);
+		h.lost = h.off == UINT64_MAX;
+		if (!h.lost)
+			m->indexed_off = h.off;
+	} else {
+		h.lost = !spool_put(m->sp, h.ts_ns, d->caplen, d->len, d->linktype, model_iface_index(m, d->iface), d->data,
+				    d->comment, d->comment_len, &h.off);
+	}
+	if (!m->session || !session_merges(m->session)) {
+		store_add_packet(m->st, h.off, h.lost, &h.f, h.ts_ns);
 		return;
 	}
-	/* Merged with calls, a packet keeps its summary and bytes only: the session holds no interface or
-	   comment, so a pcapng file's are not shown with --events. */
-	if (!session_room(m->session, caplen))
+	struct pkt_summary sum;
+	summary_from(&sum, d, tr);
+	/* A lesson being recorded (the session's tap) takes the packet's bytes: they go first (session.h). */
+	const void *body = &h;
+	size_t blen = sizeof h;
+	if (m->session->o.tap.item) {
+		if (m->tapcap < d->caplen + sizeof h) {
+			uint8_t *b = realloc(m->tapbuf, d->caplen + sizeof h);
+			if (b) {
+				m->tapbuf = b;
+				m->tapcap = d->caplen + sizeof h;
+			}
+		}
+		if (m->tapcap >= d->caplen + sizeof h) {
+			memcpy(m->tapbuf, d->data, d->caplen);
+			memcpy(m->tapbuf + d->caplen, &h, sizeof h);
+			body = m->tapbuf;
+			blen = d->caplen + sizeof h;
+		} else {
+			sum.caplen = 0; /* out of memory: the recording gets the packet without its bytes */
+		}
+	}
+	if (!session_room(m->session, blen))
 		model_session_release(m, false);
-	while (!session_room(m->session, caplen) && session_held(m->session))
+	while (!session_room(m->session, blen) && session_held(m->session))
 		model_session_release(m, true); /* a source lags too far: the earliest goes now */
-	session_push_packet(m->session, sum, flow, data, caplen);
+	session_push_packet(m->session, &sum, tr->flow, body, blen);
+	if (!m->live)
+		session_packets_upto(m->session, h.ts_ns - 1); /* a file's packets come in time order */
 }
 
 void model_session_pump(struct tui_model *m)
@@ -234,10 +464,6 @@ void model_session_pump(struct tui_model *m)
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
 		if (poll(&pfd, 1, 0) == 0)
 			session_packets_upto(s, t - s->o.grace_ns);
-	} else if (!m->live && m->have_pending && !m->paused && m->clk.anchored && m->clk.speed > 0) {
-		/* Timed replay: every packet before the one read ahead is in; the calls go as their time comes. */
-		int64_t v = clock_virtual(&m->clk, clock_mono_ns());
-		session_packets_upto(s, v < m->pending.ts_ns ? v : m->pending.ts_ns - 1);
 	}
 	int64_t read_at = s->sock_at;
 	while (session_pump(s, clock_real_ns())) { /* a source had more than the timeline holds */
@@ -247,6 +473,8 @@ void model_session_pump(struct tui_model *m)
 		model_session_release(m, true);
 	}
 	model_session_release(m, false);
+	int64_t wait;
+	model_advance(m, &wait); /* rows it handed out are shown as the replay's cursor allows */
 	if (s->sock_at != read_at)
 		m->hooks->changed(m->arg, D_FLOWS);
 	int st;
@@ -255,19 +483,6 @@ void model_session_pump(struct tui_model *m)
 		m->program_end_shown = true;
 		m->hooks->note(m->arg, NOTE_PROGRAM_ENDED, line);
 	}
-}
-
-/* ---------------------------------------------------------------- the source and replay ---- */
-
-void model_release_pending(struct tui_model *m)
-{
-	if (!m->have_pending)
-		return;
-	m->have_pending = false;
-	struct row_extra x = { m->pending_iface, m->pending_note_len ? (const char *)m->pend_buf + m->pend_len : NULL,
-			       m->pending_note_len };
-	model_take(m, &m->pending, m->pending.flow_id && m->session ? &m->pending_flow : NULL, m->pend_buf, m->pend_len,
-		   &x);
 }
 
 static void model_capture_failed(struct tui_model *m)
@@ -281,37 +496,38 @@ static void model_capture_failed(struct tui_model *m)
 	m->hooks->changed(m->arg, D_STATUS);
 }
 
+/* The store's or the spool's trouble, said once. */
+static void model_problems(struct tui_model *m)
+{
+	const char *p = store_problem(m->st);
+	if (!*p && m->sp)
+		p = spool_problem(m->sp);
+	if (*p && strcmp(p, m->problem) != 0) {
+		snprintf(m->problem, sizeof m->problem, "%s", p);
+		m->hooks->note(m->arg, NOTE_STORE, m->problem);
+		m->hooks->changed(m->arg, D_STATUS);
+	}
+	if (m->vf_invalid >= 0 && m->vf_invalid != m->vf_warned && m->vf) {
+		m->vf_warned = m->vf_invalid;
+		const char *lt = linktype_name(m->vf_invalid);
+		char text[320];
+		snprintf(text, sizeof text, "view filter is invalid for link type %s (%s): its packets are hidden",
+			 lt ? lt : "?", filter_why(m->vf, m->vf_invalid));
+		m->hooks->note(m->arg, NOTE_FILTER_LINKTYPE, text);
+	}
+}
+
 void model_pump(struct tui_model *m, int64_t *wait_ns)
 {
-	*wait_ns = -1;
 	m->more = false;
-	if (m->ended)
-		return;
 	int64_t start = clock_mono_ns();
 	bool reader = m->yield != NULL;
-	int64_t slice = m->fastfwd ? TUI_FFWD_SLICE_NS : reader ? TUI_READER_SLICE_NS : TUI_SLICE_NS;
-	int batch = m->fastfwd ? TUI_BATCH * 64 : reader ? TUI_READER_BATCH : TUI_BATCH;
-	for (int i = 0;; i++) {
+	int64_t slice = reader ? TUI_READER_SLICE_NS : TUI_SLICE_NS;
+	int batch = reader ? TUI_READER_BATCH : TUI_BATCH;
+	for (int i = 0; !m->ended; i++) {
 		if (i >= batch || ((i & 255) == 255 && (clock_mono_ns() - start > slice || (reader && atomic_load(m->yield))))) {
 			m->more = true;
-			return;
-		}
-		bool timed = !m->live && m->clk.speed > 0 && !m->fastfwd;
-		if (!m->live && m->paused && !m->fastfwd)
-			return;
-		if (m->have_pending) {
-			if (timed) {
-				int64_t now = clock_mono_ns();
-				if (!m->clk.anchored)
-					clock_anchor(&m->clk, now, m->have_last ? m->last_ts : m->pending.ts_ns);
-				int64_t due = clock_due_in(&m->clk, now, m->pending.ts_ns);
-				if (due > 0) {
-					*wait_ns = due;
-					return;
-				}
-			}
-			model_release_pending(m);
-			continue;
+			break;
 		}
 		struct track_result tr;
 		const struct packet *d;
@@ -320,46 +536,41 @@ void model_pump(struct tui_model *m, int64_t *wait_ns)
 		if (r == 0) {
 			/* Live: every packet captured before the capture ran dry is in, but the kernel hands
 			   packets over in blocks: what is older than the session's grace is certainly in. */
-			if (m->session)
+			if (m->session && m->live)
 				session_packets_upto(m->session, asked - m->session->o.grace_ns);
-			return;
+			break;
 		}
 		if (r == -1) {
 			m->ended = true;
-			m->fastfwd = false;
 			m->hooks->changed(m->arg, D_STATUS);
-			return;
+			break;
 		}
 		if (r < 0) {
 			model_capture_failed(m);
-			return;
+			break;
 		}
-		struct pkt_summary sum;
-		summary_from(&sum, d, &tr);
-		struct row_extra x = { d->iface, d->comment, d->comment_len };
-		if (timed) {
-			m->pend_len = d->caplen < TUI_PEND_MAX ? d->caplen : TUI_PEND_MAX;
-			memcpy(m->pend_buf, d->data, m->pend_len);
-			m->pending_iface = d->iface;
-			m->pending_note_len = d->comment ? d->comment_len : 0; /* the reader's goes with the next packet */
-			if (m->pending_note_len)
-				memcpy(m->pend_buf + m->pend_len, d->comment, m->pending_note_len);
-			m->pending = sum;
-			if (m->session && tr.flow)
-				m->pending_flow = *tr.flow;
-			m->have_pending = true;
-			continue;
-		}
-		model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
+		model_index(m, d, &tr);
 	}
+	if (m->sp) /* the spool let its oldest records go: their rows go too */
+		store_drop_offsets_before(m->st, spool_oldest(m->sp));
+	if (store_match_active(m->match) && store_match_done(m->match) < store_end(m->st)) {
+		int64_t deadline = reader ? clock_mono_ns() + TUI_READER_SLICE_NS : 0;
+		if (store_match_run(m->match, m->st, TUI_FILTER_BATCH, deadline, &m->vf_invalid))
+			m->more = true;
+		m->hooks->changed(m->arg, D_LIST | D_STATUS);
+	}
+	model_problems(m);
+	model_advance(m, wait_ns);
 }
+
+/* ---------------------------------------------------------------- keys on the source ---- */
 
 void model_set_paused(struct tui_model *m, bool paused)
 {
 	m->paused = paused;
 	if (m->live) {
 		if (paused)
-			m->frozen_next = m->hist.next;
+			m->frozen = m->avail;
 	} else if (!paused) {
 		if (m->have_last && m->clk.speed > 0)
 			clock_anchor(&m->clk, clock_mono_ns(), m->last_ts);
@@ -370,33 +581,40 @@ void model_set_paused(struct tui_model *m, bool paused)
 
 bool model_step_live(struct tui_model *m)
 {
-	size_t i = seqring_lower_bound(&m->shown, m->frozen_next);
-	if (i >= m->shown.count)
+	uint64_t r = m->frozen;
+	while (r < m->avail && !store_match_has(m->match, r))
+		r++;
+	if (r >= m->avail)
 		return false;
-	m->frozen_next = seqring_at(&m->shown, i) + 1;
+	m->frozen = r + 1;
 	return true;
 }
 
-void model_step_file(struct tui_model *m)
+bool model_step_file(struct tui_model *m)
 {
-	if (m->have_pending) {
-		model_release_pending(m);
-	} else if (!m->ended) {
-		struct track_result tr;
-		const struct packet *d;
-		int r = pipeline_next_ref(m->pl, &d, &tr); /* a live source is not stepped here; a quiet pipe says 0 */
-		if (r == 1) {
-			struct pkt_summary sum;
-			summary_from(&sum, d, &tr);
-			struct row_extra x = { d->iface, d->comment, d->comment_len };
-			model_take(m, &sum, tr.flow, d->data, d->caplen, &x);
-		} else if (r == -1) {
-			m->ended = true;
-		} else if (r < 0) {
-			model_capture_failed(m);
-		}
+	model_session_pump(m);
+	uint64_t end = store_end(m->st);
+	if (m->avail < store_first(m->st))
+		m->avail = store_first(m->st);
+	/* The calls before the next packet come with it. */
+	while (m->avail < end) {
+		const struct store_row *x = store_row(m->st, m->avail);
+		int64_t ts = m->have_last ? m->last_ts : 0;
+		store_time(m->st, m->avail, &ts);
+		bool packet = x && !(x->bits & ROW_CALL);
+		model_show_one(m, ts);
+		if (packet)
+			return true;
 	}
-	model_session_pump(m); /* the stepped packet comes out with the calls before it */
+	return false;
+}
+
+void model_fast_forward(struct tui_model *m)
+{
+	if (m->live)
+		return;
+	m->fastfwd = !m->ended || m->avail < store_end(m->st) || (m->session && session_held(m->session));
+	model_show_to(m, store_end(m->st));
 }
 
 double model_speed(struct tui_model *m, bool faster)
@@ -412,18 +630,28 @@ double model_speed(struct tui_model *m, bool faster)
 	return s;
 }
 
-/* ---------------------------------------------------------------- filter, clear, save ---- */
-
-void model_refilter(struct tui_model *m)
+uint64_t model_indexed(const struct tui_model *m, double *share)
 {
-	seqring_clear(&m->shown);
-	for (uint64_t s = m->hist.first; s < m->hist.next; s++) {
-		struct tui_pkt *p = hist_get(&m->hist, s);
-		p->match = model_matches(m, p);
-		if (p->match)
-			seqring_push(&m->shown, s);
+	*share = -1;
+	if (m->inplace && m->file_size) {
+		*share = m->ended ? 1.0 : (double)m->indexed_off / (double)m->file_size;
+		if (*share > 1)
+			*share = 1;
 	}
+	struct pipeline_stats st;
+	pipeline_stats(m->pl, &st);
+	return st.packets;
 }
+
+double model_filter_progress(const struct tui_model *m)
+{
+	uint64_t first = store_first(m->st), end = store_end(m->st), done = store_match_done(m->match);
+	if (!store_match_active(m->match) || end <= first || done >= end)
+		return 1.0;
+	return done <= first ? 0.0 : (double)(done - first) / (double)(end - first);
+}
+
+/* ---------------------------------------------------------------- filter, clear, save ---- */
 
 bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t errlen)
 {
@@ -444,7 +672,8 @@ bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t e
 			}
 		}
 	}
-	m->vf_warned = -1;
+	m->vf_warned = m->vf_invalid = -1;
+	store_match_reset(m->match, m->st, f);
 	if (m->vf)
 		filter_free(m->vf);
 	m->vf = f;
@@ -454,15 +683,27 @@ bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t e
 
 size_t model_clear(struct tui_model *m)
 {
-	size_t n = hist_count(&m->hist);
-	hist_clear(&m->hist);
-	seqring_clear(&m->shown);
-	seqring_clear(&m->flowpk);
-	m->flowpk_id = 0;
-	m->frozen_next = m->hist.next;
+	uint64_t first = store_first(m->st), to = model_limit(m);
+	size_t n = to > first ? (size_t)(to - first) : 0;
+	store_drop_before(m->st, to);
+	store_flowrows_free(&m->flowpk);
+	m->frozen = m->avail;
 	m->cleared = true;
 	m->clear_ns = m->have_last ? m->last_ts : 0;
+	m->have_t0 = false;
 	return n;
+}
+
+uint64_t model_packet_row(const struct tui_model *m, uint64_t n)
+{
+	uint64_t r = store_packet_row(m->st, n);
+	return r != STORE_NONE && r < model_limit(m) ? r : STORE_NONE;
+}
+
+uint64_t model_time_row(struct tui_model *m, int64_t t)
+{
+	uint64_t r = store_find_time(m->st, t, store_first(m->st));
+	return r != STORE_NONE && r < model_limit(m) ? r : STORE_NONE;
 }
 
 int model_save(struct tui_model *m, const char *path, size_t count, size_t *written, size_t *other, int *linktype,
@@ -472,7 +713,7 @@ int model_save(struct tui_model *m, const char *path, size_t count, size_t *writ
 	*linktype = m->linktype;
 	for (size_t i = 0; i < count; i++) { /* a pcap file holds one link type: the first listed packet's */
 		const struct tui_pkt *p = model_shown(m, i, NULL);
-		if (p && !p->is_call) {
+		if (p && !p->is_call && !p->gone) {
 			*linktype = p->s.linktype;
 			break;
 		}
@@ -483,34 +724,44 @@ int model_save(struct tui_model *m, const char *path, size_t count, size_t *writ
 		return -1;
 	for (size_t i = 0; i < count; i++) {
 		const struct tui_pkt *p = model_shown(m, i, NULL);
-		if (!p || p->is_call)
+		if (!p || p->is_call || p->gone)
 			continue;
 		if (p->s.linktype != *linktype) {
 			(*other)++;
 			continue;
 		}
-		int64_t sec = p->s.ts_ns / 1000000000LL, ns = p->s.ts_ns % 1000000000LL;
+		struct tui_pkt copy = *p; /* the cache slot may be read over by the read below */
+		const uint8_t *b = model_bytes(m, &copy);
+		if (!b)
+			continue;
+		int64_t sec = copy.s.ts_ns / 1000000000LL, ns = copy.s.ts_ns % 1000000000LL;
 		if (ns < 0) {
 			ns += 1000000000LL;
 			sec--;
 		}
-		pcapw_write(w, sec, nano ? ns : ns / 1000, p->stored, p->s.len, hist_bytes(&m->hist, p));
+		pcapw_write(w, sec, nano ? ns : ns / 1000, copy.stored, copy.s.len, b);
 		(*written)++;
 	}
 	return pcapw_close(w) ? 0 : -2;
 }
 
-/* ---------------------------------------------------------------- rows for the panes ---- */
+/* ---------------------------------------------------------------- the classroom's calls ---- */
 
-void model_redecode(const struct tui_model *m, const struct tui_pkt *p, struct packet *out)
+const struct sock_event *model_call_event(const struct tui_model *m, const struct tui_pkt *p, struct sock_event *ev)
 {
-	decode_packet(out, p->s.linktype, hist_bytes(&m->hist, p), p->stored, p->s.len);
-	out->n = p->s.n;
-	out->ts_sec = p->s.ts_ns / 1000000000LL;
-	out->ts_nsec = (uint32_t)(p->s.ts_ns % 1000000000LL);
-	out->caplen = p->stored;
-	out->len = p->s.len;
-	out->iface = p->iface;
-	out->comment = p->comment;
-	out->comment_len = p->comment_len;
+	const struct store_row *x = p->is_call ? store_row(m->st, p->row) : NULL;
+	const struct store_call *c = x ? store_call_of(m->st, x) : NULL;
+	if (!c)
+		return NULL;
+	*ev = c->ev;
+	return ev;
+}
+
+int model_call_side(const struct tui_pkt *p, const struct sock_event *ev)
+{
+	if (p->s.flow_id)
+		return p->s.dir ? 1 : 0;
+	if (strcmp(ev->role, "server") == 0)
+		return 1;
+	return strcmp(ev->role, "client") == 0 ? 0 : -1;
 }

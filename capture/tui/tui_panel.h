@@ -47,6 +47,7 @@ extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details
 /* pane_list.c: the packet list over the shown rows. */
 struct list_pane {
 	struct listview lv;
+	uint64_t keep_row;        /* a filter pass in flight: select this row once it is listed (STORE_NONE: none) */
 };
 /* pane_flows.c: the flow table. */
 struct flows_pane {
@@ -121,11 +122,12 @@ struct help_pane {
 	int page;                 /* lines the box showed */
 };
 /* pane_prompt.c: the footer's line editor for the view filter and the save file. */
-enum prompt { PR_NONE, PR_FILTER, PR_SAVE };
+enum prompt { PR_NONE, PR_FILTER, PR_SAVE, PR_GOTO };
 struct prompt_pane {
 	enum prompt kind;         /* PR_NONE: no prompt open */
 	char input[512];          /* the text being edited */
 	char rejected[512];       /* the last filter libpcap refused, offered again by the filter key */
+	bool report;              /* a new view filter's pass runs: say its count when it is done */
 };
 /* pane_footer.c: messages, the explanation of the current row, or the function keys. */
 struct footer_pane {
@@ -194,7 +196,7 @@ void tui_frame_pane(struct tui *t, struct tui_sink *s, int slot, int rows, const
 unsigned tui_sel_style(const struct tui *t, int slot, unsigned style);
 __attribute__((format(printf, 3, 4))) unsigned tui_message(struct tui *t, bool err, const char *fmt, ...);
 int tui_pane_rows(const struct tui *t, int slot);          /* rows of a slot for list rows (title excluded) */
-struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq); /* the packet details and ladder show */
+struct tui_pkt *tui_current(struct tui *t, uint64_t *seq); /* the packet details and ladder show */
 unsigned tui_list_moved(struct tui *t);   /* the list selection moved: the ladder follows its flow */
 unsigned tui_ladder_moved(struct tui *t); /* the ladder selection moved: the list selects the same row */
 unsigned tui_focus_pane(struct tui *t, int slot);
@@ -202,10 +204,11 @@ unsigned tui_end(struct tui *t);          /* the last row; a replay fast-forward
 unsigned tui_open_current(struct tui *t); /* the ladder of the current packet's flow, focused */
 /* The moving keys (Up, Down, PgUp, PgDn, Home, End) on a list `h` rows high; false for any other action. */
 bool tui_lv_key(struct listview *lv, enum tui_action act, int h);
-struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq); /* the list's row i, NULL past the end */
-unsigned list_refilter(struct tui *t);     /* the view filter again, the list's selection kept */
+struct tui_pkt *list_pkt(struct tui *t, size_t i, uint64_t *seq); /* the list's row i, NULL past the end */
+unsigned list_select_row(struct tui *t, uint64_t row); /* select the first listed row at or after `row` */
+unsigned list_refilter(struct tui *t);     /* a new view filter: its pass starts, the selection is kept */
 void ladder_build(struct tui *t, uint64_t id); /* the flow index for flow id, the ladder reset */
-void ladder_select_seq(struct tui *t, uint64_t seq); /* the ladder selects history row seq */
+void ladder_select_seq(struct tui *t, uint64_t seq); /* the ladder selects store row seq */
 
 /* Panes' functions others use. */
 uint64_t flows_at(struct tui *t, size_t index); /* pane_flows.c: the flow id at a row */

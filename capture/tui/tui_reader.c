@@ -8,7 +8,8 @@
 #include <signal.h>
 #include <unistd.h>
 
-#define TUI_READER_POLL_MS 250 /* the reader's poll wakes at least this often (stop has a pipe too) */
+#define TUI_READER_POLL_MS 100 /* the reader's poll wakes at least this often (a followed file grows; stop and
+				   kicks have a pipe) */
 
 /* Wake the main thread's poll (the pipe is non-blocking: when it is full a wake-up is pending anyway). */
 static void reader_wake_main(struct tui_reader *rd)
@@ -27,15 +28,18 @@ static void *reader_main(void *arg)
 		pthread_mutex_unlock(&rd->lock);
 		if (wake && atomic_exchange(&rd->armed, false))
 			reader_wake_main(rd);
-		if (r & READER_ENDED)
-			break;
 		if (r & READER_MORE) {
 			while (atomic_load(&rd->want) && !atomic_load(&rd->stop))
 				sched_yield(); /* the main thread is about to take the lock: let it */
 			continue;
 		}
-		struct pollfd pfd[2] = { { .fd = rd->fd, .events = POLLIN }, { .fd = rd->quit[0], .events = POLLIN } };
+		/* Nothing to do: sleep until the source has more (not once it has ended), a kick, or stop. */
+		struct pollfd pfd[2] = { { .fd = (r & READER_ENDED) ? -1 : rd->fd, .events = POLLIN },
+					 { .fd = rd->quit[0], .events = POLLIN } };
 		poll(pfd, 2, TUI_READER_POLL_MS);
+		char buf[64];
+		while (!atomic_load(&rd->stop) && read(rd->quit[0], buf, sizeof buf) > 0)
+			continue;
 	}
 	return NULL;
 }
@@ -91,6 +95,14 @@ void reader_stop(struct tui_reader *rd)
 	rd->started = false;
 	pthread_mutex_destroy(&rd->lock);
 	reader_pipes_close(rd);
+}
+
+void reader_kick(struct tui_reader *rd)
+{
+	if (!rd->started)
+		return;
+	while (write(rd->quit[1], "k", 1) < 0 && errno == EINTR)
+		continue;
 }
 
 void reader_lock(struct tui_reader *rd)

@@ -8,14 +8,15 @@
 
 /*
  * Live capture is read by a thread of its own, so that neither drawing nor a terminal that stops reading
- * (a stalled tmux pane, a slow ssh link) keeps packets in the kernel's ring, which is what drops them.
+ * (a stalled tmux pane, a slow ssh link) keeps packets in the kernel's ring, which is what drops them; a
+ * file is indexed, and the view filter's pass runs, on the same thread while the panel stays usable.
  * The thread runs turn() (the pipeline into the model) while holding `lock`; the main thread holds it
  * for everything else and lets go of it for every terminal write and read and while it sleeps, so a
  * blocked write never holds up capture.
  */
 enum {
 	READER_MORE = 1,   /* turn(): packets are left ready */
-	READER_ENDED = 2,  /* the source has ended: the thread finishes */
+	READER_ENDED = 2,  /* the source has ended: the thread no longer waits on it (a kick still wakes it) */
 	READER_NEWS = 4,   /* something is to be drawn: wake the main thread if it sleeps */
 };
 
@@ -36,6 +37,8 @@ struct tui_reader {
 /* Start the thread reading fd through turn(); false (the main loop reads, as for files) when it cannot. */
 bool reader_start(struct tui_reader *rd, int fd, unsigned (*turn)(void *arg), void *arg);
 void reader_stop(struct tui_reader *rd);    /* stop and join it (called without the lock) */
+/* Wake the thread from its sleep: there is work for it (a new view filter). */
+void reader_kick(struct tui_reader *rd);
 /* The main thread takes and leaves the lock (no-ops without a thread). Taking it first sets `want`, so
    the reader lets go within a few hundred packets even while packets keep it busy. */
 void reader_lock(struct tui_reader *rd);

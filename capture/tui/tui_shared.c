@@ -48,13 +48,14 @@ int tui_pane_rows(const struct tui *t, int slot)
 	return h > 1 ? h : 1;
 }
 
-struct tui_pkt *tui_current(const struct tui *t, uint64_t *seq)
+struct tui_pkt *tui_current(struct tui *t, uint64_t *seq)
 {
-	if (t->ladder.driven && t->ladder.lv.count && t->m.flowpk_id == t->ladder.id) {
-		uint64_t s = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
+	if (t->ladder.driven && t->ladder.lv.count && t->m.flowpk.id == t->ladder.id &&
+	    t->ladder.lv.sel < t->m.flowpk.count) {
+		uint64_t s = t->m.flowpk.row[t->ladder.lv.sel];
 		if (seq)
 			*seq = s;
-		return hist_get(&t->m.hist, s);
+		return model_row(&t->m, s);
 	}
 	if (!t->list.lv.count)
 		return NULL;
@@ -79,10 +80,10 @@ unsigned tui_ladder_moved(struct tui *t)
 {
 	t->ladder.driven = true;
 	t->details.top = 0;
-	if (t->ladder.lv.count) {
-		uint64_t seq = seqring_at(&t->m.flowpk, t->ladder.lv.sel);
+	if (t->ladder.lv.count && t->ladder.lv.sel < t->m.flowpk.count) {
+		uint64_t seq = t->m.flowpk.row[t->ladder.lv.sel];
 		size_t i;
-		if (seqring_find(&t->m.shown, seq, &i) && i < t->list.lv.count)
+		if (model_shown_find(&t->m, seq, &i) && i < t->list.lv.count)
 			lv_select(&t->list.lv, i, tui_pane_rows(t, PANE_LIST));
 	}
 	return D_LIST | D_LOWER;
@@ -98,12 +99,10 @@ unsigned tui_focus_pane(struct tui *t, int slot)
 
 unsigned tui_end(struct tui *t)
 {
-	if (!t->m.live && !t->m.ended) {
-		t->m.fastfwd = true;
-		model_release_pending(&t->m);
-	}
+	model_fast_forward(&t->m);
+	lv_set_count(&t->list.lv, model_visible(&t->m), tui_pane_rows(t, PANE_LIST));
 	lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));
-	return tui_list_moved(t);
+	return tui_list_moved(t) | D_STATUS;
 }
 
 unsigned tui_open_current(struct tui *t)
@@ -146,11 +145,22 @@ bool tui_lv_key(struct listview *lv, enum tui_action act, int h)
 
 /* ---------------------------------------------------------------- the list's rows and the ladder's flow ---- */
 
-struct tui_pkt *list_pkt(const struct tui *t, size_t i, uint64_t *seq)
+struct tui_pkt *list_pkt(struct tui *t, size_t i, uint64_t *seq)
 {
 	if (i >= t->list.lv.count)
 		return NULL;
 	return model_shown(&t->m, i, seq);
+}
+
+unsigned list_select_row(struct tui *t, uint64_t row)
+{
+	struct listview *lv = &t->list.lv;
+	lv_set_count(lv, model_visible(&t->m), tui_pane_rows(t, PANE_LIST));
+	size_t i = model_shown_lower_bound(&t->m, row);
+	if (!lv->count)
+		return tui_list_moved(t);
+	lv_select(lv, i < lv->count ? i : lv->count - 1, tui_pane_rows(t, PANE_LIST));
+	return tui_list_moved(t);
 }
 
 unsigned list_refilter(struct tui *t)
@@ -159,29 +169,27 @@ unsigned list_refilter(struct tui *t)
 	uint64_t cur = 0;
 	bool had = list_pkt(t, lv->sel, &cur) != NULL;
 	bool follow = lv->follow;
-	model_refilter(&t->m);
 	lv_init(lv);
 	lv->follow = follow;
 	lv_set_count(lv, model_visible(&t->m), tui_pane_rows(t, PANE_LIST));
-	if (had && !follow && lv->count) {
-		size_t i = seqring_lower_bound(&t->m.shown, cur);
-		lv_select(lv, i < lv->count ? i : lv->count - 1, tui_pane_rows(t, PANE_LIST));
-	}
+	t->list.keep_row = had && !follow ? cur : STORE_NONE;
 	return tui_list_moved(t) | D_ALL;
 }
 
 void ladder_build(struct tui *t, uint64_t id)
 {
-	if (!model_flow_index(&t->m, id))
-		return;
-	lv_init(&t->ladder.lv);
-	lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
+	size_t before = t->m.flowpk.count;
+	bool rebuilt = model_flow_index(&t->m, id);
+	if (rebuilt)
+		lv_init(&t->ladder.lv);
+	if (rebuilt || before != t->m.flowpk.count)
+		lv_set_count(&t->ladder.lv, t->m.flowpk.count, tui_pane_rows(t, PANE_LOWER));
 }
 
 void ladder_select_seq(struct tui *t, uint64_t seq)
 {
 	ladder_build(t, t->ladder.id);
-	size_t i;
-	if (seqring_find(&t->m.flowpk, seq, &i))
+	size_t i = store_flowrows_lower_bound(&t->m.flowpk, seq);
+	if (i < t->m.flowpk.count && t->m.flowpk.row[i] == seq)
 		lv_select(&t->ladder.lv, i, tui_pane_rows(t, PANE_LOWER));
 }

@@ -204,52 +204,22 @@ char *speed_str(double speed, char *buf, size_t size)
 
 /* ---- flow view ---- */
 
-/* Did either end already close before this packet (so the flow's end was already decided)? */
-static bool flowview_closing_before(const struct pkt_summary *p)
-{
-	for (int i = 0; i < 2; i++) {
-		switch ((enum tcp_state)p->before[i]) {
-		case TCPS_FIN_WAIT_1:
-		case TCPS_FIN_WAIT_2:
-		case TCPS_CLOSING:
-		case TCPS_TIME_WAIT:
-		case TCPS_CLOSE_WAIT:
-		case TCPS_LAST_ACK:
-			return true;
-		default:
-			break;
-		}
-	}
-	return false;
-}
-
-void flowview_from(struct flow_view *v, const struct flow *f, const struct pkt_summary *pending)
+void flowview_from(struct flow_view *v, const struct flow *f, const struct flow_snap *snap)
 {
 	v->id = f->id;
-	v->hidden = false;
 	v->end = f->end;
 	for (int d = 0; d < 2; d++) {
 		v->state[d] = f->state[d];
 		v->pkts[d] = f->pkts[d];
 		v->bytes[d] = f->bytes[d];
 	}
-	if (!pending || pending->flow_id != f->id)
+	if (!snap || snap->pkts[0] + snap->pkts[1] >= f->pkts[0] + f->pkts[1])
 		return;
-	if (pending->events & EV_NEW_FLOW) {
-		v->hidden = true;
-		return;
-	}
-	int d = pending->dir ? 1 : 0;
-	if (v->pkts[d])
-		v->pkts[d]--;
-	v->bytes[d] -= v->bytes[d] < pending->payload ? v->bytes[d] : pending->payload;
-	if (f->proto == 6) {
-		v->state[0] = (enum tcp_state)pending->before[0];
-		v->state[1] = (enum tcp_state)pending->before[1];
-		if (v->end != END_OPEN && !flowview_closing_before(pending))
-			v->end = END_OPEN;
-	} else if ((pending->events & (EV_ICMP_ERROR | EV_REFUSED)) && f->icmp_errors <= 1) {
-		v->end = END_OPEN;
+	v->end = END_OPEN;
+	for (int d = 0; d < 2; d++) {
+		v->state[d] = (enum tcp_state)snap->state[d];
+		v->pkts[d] = snap->pkts[d];
+		v->bytes[d] = snap->bytes[d];
 	}
 }
 

@@ -9,10 +9,11 @@
 #   BENCH_FLOWS=1000000    concurrent flows in the memory capture (checked against --max-flows 1048576)
 #   BENCH_FLOOD_SECS=5     duration of each live UDP flood
 #   BENCH_SOAK_SECS=60     duration of the TUI soak (flood with the terminal stalled, then slow)
-#   BENCH_PARTS="file pcapng flows live tui soak"   which parts to run
+#   BENCH_PARTS="file pcapng flows live tui soak store"   which parts to run
 #   BENCH_TUI_GRAPH=1      the TUI rows (flood and latency) with the panel's graph pane open on a TCP transfer
 #                          (build/tools/lossy from `make tools`: one 1448-byte segment each 10 ms) captured
 #                          beside the flood
+#   BENCH_STORE_BIG=N      also the panel over an N-packet capture (the store part; 10000000: ~4 GB)
 #   SW=build/synwatch      the synwatch binary
 # Targets are reported PASS/FAIL, not enforced: the exit status is 0 unless a tool failed to run
 # (non-zero exit, missing binary) or an output check found the benchmark output differing from a
@@ -36,7 +37,7 @@ SMALL=${BENCH_SMALL:-100000}
 FLOWS=${BENCH_FLOWS:-1000000}
 FLOOD_SECS=${BENCH_FLOOD_SECS:-5}
 SOAK_SECS=${BENCH_SOAK_SECS:-60}
-PARTS=${BENCH_PARTS:-file pcapng flows live tui soak}
+PARTS=${BENCH_PARTS:-file pcapng flows live tui soak store}
 MAX_FLOWS=1048576
 RSS_LIMIT_KIB=262144 # 256 MiB
 
@@ -685,6 +686,114 @@ tui_soak() {
 	target "TUI soak: q quits within 5 s after the flood (${soak_q:-no} ms)" "$([ -n "$soak_q" ] && echo 1 || echo 0)"
 }
 
+# ---------- part 5: the panel over the whole capture (the packet store) ----------
+# synwatch --tui -r F in a tmux pane (160x48): the first screen with packet 1, the index complete (the
+# status bar's "indexing" gone), the view filter over every packet (its "N of M packets" message, the
+# count checked against tcpdump's), peak RSS (VmHWM) with all of F indexed and filtered. Times are from
+# the start of the pane (or the filter's Enter), polled every 10 ms. BENCH_STORE_BIG=N adds the same on
+# an N-packet gencap capture (10000000 for the issue's row: about 4 GB in build/bench).
+
+# store_wait_ms REGEX SECONDS: poll the pane until REGEX is on it; prints ms since store_t0 (empty: never).
+store_wait_ms() {
+	_end=$(( $(date +%s) + $2 ))
+	while [ "$(date +%s)" -le "$_end" ]; do
+		if bt capture-pane -p -t bench | grep -qE -- "$1"; then
+			echo $(( ($(date +%s%N) - store_t0) / 1000000 ))
+			return 0
+		fi
+		sleep 0.01
+	done
+	return 1
+}
+
+# store_one FILE PACKETS LABEL: the rows for one capture.
+store_one() {
+	_f=$1 _n=$2 _l=$3
+	cat "$_f" > /dev/null # the page cache, as for the other rows
+	_expr='tcp[tcpflags] & tcp-syn != 0'
+	_want=$(tcpdump -nr "$_f" "$_expr" 2>/dev/null | wc -l)
+	tui_sock_next
+	store_t0=$(date +%s%N)
+	# A slow replay (x0.0001) keeps packet 1 on screen while the rows come one by one.
+	_pid=$(tui_pane "$SW" --tui --speed 0.0001 -r "$_f" "2> $RUNS/store.err")
+	[ -n "$_pid" ] || { note_failure "store: the panel did not start on $_f"; return; }
+	# The first screen with packet 1, and the index complete (the status bar says "indexing" no more),
+	# each at the first look that shows it.
+	_first= _index=
+	_end=$(( $(date +%s) + 600 ))
+	while [ -z "$_first" ] || [ -z "$_index" ]; do
+		[ "$(date +%s)" -le "$_end" ] || break
+		_scr=$(bt capture-pane -p -t bench)
+		_ms=$(( ($(date +%s%N) - store_t0) / 1000000 ))
+		[ -z "$_first" ] && printf '%s\n' "$_scr" | grep -qE '^ +1 +0\.000000 ' && _first=$_ms
+		[ -z "$_index" ] && printf '%s\n' "$_scr" | grep -q 'REPLAY' && ! printf '%s\n' "$_scr" | grep -q 'indexing ' && _index=$_ms
+		sleep 0.01
+	done
+	# End, then Home: each step's time to the screen showing it.
+	store_t0=$(date +%s%N)
+	bt send-keys -t bench End
+	_endt=$(store_wait_ms "^ *$_n +[0-9]" 60)
+	store_t0=$(date +%s%N)
+	bt send-keys -t bench Home
+	_homet=$(store_wait_ms '^ +1 +0\.000000 ' 60)
+	bt send-keys -t bench /
+	store_wait_ms 'Filter \(BPF' 5 > /dev/null
+	bt send-keys -t bench C-u
+	bt send-keys -t bench -l "$_expr"
+	store_t0=$(date +%s%N)
+	bt send-keys -t bench Enter
+	_filter=$(store_wait_ms "view filter \".*\": [0-9]+ of $_n packets" 600)
+	_got=$(bt capture-pane -p -t bench | sed -n 's/.*view filter ".*": \([0-9]*\) of .*/\1/p' | head -n 1)
+	_hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$_pid/status")
+	bt send-keys -t bench q
+	wait_exit "$_pid" 10 2>/dev/null
+	say "  $_l: first screen with packet 1 ${_first:-never} ms; index complete ${_index:-?} ms; view filter '$_expr' ${_filter:-never} ms ($_got packets, tcpdump $_want); End ${_endt:-never} ms, Home ${_homet:-never} ms; peak RSS ${_hwm:-?} KiB"
+	eval "store_first_$4=\${_first:-} store_index_$4=\${_index:-} store_filter_$4=\${_filter:-} store_hwm_$4=\${_hwm:-} store_got_$4=\${_got:-} store_want_$4=\$_want store_end_$4=\${_endt:-} store_home_$4=\${_homet:-}"
+}
+
+bench_store() {
+	say ""
+	if [ "$sw_ok" != 1 ] || ! command -v tmux > /dev/null 2>&1; then
+		say "== the panel over the whole capture: not run (needs tmux and synwatch)"
+		target "panel over F: first screen with packet 1 ≤ 0.3 s" -
+		return
+	fi
+	capture "$F" -s "$SEED" -n "$PACKETS" -c "$CONNS" || { note_failure "gencap failed for $F"; return; }
+	say "== the panel over the whole capture F ($PACKETS packets) in tmux (160x48)"
+	[ -n "$(val T sw_stats)" ] || { _r=$REPS; REPS=1; time_cmd sw_stats "$RUNS/sw_stats.out" "$SW" -r "$F" --stats; REPS=$_r; }
+	store_one "$F" "$PACKETS" "F" main
+	TC_LIMIT=600
+	_r=$REPS
+	REPS=1
+	time_cmd ts_syn /dev/null tshark -r "$F" -Y 'tcp.flags.syn==1' -T fields -e frame.number
+	REPS=$_r
+	TC_LIMIT=
+	_stats_ms=$(awk -v t="$(val T sw_stats)" 'BEGIN { if (t != "") printf "%d", t * 1000 }')
+	_ts_ms=$(awk -v t="$(val T ts_syn)" 'BEGIN { if (t != "") printf "%d", t * 1000 }')
+	_rss_lim=$(( 131072 + PACKETS * 32 / 1024 ))
+	target "panel over F: first screen with packet 1 ≤ 0.3 s (${store_first_main:-never} ms)" \
+		"$([ -n "$store_first_main" ] && { [ "$store_first_main" -le 300 ] && echo 1 || echo 0; } || echo 0)"
+	target "panel over F: index complete ≤ 1.5 × synwatch -r F --stats (${store_index_main:-?} ms, --stats ${_stats_ms:-?} ms)" \
+		"$(if [ -z "$store_index_main" ] || [ -z "$_stats_ms" ]; then echo -; else [ $((store_index_main * 2)) -le $((_stats_ms * 3)) ] && echo 1 || echo 0; fi)"
+	target "panel over F: view filter over all $PACKETS packets ≤ 1.5 s (${store_filter_main:-never} ms, ${store_got_main:-?} packets = tcpdump's ${store_want_main}; tshark -Y ${_ts_ms:-not run} ms)" \
+		"$(if [ -z "$store_filter_main" ] || [ "$store_got_main" != "$store_want_main" ]; then echo 0; else [ "$store_filter_main" -le 1500 ] && echo 1 || echo 0; fi)"
+	target "panel over F: peak RSS ≤ 128 MiB + 32 bytes × packets (${store_hwm_main:-?} KiB ≤ $_rss_lim KiB)" \
+		"$(if [ -z "$store_hwm_main" ]; then echo -; else [ "$store_hwm_main" -le "$_rss_lim" ] && echo 1 || echo 0; fi)"
+	if [ -n "${BENCH_STORE_BIG:-}" ]; then
+		FB=$B/store_big_s${SEED}_n${BENCH_STORE_BIG}.pcap
+		capture "$FB" -s "$SEED" -n "$BENCH_STORE_BIG" -c "$CONNS" || { note_failure "gencap failed for $FB"; return; }
+		store_one "$FB" "$BENCH_STORE_BIG" "F$BENCH_STORE_BIG" big
+		_ok=1
+		for _v in "$store_filter_big" "$store_end_big" "$store_home_big"; do
+			[ -n "$_v" ] && [ "$_v" -le 2000 ] || _ok=0
+		done
+		[ -n "$store_hwm_big" ] && [ "$store_hwm_big" -le 524288 ] || _ok=0
+		target "panel over a $BENCH_STORE_BIG-packet capture: RSS ≤ 512 MiB (${store_hwm_big:-?} KiB); End ${store_end_big:-never} ms, Home ${store_home_big:-never} ms, filter ${store_filter_big:-never} ms, each ≤ 2 s" "$_ok"
+	else
+		target "panel over a 10M-packet capture: RSS ≤ 512 MiB, End/Home/filter ≤ 2 s (BENCH_STORE_BIG=10000000)" -
+	fi
+}
+
 # ---------- the summary ----------
 
 machine() {
@@ -726,6 +835,7 @@ has_part flows && bench_flows
 has_part live && bench_live
 has_part tui && live_tui
 has_part soak && tui_soak
+has_part store && bench_store
 summary
 say ""
 say "results: $RES, summary: $MD"

@@ -4,7 +4,8 @@
 # holds the calls and packets in exactly --text's order, at speed 0 and at the default speed (the calls
 # made before the first packet stand before the SYN); --step brings each packet with the calls before it;
 # the ladder draws the call marks (* connect() above the SYN, accept() * below the handshake's last ACK);
-# pcaps/lesson.pcapng shows its recorded socket table in the socket pane and its calls in the footer.
+# pcaps/lesson.pcapng shows its recorded socket table in the socket pane and its calls in the footer; the
+# panel with -w records the lesson again (same packets, comments and replay).
 cd "$(dirname "$0")/../.." || exit 2
 . tests/e2e/lib/tui_tmux.sh
 tui_require
@@ -130,3 +131,17 @@ tui_wait "The server calls socket()" 5
 tui_keys q
 tui_check_restored
 echo "ok: a lesson's socket pane and footer"
+
+# The panel records too: the lesson replayed in the panel with -w is recorded again, its packets' bytes and
+# comments as the original's, and it replays to the same text.
+tui_start 120 40 -r "$CAP" --speed 0 -w "$TUI_DIR/again.pcapng"
+tui_wait "REPLAY END" 10
+tui_keys q
+tui_check_restored
+tshark -r "$CAP" -Y tcp -T fields -e frame.comment -e tcp.flags.str -e tcp.seq_raw 2>/dev/null > "$TUI_DIR/c1"
+tshark -r "$TUI_DIR/again.pcapng" -Y tcp -T fields -e frame.comment -e tcp.flags.str -e tcp.seq_raw 2>/dev/null > "$TUI_DIR/c2"
+[ -s "$TUI_DIR/c1" ] && diff -u "$TUI_DIR/c1" "$TUI_DIR/c2" || { echo "FAIL: the panel's recording differs from the lesson it replayed"; exit 1; }
+$SW -r "$CAP" --text > "$TUI_DIR/t1" 2>/dev/null
+$SW -r "$TUI_DIR/again.pcapng" --text > "$TUI_DIR/t2" 2>/dev/null
+diff -u "$TUI_DIR/t1" "$TUI_DIR/t2" || { echo "FAIL: the panel's recording replays differently"; exit 1; }
+echo "ok: the panel records a lesson as the text view does"

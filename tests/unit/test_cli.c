@@ -83,7 +83,8 @@ static void test_no_options_gives_the_defaults(void)
 	CU_ASSERT_STRING_EQUAL(cfg.filter, "");
 	CU_ASSERT_EQUAL(cfg.view, VIEW_AUTO);
 	CU_ASSERT_EQUAL(cfg.tui.speed, 1.0);
-	CU_ASSERT_EQUAL(cfg.tui.history, TUI_DEFAULT_HISTORY);
+	CU_ASSERT_EQUAL(cfg.tui.spool_max, 0);
+	CU_ASSERT_FALSE(cfg.p.follow);
 	CU_ASSERT_EQUAL(cfg.width, 0);
 	CU_ASSERT_FALSE(cfg.merged);
 	CU_ASSERT_FALSE(cfg.ladder);
@@ -144,12 +145,12 @@ static void test_view_and_panel_options(void)
 	PARSE_OK("--json");
 	CU_ASSERT_EQUAL(cfg.view, VIEW_JSON);
 	CU_ASSERT_TRUE(cfg.explicit_view);
-	PARSE_OK("--tui", "--speed", "2.5", "--step", "--history", "500", "--no-color");
+	PARSE_OK("--tui", "--speed", "2.5", "--step", "--spool-max", "512M", "--no-color");
 	CU_ASSERT_EQUAL(cfg.view, VIEW_TUI);
 	CU_ASSERT_FALSE(cfg.explicit_view);
 	CU_ASSERT_EQUAL(cfg.tui.speed, 2.5);
 	CU_ASSERT_TRUE(cfg.tui.step);
-	CU_ASSERT_EQUAL(cfg.tui.history, 500);
+	CU_ASSERT_EQUAL(cfg.tui.spool_max, 512ull << 20);
 	CU_ASSERT_TRUE(cfg.tui.no_color);
 	/* The last view given wins; --text given once still asks for per-packet lines. */
 	PARSE_OK("--text", "--tui");
@@ -293,9 +294,9 @@ static void test_long_options_take_values_both_ways_and_shorten(void)
 	CU_ASSERT_EQUAL(cfg.width, 80);
 	CU_ASSERT_EQUAL(cfg.p.max_flows, 9);
 	/* A unique prefix names the option (getopt_long's abbreviations); an exact name beats a longer one. */
-	PARSE_OK("--tex", "--hist", "200", "--max=5");
+	PARSE_OK("--tex", "--spool", "3G", "--max=5");
 	CU_ASSERT_EQUAL(cfg.view, VIEW_TEXT);
-	CU_ASSERT_EQUAL(cfg.tui.history, 200);
+	CU_ASSERT_EQUAL(cfg.tui.spool_max, 3ull << 30);
 	CU_ASSERT_EQUAL(cfg.p.max_flows, 5);
 	PARSE_OK("--classroom", "--port", "9000");
 	CU_ASSERT_EQUAL(cfg.port, 9000);
@@ -420,7 +421,7 @@ static void test_every_number_is_checked_against_the_table_bounds(void)
 		if (o->store != CLI_DOUBLE)
 			CU_ASSERT_EQUAL(parse_value(o, "+5", name, sizeof name), CLI_ERROR);
 	}
-	CU_ASSERT_EQUAL(rows, 10); /* -c -s -B --speed --history --max-flows --ladder --width --ports --port */
+	CU_ASSERT_EQUAL(rows, 9); /* -c -s -B --speed --max-flows --ladder --width --ports --port */
 }
 
 static void test_every_value_error_message(void)
@@ -433,7 +434,11 @@ static void test_every_value_error_message(void)
 	EXPECT_ERROR("--speed takes a factor from 0 (as fast as possible) to 1000, got: -1", "--speed", "-1");
 	EXPECT_ERROR("--speed takes a factor from 0 (as fast as possible) to 1000, got: nan", "--speed", "nan");
 	EXPECT_ERROR("--speed takes a factor from 0 (as fast as possible) to 1000, got: 2x", "--speed", "2x");
-	EXPECT_ERROR("--history takes a number of packets from 100 to 100000000, got: 99", "--history", "99");
+	EXPECT_ERROR("--spool-max takes a size from 1M to 256T (a number of bytes, or with K, M, G or T: 512M, 4G), got: 1023K",
+		     "--spool-max", "1023K");
+	EXPECT_ERROR("--spool-max takes a size from 1M to 256T (a number of bytes, or with K, M, G or T: 512M, 4G), got: 2X",
+		     "--spool-max", "2X");
+	EXPECT_ERROR("--follow waits for a file that is being written to grow: give it with -r FILE", "--follow");
 	EXPECT_ERROR("--width takes a number of columns from 64 to 400, got: 63", "--width", "63");
 	EXPECT_ERROR("--ports takes up to 32 comma-separated ports from 1 to 65535, got: 0", "--ports", "0");
 	EXPECT_ERROR("--ports takes up to 32 comma-separated ports from 1 to 65535, got: ,", "--ports", ",");

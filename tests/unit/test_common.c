@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #include "common/count.h"
 #include "common/endpoint_fmt.h"
 #include "common/errnames.h"
+#include "common/grow.h"
 #include "common/strace.h"
 #include "common/strbuf.h"
 #include "common/tok.h"
@@ -194,6 +196,28 @@ static void test_endpoints_from_socket_addresses(void)
 	CU_ASSERT_STRING_EQUAL(b, "-");
 }
 
+static void test_grow_zeroed_fits_the_index_keeps_old_and_zeroes_new(void)
+{
+	size_t cap = 0;
+	int *a = grow_zeroed(NULL, &cap, 0, 4, sizeof *a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(cap, 4);
+	for (size_t i = 0; i < cap; i++)
+		CU_ASSERT_EQUAL(a[i], 0);
+	a[3] = 7;
+	CU_ASSERT_PTR_EQUAL(grow_zeroed(a, &cap, 3, 4, sizeof *a), a); /* fits: nothing moves */
+	int *b = grow_zeroed(a, &cap, 17, 4, sizeof *b); /* 4 -> 8 -> 16 -> 32 */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	CU_ASSERT_EQUAL(cap, 32);
+	CU_ASSERT_EQUAL(b[3], 7);
+	for (size_t i = 4; i < cap; i++)
+		CU_ASSERT_EQUAL(b[i], 0);
+	size_t huge = 1;
+	CU_ASSERT_PTR_NULL(grow_zeroed(b, &huge, SIZE_MAX / 2, 4, 16)); /* too big: b and huge untouched */
+	CU_ASSERT_EQUAL(huge, 1);
+	free(b);
+}
+
 int register_test_common(void)
 {
 	CU_pSuite s = CU_add_suite("common", NULL, NULL);
@@ -210,7 +234,9 @@ int register_test_common(void)
 	    !CU_add_test(s, "strace pollfds: entry and revents", test_strace_pollfds_entry_and_revents) ||
 	    !CU_add_test(s, "strace call lines: success, error, unknown name, restart",
 			 test_strace_call_lines_for_success_error_unknown_name_and_restart) ||
-	    !CU_add_test(s, "endpoints from socket addresses", test_endpoints_from_socket_addresses))
+	    !CU_add_test(s, "endpoints from socket addresses", test_endpoints_from_socket_addresses) ||
+	    !CU_add_test(s, "grow_zeroed fits the index, keeps the old and zeroes the new",
+			 test_grow_zeroed_fits_the_index_keeps_old_and_zeroes_new))
 		return -1;
 	return 0;
 }

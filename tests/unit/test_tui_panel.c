@@ -68,7 +68,7 @@ static void test_enter_on_a_flow_opens_its_ladder_and_enter_there_its_details(vo
 	CU_ASSERT(f & D_ALL);
 	CU_ASSERT_EQUAL(r.t->lower, LOWER_LADDER);
 	CU_ASSERT_EQUAL(r.t->focus, PANE_LOWER);
-	SEE(&r.sc, " Ladder: flow 1 (10 packets in history)   Enter: details  f: follow");
+	SEE(&r.sc, " Ladder: flow 1 (10 rows)   Enter: details  f: follow");
 	SEE(&r.sc, "SYN-SENT");
 	press(&r, '?'); /* the help names the focused pane's own keys too, below the table */
 	press(&r, TK_END);
@@ -107,6 +107,11 @@ static void test_filter_prompt_refuses_an_invalid_filter_and_offers_it_again(voi
 	CU_ASSERT_STRING_EQUAL(r.t->prompt.input, "tcp and ");
 	press(&r, TK_CTRL('u'));
 	type(&r, "tcp[13] & 2 != 0\r");
+	SEE(&r.sc, "view filter \"tcp[13] & 2 != 0\": looking at every packet...");
+	int64_t wait;
+	model_pump(&r.t->m, &wait); /* the pass (the reader thread's, in the loop) */
+	r.t->dirty |= D_ALL;
+	tui_draw(r.t, &r.sc.s);
 	SEE(&r.sc, "view filter \"tcp[13] & 2 != 0\": 2 of 10 packets");
 	SEE(&r.sc, "view: tcp[13] & 2 != 0");
 	CU_ASSERT_EQUAL(r.t->list.lv.count, 2);
@@ -304,7 +309,7 @@ static bool rig_open_classroom(struct rig *r, int cols, int rows, bool step, cha
 		return false;
 	screen_init(&r->sc, cols, rows);
 	tui_draw(r->t, &r->sc.s);
-	for (int i = 0; i < 100 && !step && !(r->t->m.ended && !session_held(&room)); i++) {
+	for (int i = 0; i < 100 && !(r->t->m.ended && !session_held(&room)); i++) {
 		int64_t wait;
 		model_pump(&r->t->m, &wait);
 		model_session_pump(&r->t->m);

@@ -134,56 +134,37 @@ static void test_speed_steps(void)
 	CU_ASSERT_STRING_EQUAL(speed_str(0, b, sizeof b), "max");
 }
 
-static void test_flow_view_takes_back_the_read_ahead_packet(void)
+static void test_flow_view_is_the_replays_snapshot_until_every_packet_is_shown(void)
 {
 	struct flow f;
 	memset(&f, 0, sizeof f);
 	f.id = 3;
 	f.proto = 6;
-	f.state[0] = TCPS_ESTABLISHED;
-	f.state[1] = TCPS_SYN_RECEIVED;
-	f.pkts[0] = 2;
-	f.pkts[1] = 1;
-	f.bytes[0] = 10;
-	f.end = END_OPEN;
-	struct pkt_summary ack;
-	memset(&ack, 0, sizeof ack);
-	ack.flow_id = 3;
-	ack.dir = DIR_C2S;
-	ack.payload = 10;
-	ack.before[0] = TCPS_SYN_SENT;
-	ack.before[1] = TCPS_SYN_RECEIVED;
+	f.state[0] = TCPS_TIME_WAIT;
+	f.state[1] = TCPS_CLOSED;
+	f.pkts[0] = 5;
+	f.pkts[1] = 4;
+	f.bytes[0] = 100;
+	f.end = END_FIN;
+	/* The replay has shown 3 of the 9 packets: their states and counts, still open. */
+	struct flow_snap snap = { .state = { TCPS_ESTABLISHED, TCPS_ESTABLISHED }, .pkts = { 2, 1 }, .bytes = { 10, 0 } };
 	struct flow_view v;
-	flowview_from(&v, &f, &ack);
-	CU_ASSERT_EQUAL(v.pkts[0], 1);
-	CU_ASSERT_EQUAL(v.bytes[0], 0);
-	CU_ASSERT_EQUAL(v.state[0], TCPS_SYN_SENT);
-	CU_ASSERT_FALSE(v.hidden);
-	flowview_from(&v, &f, NULL);
+	flowview_from(&v, &f, &snap);
+	CU_ASSERT_EQUAL(v.id, 3);
 	CU_ASSERT_EQUAL(v.state[0], TCPS_ESTABLISHED);
 	CU_ASSERT_EQUAL(v.pkts[0], 2);
-	/* a RST read ahead: the flow looked open until it is shown */
-	f.end = END_RST;
-	struct pkt_summary rst = ack;
-	rst.before[0] = rst.before[1] = TCPS_ESTABLISHED;
-	flowview_from(&v, &f, &rst);
+	CU_ASSERT_EQUAL(v.bytes[0], 10);
 	CU_ASSERT_EQUAL(v.end, END_OPEN);
-	/* the last ACK of a close: the end was already decided by the FINs */
-	f.end = END_FIN;
-	struct pkt_summary last = ack;
-	last.before[0] = TCPS_TIME_WAIT;
-	last.before[1] = TCPS_LAST_ACK;
-	flowview_from(&v, &f, &last);
+	/* Without a snapshot, and once every packet is shown: the tracker's flow, its end included. */
+	flowview_from(&v, &f, NULL);
+	CU_ASSERT_EQUAL(v.state[0], TCPS_TIME_WAIT);
 	CU_ASSERT_EQUAL(v.end, END_FIN);
-	/* a packet that created the flow: not shown at all yet */
-	struct pkt_summary syn = ack;
-	syn.events = EV_NEW_FLOW;
-	flowview_from(&v, &f, &syn);
-	CU_ASSERT_TRUE(v.hidden);
-	/* another flow's pending packet changes nothing */
-	syn.flow_id = 4;
-	flowview_from(&v, &f, &syn);
-	CU_ASSERT_FALSE(v.hidden);
+	snap.pkts[0] = 5;
+	snap.pkts[1] = 4;
+	flowview_from(&v, &f, &snap);
+	CU_ASSERT_EQUAL(v.state[1], TCPS_CLOSED);
+	CU_ASSERT_EQUAL(v.pkts[1], 4);
+	CU_ASSERT_EQUAL(v.end, END_FIN);
 }
 
 static void test_layout_fills_80x24_and_zooms(void)
@@ -218,7 +199,8 @@ int register_test_tui_view(void)
 	    !CU_add_test(s, "replay timing scales the gaps", test_replay_timing_scales_gaps) ||
 	    !CU_add_test(s, "speed change keeps the replay position", test_speed_change_keeps_replay_position) ||
 	    !CU_add_test(s, "speed steps", test_speed_steps) ||
-	    !CU_add_test(s, "flow view takes back the read-ahead packet", test_flow_view_takes_back_the_read_ahead_packet) ||
+	    !CU_add_test(s, "flow view is the replay's snapshot until every packet is shown",
+			 test_flow_view_is_the_replays_snapshot_until_every_packet_is_shown) ||
 	    !CU_add_test(s, "layout fills 80x24 and zooms", test_layout_fills_80x24_and_zooms))
 		return -1;
 	return 0;

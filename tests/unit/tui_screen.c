@@ -103,7 +103,7 @@ bool rig_open_file(struct rig *r, const char *file, int cols, int rows, bool ste
 		return false;
 	screen_init(&r->sc, cols, rows);
 	tui_draw(r->t, &r->sc.s); /* the layout, as the loop's first frame */
-	for (int i = 0; i < 100 && !r->t->m.ended && !step; i++) {
+	for (int i = 0; i < 100 && !r->t->m.ended; i++) { /* indexed (also with --step: shown one by one) */
 		int64_t wait;
 		model_pump(&r->t->m, &wait);
 	}
