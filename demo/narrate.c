@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -51,6 +52,57 @@ void narrate_role(const char *role)
 bool narrate_on(void)
 {
 	return st.narrate;
+}
+
+/* --pace: the wait before each call that changes a socket's state or sends (socket, bind, listen, accept,
+   connect, send, sendto, shutdown, close), so that each state stands long enough to be seen. */
+static struct {
+	double seconds;   /* the wait, 0 for none */
+	const char *file; /* --pace-file: the wait is read again from it (a number of seconds), or NULL */
+} pace;
+
+void narrate_pace(double seconds, const char *file)
+{
+	pace.seconds = seconds;
+	pace.file = file;
+}
+
+/* The wait now: the pace file's number when it holds one from 0 to 3600, else the last one known. */
+static double pace_seconds(void)
+{
+	if (!pace.file)
+		return pace.seconds;
+	int fd = open(pace.file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return pace.seconds;
+	char buf[32];
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *end;
+		double v = strtod(buf, &end);
+		if (end != buf && v >= 0 && v <= 3600)
+			pace.seconds = v;
+	}
+	return pace.seconds;
+}
+
+/* Wait the pace, in slices of at most 50 ms so that a change to the pace file applies at once. */
+static void pace_wait(void)
+{
+	if (!pace.file && pace.seconds <= 0)
+		return;
+	const int64_t start = clock_mono_ns();
+	for (;;) {
+		int64_t left = start + (int64_t)(pace_seconds() * 1e9) - clock_mono_ns();
+		if (left <= 0)
+			return;
+		if (left > 50000000)
+			left = 50000000;
+		struct timespec ts = { 0, (long)left };
+		nanosleep(&ts, NULL);
+	}
 }
 
 static bool active(void)
@@ -285,6 +337,7 @@ static void tell_waiting(const char *call, const char *args_so_far)
 
 int narrate_socket(int family, int type, int protocol)
 {
+	pace_wait();
 	if (!active())
 		return socket(family, type, protocol);
 	int64_t t0 = call_enter();
@@ -386,6 +439,7 @@ int narrate_setsockopt_linger(int fd, int onoff, int seconds)
 
 int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 {
+	pace_wait();
 	if (!active())
 		return bind(fd, sa, len);
 	int64_t t0 = call_enter();
@@ -424,6 +478,7 @@ int narrate_bind(int fd, const struct sockaddr *sa, socklen_t len)
 
 int narrate_listen(int fd, int backlog)
 {
+	pace_wait();
 	if (!active())
 		return listen(fd, backlog);
 	int64_t t0 = call_enter();
@@ -450,6 +505,7 @@ int narrate_listen(int fd, int backlog)
 int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 {
 	const char *call = flags ? "accept4" : "accept";
+	pace_wait();
 	if (!active())
 		return accept4(fd, sa, len, flags);
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX] = "", rem[EP_MAX] = "", addr[EP_MAX + 16];
@@ -499,6 +555,7 @@ int narrate_accept(int fd, struct sockaddr *sa, socklen_t *len, int flags)
 
 int narrate_connect(int fd, const struct sockaddr *sa, socklen_t len)
 {
+	pace_wait();
 	if (!active())
 		return connect(fd, sa, len);
 	char args[ARGS_MAX], s[SENTENCE_MAX], addr[EP_MAX + 16], ep[EP_MAX], loc[EP_MAX];
@@ -606,6 +663,7 @@ static void data_args(struct strbuf *a, int fd, const void *data, size_t n, size
 
 ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
 {
+	pace_wait();
 	if (!active())
 		return send(fd, buf, len, flags);
 	int64_t t0 = call_enter();
@@ -627,6 +685,7 @@ ssize_t narrate_send(int fd, const void *buf, size_t len, int flags)
 
 ssize_t narrate_sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *sa, socklen_t salen)
 {
+	pace_wait();
 	if (!active())
 		return sendto(fd, buf, len, flags, sa, salen);
 	int64_t t0 = call_enter();
@@ -822,6 +881,7 @@ int narrate_poll(struct pollfd *fds, nfds_t n, int timeout)
 
 int narrate_shutdown(int fd, int how)
 {
+	pace_wait();
 	if (!active())
 		return shutdown(fd, how);
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];
@@ -903,6 +963,7 @@ static void close_sentence(char *s, int fd, int type, int state, bool abort_ling
 
 int narrate_close(int fd)
 {
+	pace_wait();
 	if (!active())
 		return close(fd);
 	char args[ARGS_MAX], s[SENTENCE_MAX], loc[EP_MAX], rem[EP_MAX];

@@ -13,6 +13,9 @@
 void narrate_init(const char *role, bool narrate, int events_fd);
 void narrate_role(const char *role); /* after fork(): new role and pid */
 bool narrate_on(void);
+/* --pace SECONDS, --pace-file FILE: wait before each call that changes a socket's state or sends; with a
+   file, the wait is read from it again before and during each wait (file NULL: seconds only). */
+void narrate_pace(double seconds, const char *file);
 /* A plain narration line (headings, explanations) when narrating; nothing otherwise. */
 void narrate_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

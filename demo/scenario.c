@@ -966,7 +966,9 @@ static int scenario_loop(const struct scenario *only, const struct sd_opts *o)
 				scenario_pause(o->pause);
 			first = false;
 			rc = scenario_one(s, o);
-			if (rc && !o->loop)
+			/* A port another program holds does not free itself, and a client would talk to that
+			   program: --loop stops too. */
+			if (rc && (!o->loop || rc == SD_EXIT_ADDRESS))
 				return rc;
 			if (only)
 				break;

@@ -28,7 +28,9 @@ static void usage(FILE *f)
 	      "       sockdemo scenario NAME|all [-p PORT] [-6] [--loop] [--pause SECONDS]\n"
 	      "       sockdemo scenario --list\n"
 	      "common options: --narrate | --no-narrate (default: narrate when stderr is a terminal),\n"
-	      "                --events FILE|- (one JSON line per socket call)\n"
+	      "                --events FILE|- (one JSON line per socket call),\n"
+	      "                --pace SECONDS (wait before each call that changes a socket or sends),\n"
+	      "                --pace-file FILE (the wait read again from FILE, which may change)\n"
 	      "defaults: TCP, 127.0.0.1 (::1 with -6), port 8888. See sockdemo(1).\n", f);
 }
 
@@ -63,7 +65,7 @@ enum role { ROLE_SERVER = 1, ROLE_CLIENT = 2, ROLE_SCENARIO = 4, ROLE_ALL = 7 };
 
 enum {
 	OPT_TCP = 256, OPT_UDP, OPT_NARRATE, OPT_NO_NARRATE, OPT_EVENTS, OPT_ECHO, OPT_PRINT, OPT_DISCARD,
-	OPT_SHUTDOWN, OPT_LIST, OPT_LOOP, OPT_PAUSE,
+	OPT_SHUTDOWN, OPT_LIST, OPT_LOOP, OPT_PAUSE, OPT_PACE, OPT_PACE_FILE,
 };
 
 /* Which roles accept each option (by getopt value). */
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "loop", no_argument, NULL, OPT_LOOP },
 		{ "pause", required_argument, NULL, OPT_PAUSE },
+		{ "pace", required_argument, NULL, OPT_PACE },
+		{ "pace-file", required_argument, NULL, OPT_PACE_FILE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,6 +125,8 @@ int main(int argc, char **argv)
 	int narrate = isatty(STDERR_FILENO);
 	const char *events = NULL;
 	bool list = false, pause_set = false, port_set = false;
+	double pace = 0;
+	const char *pace_file = NULL;
 	opterr = 0;
 	optind = 2;
 	int c;
@@ -174,6 +180,12 @@ int main(int argc, char **argv)
 						   "--pause 2", optarg);
 			pause_set = true;
 			break;
+		case OPT_PACE:
+			if (!parse_seconds(optarg, &pace))
+				return usage_error("pace '%s' is not a number of seconds from 0 to 3600; fix: e.g. "
+						   "--pace 1", optarg);
+			break;
+		case OPT_PACE_FILE: pace_file = optarg; break;
 		case 'h': usage(stdout); return SD_EXIT_OK;
 		}
 	}
@@ -211,6 +223,7 @@ int main(int argc, char **argv)
 	if (events && (events_fd = events_open(events)) < 0)
 		return SD_EXIT_USAGE;
 	ignore_sigpipe();
+	narrate_pace(pace, pace_file);
 	switch (role) {
 	case ROLE_SERVER:
 		narrate_init("server", narrate, events_fd);

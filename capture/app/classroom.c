@@ -23,8 +23,33 @@
 #define BODY_BUDGET (16u << 20)          /* bytes kept with the packets the session holds (text, or bytes) */
 #define LINGER_MS 1000                   /* after the traced command / the scenarios: last packets */
 #define SOCKETS_EVERY_MS 100             /* --sockets: socket table read this often (text) */
+#define CLASSROOM_PANEL_PACE 1.0         /* --classroom in the panel: sockdemo's wait before each call (s) */
 
 /* ---- Set-up and tear-down of the call sources ---- */
+
+int classroom_pick_port(struct config *c, char *note, size_t notelen, char *err, size_t errlen)
+{
+	note[0] = '\0';
+	if (!c->classroom || demo_port_free(c->port))
+		return EXIT_OK;
+	if (c->port_given) {
+		snprintf(err, errlen, "--classroom -p %u: another program has a socket on port %u of lo (ss -tuanp "
+				      "'sport = :%u' names it); fix: stop it, or pick a free port with -p PORT",
+			 c->port, c->port, c->port);
+		return EXIT_USAGE;
+	}
+	for (unsigned p = c->port + 2; p < c->port + 100 && p < 65535; p += 2) {
+		if (demo_port_free(p) && demo_port_free(p + 1)) {
+			snprintf(note, notelen, "port %u is taken by another program (ss -tuanp 'sport = :%u' names it): "
+						"the classroom uses port %u", c->port, c->port, p);
+			c->port = p;
+			snprintf(c->filter, sizeof c->filter, CLI_CLASSROOM_FILTER, c->port);
+			return EXIT_OK;
+		}
+	}
+	snprintf(err, errlen, "--classroom: port %u and the next 100 ports of lo are taken; fix: pick a free port with -p PORT", c->port);
+	return EXIT_USAGE;
+}
 
 int classroom_open(struct classroom *m, const struct config *c, char *err, size_t errlen)
 {
@@ -150,13 +175,15 @@ int classroom_start_demo(struct classroom *m, const struct config *c, char *err,
 	/* As the user we now are, so we can stop it; one round for text, a loop for the panel. */
 	atexit(demo_cleanup);
 	bool loop = c->view == VIEW_TUI || c->keep;
-	bool ok = demo_start(m->demo_fd, m->demo_path, c->port, loop, err, errlen) &&
+	m->pace = c->pace_given ? c->pace : c->view == VIEW_TUI ? CLASSROOM_PANEL_PACE : 0;
+	bool ok = demo_start(m->demo_fd, m->demo_path, c->port, loop, m->pace, err, errlen) &&
 		  events_source_open(&m->events, demo_events(), true, MERGE_GRACE_NS, err, errlen);
 	close(m->demo_fd);
 	m->demo_fd = -1;
 	if (!ok)
 		return EXIT_FAILURE_RUNTIME;
 	m->events.program_ended = classroom_demo_ended;
+	m->pace_on = true;
 	m->have_events = true;
 	session_add(&m->s, &m->events.base);
 	return EXIT_OK;
@@ -524,8 +551,28 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 
 /* ---- The panel's session ---- */
 
+/* The panel's - and + keys: sockdemo's wait between socket calls, halved or doubled (0 below 0.1 s, at
+   most 8 s; from 0, slower starts at 0.25 s). */
+static bool classroom_pace(void *arg, bool faster, double *seconds)
+{
+	struct classroom *m = arg;
+	if (!m->have_events || !m->pace_on)
+		return false;
+	double p = faster ? m->pace / 2 : m->pace > 0 ? m->pace * 2 : 0.25;
+	if (p < 0.1)
+		p = 0;
+	if (p > 8)
+		p = 8;
+	if (!demo_set_pace(p))
+		return false;
+	m->pace = *seconds = p;
+	return true;
+}
+
 struct session *classroom_session(struct classroom *m)
 {
+	m->s.o.pace = classroom_pace;
+	m->s.o.arg = m;
 	m->s.o.notes = m->recording && m->s.o.sockets; /* the panel shows the table itself; a recording keeps its changes */
 	m->s.o.sockets_every_ns = (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
 	return &m->s;

@@ -53,6 +53,8 @@ struct classroom {
 	struct lesson_source lesson;
 	bool have_lesson;
 	uint16_t lesson_ports[LESSON_PORTS_MAX]; /* the replayed socket table's ports */
+	double pace;                   /* --classroom: sockdemo's wait before each socket call (seconds) */
+	bool pace_on;                  /* ... and that sockdemo runs, so the panel's keys may change it */
 };
 
 /*
@@ -66,6 +68,10 @@ struct classroom {
  *   sockdemo (one round for text, a loop for the panel or --keep) and follows its events (EXIT_FAILURE_RUNTIME).
  */
 int classroom_open(struct classroom *m, const struct config *c, char *err, size_t errlen);
+/* --classroom, before classroom_open: the port must be free on lo (another program's server there would
+   answer the scenarios' clients). Taken and given with -p: EXIT_USAGE with the fix in err; taken and the
+   default: the next free one is chosen (c->port and the filter change) and note says so. */
+int classroom_pick_port(struct config *c, char *note, size_t notelen, char *err, size_t errlen);
 int classroom_start_tracer(struct classroom *m, struct config *c, char *err, size_t errlen);
 int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen);
 

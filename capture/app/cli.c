@@ -86,9 +86,13 @@ const struct cli_option cli_options[] = {
 	  .help = "the ports --sockets shows (comma-separated; default: those in the filter)" },
 	{ 0, "classroom", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(classroom), .enters = CLI_MODE_CLASSROOM,
 	  .help = "run sockdemo's scenarios on lo and show calls, packets and sockets;\n"
-		  "-p PORT (or --port PORT) picks the port (default 8888)" },
-	{ 'p', "port", CLI_ARG_REQUIRED, "PORT", CLI_UINT, F(port), .min = 1, .max = 65535, CLASSROOM_ONLY,
+		  "-p PORT (or --port PORT) picks the port (default 8888, or the next free one);\n"
+		  "--pace SECONDS: sockdemo waits that long before each socket call (default 1\n"
+		  "in the panel, where - and + change it; 0 in text and JSON)" },
+	{ 'p', "port", CLI_ARG_REQUIRED, "PORT", CLI_UINT, F(port), F(port_given), .min = 1, .max = 65535, CLASSROOM_ONLY,
 	  .takes = "a port from 1 to 65535", .help = NULL /* named in --classroom's text */ },
+	{ 0, "pace", CLI_ARG_REQUIRED, "SECONDS", CLI_DOUBLE, F(pace), F(pace_given), .min = 0, .max = 60, CLASSROOM_ONLY,
+	  .takes = "a number of seconds from 0 to 60", .help = NULL /* named in --classroom's text */ },
 	{ 'h', "help", CLI_ARG_NONE, NULL, CLI_HELP, .help = "this text" },
 	{ 'V', "version", CLI_ARG_NONE, NULL, CLI_VERSION, .help = "the version" },
 };
@@ -100,7 +104,7 @@ static const char synopsis[] =
 	"                [--stats] [--flows] [--ladder [FLOW]] [--width N] [--max-flows N] [BPF EXPRESSION...]\n"
 	"                [--ladder FLOW --svg FILE | --graph KIND[:FLOW[:DIR]] --svg FILE] [--html FILE]\n"
 	"                [--events FILE] [--sockets [--ports LIST]] [--trace [--keep] -- COMMAND [ARGS...]]\n"
-	"       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n";
+	"       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n";
 
 static const char exit_statuses[] =
 	"Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
@@ -586,6 +590,8 @@ bool cli_check(struct config *c, char *err, size_t errlen)
 		c->p.pcapng = true;
 	if (c->p.file && c->p.iface)
 		return check_fail(err, errlen, "-i and -r exclude each other: capture live or read a file", NULL);
+	if (c->pace_given && !c->classroom)
+		return check_fail(err, errlen, "--pace paces --classroom's scenarios; for your own programs use sockdemo --pace", NULL);
 	if (c->p.follow && (!c->p.file || strcmp(c->p.file, "-") == 0))
 		return check_fail(err, errlen, "--follow waits for a file that is being written to grow: give it with -r FILE", NULL);
 	if (c->port && !c->classroom)

@@ -51,6 +51,9 @@ struct config {
 	size_t nports;
 	bool classroom;         /* --classroom: sockdemo's scenarios on lo, calls, packets and sockets */
 	unsigned port;          /* --classroom's port (-p PORT / --port PORT); 0 until cli_check() */
+	bool port_given;        /* ... given on the command line (else the default, which may move if busy) */
+	double pace;            /* --classroom --pace SECONDS: sockdemo's wait before each socket call */
+	bool pace_given;        /* ... given (else 1 s in the panel, 0 in text and JSON) */
 	bool merged;            /* calls or socket changes stand between the packets (--events, --trace,
 	                           --sockets, --classroom): the classroom mode rather than the batch mode */
 	bool graph;             /* --graph SPEC: a graph into the --svg file */

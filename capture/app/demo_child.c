@@ -1,14 +1,17 @@
 /* demo_child.c — runs sockdemo's scenarios for --classroom as a child process and stops it on every way out. */
 #include "app/demo_child.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +24,7 @@ static struct demo {
 	char dir[128];      /* private temporary directory holding the two files below */
 	char events[192];   /* events file sockdemo writes */
 	char errs[192];     /* sockdemo's stderr */
+	char pace[192];     /* the pace file sockdemo reads before each paced call (--pace-file) */
 } demo;
 
 static int wait_status(int st)
@@ -80,6 +84,7 @@ void demo_cleanup(void)
 	if (demo.dir[0]) {
 		unlink(demo.events);
 		unlink(demo.errs);
+		unlink(demo.pace);
 		rmdir(demo.dir);
 		demo.dir[0] = '\0';
 	}
@@ -111,7 +116,63 @@ int demo_find(char *path, size_t n)
 	return -1;
 }
 
-bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, char *err, size_t errlen)
+/* Whether a socket of this type can be bound to the loopback address of family af at port (SO_REUSEADDR,
+   as the scenarios bind: only a socket bound there by another program stops it, not a TIME-WAIT). */
+static bool port_bindable(int af, int type, unsigned port)
+{
+	int fd = socket(af, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return true; /* no such family here: nothing can hold the port in it */
+	int one = 1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	socklen_t len;
+	if (af == AF_INET) {
+		struct sockaddr_in *a = (struct sockaddr_in *)&ss;
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof *a;
+	} else {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)&ss;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		a->sin6_addr = in6addr_loopback;
+		len = sizeof *a;
+	}
+	bool ok = bind(fd, (struct sockaddr *)&ss, len) == 0 || errno != EADDRINUSE;
+	close(fd);
+	return ok;
+}
+
+bool demo_port_free(unsigned port)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
+	static const int afs[] = { AF_INET, AF_INET6 };
+	for (size_t t = 0; t < 2; t++)
+		for (size_t a = 0; a < 2; a++)
+			if (!port_bindable(afs[a], types[t], port))
+				return false;
+	return true;
+}
+
+bool demo_set_pace(double seconds)
+{
+	if (!demo.pace[0])
+		return false;
+	/* Written whole to a new name, then renamed: sockdemo never reads half a number. */
+	char tmp[200];
+	snprintf(tmp, sizeof tmp, "%s.new", demo.pace);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return false;
+	bool ok = fprintf(f, "%.3f\n", seconds) > 0;
+	ok = fclose(f) == 0 && ok;
+	return ok && rename(tmp, demo.pace) == 0;
+}
+
+bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, double pace, char *err, size_t errlen)
 {
 	const char *tmp = getenv("TMPDIR");
 	snprintf(demo.dir, sizeof demo.dir, "%s/synwatch-classroom.XXXXXX", tmp && *tmp ? tmp : "/tmp");
@@ -123,6 +184,12 @@ bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, char
 	}
 	snprintf(demo.events, sizeof demo.events, "%s/events.jsonl", demo.dir);
 	snprintf(demo.errs, sizeof demo.errs, "%s/sockdemo.err", demo.dir);
+	snprintf(demo.pace, sizeof demo.pace, "%s/pace", demo.dir);
+	if (!demo_set_pace(pace)) {
+		snprintf(err, errlen, "cannot write %s: %s; fix: set TMPDIR to a writable directory", demo.pace, strerror(errno));
+		demo.pace[0] = '\0';
+		return false;
+	}
 	int efd = open(demo.events, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	int errfd = open(demo.errs, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (efd < 0 || errfd < 0) {
@@ -136,7 +203,7 @@ bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, char
 	close(efd);
 	char portbuf[16];
 	snprintf(portbuf, sizeof portbuf, "%u", port);
-	char *argv[12];
+	char *argv[14];
 	int a = 0;
 	argv[a++] = (char *)"sockdemo";
 	argv[a++] = (char *)"scenario";
@@ -148,6 +215,8 @@ bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, char
 	argv[a++] = (char *)"--events";
 	argv[a++] = demo.events;
 	argv[a++] = (char *)"--no-narrate";
+	argv[a++] = (char *)"--pace-file";
+	argv[a++] = demo.pace;
 	argv[a] = NULL;
 	pid_t parent = getpid();
 	pid_t pid = fork();

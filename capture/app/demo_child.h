@@ -12,12 +12,21 @@
 int demo_find(char *path, size_t n);
 
 /*
- * Start `sockdemo scenario all [--loop] -p PORT --events FILE --no-narrate` from the open binary exe_fd,
+ * Start `sockdemo scenario all [--loop] -p PORT --events FILE --no-narrate --pace-file FILE` (the pace file
+ * holding pace seconds) from the open binary exe_fd,
  * in a private temporary directory (TMPDIR, else /tmp) that also holds its stderr. The child ends with
  * us (PR_SET_PDEATHSIG) and has its own process group (a terminal's ^C reaches only us). False with a
  * one-line message in err when it cannot be started.
  */
-bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, char *err, size_t errlen);
+bool demo_start(int exe_fd, const char *exe_path, unsigned port, bool loop, double pace, char *err, size_t errlen);
+
+/* Whether the scenarios can have port on loopback: no other program has a TCP or UDP socket bound to
+   127.0.0.1 or ::1 there (their client side also uses port + 1, which they report themselves). */
+bool demo_port_free(unsigned port);
+
+/* The started child's pace: it waits this long before each call that changes a socket or sends (it reads
+   the pace file again before and during each wait). False when no child was started or on a write error. */
+bool demo_set_pace(double seconds);
 
 /* The events file the child writes (valid after demo_start). */
 const char *demo_events(void);

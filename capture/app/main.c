@@ -64,6 +64,14 @@ int main(int argc, char **argv)
 	if (cfg.p.pcapng)
 		main_write_section(&cfg, section, sizeof section);
 	int code;
+	char notice[320];
+	if ((code = classroom_pick_port(&cfg, notice, sizeof notice, err, sizeof err)) != EXIT_OK) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		return code;
+	}
+	if (notice[0] && cfg.view != VIEW_TUI)
+		fprintf(stderr, "synwatch: %s\n", notice);
+	cfg.tui.notice = notice;
 	if (cfg.merged && (code = classroom_open(&room, &cfg, err, sizeof err)) != EXIT_OK) {
 		fprintf(stderr, "synwatch: %s\n", err);
 		return code;

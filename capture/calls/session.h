@@ -118,6 +118,9 @@ struct session_opts {
 	int64_t sockets_every_ns;   /* read it this often */
 	size_t body_budget;         /* bytes the consumer may keep with the packets held */
 	void (*message)(void *arg, const char *line); /* a source's line for the user (or NULL: dropped) */
+	/* The program producing the calls waits between them (sockdemo --pace): faster halves the wait,
+	   else doubles it; the new wait in *seconds. NULL, or false, when it cannot be paced. */
+	bool (*pace)(void *arg, bool faster, double *seconds);
 	void *arg;
 	struct session_tap tap;     /* no item(): none */
 };

@@ -47,6 +47,8 @@ static void tui_on_note(void *arg, enum model_note what, const char *text)
 		t->dirty |= tui_message(t, true, "reading stopped after packet %" PRIu64 ": %s; the packets before it are indexed",
 					ps.packets, text);
 	}
+	else if (what == NOTE_PROGRAM_FAILED)
+		t->dirty |= tui_message(t, true, "%s; %s quits", text, keys_first(ACT_QUIT, q, sizeof q));
 	else if (what == NOTE_FILTER_LINKTYPE || what == NOTE_STORE)
 		t->dirty |= tui_message(t, true, "%s", text);
 	else
@@ -107,6 +109,8 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	}
 	t->list.keep_row = STORE_NONE;
 	t->dirty = D_ALL;
+	if (o->notice && o->notice[0])
+		tui_message(t, true, "%s", o->notice);
 	t->status.rate_wall = clock_mono_ns();
 	return t;
 }

@@ -28,6 +28,7 @@ struct tui_opts {
 	bool no_color;        /* --no-color: attributes only (NO_COLOR in the environment does the same) */
 	struct session *session; /* the classroom: packets merged with socket calls, the socket table; or NULL */
 	bool explain;         /* the footer explains the selected packet in a sentence (also with --step) */
+	const char *notice;   /* a line the footer shows at start ("" or NULL: none) */
 };
 
 struct session; /* calls/session.h: set up by the caller, read and merged by the panel's loop */

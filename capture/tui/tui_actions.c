@@ -192,8 +192,14 @@ static unsigned act_prev_in_flow(struct tui *t)
 
 static unsigned act_speed(struct tui *t, bool faster)
 {
-	if (t->m.live)
-		return tui_message(t, false, "speed applies to replaying a file (-r)");
+	if (t->m.live) {
+		struct session *s = t->m.session;
+		double p;
+		if (s && s->o.pace && s->o.pace(s->o.arg, faster, &p))
+			return p > 0 ? tui_message(t, false, "classroom pace: sockdemo waits %.2f s before each socket call", p)
+				     : tui_message(t, false, "classroom pace: sockdemo no longer waits between socket calls");
+		return tui_message(t, false, "speed applies to replaying a file (-r), and to --classroom's scenarios");
+	}
 	char b[16];
 	double s = model_speed(&t->m, faster);
 	return tui_message(t, false, "replay speed %s", speed_str(s, b, sizeof b)) | D_STATUS;

@@ -481,7 +481,7 @@ void model_session_pump(struct tui_model *m)
 	char line[1200];
 	if (!m->program_end_shown && !session_held(s) && session_ended(s, &st, line, sizeof line)) {
 		m->program_end_shown = true;
-		m->hooks->note(m->arg, NOTE_PROGRAM_ENDED, line);
+		m->hooks->note(m->arg, st ? NOTE_PROGRAM_FAILED : NOTE_PROGRAM_ENDED, line);
 	}
 }
 

@@ -22,6 +22,7 @@ enum model_note {
 	NOTE_FILTER_LINKTYPE, /* the view filter is invalid for a link type met: its packets are hidden
 				 (text: which link type and libpcap's reason) */
 	NOTE_PROGRAM_ENDED,  /* the classroom's program ended (text: its status line) */
+	NOTE_PROGRAM_FAILED, /* ... with a status other than 0 (text: its status line and last error) */
 	NOTE_STORE,          /* the file changed under the panel, or the spool cannot be written (text: how) */
 };
 struct model_hooks {

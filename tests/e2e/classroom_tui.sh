@@ -21,9 +21,10 @@ check_screen() {
 	tui_screen > "$TUI_DIR/screen.$1"
 	grep -qE "(The (client|server)|Client → server|Server → client)" "$TUI_DIR/screen.$1" || {
 		echo "FAIL: no explanation on the ${1}x$2 screen"; cat "$TUI_DIR/screen.$1"; exit 1; }
-	# Every line fits the terminal.
-	awk -v w="$1" 'length($0) > w { bad = 1 } END { exit bad }' "$TUI_DIR/screen.$1" || {
-		echo "FAIL: lines wider than $1 columns"; exit 1; }
+	# Every line fits the terminal (characters counted, not bytes: UTF-8 continuation bytes dropped first).
+	LC_ALL=C sed 's/[\x80-\xBF]//g' "$TUI_DIR/screen.$1" > "$TUI_DIR/chars.$1"
+	awk -v w="$1" 'length($0) > w { bad = 1 } END { exit bad }' "$TUI_DIR/chars.$1" || {
+		echo "FAIL: lines wider than $1 columns:"; awk -v w="$1" 'length($0) > w' "$TUI_DIR/chars.$1"; exit 1; }
 	# Pause, pick a packet of a flow and open its ladder: calls stand on the ends' columns.
 	tui_keys space
 	tui_wait "PAUSED" 5 || exit 1

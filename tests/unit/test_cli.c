@@ -421,7 +421,7 @@ static void test_every_number_is_checked_against_the_table_bounds(void)
 		if (o->store != CLI_DOUBLE)
 			CU_ASSERT_EQUAL(parse_value(o, "+5", name, sizeof name), CLI_ERROR);
 	}
-	CU_ASSERT_EQUAL(rows, 9); /* -c -s -B --speed --max-flows --ladder --width --ports --port */
+	CU_ASSERT_EQUAL(rows, 10); /* -c -s -B --speed --max-flows --ladder --width --ports --port --pace */
 }
 
 static void test_every_value_error_message(void)
@@ -553,6 +553,8 @@ static void test_every_conflict_message(void)
 {
 	EXPECT_ERROR("-i and -r exclude each other: capture live or read a file", "-i", "lo", "-r", "x.pcap");
 	EXPECT_ERROR("--port is the port of --classroom; for other captures write it in the filter", "--port", "9000");
+	EXPECT_ERROR("--pace paces --classroom's scenarios; for your own programs use sockdemo --pace", "-r", "x.pcap",
+		     "--pace", "1");
 	EXPECT_ERROR("--classroom runs its own capture and scenarios: leave out -r, --trace and --events", "--classroom", "-r",
 		     "x.pcap");
 	EXPECT_ERROR("--classroom runs its own capture and scenarios: leave out -r, --trace and --events", "--classroom",
@@ -657,7 +659,7 @@ static void test_help_lists_the_table_rows_in_order(void)
 {
 	char *text = usage_text();
 	CU_ASSERT_EQUAL(strncmp(text, "usage: synwatch [-i IFACE]", 26), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nExit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
 					    "4 interface problem, 5 no permission to capture, 6 cannot write the -w, --svg or --html file.\n"));
 	/* Read the option list back: each entry is "  NAME<padding> TEXT" and its indented continuation
