@@ -7,19 +7,6 @@
 #include "common/wrap.h"
 #include "tui/tui_panel.h"
 
-/* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
-static bool footer_call_sends(const char *c, const struct tui_pkt *p)
-{
-	if (p->s.tcpflags & TCP_SYN)
-		return strcmp(c, "connect") == 0;
-	if (p->s.tcpflags & (TCP_FIN | TCP_RST))
-		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
-	if (p->s.payload)
-		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
-		       strcmp(c, "sendmsg") == 0 || (p->s.proto == 17 && strcmp(c, "connect") == 0);
-	return false;
-}
-
 bool footer_explain(struct tui *t, char *buf, size_t n)
 {
 	uint64_t seq;
@@ -62,12 +49,12 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 		if (!c)
 			continue;
 		if (!c->is_call) {
-			if ((c->s.tcpflags & p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
-			    (c->s.payload && p->s.payload && !(p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
+			if (explain_same_kind(c->s.tcpflags, c->s.payload, p->s.tcpflags, p->s.payload))
 				break; /* an earlier packet of the same kind took that call */
 			continue;
 		}
-		if (model_call_event(&t->m, c, &ev) && ev.ret >= 0 && footer_call_sends(ev.call, p)) {
+		if (model_call_event(&t->m, c, &ev) && ev.ret >= 0 &&
+		    explain_call_sends(ev.call, p->s.proto, p->s.tcpflags, p->s.payload)) {
 			snprintf(call, sizeof call, "%s", ev.call);
 			in.call = call;
 			break;

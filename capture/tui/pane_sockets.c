@@ -75,8 +75,8 @@ static void sockets_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	for (size_t i = 0; so && i < so->nports && used < sizeof ports - 8; i++)
 		used += (size_t)snprintf(ports + used, sizeof ports - used, "%s%u", i ? "," : " ", so->ports[i]);
 	sockets_help(t, help, sizeof help);
-	snprintf(t->line, sizeof t->line, " Sockets (kernel, as ss -tuan) port%s%s: %zu   %s",
-		 so && so->nports > 1 ? "s" : "", so && so->nports ? ports : "s (all)", nsock, help);
+	snprintf(t->line, sizeof t->line, " Sockets (%s, as ss -tuan) port%s%s: %zu   %s",
+		 so && so->sockets_replayed ? "as the lesson recorded them" : "kernel", so && so->nports > 1 ? "s" : "", so && so->nports ? ports : "s (all)", nsock, help);
 	tui_frame_pane(t, s, PANE_FLOWS, rows, t->line);
 	if (err[0]) {
 		sink_put(s, y + 1, 2, s->cols - 2, err, ROLE_ERROR_TEXT, false);

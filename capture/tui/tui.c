@@ -95,7 +95,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	t->o = o;
 	t->zoom = -1;
 	t->ladder.headers = 2;
-	t->show_sockets = o->session && o->session->o.sockets;
+	t->show_sockets = o->session && session_shows_sockets(o->session);
 	t->footer.explain = o->explain || o->step || o->session;
 	lv_init(&t->list.lv);
 	lv_init(&t->flows.lv);
