@@ -7,6 +7,23 @@
 #include "common/wrap.h"
 #include "tui/tui_panel.h"
 
+void footer_explain_call(const struct tui_pkt *p, const struct sock_event *ev, char *buf, size_t n)
+{
+	int side = model_call_side(p, ev);
+	uint8_t state = p->s.flow_id && side >= 0 ? p->s.before[side] : TCPS_NONE;
+	struct explain_call_in in = {
+		.call = ev->call,
+		.side = side,
+		.failed = ev->ret < 0,
+		.errname = ev->errname,
+		.peer = ev->remote.af != 0,
+		/* A call row keeps the states of the flow it matched: only a TCP flow has any. */
+		.proto = !p->s.flow_id ? 0 : state != TCPS_NONE ? 6 : 17,
+		.state = state,
+	};
+	explain_call(buf, n, &in);
+}
+
 bool footer_explain(struct tui *t, char *buf, size_t n)
 {
 	uint64_t seq;
@@ -17,7 +34,7 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 	if (p->is_call) {
 		if (!model_call_event(&t->m, p, &ev))
 			return false;
-		explain_call(buf, n, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+		footer_explain_call(p, &ev, buf, n);
 		return true;
 	}
 	if (!p->s.flow_id)

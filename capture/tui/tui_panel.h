@@ -243,6 +243,8 @@ size_t kernel_info_text(const struct sockdiag_tcpinfo *ti, char *buf, size_t n);
 size_t kernel_apart_text(const struct kernel_sock *k, const struct sockdiag_row *row, int64_t now_ns, char *buf,
 			 size_t n);
 bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
+/* pane_footer.c: the sentence about a call row (its event ev), as the footer and the details say it. */
+void footer_explain_call(const struct tui_pkt *p, const struct sock_event *ev, char *buf, size_t n);
 /* pane_footer.c: what the footer shows this frame (a message, the explanation, or the key hints) and the
    rows it needs at cols columns, wrapped at spaces (1 to TUI_FOOTER_MAX). */
 int footer_prepare(struct tui *t, int cols);
