@@ -83,7 +83,7 @@ static void status_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		snprintf(mode, sizeof mode, "%s", m->paused ? "PAUSED (capturing)" : "LIVE");
 	else if (m->fastfwd)
 		snprintf(mode, sizeof mode, "FAST-FORWARD");
-	else if (m->ended && m->avail >= store_end(m->st) && !(m->session && session_held(m->session)))
+	else if (model_done(m))
 		snprintf(mode, sizeof mode, "REPLAY END");
 	else
 		snprintf(mode, sizeof mode, "REPLAY %s%s", sp, m->paused ? " PAUSED" : "");

@@ -592,8 +592,13 @@ void model_fast_forward(struct tui_model *m)
 {
 	if (m->live)
 		return;
-	m->fastfwd = !m->ended || m->avail < store_end(m->st) || (m->session && session_held(m->session));
+	m->fastfwd = !model_done(m);
 	model_show_to(m, store_end(m->st));
+}
+
+bool model_done(const struct tui_model *m)
+{
+	return m->ended && m->avail >= store_end(m->st) && !(m->session && session_held(m->session));
 }
 
 double model_speed(struct tui_model *m, bool faster)

@@ -138,6 +138,8 @@ bool model_step_live(struct tui_model *m);
 bool model_step_file(struct tui_model *m);
 /* End: every indexed row shown, and the cursor follows the index to the end. */
 void model_fast_forward(struct tui_model *m);
+/* Nothing more will come: the source has ended and every row (the classroom's held calls too) is shown. */
+bool model_done(const struct tui_model *m);
 /* Replay speed one step faster or slower; returns the new speed. */
 double model_speed(struct tui_model *m, bool faster);
 /* Where indexing is: packets indexed, and the share of the file read (0..1; -1: not a file). */

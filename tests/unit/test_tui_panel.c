@@ -164,16 +164,42 @@ static void test_help_taller_than_the_terminal_scrolls(void)
 static void test_follow_view_scrolls_and_closes(void)
 {
 	struct rig r;
-	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	/* A flow of about 1 MB one way: far more lines than a screen (22 lines of text at 80x24). */
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, "pcaps/lossy.pcap", 80, 24, false));
 	press(&r, 'f');
 	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
-	SEE(&r.sc, " Follow TCP flow 1: 127.0.0.1:50544 > 127.0.0.1:8888");
-	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Esc/f close  Up/Down/PgUp/PgDn scroll  (following live)");
-	press(&r, TK_UP);
-	CU_ASSERT_EQUAL(r.t->follow.up, 1);
-	SEE(&r.sc, "End: back to live (scrolled up)");
+	SEE(&r.sc, " Follow TCP flow 1: 127.0.0.1:38242 > 127.0.0.1:8888");
+	/* The replay is over: nothing more comes, and the bar does not say it follows anything. */
+	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Esc/f close  Up/Down/PgUp/PgDn/Home scroll  (end of the replay)");
+	size_t total = r.t->follow.total;
+	CU_ASSERT_FATAL(total > 100);
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 22);
+	press(&r, TK_HOME);
+	CU_ASSERT_EQUAL(r.t->follow.top, 0);
+	CU_ASSERT_FALSE(r.t->follow.at_end);
+	CU_ASSERT_EQUAL(screen_row(&r.sc, 1)[0], '>'); /* the client spoke first */
+	char bar[120];
+	snprintf(bar, sizeof bar, "End: the end  lines 1-22 of %zu", total);
+	SEE(&r.sc, bar);
+	press(&r, TK_UP); /* at the top already */
+	CU_ASSERT_EQUAL(r.t->follow.top, 0);
+	press(&r, TK_DOWN);
+	CU_ASSERT_EQUAL(r.t->follow.top, 1);
+	press(&r, TK_NPAGE);
+	CU_ASSERT_EQUAL(r.t->follow.top, 23);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 22)[0], '\0'); /* every row holds text */
+	press(&r, TK_PPAGE);
+	CU_ASSERT_EQUAL(r.t->follow.top, 1);
+	for (size_t i = 0; i < total / 22 + 5; i++) /* past the end: the last page, not blank screens */
+		press(&r, TK_NPAGE);
+	CU_ASSERT_TRUE(r.t->follow.at_end);
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 22);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 22)[0], '\0');
+	press(&r, TK_PPAGE); /* one page up from the end, not from beyond it */
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 44);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 1)[0], '\0');
 	press(&r, TK_END);
-	CU_ASSERT_EQUAL(r.t->follow.up, 0);
+	CU_ASSERT_TRUE(r.t->follow.at_end);
 	press(&r, ' '); /* keys that are not the view's reach the panel under it */
 	CU_ASSERT_TRUE(r.t->m.paused);
 	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
