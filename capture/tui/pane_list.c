@@ -49,6 +49,11 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		if (!m->live && m->paused && !m->released)
 			snprintf(t->line, sizeof t->line, "paused before the first packet: %s steps, %s plays",
 				 keys_first(ACT_STEP, k1, sizeof k1), keys_first(ACT_PAUSE, k2, sizeof k2));
+		else if (model_done(m) && m->cleared)
+			snprintf(t->line, sizeof t->line, "list cleared (%s); the %s has ended: no more packets will come",
+				 keys_first(ACT_CLEAR, k1, sizeof k1), m->live ? "capture" : "replay");
+		else if (model_done(m) && !store_end(m->st))
+			snprintf(t->line, sizeof t->line, "the %s has ended without a packet", m->live ? "capture" : "replay");
 		else if (!store_match_active(m->match) || m->avail <= store_first(m->st))
 			snprintf(t->line, sizeof t->line, "waiting for packets...");
 		else if (pass < 1)

@@ -161,7 +161,7 @@ static void test_help_taller_than_the_terminal_scrolls(void)
 	rig_close(&r);
 }
 
-static void test_follow_view_scrolls_and_closes(void)
+static void test_follow_view_pages_through_a_whole_flow(void)
 {
 	struct rig r;
 	/* A flow of about 1 MB one way: far more lines than a screen (22 lines of text at 80x24). */
@@ -205,6 +205,32 @@ static void test_follow_view_scrolls_and_closes(void)
 	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
 	press(&r, TK_F(6));
 	CU_ASSERT_EQUAL(r.t->ov, OV_NONE);
+	rig_close(&r);
+}
+
+static void test_ladder_title_counts_the_rows_of_the_flow_it_draws(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, "pcaps/timewait.pcap", 80, 24, false));
+	press(&r, '\r'); /* the last packet's flow: 2 */
+	SEE(&r.sc, " Ladder: flow 2 (10 rows)");
+	while (r.t->focus != PANE_LIST)
+		press(&r, '\t');
+	press(&r, TK_HOME); /* packet 1: the ladder turns to flow 1, whose rows were not indexed yet */
+	CU_ASSERT_EQUAL(r.t->ladder.id, 1);
+	SEE(&r.sc, " Ladder: flow 1 (10 rows)");
+	rig_close(&r);
+}
+
+static void test_clear_after_the_replay_counts_packets_and_says_the_replay_has_ended(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, 'c');
+	SEE(&r.sc, "cleared 10 packets; flows idle since are hidden");
+	SEE(&r.sc, "shown 0  captured 10");
+	SEE(&r.sc, "list cleared (c); the replay has ended: no more packets will come");
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "waiting for packets"), -1);
 	rig_close(&r);
 }
 
@@ -360,7 +386,7 @@ static void test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_orde
 	struct screen *sc = &r.sc;
 	press(&r, 'z'); /* the list alone: every row on the screen */
 	SEE(sc, "REPLAY END");
-	SEE(sc, "shown 13  captured 10");
+	SEE(sc, "shown 10  calls 3  captured 10"); /* the calls are rows of the list, not packets shown */
 	int listen = screen_find(sc, "call  server 10: listen(3, 1)");
 	int connect = screen_find(sc, "call  client 11: connect(3,");
 	int syn = screen_find(sc, "[SYN] Seq=0");
@@ -382,6 +408,18 @@ static void test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_orde
 	if (!(mark > 0 && mark < arrow && amark > arrow))
 		screen_dump(sc);
 	CU_ASSERT(mark > 0 && mark < arrow && amark > arrow);
+	rig_close_classroom(&r, path);
+}
+
+static void test_clear_in_a_classroom_replay_counts_packets_and_calls_apart(void)
+{
+	struct rig r;
+	char path[64];
+	CU_ASSERT_TRUE_FATAL(rig_open_classroom(&r, 200, 64, false, path, sizeof path));
+	press(&r, 'c');
+	SEE(&r.sc, "cleared 10 packets and 3 calls; flows idle since are hidden");
+	SEE(&r.sc, "shown 0  calls 0  captured 10");
+	SEE(&r.sc, "the replay has ended: no more packets will come");
 	rig_close_classroom(&r, path);
 }
 
@@ -418,7 +456,12 @@ int register_test_tui_panel(void)
 	    !CU_add_test(s, "help lists every key row and any key closes it",
 			 test_help_lists_every_key_row_and_any_key_closes_it) ||
 	    !CU_add_test(s, "help taller than the terminal scrolls", test_help_taller_than_the_terminal_scrolls) ||
-	    !CU_add_test(s, "follow view scrolls and closes", test_follow_view_scrolls_and_closes) ||
+	    !CU_add_test(s, "follow view pages through a whole flow, from Home to the end",
+			 test_follow_view_pages_through_a_whole_flow) ||
+	    !CU_add_test(s, "ladder title counts the rows of the flow it draws",
+			 test_ladder_title_counts_the_rows_of_the_flow_it_draws) ||
+	    !CU_add_test(s, "clear after the replay counts packets and says the replay has ended",
+			 test_clear_after_the_replay_counts_packets_and_says_the_replay_has_ended) ||
 	    !CU_add_test(s, "click selects the row under it and focuses its pane",
 			 test_click_selects_the_row_under_it_and_focuses_its_pane) ||
 	    !CU_add_test(s, "save writes the shown packets through the one writer",
@@ -427,6 +470,8 @@ int register_test_tui_panel(void)
 			 test_step_replay_starts_empty_and_steps_one_packet) ||
 	    !CU_add_test(s, "a replay with its events lists and draws the calls in time order",
 			 test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_order) ||
+	    !CU_add_test(s, "clear in a classroom replay counts packets and calls apart",
+			 test_clear_in_a_classroom_replay_counts_packets_and_calls_apart) ||
 	    !CU_add_test(s, "a step with events brings the calls made before the packet",
 			 test_a_step_with_events_brings_the_calls_made_before_the_packet))
 		return -1;
