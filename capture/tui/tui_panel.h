@@ -47,6 +47,7 @@ extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details
 struct list_pane {
 	struct listview lv;
 	uint64_t keep_row;        /* a filter pass in flight: select this row once it is listed (STORE_NONE: none) */
+	struct packet scratch;    /* a row decoded again for its application summary */
 };
 /* pane_flows.c: the flow table. */
 struct flows_pane {

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pcap/pcap.h>
+
+#include "pktbuild.h"
 #include "tui/tui_panel.h"
 #include "tui_screen.h"
 
@@ -232,6 +235,74 @@ static void test_clear_after_the_replay_counts_packets_and_says_the_replay_has_e
 	SEE(&r.sc, "list cleared (c); the replay has ended: no more packets will come");
 	CU_ASSERT_EQUAL(screen_find(&r.sc, "waiting for packets"), -1);
 	rig_close(&r);
+}
+
+/* A capture of an ARP request, a DNS query over UDP and an HTTP request over TCP (Ethernet, loopback
+   addresses), written to path. */
+static bool write_app_capture(const char *path)
+{
+	pcap_t *dead = pcap_open_dead(LT_EN10MB, 65535);
+	pcap_dumper_t *d = dead ? pcap_dump_open(dead, path) : NULL;
+	if (!d) {
+		if (dead)
+			pcap_close(dead);
+		return false;
+	}
+	struct pb pk[3];
+	memset(pk, 0, sizeof pk);
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero[6] = { 0 };
+	pb_eth(&pk[0], 0x0806); /* ARP: Ethernet/IPv4, request */
+	pb_be16(&pk[0], 1);
+	pb_be16(&pk[0], 0x0800);
+	pb_u8(&pk[0], 6);
+	pb_u8(&pk[0], 4);
+	pb_be16(&pk[0], 1);
+	pb_bytes(&pk[0], mac, 6);
+	pb_bytes(&pk[0], LO4, 4);
+	pb_bytes(&pk[0], zero, 6);
+	pb_bytes(&pk[0], LO4B, 4);
+	static const uint8_t q[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 7, 'e', 'x', 'a', 'm', 'p', 'l',
+				     'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1 };
+	pb_eth(&pk[1], 0x0800);
+	size_t ip = pb_ipv4(&pk[1], 17, LO4, LO4B, 0);
+	pb_udp(&pk[1], 40000, 53, sizeof q);
+	pb_bytes(&pk[1], q, sizeof q);
+	pb_ipv4_end(&pk[1], ip);
+	static const char get[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+	pb_eth(&pk[2], 0x0800);
+	ip = pb_ipv4(&pk[2], 6, LO4, LO4B, 0);
+	pb_tcp(&pk[2], 40001, 80, 1000, 2000, TCP_PSH | TCP_ACK, 512, NULL, 0);
+	pb_bytes(&pk[2], get, sizeof get - 1);
+	pb_ipv4_end(&pk[2], ip);
+	for (int i = 0; i < 3; i++) {
+		struct pcap_pkthdr h = { .ts = { .tv_sec = 1000 + i }, .caplen = (bpf_u_int32)pk[i].n,
+					 .len = (bpf_u_int32)pk[i].n };
+		pcap_dump((u_char *)d, &h, pk[i].b);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	return true;
+}
+
+static void test_list_info_shows_the_dns_http_and_arp_summaries_of_the_text_view(void)
+{
+	char path[] = "/tmp/synwatch-test-app-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_FATAL(write_app_capture(path));
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, path, 160, 24, false));
+	/* The Info column: the application's line first (view_app.c's, as --text writes it after ": "),
+	   then the transport's; ARP's sentence alone. */
+	int arp = screen_find(&r.sc, "ARP   Request who-has 127.0.0.2 tell 127.0.0.1");
+	int dns = screen_find(&r.sc, "UDP   4660+ A? example.com.  Len=29");
+	int http = screen_find(&r.sc, "TCP   HTTP: GET /x HTTP/1.1  [PSH, ACK] Seq=1 Ack=1 Len=28 Win=512");
+	if (arp < 0 || dns < 0 || http < 0)
+		screen_dump(&r.sc);
+	CU_ASSERT(arp > 0 && dns == arp + 1 && http == dns + 1);
+	rig_close(&r);
+	unlink(path);
 }
 
 static void test_click_selects_the_row_under_it_and_focuses_its_pane(void)
@@ -462,6 +533,8 @@ int register_test_tui_panel(void)
 			 test_ladder_title_counts_the_rows_of_the_flow_it_draws) ||
 	    !CU_add_test(s, "clear after the replay counts packets and says the replay has ended",
 			 test_clear_after_the_replay_counts_packets_and_says_the_replay_has_ended) ||
+	    !CU_add_test(s, "list Info shows the DNS, HTTP and ARP summaries of the text view",
+			 test_list_info_shows_the_dns_http_and_arp_summaries_of_the_text_view) ||
 	    !CU_add_test(s, "click selects the row under it and focuses its pane",
 			 test_click_selects_the_row_under_it_and_focuses_its_pane) ||
 	    !CU_add_test(s, "save writes the shown packets through the one writer",
