@@ -98,6 +98,24 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 	return len;
 }
 
+bool explain_call_sends(const char *c, uint8_t proto, uint16_t tcpflags, uint32_t payload)
+{
+	if (tcpflags & TCP_SYN)
+		return strcmp(c, "connect") == 0;
+	if (tcpflags & (TCP_FIN | TCP_RST))
+		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
+	if (payload)
+		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
+		       strcmp(c, "sendmsg") == 0 || (proto == 17 && strcmp(c, "connect") == 0);
+	return false;
+}
+
+bool explain_same_kind(uint16_t flags_a, uint32_t payload_a, uint16_t flags_b, uint32_t payload_b)
+{
+	const uint16_t ends = TCP_SYN | TCP_FIN | TCP_RST;
+	return (flags_a & flags_b & ends) || (payload_a && payload_b && !(flags_b & ends));
+}
+
 int explain_call(char *buf, size_t n, const char *call, int side, bool failed, const char *errname)
 {
 	static const struct {

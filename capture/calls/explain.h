@@ -29,6 +29,18 @@ struct explain_in {
  */
 int explain_packet(char *buf, size_t n, const struct explain_in *in);
 
+/*
+ * Which call caused a packet: the nearest earlier call of its flow by its sending end that sends such a
+ * packet (explain_call_sends), unless an earlier packet of the same kind (explain_same_kind) stands
+ * between them and took that call. Both the panel's footer and a lesson's packet comments go by it.
+ */
+/* Does call `call` send a packet like this one (SYN: connect; FIN or RST: close, shutdown; data: send,
+   sendto, write, sendmsg, and a UDP socket's connect-then-send)? */
+bool explain_call_sends(const char *call, uint8_t proto, uint16_t tcpflags, uint32_t payload);
+/* Are two packets of one end of a flow of the same kind (a SYN, FIN or RST flag in common, or both data
+   without those flags)? */
+bool explain_same_kind(uint16_t flags_a, uint32_t payload_a, uint16_t flags_b, uint32_t payload_b);
+
 /* The call's effect in a sentence ("The client calls connect(): its kernel sends SYN and waits for
    SYN-ACK."), for a call row; side 0 client, 1 server, -1 a traced process of unknown role. */
 int explain_call(char *buf, size_t n, const char *call, int side, bool failed, const char *errname);

@@ -95,7 +95,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	t->o = o;
 	t->zoom = -1;
 	t->ladder.headers = 2;
-	t->show_sockets = o->session && o->session->o.sockets;
+	t->show_sockets = o->session && session_shows_sockets(o->session);
 	t->footer.explain = o->explain || o->step || o->session;
 	lv_init(&t->list.lv);
 	lv_init(&t->flows.lv);
@@ -146,8 +146,14 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 	}
 	t->rows = s->rows;
 	t->cols = s->cols;
-	layout_compute(&t->lay, s->rows, s->cols, t->zoom);
+	layout_compute(&t->lay, s->rows, s->cols, t->zoom, t->lay.footer_h);
 	tui_sync_list(t);
+	/* The footer's text (after the list's news, which may be a message) and the rows it needs. */
+	int fh = t->prompt.kind != PR_NONE ? 1 : footer_prepare(t, s->cols);
+	if (fh != t->lay.footer_h) { /* the panes above move: all of them again */
+		layout_compute(&t->lay, s->rows, s->cols, t->zoom, fh);
+		t->dirty |= D_ALL | D_CLEAR;
+	}
 	if (t->dirty & D_CLEAR)
 		s->clear(s);
 	if (t->lay.too_small) {
@@ -174,7 +180,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 			tui_slot_pane(t, PANE_LOWER)->draw(t, s, t->lay.y[PANE_LOWER], t->lay.h[PANE_LOWER]);
 		if (t->ov == OV_HELP)
 			pane_help.draw(t, s, 0, s->rows);
-		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, 1);
+		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, t->lay.footer_h);
 	}
 	t->dirty = (flows_due ? 0 : t->dirty & D_FLOWDATA) | (lower_due ? 0 : t->dirty & D_GRAPHDATA);
 	t->last_draw = clock_mono_ns();

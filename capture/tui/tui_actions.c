@@ -230,8 +230,8 @@ static unsigned act_clear(struct tui *t)
 
 static unsigned act_sockets(struct tui *t)
 {
-	if (!t->m.session || !t->m.session->o.sockets)
-		return tui_message(t, false, "the socket table needs --sockets (or --classroom)");
+	if (!t->m.session || !session_shows_sockets(t->m.session))
+		return tui_message(t, false, "the socket table needs --sockets (or --classroom, or a lesson that has it)");
 	t->show_sockets = !t->show_sockets;
 	return D_FLOWS | D_CLEAR;
 }

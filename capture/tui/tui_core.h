@@ -117,9 +117,11 @@ enum { PANE_LIST, PANE_FLOWS, PANE_LOWER, PANE_COUNT };
 struct tui_layout {
 	bool too_small;           /* below the minimum: show a message instead */
 	int y[PANE_COUNT], h[PANE_COUNT]; /* each pane's first row (its title line) and height with title */
-	int footer_y;             /* key hints / prompt / messages */
+	int footer_y, footer_h;   /* key hints / prompt / messages: its first row and rows */
 };
-/* Status bar on rows 0-1, footer on the last row; zoom is a pane that takes all rows, or -1. */
-void layout_compute(struct tui_layout *l, int rows, int cols, int zoom);
+/* Status bar on rows 0-1, the footer on the last footer_h rows (1 to TUI_FOOTER_MAX); zoom is a pane that
+   takes all rows, or -1. */
+#define TUI_FOOTER_MAX 4
+void layout_compute(struct tui_layout *l, int rows, int cols, int zoom, int footer_h);
 
 #endif

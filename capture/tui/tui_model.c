@@ -95,6 +95,7 @@ void model_free(struct tui_model *m)
 	free(m->snap);
 	free(m->cache);
 	free(m->cached);
+	free(m->tapbuf);
 	if (m->vf)
 		filter_free(m->vf);
 }
@@ -370,8 +371,8 @@ static unsigned model_iface_index(const struct tui_model *m, const struct pkt_if
 static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
 	if (it->kind == TL_PACKET) {
-		struct held_row h;
-		memcpy(&h, it->body, sizeof h);
+		struct held_row h; /* the body's end (a recording's tap keeps the bytes before it) */
+		memcpy(&h, it->body + it->len - sizeof h, sizeof h);
 		store_add_packet(m->st, h.off, h.lost, &h.f, h.ts_ns);
 		return;
 	}
@@ -427,11 +428,31 @@ static void model_index(struct tui_model *m, const struct packet *d, const struc
 	}
 	struct pkt_summary sum;
 	summary_from(&sum, d, tr);
-	if (!session_room(m->session, sizeof h))
+	/* A lesson being recorded (the session's tap) takes the packet's bytes: they go first (session.h). */
+	const void *body = &h;
+	size_t blen = sizeof h;
+	if (m->session->o.tap.item) {
+		if (m->tapcap < d->caplen + sizeof h) {
+			uint8_t *b = realloc(m->tapbuf, d->caplen + sizeof h);
+			if (b) {
+				m->tapbuf = b;
+				m->tapcap = d->caplen + sizeof h;
+			}
+		}
+		if (m->tapcap >= d->caplen + sizeof h) {
+			memcpy(m->tapbuf, d->data, d->caplen);
+			memcpy(m->tapbuf + d->caplen, &h, sizeof h);
+			body = m->tapbuf;
+			blen = d->caplen + sizeof h;
+		} else {
+			sum.caplen = 0; /* out of memory: the recording gets the packet without its bytes */
+		}
+	}
+	if (!session_room(m->session, blen))
 		model_session_release(m, false);
-	while (!session_room(m->session, sizeof h) && session_held(m->session))
+	while (!session_room(m->session, blen) && session_held(m->session))
 		model_session_release(m, true); /* a source lags too far: the earliest goes now */
-	session_push_packet(m->session, &sum, tr->flow, &h, sizeof h);
+	session_push_packet(m->session, &sum, tr->flow, body, blen);
 	if (!m->live)
 		session_packets_upto(m->session, h.ts_ns - 1); /* a file's packets come in time order */
 }

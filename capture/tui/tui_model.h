@@ -54,6 +54,8 @@ struct tui_model {
 	int vf_invalid;           /* a link type the pass met that vf cannot read (-1: none) */
 	char vf_text[512];        /* its expression, "" for none */
 	struct store_flowrows flowpk; /* the rows of one flow (ladder, follow) */
+	uint8_t *tapbuf;          /* a lesson being recorded (the session's tap): a packet's bytes, then its row */
+	size_t tapcap;
 
 	/* The source and the rows shown. */
 	bool paused;              /* replay: the cursor stands; live: the list is frozen at `frozen` */

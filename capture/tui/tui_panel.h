@@ -139,6 +139,9 @@ struct footer_pane {
 	bool msg_err;
 	int64_t msg_until;        /* when it goes (tui_now) */
 	bool explain;             /* the explanation of the current row instead of the hints */
+	char text[640];           /* what the footer shows this frame: the message or the explanation ("": the
+				     key hints), wrapped onto its rows (footer_prepare) */
+	unsigned text_style;      /* its style */
 };
 /* pane_status.c: the two status rows. */
 struct status_pane {
@@ -244,6 +247,9 @@ size_t kernel_info_text(const struct sockdiag_tcpinfo *ti, char *buf, size_t n);
 size_t kernel_apart_text(const struct kernel_sock *k, const struct sockdiag_row *row, int64_t now_ns, char *buf,
 			 size_t n);
 bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
+/* pane_footer.c: what the footer shows this frame (a message, the explanation, or the key hints) and the
+   rows it needs at cols columns, wrapped at spaces (1 to TUI_FOOTER_MAX). */
+int footer_prepare(struct tui *t, int cols);
 unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
 
 /* Lines written one after another into a pane's rows, the first `skip` of them scrolled away (pane.c). */

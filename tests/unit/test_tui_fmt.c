@@ -208,6 +208,16 @@ static void test_flow_row_fits_80_and_names_both_ends(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "ESTABLISHED  SYN-RECEIVED"));
 	fmt_flow_header(hdr, sizeof hdr, 200);
 	CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "open") - row);
+	/* Every width from 120 on shows every column, End included, whole ("refused" the longest). */
+	for (int w = 120; w <= 200; w += 5) {
+		size_t rn = fmt_flow_row(row, sizeof row, &f, &v, "ESTABLISHED", "SYN-RECEIVED", "refused", w);
+		CU_ASSERT_TRUE(rn <= (size_t)w);
+		CU_ASSERT_PTR_NOT_NULL(strstr(row, " refused"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(row, "127.0.0.1:45678"));
+		fmt_flow_header(hdr, sizeof hdr, w);
+		CU_ASSERT_PTR_NOT_NULL(strstr(hdr, "S>C bytes End"));
+		CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "refused") - row);
+	}
 	f.proto = 17;
 	fmt_flow_row(row, sizeof row, &f, &v, "", "", "timeout", 80);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "UDP        -"));
