@@ -102,8 +102,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	lv_init(&t->ladder.lv);
 	bool ok = model_init(&t->m, pl, o, &tui_hooks, t, what);
 	t->ladder.rows = calloc(TUI_LADDER_ROWS, sizeof *t->ladder.rows);
-	t->follow.lines = calloc(TUI_FOLLOW_ROWS, sizeof *t->follow.lines);
-	if (!ok || !t->ladder.rows || !t->follow.lines) {
+	if (!ok || !t->ladder.rows) {
 		tui_free(t);
 		return NULL;
 	}
@@ -124,7 +123,7 @@ void tui_free(struct tui *t)
 	free(t->kernel.k[0]);
 	free(t->kernel.k[1]);
 	free(t->ladder.rows);
-	free(t->follow.lines);
+	free(t->follow.cum);
 	free(t);
 }
 
@@ -255,8 +254,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		kernel_sample(t);
 		if (threaded)
 			model_advance(&t->m, &wait_ns);
-		if (t->m.fastfwd && t->m.ended && (!t->m.session || !session_held(t->m.session)) &&
-		    t->m.avail >= store_end(t->m.st)) {
+		if (t->m.fastfwd && model_done(&t->m)) {
 			t->m.fastfwd = false;
 			tui_sync_list(t);
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));

@@ -67,7 +67,9 @@ char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns); /* seco
 /* numw: width of the No. column (fmt_num_width() of the biggest number on screen), so columns stay put. */
 int fmt_num_width(uint64_t max_n);
 size_t fmt_row_header(char *buf, size_t size, int width, int numw);
-size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw);
+/* A packet's row; app: its application summary (view_app_line()), put first in the Info column, or NULL. */
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, const char *app, int64_t t0_ns, int width,
+	       int numw);
 size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p); /* the Info column alone */
 /* A call row in the list, standing at at_ns: "   0.000123  call  client 4712: connect(3, ...) = 0". */
 struct sock_event;

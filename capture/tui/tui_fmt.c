@@ -357,7 +357,8 @@ size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_eve
 	return s.len;
 }
 
-size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw)
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, const char *app, int64_t t0_ns, int width,
+	       int numw)
 {
 	int ep = fmt_ep_width(width);
 	char a[64], b[64], t[32], proto[16];
@@ -372,7 +373,11 @@ size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_n
 	sb_printf(&s, " ");
 	sb_column(&s, b, ep, true);
 	sb_printf(&s, " %-5s ", proto);
-	if (s.len + 1 < s.size)
+	/* The application's line first (what a student looks for), then the transport's; ARP's says it all. */
+	bool app_only = app && *app && p->l4 != L4_TCP && p->l4 != L4_UDP;
+	if (app && *app)
+		sb_printf(&s, app_only ? "%s" : "%s  ", app);
+	if (!app_only && s.len + 1 < s.size)
 		s.len += fmt_info(s.b + s.len, s.size - s.len, p);
 	if (width >= 0 && s.len > (size_t)width)
 		buf[s.len = (size_t)width] = '\0';

@@ -119,6 +119,14 @@ size_t model_visible(const struct tui_model *m)
 	return (size_t)store_match_rank(m->match, m->st, lim < done ? lim : done);
 }
 
+size_t model_visible_calls(const struct tui_model *m)
+{
+	uint64_t lim = model_limit(m), first = store_first(m->st);
+	if (store_match_active(m->match) && store_match_done(m->match) < lim)
+		lim = store_match_done(m->match);
+	return (size_t)store_calls_between(m->st, first, lim);
+}
+
 struct tui_pkt *model_shown(struct tui_model *m, size_t i, uint64_t *row)
 {
 	if (i >= model_visible(m))
@@ -613,8 +621,13 @@ void model_fast_forward(struct tui_model *m)
 {
 	if (m->live)
 		return;
-	m->fastfwd = !m->ended || m->avail < store_end(m->st) || (m->session && session_held(m->session));
+	m->fastfwd = !model_done(m);
 	model_show_to(m, store_end(m->st));
+}
+
+bool model_done(const struct tui_model *m)
+{
+	return m->ended && m->avail >= store_end(m->st) && !(m->session && session_held(m->session));
 }
 
 double model_speed(struct tui_model *m, bool faster)
@@ -681,10 +694,11 @@ bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t e
 	return true;
 }
 
-size_t model_clear(struct tui_model *m)
+size_t model_clear(struct tui_model *m, size_t *calls)
 {
 	uint64_t first = store_first(m->st), to = model_limit(m);
-	size_t n = to > first ? (size_t)(to - first) : 0;
+	*calls = (size_t)store_calls_between(m->st, first, to);
+	size_t n = to > first ? (size_t)(to - first) - *calls : 0;
 	store_drop_before(m->st, to);
 	store_flowrows_free(&m->flowpk);
 	m->frozen = m->avail;

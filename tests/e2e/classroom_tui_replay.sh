@@ -33,6 +33,8 @@ $SW -r "$CAP" --events "$EV" --text 2>/dev/null |
 	sed -nE 's/^[0-9:.]+ call  (client|server) pid ([0-9]+): ([a-z0-9]+)\(.*/C \1 \2 \3/p; t; s/^[0-9:.]+ IP6? .*/P/p' > "$TUI_DIR/text.order"
 total=$(wc -l < "$TUI_DIR/text.order")
 [ "$total" -ge 15 ] || { echo "FAIL: --text shows only $total items"; cat "$TUI_DIR/text.order"; exit 1; }
+pkts=$(grep -c '^P' "$TUI_DIR/text.order")
+calls=$((total - pkts))
 
 # The panel's list, zoomed, read page by page from the top: its rows in the same tokens.
 list_order() {
@@ -56,7 +58,7 @@ check_order() {
 	shift 2
 	tui_start "$cols" "$rows" -r "$CAP" "$@"
 	tui_wait "REPLAY END" 10
-	tui_wait "shown $total " 5
+	tui_wait "shown $pkts  calls $calls  captured $pkts " 5 # the status counts packets and calls apart
 	list_order > "$TUI_DIR/panel.order"
 	diff -u "$TUI_DIR/text.order" "$TUI_DIR/panel.order" ||
 		{ echo "FAIL: at ${cols}x$rows with $*, the panel's order differs from --text's"; exit 1; }
@@ -115,9 +117,19 @@ for size in "80 24" "120 40"; do
 		cat "$TUI_DIR/ladder"
 		exit 1
 	fi
+	echo "ok: ${1}x$2 ${EVARG:-(lesson)} ladder: * connect() above the SYN, accept() * below the last ACK"
+
+	# c at the end of the replay: packets and calls counted apart, the list says nothing more will come
+	# (not "waiting for packets..."), and the message leaves the footer on its own.
+	tui_keys Escape c
+	tui_wait "cleared $pkts packets and $calls calls" 5
+	tui_wait "shown 0  calls 0  captured $pkts " 5
+	tui_wait "the replay has ended: no more packets will come" 5
+	tui_screen | grep -qF "waiting for packets" && { echo "FAIL: after c at the end the list waits for packets"; tui_screen; exit 1; }
+	tui_wait_gone "cleared $pkts packets" 10
 	tui_keys q
 	tui_check_restored
-	echo "ok: ${1}x$2 ${EVARG:-(lesson)} ladder: * connect() above the SYN, accept() * below the last ACK"
+	echo "ok: ${1}x$2 ${EVARG:-(lesson)} c after the replay: $pkts packets and $calls calls cleared, the message goes by itself"
 done
 
 # A lesson recorded with the socket table (pcaps/lesson.pcapng, make lesson): the socket pane is rebuilt
