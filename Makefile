@@ -35,7 +35,7 @@ UNIT_OBJ  := $(UNIT_SRC:%.c=build/obj/%.o)
 ASAN_LIB_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o)
 ASAN_UNIT_OBJ := $(UNIT_SRC:%.c=build/asan/obj/%.o)
 
-.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz bench
+.PHONY: all deps run test check unit e2e asan clean install setcap pcaps tools fuzz bench lesson
 
 all: build/synwatch build/sockdemo
 
@@ -145,6 +145,10 @@ check: all asan build/unit_tests tools $(FUZZ_BINS)
 # Re-record the reference captures in pcaps/ from real loopback traffic (needs root and tcpdump).
 pcaps: all tools
 	@tests/record-pcaps.sh
+
+# Record the classroom scenarios once into pcaps/lesson.pcapng, a lesson replayed without root (needs root).
+lesson: all
+	@tests/record-lesson.sh
 
 # Benchmark (issue 7): tools from tests/bench/*.c into build/bench/, then the timed runs.
 BENCH_TOOLS := $(patsubst tests/bench/%.c,build/bench/%,$(wildcard tests/bench/*.c))

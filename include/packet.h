@@ -302,15 +302,22 @@ struct packet {
  * produces, and any 32-bit fraction a damaged pcap record header holds (so ts_nsec may exceed 999999999).
  */
 #define PACKET_TS_NS_LIMIT (((int64_t)1 << 62) - 1)
-static inline int64_t packet_time_ns(const struct packet *p)
+/* sec seconds and nsec nanoseconds (0 to 2^42) as nanoseconds within the limit: a record's time before it
+   is a packet (the same value packet_time_ns() gives the packet). */
+static inline int64_t time_ns_clamped(int64_t sec, int64_t nsec)
 {
 	const int64_t lim_s = PACKET_TS_NS_LIMIT / 1000000000;
-	if (p->ts_sec > lim_s)
+	if (sec > lim_s)
 		return PACKET_TS_NS_LIMIT;
-	if (p->ts_sec < -lim_s)
+	if (sec < -lim_s)
 		return -PACKET_TS_NS_LIMIT;
-	int64_t ns = p->ts_sec * 1000000000 + (int64_t)p->ts_nsec;
+	int64_t ns = sec * 1000000000 + nsec;
 	return ns > PACKET_TS_NS_LIMIT ? PACKET_TS_NS_LIMIT : ns < -PACKET_TS_NS_LIMIT ? -PACKET_TS_NS_LIMIT : ns;
+}
+
+static inline int64_t packet_time_ns(const struct packet *p)
+{
+	return time_ns_clamped(p->ts_sec, (int64_t)p->ts_nsec);
 }
 
 #endif

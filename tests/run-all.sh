@@ -34,7 +34,7 @@ cat "$log/e2e"; add "$log/e2e"
 # to stderr, and tests/lib.sh and run-e2e.sh copy any report a script kept or printed into $san.
 # LeakSanitizer stops the process with ptrace at exit; where that is not allowed (some containers) it
 # cannot run, and leaks are then not checked.
-ASAN_E2E=${ASAN_E2E:-"cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more pcapng_crafted pcapng_mergecap stdin_pipe"}
+ASAN_E2E=${ASAN_E2E:-"cli_bad_input cli_write tshark_crosscheck pcaps_expected flows_tshark malformed_corpus bad_input_more pcapng_crafted pcapng_mergecap pcapng_write stdin_pipe"}
 echo "== end-to-end tests under AddressSanitizer + UndefinedBehaviorSanitizer: $ASAN_E2E"
 san=$(mktemp -d) && chmod 1777 "$san"
 trap 'rm -rf "$log" "$san"' EXIT

@@ -180,11 +180,115 @@ int classroom_start_demo(struct classroom *m, const struct config *c, char *err,
 	return EXIT_OK;
 }
 
+/* ---- Lessons: replayed from -r, recorded into a pcapng -w ---- */
+
+static bool feed_next(void *arg, const uint8_t **data, size_t *len, uint64_t *offset)
+{
+	return pipeline_custom_next(arg, data, len, offset);
+}
+
+static int64_t feed_upto(void *arg)
+{
+	return pipeline_read_upto(arg);
+}
+
+int classroom_replay(struct classroom *m, struct config *c, struct pipeline *pl, char *err, size_t errlen)
+{
+	const uint8_t *data;
+	size_t len;
+	uint64_t off;
+	struct lesson_block head;
+	char why[256];
+	if (!pipeline_custom_next(pl, &data, &len, &off) || lesson_decode(data, len, &head, why, sizeof why) != 1 ||
+	    head.kind != LESSON_HEADER || c->events) {
+		pipeline_custom_off(pl); /* not a lesson, or --events brings the calls */
+		return EXIT_OK;
+	}
+	if (!c->merged) {
+		c->merged = true;
+		int code = classroom_open(m, c, err, errlen);
+		if (code != EXIT_OK)
+			return code;
+	}
+	struct lesson_feed feed = { feed_next, feed_upto, pl };
+	lesson_source_init(&m->lesson, &feed, c->p.file);
+	m->have_lesson = true;
+	session_add(&m->s, &m->lesson.base);
+	if (head.flags & LESSON_HAS_SOCKETS) {
+		memcpy(m->lesson_ports, head.ports, head.nports * sizeof head.ports[0]);
+		m->s.o.sockets_replayed = true;
+		m->s.o.ports = m->lesson_ports;
+		m->s.o.nports = head.nports;
+	}
+	return EXIT_OK;
+}
+
+static void rec_packet(void *arg, const struct pkt_summary *p, const uint8_t *data, uint32_t caplen, const char *comment,
+		       size_t comment_len)
+{
+	pipeline_write_packet(arg, p->linktype, p->ts_ns, caplen, p->len, data, comment, comment_len);
+}
+
+static void rec_block(void *arg, const uint8_t *data, size_t len)
+{
+	pipeline_write_custom(arg, data, len);
+}
+
+static void rec_flush(void *arg)
+{
+	pipeline_flush(arg);
+}
+
+int classroom_record(struct classroom *m, const struct config *c, struct pipeline *pl, char *err, size_t errlen)
+{
+	if (!pipeline_writes_pcapng(pl))
+		return EXIT_OK;
+	pipeline_hold_writes(pl);
+	/* the calls are known: from the events file, the tracer, sockdemo, or the lesson replayed */
+	bool calls = c->events || c->trace || c->classroom || m->have_lesson;
+	bool sockets = c->sockets || m->s.o.sockets_replayed;
+	struct recorder_opts ro = {
+		.comments = calls, .live = pipeline_live(pl),
+		.flags = (calls ? LESSON_HAS_CALLS : 0u) | (sockets ? LESSON_HAS_SOCKETS : 0u),
+		.ports = m->s.o.ports, .nports = m->s.o.nports,
+	};
+	struct recorder_out out = { rec_packet, rec_block, rec_flush, pl };
+	m->body_cap = PCAPNG_MAX_CAPLEN + OBUF_SIZE;
+	m->body = malloc(m->body_cap);
+	if (!m->body || !recorder_init(&m->rec, &ro, &out)) {
+		snprintf(err, errlen, "out of memory for recording the lesson into '%s'", c->p.write);
+		return EXIT_FAILURE_RUNTIME;
+	}
+	m->recording = true;
+	m->s.o.tap = recorder_tap(&m->rec);
+	return EXIT_OK;
+}
+
+void classroom_record_end(struct classroom *m)
+{
+	if (!m->recording)
+		return;
+	session_packets_upto(&m->s, INT64_MAX);
+	struct session_item it;
+	while (session_peek(&m->s, true, &it))
+		session_pop(&m->s);
+	recorder_flush(&m->rec);
+}
+
 void classroom_close(struct classroom *m)
 {
+	classroom_record_end(m);
+	if (m->recording) {
+		m->s.o.tap.item = NULL;
+		m->s.o.tap.tick = NULL;
+		recorder_free(&m->rec);
+		m->recording = false;
+	}
+	free(m->body);
+	m->body = NULL;
 	if (m->have_session)
 		session_close(&m->s);
-	m->have_session = m->have_events = false;
+	m->have_session = m->have_events = m->have_lesson = false;
 	trace_free(m->tracer);
 	m->tracer = NULL;
 	if (m->prog)
@@ -197,6 +301,11 @@ int classroom_finish(struct classroom *m, const struct config *c, int code, int 
 {
 	if (m->calls_shown)
 		fprintf(stderr, "%llu socket calls shown\n", (unsigned long long)m->calls_shown);
+	/* the text view worded the first malformed lesson blocks; the panel (which owns the terminal) none */
+	uint64_t worded = c->view == VIEW_TUI ? 0 : LESSON_WARNINGS;
+	if (m->have_lesson && m->lesson.bad > worded)
+		fprintf(stderr, "synwatch: '%s': %llu malformed lesson blocks left out%s\n", m->lesson.name,
+			(unsigned long long)m->lesson.bad, worded ? " in all" : "");
 	int st;
 	if (c->classroom && demo_done(&st) && st != 0 && !signals_stop) {
 		char last[1024];
@@ -252,8 +361,9 @@ static void view_call(struct classroom *m, const struct session_item *it)
 
 static void view_packet(struct classroom *m, const struct session_item *it)
 {
-	if (m->per_packet && it->len)
-		obuf_write(m->out, it->body, it->len);
+	size_t skip = m->recording ? (it->pkt->caplen < it->len ? it->pkt->caplen : it->len) : 0; /* the bytes first */
+	if (m->per_packet && it->len > skip)
+		obuf_write(m->out, it->body + skip, it->len - skip);
 	if (!m->book || !it->flow)
 		return;
 	size_t k = 0;
@@ -397,9 +507,19 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 					view_text_packet(&m->scratch, &pkt, &tr, m->nano);
 			}
 			summary_from(&sum, &pkt, &tr);
-			if (!session_room(&m->s, m->scratch.len))
-				merge_room(m, m->scratch.len);
-			session_push_packet(&m->s, &sum, tr.flow, m->scratch.buf, m->scratch.len);
+			const void *body = m->scratch.buf;
+			size_t blen = m->scratch.len;
+			if (m->recording) { /* the recording takes the bytes (those a pcapng block holds): they go first */
+				if (sum.caplen > PCAPNG_MAX_CAPLEN)
+					sum.caplen = PCAPNG_MAX_CAPLEN;
+				memcpy(m->body, pkt.data, sum.caplen);
+				memcpy(m->body + sum.caplen, m->scratch.buf, m->scratch.len);
+				body = m->body;
+				blen = sum.caplen + m->scratch.len;
+			}
+			if (!session_room(&m->s, blen))
+				merge_room(m, blen);
+			session_push_packet(&m->s, &sum, tr.flow, body, blen);
 			m->scratch.len = 0;
 		}
 		if (rc == -1)
@@ -462,6 +582,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 			break;
 	}
 	merge_drain(m, true);
+	classroom_record_end(m);
 	code = report_end(out, pl, o, &cnt, m->book, m->handout, code);
 	m->book = NULL;
 	obuf_flush(out);
@@ -497,7 +618,7 @@ struct session *classroom_session(struct classroom *m)
 {
 	m->s.o.pace = classroom_pace;
 	m->s.o.arg = m;
-	m->s.o.notes = false;
+	m->s.o.notes = m->recording && m->s.o.sockets; /* the panel shows the table itself; a recording keeps its changes */
 	m->s.o.sockets_every_ns = (int64_t)TUI_SOCKETS_EVERY_MS * 1000000;
 	return &m->s;
 }

@@ -9,7 +9,9 @@
 
 #include "app/cli.h"
 #include "app/handout.h"
+#include "calls/lesson.h"
 #include "calls/progtty.h"
+#include "calls/recorder.h"
 #include "calls/session.h"
 #include "calls/trace.h"
 #include "source/pipeline.h"
@@ -47,6 +49,14 @@ struct classroom {
 	int demo_fd;                   /* --classroom: sockdemo's binary, opened before privileges go; -1 none */
 	char demo_path[PATH_MAX];      /* its path, for messages */
 	char trace_user[256];          /* --trace: the user the command runs as, whom synwatch then becomes */
+	/* A lesson: recorded into a pcapng -w (the session's tap), or replayed from -r. */
+	struct recorder rec;
+	bool recording;
+	uint8_t *body;                 /* text mode, recording: a packet's bytes, then its line (kept with it) */
+	size_t body_cap;
+	struct lesson_source lesson;
+	bool have_lesson;
+	uint16_t lesson_ports[LESSON_PORTS_MAX]; /* the replayed socket table's ports */
 	double pace;                   /* --classroom: sockdemo's wait before each socket call (seconds) */
 	bool pace_on;                  /* ... and that sockdemo runs, so the panel's keys may change it */
 };
@@ -69,6 +79,22 @@ int classroom_open(struct classroom *m, const struct config *c, char *err, size_
 int classroom_pick_port(struct config *c, char *note, size_t notelen, char *err, size_t errlen);
 int classroom_start_tracer(struct classroom *m, struct config *c, char *err, size_t errlen);
 int classroom_start_demo(struct classroom *m, const struct config *c, char *err, size_t errlen);
+
+/*
+ * Lessons, after the capture opened:
+ * - classroom_replay: -r of a pcapng file whose first synwatch block is a lesson's header: its calls and
+ *   socket-table changes become a call source (the classroom mode starts for it when no other did; with
+ *   --events the events file's calls are merged instead and the file's are left aside); otherwise the
+ *   reader keeps no custom block. EXIT_FAILURE_RUNTIME when out of memory.
+ * - classroom_record: in the classroom mode with a pcapng -w, the session's items are recorded into it
+ *   (recorder.h) rather than the pipeline writing the packets as they come. EXIT_FAILURE_RUNTIME when out
+ *   of memory.
+ * - classroom_record_end: every item the session still holds is handed to the recording, and what the
+ *   recording holds goes to the file (before the closing lines count what was written).
+ */
+int classroom_replay(struct classroom *m, struct config *c, struct pipeline *pl, char *err, size_t errlen);
+int classroom_record(struct classroom *m, const struct config *c, struct pipeline *pl, char *err, size_t errlen);
+void classroom_record_end(struct classroom *m);
 
 /* --trace: the command's terminal, which the panel shows and types into; NULL without --trace. */
 struct progtty *classroom_program(struct classroom *m);

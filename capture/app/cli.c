@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "view/ladder.h"
 
@@ -18,7 +19,9 @@ const struct cli_option cli_options[] = {
 	{ 'i', NULL, CLI_ARG_REQUIRED, "IFACE", CLI_STRING, F(p.iface), .help = "capture live on IFACE (default lo)" },
 	{ 'r', NULL, CLI_ARG_REQUIRED, "FILE", CLI_STRING, F(p.file), .help = "read a pcap or pcapng file ('-' for stdin)" },
 	{ 'w', NULL, CLI_ARG_REQUIRED, "FILE", CLI_STRING, F(p.write),
-	  .help = "also write the packets that passed the filter to FILE (pcap)" },
+	  .help = "also write the packets that passed the filter to FILE: pcap, or pcapng when\n"
+		  "FILE ends in .pcapng (with socket calls known, a lesson: calls, sockets, comments)" },
+	{ 0, "pcapng", CLI_ARG_NONE, NULL, CLI_SET_TRUE, F(p.pcapng), .help = "-w writes pcapng whatever FILE's name" },
 	{ 'c', NULL, CLI_ARG_REQUIRED, "COUNT", CLI_U64, F(p.count), .min = 1, .max = UINT64_MAX,
 	  .takes = "a packet count of 1 or more", .help = "stop after COUNT packets" },
 	{ 's', NULL, CLI_ARG_REQUIRED, "SNAPLEN", CLI_INT, F(p.snaplen), .min = 0, .max = 262144,
@@ -96,12 +99,12 @@ const struct cli_option cli_options[] = {
 const size_t cli_noptions = sizeof cli_options / sizeof cli_options[0];
 
 static const char synopsis[] =
-	"usage: synwatch [-i IFACE] [-r FILE] [-w FILE] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
+	"usage: synwatch [-i IFACE] [-r FILE] [-w FILE [--pcapng]] [-c COUNT] [-s SNAPLEN] [-p] [-B KIB] [-Z USER] [--nano]\n"
 	"                [--text | --json | --tui [--speed X] [--step] [--spool-max N] [--no-color]] [--follow]\n"
 	"                [--stats] [--flows] [--ladder [FLOW]] [--width N] [--max-flows N] [BPF EXPRESSION...]\n"
 	"                [--ladder FLOW --svg FILE | --graph KIND[:FLOW[:DIR]] --svg FILE] [--html FILE]\n"
 	"                [--events FILE] [--sockets [--ports LIST]] [--trace [--keep] -- COMMAND [ARGS...]]\n"
-	"       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [--text | --json | --tui] [--html FILE]\n";
+	"       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n";
 
 static const char exit_statuses[] =
 	"Exit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
@@ -572,8 +575,19 @@ static bool check_fail(char *err, size_t errlen, const char *msg, const char *ar
 	return false;
 }
 
+/* FILE ends in ".pcapng" (any case). */
+static bool pcapng_name(const char *path)
+{
+	size_t n = strlen(path);
+	return n > 7 && strcasecmp(path + n - 7, ".pcapng") == 0;
+}
+
 bool cli_check(struct config *c, char *err, size_t errlen)
 {
+	if (c->p.pcapng && !c->p.write)
+		return check_fail(err, errlen, "--pcapng is the format of -w FILE: add -w FILE", NULL);
+	if (c->p.write && pcapng_name(c->p.write))
+		c->p.pcapng = true;
 	if (c->p.file && c->p.iface)
 		return check_fail(err, errlen, "-i and -r exclude each other: capture live or read a file", NULL);
 	if (c->pace_given && !c->classroom)

@@ -17,6 +17,26 @@
 #include "tui/tui.h"
 #include "view/obuf.h"
 
+/* A pcapng -w's section header: synwatch, the host, and what the file holds. */
+static void main_write_section(struct config *c, char *comment, size_t n)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0 || !host[0])
+		snprintf(host, sizeof host, "an unnamed host");
+	if (c->merged)
+		snprintf(comment, n,
+			 "synwatch lesson recorded on %s: socket calls and socket-table changes are in custom blocks "
+			 "(PEN 32473, data tagged SWL1), each packet's comment names the call that caused it; "
+			 "replay it with synwatch -r FILE",
+			 host);
+	else if (c->p.file)
+		snprintf(comment, n, "written by synwatch on %s from %s", host, c->p.file);
+	else
+		snprintf(comment, n, "captured by synwatch on %s", host);
+	c->p.write_appl = "synwatch " SYNWATCH_VERSION;
+	c->p.write_comment = comment;
+}
+
 int main(int argc, char **argv)
 {
 	static struct config cfg;
@@ -40,6 +60,9 @@ int main(int argc, char **argv)
 	cli_settle(&cfg, isatty(STDOUT_FILENO), getenv("COLUMNS"));
 	signals_install();
 
+	static char section[1024];
+	if (cfg.p.pcapng)
+		main_write_section(&cfg, section, sizeof section);
 	int code;
 	char notice[320];
 	if ((code = classroom_pick_port(&cfg, notice, sizeof notice, err, sizeof err)) != EXIT_OK) {
@@ -56,6 +79,14 @@ int main(int argc, char **argv)
 	struct pipeline *pl = pipeline_open(&cfg.p, err, sizeof err, &code);
 	if (!pl) {
 		fprintf(stderr, "synwatch: %s\n", err);
+		return code;
+	}
+	/* A lesson read (its calls start the classroom mode) or recorded (the session's items go to -w). */
+	if ((cfg.p.file && (code = classroom_replay(&room, &cfg, pl, err, sizeof err)) != EXIT_OK) ||
+	    (cfg.merged && (code = classroom_record(&room, &cfg, pl, err, sizeof err)) != EXIT_OK)) {
+		fprintf(stderr, "synwatch: %s\n", err);
+		classroom_close(&room);
+		pipeline_close(pl);
 		return code;
 	}
 	/* Zeek's conn_state and history cost tracking time; keep them only where something shows them. */
@@ -114,8 +145,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "synwatch: cannot write output: %s\n", strerror(out.error));
 		code = EXIT_FAILURE_RUNTIME;
 	}
+	if (cfg.merged)
+		classroom_record_end(&room); /* what the session still holds goes into -w before it is counted */
 	if (!out.closed || signals_stop)
 		report_summary(pl, cfg.p.write);
+	int werr = pipeline_flush(pl) ? 0 : pipeline_write_error(pl);
+	if (werr) {
+		fprintf(stderr, "synwatch: cannot write '%s': %s; it holds the whole blocks written before; "
+			"free some room or choose another -w FILE\n", cfg.p.write, strerror(werr));
+		if (code == EXIT_OK)
+			code = EXIT_OUTPUT;
+	}
 	if (cfg.merged)
 		code = classroom_finish(&room, &cfg, code, cmd_status);
 	handout_free(&ho); /* written by now, unless the panel ran */

@@ -98,17 +98,67 @@ int explain_packet(char *buf, size_t n, const struct explain_in *in)
 	return len;
 }
 
-int explain_call(char *buf, size_t n, const char *call, int side, bool failed, const char *errname)
+bool explain_call_sends(const char *c, uint8_t proto, uint16_t tcpflags, uint32_t payload)
+{
+	if (tcpflags & TCP_SYN)
+		return strcmp(c, "connect") == 0;
+	if (tcpflags & (TCP_FIN | TCP_RST))
+		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
+	if (payload)
+		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
+		       strcmp(c, "sendmsg") == 0 || (proto == 17 && strcmp(c, "connect") == 0);
+	return false;
+}
+
+bool explain_same_kind(uint16_t flags_a, uint32_t payload_a, uint16_t flags_b, uint32_t payload_b)
+{
+	const uint16_t ends = TCP_SYN | TCP_FIN | TCP_RST;
+	return (flags_a & flags_b & ends) || (payload_a && payload_b && !(flags_b & ends));
+}
+
+/* What a failed call's errno says happened on the wire (as sockdemo's narration says it), or NULL. */
+static const char *explain_errno(const char *call, const char *errname)
+{
+	static const struct {
+		const char *err, *why;
+	} whys[] = {
+		{ "ECONNREFUSED", "its SYN was answered by RST (or the datagram by ICMP port unreachable): nothing listens on that port" },
+		{ "ETIMEDOUT", "no answer came to its SYNs (or the peer stopped acknowledging) before the kernel gave up" },
+		{ "ECONNRESET", "the peer's RST ended the connection" },
+		{ "EPIPE", "the connection is closed for sending (the peer's RST, or our own shutdown)" },
+		{ "EADDRINUSE", "another socket has that port (or a connection on it is in TIME-WAIT); nothing on the wire" },
+		{ "EADDRNOTAVAIL", "the address is not one of this machine's; nothing on the wire" },
+		{ "EACCES", "ports below 1024 need privileges; nothing on the wire" },
+		{ "EAGAIN", "nothing was ready and the socket does not block" },
+		{ "EINPROGRESS", "its SYN is sent and the handshake goes on without waiting" },
+	};
+	(void)call;
+	if (!errname)
+		return NULL;
+	for (size_t i = 0; i < COUNT(whys); i++)
+		if (strcmp(whys[i].err, errname) == 0)
+			return whys[i].why;
+	return NULL;
+}
+
+/* close() and shutdown() by an end whose state says the connection already ended: nothing is sent. */
+static bool explain_over(uint8_t state)
+{
+	return state == TCPS_CLOSED || state == TCPS_TIME_WAIT || state == TCPS_LAST_ACK || state == TCPS_CLOSING ||
+	       state == TCPS_FIN_WAIT_2 || state == TCPS_NO_ANSWER;
+}
+
+int explain_call(char *buf, size_t n, const struct explain_call_in *in)
 {
 	static const struct {
 		const char *call, *effect;
 	} effects[] = {
 		{ "socket", "a new socket, no packet yet" },
 		{ "bind", "the socket gets its local address and port, no packet" },
-		{ "listen", "the socket now accepts connections (LISTEN), no packet" },
+		{ "listen", "the socket now accepts connections (LISTEN): the kernel answers SYNs by itself, no packet" },
 		{ "connect", "its kernel sends SYN (TCP) and waits for SYN-ACK" },
-		{ "accept", "it takes a connection whose handshake the kernel already completed" },
-		{ "accept4", "it takes a connection whose handshake the kernel already completed" },
+		{ "accept", "it takes a connection whose handshake the kernel already completed, no packet" },
+		{ "accept4", "it takes a connection whose handshake the kernel already completed, no packet" },
 		{ "send", "the data goes to the kernel, which sends it in segments" },
 		{ "sendto", "the data goes to the kernel, which sends it" },
 		{ "write", "the data goes to the kernel, which sends it" },
@@ -121,14 +171,30 @@ int explain_call(char *buf, size_t n, const char *call, int side, bool failed, c
 		{ "setsockopt", "a socket option changes, no packet" },
 	};
 	static const char *const who[2] = { "client", "server" };
+	const char *call = in->call ? in->call : "?";
 	const char *effect = NULL;
 	for (size_t i = 0; i < COUNT(effects); i++)
 		if (strcmp(effects[i].call, call) == 0)
 			effect = effects[i].effect;
-	const char *w = side < 0 ? "traced process" : side ? who[1] : who[0];
-	if (failed)
-		return snprintf(buf, n, "The %s's %s() failed with %s: the kernel reports what the network said.", w, call,
-				errname && *errname ? errname : "an error");
+	const char *w = in->side < 0 ? "traced process" : in->side ? who[1] : who[0];
+	if (in->failed) {
+		const char *why = explain_errno(call, in->errname);
+		if (why)
+			return snprintf(buf, n, "The %s's %s() failed with %s: %s.", w, call, in->errname, why);
+		return snprintf(buf, n, "The %s's %s() failed with %s.", w, call,
+				in->errname && *in->errname ? in->errname : "an error");
+	}
+	bool ends = strcmp(call, "close") == 0 || strcmp(call, "shutdown") == 0;
+	if (ends && in->proto == 6 && explain_over(in->state))
+		return snprintf(buf, n, "The %s calls %s(): its end of the connection is already %s, so nothing is sent%s.", w,
+				call, tcp_state_name((enum tcp_state)in->state),
+				strcmp(call, "close") == 0 ? "; the socket is freed" : "");
+	if (ends && !in->proto && !in->peer)
+		return snprintf(buf, n, "The %s calls %s() on a socket with no connection (a listener, or one never "
+					"connected or refused): nothing is sent%s.", w, call,
+				strcmp(call, "close") == 0 ? "; a listener's unaccepted connections are reset, and new SYNs "
+							     "to its port are answered with RST"
+							   : "");
 	if (!effect)
 		return snprintf(buf, n, "The %s calls %s().", w, call);
 	return snprintf(buf, n, "The %s calls %s(): %s.", w, call, effect);

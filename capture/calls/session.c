@@ -78,9 +78,14 @@ static bool session_read(struct session *s, size_t i, int64_t now_ns)
 		room -= SESSION_READ_ROOM;
 		size_t max = room < 64 ? room : 64;
 		msg[0] = '\0';
-		size_t n = src->cls->read(src, s->buf, max, msg, sizeof msg);
-		for (size_t k = 0; k < n; k++)
-			timeline_push_call(&s->tl, &s->buf[k]);
+		size_t n;
+		if (src->cls->read_items) {
+			n = src->cls->read_items(src, &s->tl, max, msg, sizeof msg);
+		} else {
+			n = src->cls->read(src, s->buf, max, msg, sizeof msg);
+			for (size_t k = 0; k < n; k++)
+				timeline_push_call(&s->tl, &s->buf[k]);
+		}
 		if (msg[0])
 			session_say(s, msg);
 		else if (n < max)
@@ -143,6 +148,8 @@ bool session_pump(struct session *s, int64_t now_ns)
 	}
 	if (s->o.sockets)
 		s->sock_h = now_ns; /* the next changes are read later, stamped then */
+	if (s->o.tap.tick)
+		s->o.tap.tick(s->o.tap.arg, now_ns);
 	return more;
 }
 
@@ -198,7 +205,39 @@ bool session_peek(struct session *s, bool force, struct session_item *item)
 		item->note = s->it.note;
 		break;
 	}
+	s->item = *item;
 	return true;
+}
+
+/* A lesson's change applied to the table rebuilt from them (sorted by sockdiag_cmp, as read ones are). */
+static void session_apply_note(struct session *s, const struct tl_note *n)
+{
+	struct sockdiag_row *rows = s->rows[s->cur];
+	size_t cnt = s->nrows[s->cur];
+	const struct sockdiag_row *key = n->has_before ? &n->before : &n->after;
+	size_t lo = 0, hi = cnt;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sockdiag_cmp(&rows[mid], key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	bool found = lo < cnt && sockdiag_cmp(&rows[lo], key) == 0;
+	if (!n->has_after) { /* gone */
+		if (found) {
+			memmove(&rows[lo], &rows[lo + 1], (cnt - lo - 1) * sizeof *rows);
+			s->nrows[s->cur]--;
+		}
+	} else if (found) {
+		rows[lo] = n->after;
+	} else if (cnt < SESSION_SOCK_ROWS) {
+		memmove(&rows[lo + 1], &rows[lo], (cnt - lo) * sizeof *rows);
+		rows[lo] = n->after;
+		s->nrows[s->cur]++;
+	}
+	s->sock_read = true;
+	s->sock_at = s->it.key_ns;
 }
 
 void session_pop(struct session *s)
@@ -206,8 +245,12 @@ void session_pop(struct session *s)
 	if (!s->have_it)
 		return;
 	s->have_it = false;
+	if (s->o.tap.item)
+		s->o.tap.item(s->o.tap.arg, &s->item);
 	if (s->it.kind == TL_PACKET && s->it.pkt->has_flow)
 		tl_flows_note(&s->recent, &s->it.pkt->snap);
+	if (s->it.kind == TL_NOTE && s->o.sockets_replayed)
+		session_apply_note(s, s->it.note);
 	timeline_pop(&s->tl);
 }
 
@@ -254,6 +297,11 @@ int session_poll_fd(struct session *s)
 			return fd;
 	}
 	return -1;
+}
+
+bool session_shows_sockets(const struct session *s)
+{
+	return s->o.sockets || s->o.sockets_replayed;
 }
 
 size_t session_sockets(const struct session *s, const struct sockdiag_row **rows, const char **err)

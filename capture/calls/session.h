@@ -27,6 +27,9 @@ struct call_source_class {
 	   malformed events line, the tracer's error) is put into msg, "" otherwise; the caller shows it and
 	   reads again. Fewer than max and no message: nothing more for now. */
 	size_t (*read)(struct call_source *s, struct sock_event *out, size_t max, char *msg, size_t msglen);
+	/* In place of read(), for a source of calls and socket-table changes both (a lesson): push at most max
+	   of them onto tl in the source's own order, as read() otherwise. May be NULL. */
+	size_t (*read_items)(struct call_source *s, struct timeline *tl, size_t max, char *msg, size_t msglen);
 	/* After read() ran dry (it began at read_ns): the time up to which every call still to come from the
 	   source stands later (INT64_MAX: it has ended). */
 	int64_t (*horizon)(struct call_source *s, int64_t read_ns, int64_t now_ns);
@@ -64,13 +67,52 @@ struct trace_source {
 };
 void trace_source_init(struct trace_source *s, struct tracer *t, int64_t grace_ns);
 
+/* What a lesson source reads through: the capture reader's custom blocks of synwatch's, and how far it has
+   read (the source is in calls/, the reader in source/: the caller joins them). */
+struct lesson_feed {
+	/* The next block's custom data, in file order, with its offset (valid until the next call or the next
+	   packet read); false when none waits. */
+	bool (*next)(void *arg, const uint8_t **data, size_t *len, uint64_t *offset);
+	/* The latest packet time read (INT64_MIN: none; INT64_MAX: the file has ended). */
+	int64_t (*upto)(void *arg);
+	void *arg;
+};
+
+#define LESSON_WARNINGS 5 /* malformed blocks worded one by one; the rest are counted */
+
+/* -r LESSON.pcapng: the calls and socket-table changes a lesson stores (calls/lesson.h), read as the file
+   is read. Its horizon: every block after the latest item read stands at or after it. */
+struct lesson_source {
+	struct call_source base;
+	struct lesson_feed feed;
+	char name[256];           /* the file, for messages */
+	int64_t seen;             /* the latest place of a call or change read (INT64_MIN: none) */
+	uint64_t calls, changes;  /* read */
+	uint64_t bad;             /* malformed blocks left out */
+	uint64_t foreign;         /* blocks of the PEN without the lesson tag (another program's), passed over */
+};
+void lesson_source_init(struct lesson_source *s, const struct lesson_feed *feed, const char *name);
+
 #define SESSION_SOURCES 4
 #define SESSION_SOCK_ROWS 1024 /* sockets of the table kept */
+
+struct session_item;
+
+/* A second consumer of every item handed out (a lesson being recorded): item() as session_pop() removes
+   it, tick() at each session_pump(). With a tap, a packet's body begins with its captured bytes
+   (pkt->caplen of them), before anything else the consumer keeps. */
+struct session_tap {
+	void (*item)(void *arg, const struct session_item *it);
+	void (*tick)(void *arg, int64_t now_ns);
+	void *arg;
+};
 
 struct session_opts {
 	int64_t grace_ns;           /* live: how long every item waits for a source that cannot say more */
 	bool sockets;               /* read the kernel's socket table (NETLINK_SOCK_DIAG) */
 	bool notes;                 /* ... and hand out its changes as items (the text view's --sockets) */
+	bool sockets_replayed;      /* the table is rebuilt from the changes a source hands out (a lesson's):
+	                               each applied as it goes out */
 	const uint16_t *ports;      /* the ports whose sockets are read (none: all) */
 	size_t nports;
 	int64_t sockets_every_ns;   /* read it this often */
@@ -80,6 +122,7 @@ struct session_opts {
 	   else doubles it; the new wait in *seconds. NULL, or false, when it cannot be paced. */
 	bool (*pace)(void *arg, bool faster, double *seconds);
 	void *arg;
+	struct session_tap tap;     /* no item(): none */
 };
 
 /* What the session hands out, in time order. Pointers stay valid until session_pop(); a packet's until
@@ -122,6 +165,7 @@ struct session {
 	struct sock_event buf[64];     /* calls being read */
 	struct tl_note note;           /* a socket-table change being pushed */
 	struct tl_item it;             /* the timeline's view of the item handed out */
+	struct session_item item;      /* ... as session_peek() handed it out (for the tap) */
 	bool have_it;                  /* session_peek() handed it out: session_pop() removes it */
 };
 
@@ -166,6 +210,8 @@ bool session_flows_ended(const struct session *s);
 /* A source's program ended: its status and line (the first source that did). */
 bool session_ended(struct session *s, int *status, char *line, size_t n);
 int session_poll_fd(struct session *s);           /* a source's descriptor to wake for, or -1 */
+/* The socket table is shown: read from the kernel, or rebuilt from a lesson's changes. */
+bool session_shows_sockets(const struct session *s);
 /* The socket table as last read (sorted as sockdiag_snapshot sorts it); *err: why it cannot be read, or "". */
 size_t session_sockets(const struct session *s, const struct sockdiag_row **rows, const char **err);
 

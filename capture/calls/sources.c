@@ -1,8 +1,9 @@
-/* sources.c — the call sources of a session: an events file (followed live, or read whole beside a capture) and the tracer. */
+/* sources.c — the call sources of a session: an events file (followed live, or read whole beside a capture), the tracer, and a lesson's blocks. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "calls/lesson.h"
 #include "calls/session.h"
 
 /* ---- the events file ---- */
@@ -244,4 +245,80 @@ void trace_source_init(struct trace_source *s, struct tracer *t, int64_t grace_n
 	s->base.cls = &trace_class;
 	s->t = t;
 	s->grace_ns = grace_ns;
+}
+
+/* ---- a lesson (-r LESSON.pcapng): its calls and socket-table changes ---- */
+
+static size_t lesson_read_items(struct call_source *cs, struct timeline *tl, size_t max, char *msg, size_t msglen)
+{
+	struct lesson_source *s = (struct lesson_source *)cs;
+	struct lesson_block b;
+	char why[256];
+	const uint8_t *data;
+	size_t len, n = 0;
+	uint64_t off;
+	while (n < max && s->feed.next(s->feed.arg, &data, &len, &off)) {
+		int rc = lesson_decode(data, len, &b, why, sizeof why);
+		if (rc == 0) {
+			s->foreign++;
+			continue;
+		}
+		if (rc < 0) {
+			if (++s->bad > LESSON_WARNINGS)
+				continue;
+			snprintf(msg, msglen, "'%s': custom block at offset %llu: %s; left out, the packets are read on%s",
+				 s->name, (unsigned long long)off, why,
+				 s->bad == LESSON_WARNINGS ? " (further malformed blocks are counted at the end)" : "");
+			return n;
+		}
+		int64_t key;
+		if (b.kind == LESSON_CALL) {
+			timeline_push_call(tl, &b.ev);
+			key = timeline_call_key(&b.ev);
+			s->calls++;
+		} else if (b.kind == LESSON_SOCKET) {
+			timeline_push_note(tl, b.at_ns, &b.note);
+			key = b.at_ns;
+			s->changes++;
+		} else {
+			continue; /* a header: the caller read the first one */
+		}
+		if (key > s->seen)
+			s->seen = key;
+		n++;
+	}
+	return n;
+}
+
+/* Blocks stand in the order their items were handed out, each at or after the places of those before it
+   (lesson.h): once the reader has nothing more waiting, every call still to come stands at or after the
+   latest place read, of a block or a packet. */
+static int64_t lesson_horizon(struct call_source *cs, int64_t read_ns, int64_t now_ns)
+{
+	struct lesson_source *s = (struct lesson_source *)cs;
+	(void)read_ns;
+	(void)now_ns;
+	int64_t upto = s->feed.upto(s->feed.arg);
+	if (upto == INT64_MAX)
+		return INT64_MAX;
+	int64_t h = upto > s->seen ? upto : s->seen;
+	return h == INT64_MIN ? INT64_MIN : h - 1;
+}
+
+static void lesson_close(struct call_source *cs)
+{
+	(void)cs; /* the blocks are the capture reader's */
+}
+
+static const struct call_source_class lesson_class = {
+	.read_items = lesson_read_items, .horizon = lesson_horizon, .close = lesson_close,
+};
+
+void lesson_source_init(struct lesson_source *s, const struct lesson_feed *feed, const char *name)
+{
+	memset(s, 0, sizeof *s);
+	s->base.cls = &lesson_class;
+	s->feed = *feed;
+	s->seen = INT64_MIN;
+	snprintf(s->name, sizeof s->name, "%s", name);
 }

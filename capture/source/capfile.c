@@ -334,6 +334,17 @@ int capfile_fd(const struct capfile *cf)
 	return cf->pipe && (cf->ng || cf->pf) ? cf->fd : -1;
 }
 
+bool capfile_custom_next(struct capfile *cf, const uint8_t **data, size_t *len, uint64_t *offset)
+{
+	return cf->ng && pcapng_custom_next(cf->ng, data, len, offset);
+}
+
+void capfile_custom_off(struct capfile *cf)
+{
+	if (cf->ng)
+		pcapng_custom_off(cf->ng);
+}
+
 const struct pcapng *capfile_pcapng(const struct capfile *cf)
 {
 	return cf->ng;

@@ -48,6 +48,10 @@ bool capfile_nanosecond(const struct capfile *cf);  /* the file's precision (pca
                                                        before the first packet is finer than 1 us) */
 int capfile_fd(const struct capfile *cf);           /* a pipe's descriptor to poll, else -1 */
 const struct pcapng *capfile_pcapng(const struct capfile *cf); /* NULL: not pcapng */
+/* pcapng: synwatch's custom blocks read so far, oldest first, and "nobody takes them" (pcapng.h). A classic
+   pcap has none. */
+bool capfile_custom_next(struct capfile *cf, const uint8_t **data, size_t *len, uint64_t *offset);
+void capfile_custom_off(struct capfile *cf);
 /* A classic pcap in a regular file that our reader took (its records can be read in place): true with its
    byte order (swapped: not ours). */
 bool capfile_pcap_inplace(const struct capfile *cf, bool *swapped);

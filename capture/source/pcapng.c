@@ -27,6 +27,8 @@
 #define BT_SPB 3u          /* simple packet block (§4.4) */
 #define BT_ISB 5u          /* interface statistics block (§4.6) */
 #define BT_EPB 6u          /* enhanced packet block (§4.3) */
+#define BT_CB_COPY 0x00000badu   /* custom block an editor may copy (§4.8) */
+#define BT_CB_NOCOPY 0x40000badu /* custom block an editor should not copy */
 #define BT_UNREAD 0xffffffffu /* (reserved) named "block": one whose type could not be read */
 #define BOM 0x1a2b3c4du    /* the SHB's byte-order magic */
 
@@ -56,7 +58,14 @@ struct pcapng {
 	bool failed;              /* error holds why; every call returns PCAPNG_BAD */
 	enum pcapng_fault fault;
 	char error[384];
+	/* synwatch's custom blocks waiting to be taken: records "u32 length, u64 offset, data" in kept[head, len) */
+	bool custom_off;          /* nobody takes them: none is kept */
+	uint8_t *kept;
+	size_t kept_head, kept_len, kept_cap;
+	uint64_t custom_dropped;  /* left out: PCAPNG_CUSTOM_HELD bytes were waiting */
 };
+
+#define KEPT_HDR 12 /* a kept block's length and offset */
 
 /* A block read whole: where it lies and in which byte order. */
 struct ngblk {
@@ -84,8 +93,8 @@ static const char *block_name(uint32_t type, char *buf, size_t n)
 	case BT_EPB: return "enhanced packet block";
 	case 9: return "systemd journal export block";
 	case 10: return "decryption secrets block";
-	case 0x00000bad:
-	case 0x40000bad: return "custom block";
+	case BT_CB_COPY:
+	case BT_CB_NOCOPY: return "custom block";
 	case BT_UNREAD: return "block";
 	}
 	snprintf(buf, n, "block of type 0x%08x", type);
@@ -284,16 +293,30 @@ static void ng_time(const struct pcapng_iface *f, uint64_t t, int64_t *sec, uint
 	*nsec = (uint32_t)ns;
 }
 
+/* Below LINKTYPE_MATCHING_MIN (104) the values are the DLT_ ones, except these four (pcap-common.c). */
+static const struct {
+	int linktype, dlt;
+} linktype_dlt[] = {
+	{ 100, 11 }, /* LINKTYPE_ATM_RFC1483 */
+	{ 101, 12 }, /* LINKTYPE_RAW */
+	{ 102, 15 }, /* LINKTYPE_SLIP_BSDOS */
+	{ 103, 16 }, /* LINKTYPE_PPP_BSDOS */
+};
+
 int pcapng_linktype_to_dlt(int linktype)
 {
-	/* Below LINKTYPE_MATCHING_MIN (104) the values are the DLT_ ones, except these four (pcap-common.c). */
-	switch (linktype) {
-	case 100: return 11; /* LINKTYPE_ATM_RFC1483 */
-	case 101: return 12; /* LINKTYPE_RAW */
-	case 102: return 15; /* LINKTYPE_SLIP_BSDOS */
-	case 103: return 16; /* LINKTYPE_PPP_BSDOS */
-	}
+	for (size_t i = 0; i < sizeof linktype_dlt / sizeof linktype_dlt[0]; i++)
+		if (linktype_dlt[i].linktype == linktype)
+			return linktype_dlt[i].dlt;
 	return linktype;
+}
+
+int pcapng_dlt_to_linktype(int dlt)
+{
+	for (size_t i = 0; i < sizeof linktype_dlt / sizeof linktype_dlt[0]; i++)
+		if (linktype_dlt[i].dlt == dlt)
+			return linktype_dlt[i].linktype;
+	return dlt;
 }
 
 static int ng_shb(struct pcapng *ng, const struct ngblk *k)
@@ -508,6 +531,43 @@ static int ng_isb(struct pcapng *ng, const struct ngblk *k)
 	return 0;
 }
 
+/* A custom block: synwatch's data is kept for pcapng_custom_next (others are read and passed over). */
+static int ng_cb(struct pcapng *ng, const struct ngblk *k)
+{
+	if (get32(k->p + 8, k->be) != PCAPNG_PEN_SYNWATCH)
+		return 0;
+	size_t dlen = k->len - 16, need = KEPT_HDR + dlen;
+	if (ng->kept_head == ng->kept_len)
+		ng->kept_head = ng->kept_len = 0;
+	if (ng->kept_len - ng->kept_head + need > PCAPNG_CUSTOM_HELD) {
+		ng->custom_dropped++;
+		return 0;
+	}
+	if (ng->kept_cap - ng->kept_len < need && ng->kept_head) { /* move what waits to the start */
+		memmove(ng->kept, ng->kept + ng->kept_head, ng->kept_len - ng->kept_head);
+		ng->kept_len -= ng->kept_head;
+		ng->kept_head = 0;
+	}
+	if (ng->kept_cap - ng->kept_len < need) {
+		size_t cap = ng->kept_cap ? ng->kept_cap : 4096;
+		while (cap - ng->kept_len < need)
+			cap *= 2;
+		uint8_t *p = realloc(ng->kept, cap);
+		if (!p) {
+			ng->custom_dropped++;
+			return 0;
+		}
+		ng->kept = p;
+		ng->kept_cap = cap;
+	}
+	uint32_t n32 = (uint32_t)dlen;
+	memcpy(ng->kept + ng->kept_len, &n32, 4);
+	memcpy(ng->kept + ng->kept_len + 4, &k->off, 8);
+	memcpy(ng->kept + ng->kept_len + KEPT_HDR, k->p + 12, dlen);
+	ng->kept_len += need;
+	return 0;
+}
+
 /* A block of this type is read whole (else passed over). */
 static bool ng_reads(uint32_t type)
 {
@@ -584,7 +644,10 @@ static int ng_read(struct pcapng *ng, struct caprec *r, bool peek)
 			return ng_fail(ng, PCAPNG_DAMAGED, type, off, "block length %u is below 12", len);
 		if (len % 4)
 			return ng_fail(ng, PCAPNG_DAMAGED, type, off, "block length %u is not a multiple of 4", len);
-		if (!ng_reads(type)) {
+		/* synwatch's custom blocks are read whole while they are wanted (the PEN is inside). */
+		bool custom = (type == BT_CB_COPY || type == BT_CB_NOCOPY) && !ng->custom_off && len >= 16 &&
+			      len - 16 <= PCAPNG_CUSTOM_MAX && len <= ng->max_block;
+		if (!custom && !ng_reads(type)) {
 			capbuf_take(b, 8);
 			ng->skipping = true;
 			ng->skip_type = type;
@@ -613,6 +676,8 @@ static int ng_read(struct pcapng *ng, struct caprec *r, bool peek)
 		case BT_IDB: pr = ng_idb(ng, &k); break;
 		case BT_ISB: pr = ng_isb(ng, &k); break;
 		case BT_SPB: pr = ng_spb(ng, &k, r); break;
+		case BT_CB_COPY:
+		case BT_CB_NOCOPY: pr = ng_cb(ng, &k); break;
 		default: pr = ng_epb(ng, &k, r); break; /* EPB, and the obsolete packet block */
 		}
 		if (pr == PCAPNG_BAD)
@@ -680,6 +745,32 @@ uint32_t pcapng_sections(const struct pcapng *ng)
 	return ng->sections;
 }
 
+bool pcapng_custom_next(struct pcapng *ng, const uint8_t **data, size_t *len, uint64_t *offset)
+{
+	if (ng->kept_head >= ng->kept_len)
+		return false;
+	uint32_t n32;
+	memcpy(&n32, ng->kept + ng->kept_head, 4);
+	memcpy(offset, ng->kept + ng->kept_head + 4, 8);
+	*data = ng->kept + ng->kept_head + KEPT_HDR;
+	*len = n32;
+	ng->kept_head += KEPT_HDR + n32;
+	return true;
+}
+
+void pcapng_custom_off(struct pcapng *ng)
+{
+	ng->custom_off = true;
+	free(ng->kept);
+	ng->kept = NULL;
+	ng->kept_head = ng->kept_len = ng->kept_cap = 0;
+}
+
+uint64_t pcapng_custom_dropped(const struct pcapng *ng)
+{
+	return ng->custom_dropped;
+}
+
 const char *pcapng_error(const struct pcapng *ng)
 {
 	return ng->error;
@@ -704,6 +795,7 @@ void pcapng_close(struct pcapng *ng)
 		free(ng->ifs[i]);
 	}
 	free(ng->ifs);
+	free(ng->kept);
 	capbuf_free(&ng->b);
 	free(ng);
 }

@@ -63,6 +63,17 @@ enum pcapng_fault {
 /* The most interfaces a file may describe (each costs memory). */
 #define PCAPNG_MAX_IFACES 65536u
 
+/*
+ * synwatch's own custom blocks (pcapng §4.8, type 0x00000BAD or 0x40000BAD): a lesson's socket calls and
+ * socket-table changes (capture/calls/lesson.h says what their data holds). synwatch has no Private
+ * Enterprise Number of its own: it uses 32473, which RFC 5612 reserves for examples and documentation,
+ * and its data starts with a tag of its own. The reader keeps the data of those it meets, in file order,
+ * until they are taken (pcapng_custom_next) or it is told nobody will (pcapng_custom_off).
+ */
+#define PCAPNG_PEN_SYNWATCH 32473u
+#define PCAPNG_CUSTOM_MAX 65536u        /* the longest custom data kept (a longer block is passed over) */
+#define PCAPNG_CUSTOM_HELD (4u << 20)   /* custom data held at most; blocks past that are left out (counted) */
+
 struct pcapng;
 
 /*
@@ -85,6 +96,15 @@ size_t pcapng_ifaces(const struct pcapng *ng);
 const struct pcapng_iface *pcapng_iface(const struct pcapng *ng, size_t i);
 uint32_t pcapng_sections(const struct pcapng *ng);
 
+/* The oldest custom block of synwatch's PEN read and not yet taken: its custom data (after the PEN) in
+   *data (len bytes, valid until the next call of pcapng_next or pcapng_custom_next) and its file offset.
+   false when none waits. */
+bool pcapng_custom_next(struct pcapng *ng, const uint8_t **data, size_t *len, uint64_t *offset);
+/* Nobody takes them: drop those held and keep none from here on. */
+void pcapng_custom_off(struct pcapng *ng);
+/* Blocks left out because PCAPNG_CUSTOM_HELD bytes were waiting to be taken. */
+uint64_t pcapng_custom_dropped(const struct pcapng *ng);
+
 /* After PCAPNG_BAD: what is wrong, one line naming the block and its offset
    ("enhanced packet block at offset 1234: captured length 300 runs past the block's end (64 bytes)"). */
 const char *pcapng_error(const struct pcapng *ng);
@@ -95,7 +115,8 @@ void pcapng_follow(struct pcapng *ng);
 
 void pcapng_close(struct pcapng *ng);
 
-/* A LINKTYPE_* value as a file holds it, as the DLT_* value libpcap gives for it (pcap-linktype(7)). */
+/* A LINKTYPE_* value as a file holds it, as the DLT_* value libpcap gives for it (pcap-linktype(7)), and back. */
 int pcapng_linktype_to_dlt(int linktype);
+int pcapng_dlt_to_linktype(int dlt);
 
 #endif

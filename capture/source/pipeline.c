@@ -13,7 +13,9 @@
 
 #include "decode/decode.h"
 #include "source/capfile.h"
+#include "common/clock.h"
 #include "source/filter.h"
+#include "source/pcapngwrite.h"
 #include "source/pcapwrite.h"
 
 #define DEFAULT_SNAPLEN 262144
@@ -50,9 +52,15 @@ struct pipeline {
 	pcap_t *pcap;              /* live: the capture; file: capfile_pcap() (the file's; libpcap's reader once
 				      it has taken over) */
 	struct capfile *file;      /* -r, or NULL */
-	struct pcapw *dumper;      /* -w, or NULL */
+	struct pcapw *dumper;      /* -w as classic pcap, or NULL */
 	int dump_linktype;         /* the one link type -w holds */
 	bool dump_nano;            /* -w writes nanoseconds */
+	struct pcapngw *ngw;       /* -w as pcapng, or NULL */
+	bool ngw_held;             /* ... whose packets the caller writes (pipeline_write_packet) */
+	int ngw_iface0;            /* its interface for the capture's own link type (live, classic pcap), or -1 */
+	uint32_t snaplen;          /* for the interfaces it describes */
+	int64_t read_ns;           /* the latest packet record's time read by our reader (INT64_MIN: none) */
+	bool read_end;             /* our reader has stopped for good */
 	struct flow_table *flows;
 	bool live;
 	bool nano;                 /* timestamps have nanosecond precision (file, --nano live; a pcapng file's
@@ -252,6 +260,8 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 		return NULL;
 	}
 	pl->count = o->count;
+	pl->ngw_iface0 = -1;
+	pl->read_ns = INT64_MIN;
 	pl->last_off = UINT64_MAX;
 	copy_str(pl->filter_text, sizeof pl->filter_text, o->filter);
 	*code = o->file ? open_file(pl, o, err, errlen) : open_live(pl, o, err, errlen);
@@ -288,7 +298,24 @@ struct pipeline *pipeline_open(const struct pipeline_opts *o, char *err, size_t 
 	}
 
 	/* -w last, so that no error above leaves a file behind. */
-	if (o->write) {
+	if (o->write && o->pcapng) {
+		char why[256];
+		struct pcapngw_section sec = { o->write_appl, o->write_comment };
+		pl->ngw = pcapngw_open(o->write, &sec, why, sizeof why);
+		if (!pl->ngw) {
+			snprintf(err, errlen, "cannot write '%s': %s; check that its directory exists and is writable",
+				 o->write, why);
+			*code = EXIT_OUTPUT;
+			goto fail;
+		}
+		pl->snaplen = (uint32_t)pcap_snapshot(pl->pcap);
+		/* live and classic pcap: the one interface now (a pcapng file's as its packets come) */
+		if (!pl->file || !capfile_pcapng(pl->file))
+			pl->ngw_iface0 = pcapngw_iface(pl->ngw, pl->linktype, pl->live ? pl->name : NULL, pl->nano,
+						       pl->snaplen, pl->filter_text);
+		copy_str(pl->dump_name, sizeof pl->dump_name, o->write);
+		pcapngw_flush(pl->ngw);
+	} else if (o->write) {
 		char why[PCAP_ERRBUF_SIZE + 64];
 		pl->dumper = pcapw_open_like(pl->pcap, o->write, why, sizeof why);
 		if (!pl->dumper) {
@@ -312,6 +339,23 @@ fail:
 static void pipeline_dump(struct pipeline *pl, const struct pcap_pkthdr *h, const uint8_t *data)
 {
 	pcapw_write(pl->dumper, h->ts.tv_sec, h->ts.tv_usec, h->caplen, h->len, data);
+	pl->written++;
+}
+
+/* The pcapng -w interface for a packet of link type dlt from input interface in (NULL: live, classic
+   pcap, or not known): the one described for it, or a new one with its name and resolution. */
+static int pipeline_ng_iface(struct pipeline *pl, int dlt, const struct pkt_iface *in)
+{
+	if (!in && pl->ngw_iface0 >= 0 && dlt == pl->linktype)
+		return pl->ngw_iface0;
+	return pcapngw_iface(pl->ngw, dlt, in ? in->name : NULL, in ? in->nano : pl->nano, pl->snaplen, pl->filter_text);
+}
+
+/* One decoded packet to a pcapng -w, with its interface and its comment when the input has them. */
+static void pipeline_dump_ng(struct pipeline *pl, const struct packet *p)
+{
+	int id = pipeline_ng_iface(pl, p->linktype, p->iface);
+	pcapngw_packet(pl->ngw, id, packet_time_ns(p), p->caplen, p->len, p->data, p->comment, p->comment_len);
 	pl->written++;
 }
 
@@ -348,8 +392,12 @@ static void pipeline_read_ahead(struct pipeline *pl)
 		if (rc != 1) {
 			pl->end_rc = rc;
 			pl->fast_ended = rc != CAPFILE_AGAIN && rc != CAPFILE_FULL;
+			pl->read_end = rc == 0 || rc == CAPFILE_BAD;
 			break;
 		}
+		int64_t t = time_ns_clamped(r.ts_sec, (int64_t)(pl->frac_ns ? r.ts_frac : r.ts_frac * 1000ull));
+		if (t > pl->read_ns)
+			pl->read_ns = t;
 		struct slot *s = &pl->ring[(pl->head + pl->fill) % AHEAD];
 		s->h.ts.tv_sec = (time_t)r.ts_sec;
 		s->h.ts.tv_usec = (int32_t)r.ts_frac; /* libpcap reads it as a signed 32-bit field */
@@ -409,6 +457,8 @@ static int pipeline_emit(struct pipeline *pl, const struct packet **pkt, struct 
 	pl->packets++;
 	if (pl->dumper)
 		pipeline_dump(pl, &s->h, s->data);
+	else if (pl->ngw && !pl->ngw_held)
+		pipeline_dump_ng(pl, &s->pkt);
 	if (s->pkt.iface && s->pkt.iface->nano)
 		pl->nano = true;
 	s->pkt.n = pl->packets;
@@ -501,6 +551,8 @@ int pipeline_next_ref(struct pipeline *pl, const struct packet **pkt, struct tra
 	decode_packet(p, pl->linktype, data, h->caplen, h->len);
 	p->n = pl->packets;
 	pipeline_set_time(p, h->ts.tv_sec, (uint32_t)h->ts.tv_usec, pl->nano);
+	if (pl->ngw && !pl->ngw_held)
+		pipeline_dump_ng(pl, p);
 	flow_track(pl->flows, p, tr);
 	*pkt = p;
 	return 1;
@@ -591,16 +643,70 @@ void pipeline_stop(struct pipeline *pl)
 
 bool pipeline_flush(struct pipeline *pl)
 {
+	if (pl->ngw)
+		return pcapngw_flush(pl->ngw);
 	if (!pl->dumper)
 		return true;
 	return pcapw_flush(pl->dumper);
+}
+
+int pipeline_write_error(const struct pipeline *pl)
+{
+	return pl->ngw ? pcapngw_error(pl->ngw) : 0;
+}
+
+void pipeline_hold_writes(struct pipeline *pl)
+{
+	pl->ngw_held = pl->ngw != NULL;
+}
+
+void pipeline_write_packet(struct pipeline *pl, int linktype, int64_t ts_ns, uint32_t caplen, uint32_t len,
+			   const uint8_t *data, const char *comment, size_t comment_len)
+{
+	if (!pl->ngw)
+		return;
+	/* a pcapng input's first interface of that link type gives its name and resolution */
+	const struct pkt_iface *in = NULL;
+	for (size_t i = 0; !in && i < pipeline_interfaces(pl); i++)
+		if (pipeline_interface(pl, i)->pub.linktype == linktype)
+			in = &pipeline_interface(pl, i)->pub;
+	pcapngw_packet(pl->ngw, pipeline_ng_iface(pl, linktype, in), ts_ns, caplen, len, data, comment, comment_len);
+}
+
+void pipeline_write_custom(struct pipeline *pl, const uint8_t *data, size_t len)
+{
+	if (pl->ngw)
+		pcapngw_custom(pl->ngw, data, len);
+}
+
+bool pipeline_writes_pcapng(const struct pipeline *pl)
+{
+	return pl->ngw != NULL;
+}
+
+bool pipeline_custom_next(struct pipeline *pl, const uint8_t **data, size_t *len, uint64_t *offset)
+{
+	return pl->file && capfile_custom_next(pl->file, data, len, offset);
+}
+
+void pipeline_custom_off(struct pipeline *pl)
+{
+	if (pl->file)
+		capfile_custom_off(pl->file);
+}
+
+int64_t pipeline_read_upto(const struct pipeline *pl)
+{
+	if (!pl->file)
+		return INT64_MIN;
+	return pl->read_end || !pl->fast ? INT64_MAX : pl->read_ns;
 }
 
 void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s)
 {
 	memset(s, 0, sizeof *s);
 	s->packets = pl->packets;
-	s->written = pl->written;
+	s->written = pl->ngw_held && pl->ngw ? pcapngw_packets(pl->ngw) : pl->written;
 	struct pcap_stat ps;
 	if (pl->live && pcap_stats(pl->pcap, &ps) == 0) {
 		s->kernel_recv = ps.ps_recv;
@@ -609,11 +715,35 @@ void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s)
 	}
 }
 
+/* The pcapng -w file's end: each interface's statistics (the kernel's counters for a live capture's), then
+   the close. */
+static void pipeline_close_ng(struct pipeline *pl)
+{
+	if (!pl->ngw)
+		return;
+	struct pipeline_stats st;
+	pipeline_stats(pl, &st);
+	int64_t at = pl->live ? clock_real_ns() : pl->read_ns;
+	for (size_t i = 0; i < pcapngw_ifaces(pl->ngw); i++) {
+		struct pcapngw_stats ks = { 0 };
+		if (pl->live && (int)i == pl->ngw_iface0) {
+			ks.have = PCAPNG_ISB_IFRECV | PCAPNG_ISB_IFDROP | PCAPNG_ISB_OSDROP;
+			ks.ifrecv = st.kernel_recv;
+			ks.ifdrop = st.iface_drop;
+			ks.osdrop = st.kernel_drop;
+		}
+		pcapngw_stats(pl->ngw, (int)i, at, &ks);
+	}
+	pcapngw_close(pl->ngw);
+	pl->ngw = NULL;
+}
+
 void pipeline_close(struct pipeline *pl)
 {
 	if (!pl)
 		return;
 	pcapw_close(pl->dumper);
+	pipeline_close_ng(pl);
 	if (pl->have_prog)
 		pcap_freecode(&pl->prog);
 	filter_free(pl->filter);

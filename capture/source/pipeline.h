@@ -22,6 +22,9 @@ struct pipeline_opts {
 	bool promisc;          /* put the interface in promiscuous mode (tcpdump's default; -p turns off) */
 	bool nano;             /* live: ask for nanosecond timestamps (--nano) */
 	int buffer_bytes;      /* live: kernel buffer size (-B KiB); 0 means 32 MiB */
+	bool pcapng;           /* -w writes pcapng (-w FILE.pcapng, --pcapng) rather than classic pcap */
+	const char *write_appl;    /* pcapng -w: the section header's shb_userappl ("synwatch 0.1.0") */
+	const char *write_comment; /* pcapng -w: the section header's comment, or NULL */
 	bool follow;           /* -r FILE --follow: at the file's end, wait for more (as tail -f) instead of ending */
 };
 
@@ -83,6 +86,29 @@ void pipeline_stats(struct pipeline *pl, struct pipeline_stats *s);
 
 /* Push what -w holds buffered to the disk (a kill after this loses nothing written so far). */
 bool pipeline_flush(struct pipeline *pl);
+/* pcapng -w: the errno of the write that failed (the file was cut back to whole blocks), 0 when none or
+   classic pcap. */
+int pipeline_write_error(const struct pipeline *pl);
+
+/* pcapng -w: from now on (before the first packet is read) the caller writes the packets, in the order
+   and with the comments it chooses (pipeline_write_packet); the pipeline still writes the file's head, its
+   interfaces and, at the close, their statistics. */
+void pipeline_hold_writes(struct pipeline *pl);
+/* ... one packet of link type linktype (on the interface the file describes for
+   it), with an opt_comment of comment_len bytes when comment is not NULL. */
+void pipeline_write_packet(struct pipeline *pl, int linktype, int64_t ts_ns, uint32_t caplen, uint32_t len,
+			   const uint8_t *data, const char *comment, size_t comment_len);
+/* pcapng -w: a custom block of synwatch's (pcapng.h) holding data[0..len). */
+void pipeline_write_custom(struct pipeline *pl, const uint8_t *data, size_t len);
+bool pipeline_writes_pcapng(const struct pipeline *pl); /* -w is a pcapng file */
+
+/* pcapng input: synwatch's custom blocks read so far, oldest first (data valid until the next
+   pipeline_next or pipeline_custom_next), and "nobody takes them" (then none is kept). */
+bool pipeline_custom_next(struct pipeline *pl, const uint8_t **data, size_t *len, uint64_t *offset);
+void pipeline_custom_off(struct pipeline *pl);
+/* How far the file has been read: the time (ns) of the latest packet record read, also ahead of what was
+   handed out (INT64_MIN: none yet); INT64_MAX once reading has ended (the file's end, or a failure). */
+int64_t pipeline_read_upto(const struct pipeline *pl);
 
 /* Flush and close everything (the -w file is complete after this). */
 void pipeline_close(struct pipeline *pl);

@@ -425,7 +425,12 @@ uint64_t store_packet_row(const struct store *st, uint64_t n)
 
 uint64_t store_packets(const struct store *st)
 {
-	return st->end - st->first - (calls_before(st, st->end) - calls_before(st, st->first));
+	return st->end - st->first - store_calls_between(st, st->first, st->end);
+}
+
+uint64_t store_calls_between(const struct store *st, uint64_t from, uint64_t to)
+{
+	return to > from ? calls_before(st, to) - calls_before(st, from) : 0;
 }
 
 uint64_t store_find_time(struct store *st, int64_t t, uint64_t from)

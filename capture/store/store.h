@@ -132,6 +132,7 @@ const struct store_call *store_call_of(const struct store *st, const struct stor
 uint64_t store_packet_number(const struct store *st, uint64_t row); /* 0 for a call */
 uint64_t store_packet_row(const struct store *st, uint64_t n);      /* STORE_NONE when not held */
 uint64_t store_packets(const struct store *st);                     /* packets in rows held */
+uint64_t store_calls_between(const struct store *st, uint64_t from, uint64_t to); /* call rows in [from, to) */
 
 /* The first row at or after `from` whose time is at or after t (STORE_NONE: none); reads at most 64
    records. */

@@ -56,6 +56,7 @@ void summary_from(struct pkt_summary *s, const struct packet *p, const struct tr
 		s->bad_field = p->bad_field;
 	}
 	s->ethertype = p->link.ethertype;
+	s->app = (uint8_t)p->app.kind;
 	if (tr && tr->flow) {
 		s->flow_id = tr->flow->id;
 		s->dir = (uint8_t)tr->dir;

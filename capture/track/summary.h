@@ -42,6 +42,7 @@ struct pkt_summary {
 	uint8_t status;           /* enum dec_status of the whole packet */
 	uint8_t problem_layer;    /* enum layer_id where the capture was cut (DEC_TRUNCATED) or went wrong */
 	uint8_t icmp_type, icmp_code; /* has_icmp */
+	uint8_t app;              /* enum app_kind: the payload has an application summary (view_app.c) */
 	uint8_t before[2], after[2]; /* enum tcp_state of [client, server] around this packet */
 	bool have_rel : 1;        /* rseq/rack valid */
 	bool has_ports : 1;       /* sport/dport are TCP/UDP ports */

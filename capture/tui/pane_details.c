@@ -43,10 +43,12 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 	pane_text_line(o, t->line, ROLE_NORMAL);
 	if (p->s.flow_id)
 		snprintf(t->line, sizeof t->line, "flow %" PRIu64 ", the %s's end", p->s.flow_id, p->s.dir ? "server" : "client");
+	else if (ev.remote.af)
+		snprintf(t->line, sizeof t->line, "no flow: no packet between these endpoints seen (yet)");
 	else
-		snprintf(t->line, sizeof t->line, "no flow (no packet of this socket seen yet)");
+		snprintf(t->line, sizeof t->line, "no flow: the socket has no peer (a listener, or one never connected or refused)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
-	explain_call(t->line, sizeof t->line, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+	footer_explain_call(p, &ev, t->line, sizeof t->line);
 	pane_text_line(o, t->line, ROLE_NORMAL);
 }
 

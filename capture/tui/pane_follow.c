@@ -1,6 +1,7 @@
-/* pane_follow.c — the follow view: a flow's payload both ways over the whole screen, newest at the bottom. */
+/* pane_follow.c — the follow view: a flow's payload both ways over the whole screen, from its first byte to its last. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "tui/tui_panel.h"
 
@@ -12,36 +13,127 @@ unsigned follow_open(struct tui *t)
 	if (!t->ladder.id)
 		return tui_message(t, false, "follow: select a packet of a TCP or UDP flow first");
 	t->ov = OV_FOLLOW;
-	t->follow.up = 0;
+	t->follow.at_end = true;
+	t->follow.top = 0;
 	return D_ALL;
+}
+
+/* What the bottom bar says at the end: whether more may come. */
+static const char *follow_end_word(const struct tui *t)
+{
+	if (model_done(&t->m))
+		return t->m.live ? "(end of the capture)" : "(end of the replay)";
+	return t->m.live ? "(following live)" : "(following the replay)";
 }
 
 static void follow_help(struct tui *t, char *buf, size_t size)
 {
-	char esc[16], f[16], up[16], down[16], pgup[16], pgdn[16], end[16];
+	char esc[16], f[16], up[16], down[16], pgup[16], pgdn[16], home[16], end[16];
 	keys_first(ACT_BACK, esc, sizeof esc);
 	keys_first(ACT_FOLLOW, f, sizeof f);
 	keys_first(ACT_UP, up, sizeof up);
 	keys_first(ACT_DOWN, down, sizeof down);
 	keys_first(ACT_PGUP, pgup, sizeof pgup);
 	keys_first(ACT_PGDN, pgdn, sizeof pgdn);
+	keys_first(ACT_HOME, home, sizeof home);
 	keys_first(ACT_END, end, sizeof end);
-	if (t->follow.up)
-		snprintf(buf, size, "%s/%s close  %s/%s/%s/%s scroll  %s: back to live (scrolled up)", esc, f, up, down,
-			 pgup, pgdn, end);
-	else
-		snprintf(buf, size, "%s/%s close  %s/%s/%s/%s scroll  (following live)", esc, f, up, down, pgup, pgdn);
+	const struct follow_pane *fp = &t->follow;
+	if (!fp->at_end) {
+		size_t last = fp->top + fp->page < fp->total ? fp->top + fp->page : fp->total;
+		snprintf(buf, size, "%s/%s close  %s/%s/%s/%s/%s scroll  %s: the end  lines %zu-%zu of %zu", esc, f, up,
+			 down, pgup, pgdn, home, end, fp->top + 1, last, fp->total);
+	} else {
+		snprintf(buf, size, "%s/%s close  %s/%s/%s/%s/%s scroll  %s", esc, f, up, down, pgup, pgdn, home,
+			 follow_end_word(t));
+	}
+}
+
+/* A payload row's bytes and how many lines they make at width (the cut's note included); false when the
+   row shows nothing (not payload, a retransmission, bytes that cannot be read). */
+static bool follow_payload(struct tui *t, uint64_t row, int width, const uint8_t **data, const struct tui_pkt **pkt,
+			   size_t *lines)
+{
+	const uint32_t dup = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION;
+	const struct tui_pkt *p = model_row(&t->m, row);
+	if (!p || p->is_call || !p->s.pl_cap || (p->s.events & dup))
+		return false;
+	const uint8_t *b = model_bytes(&t->m, p);
+	if (!b)
+		return false;
+	*data = b + p->s.pl_off;
+	*pkt = p;
+	*lines = follow_count_lines(*data, p->s.pl_cap, width) + (p->s.payload > p->s.pl_cap ? 1 : 0);
+	return true;
+}
+
+/* Count the lines of the flow index's rows not counted yet (all of them for another flow, width or index);
+   false when out of memory. */
+static bool follow_count(struct tui *t, int width)
+{
+	struct follow_pane *fp = &t->follow;
+	const struct store_flowrows *fr = &t->m.flowpk;
+	if (fp->id != fr->id || fp->width != width || fp->counted > fr->count ||
+	    (fp->counted && (fr->row[0] != fp->first || fr->row[fp->counted - 1] != fp->last)))
+		fp->counted = 0;
+	fp->id = fr->id;
+	fp->width = width;
+	if (fr->count > fp->cap) {
+		size_t cap = fr->count + fr->count / 2 + 64;
+		size_t *c = realloc(fp->cum, cap * sizeof *c);
+		if (!c)
+			return false;
+		fp->cum = c;
+		fp->cap = cap;
+	}
+	for (size_t k = fp->counted; k < fr->count; k++) {
+		const uint8_t *d;
+		const struct tui_pkt *p;
+		size_t n = 0;
+		if (!follow_payload(t, fr->row[k], width, &d, &p, &n))
+			n = 0;
+		fp->cum[k] = (k ? fp->cum[k - 1] : 0) + n;
+	}
+	fp->counted = fr->count;
+	if (fp->counted) {
+		fp->first = fr->row[0];
+		fp->last = fr->row[fp->counted - 1];
+	}
+	fp->total = fp->counted ? fp->cum[fp->counted - 1] : 0;
+	return true;
+}
+
+/* The first flow index row whose lines reach past line `line` (cum[k] > line). */
+static size_t follow_row_of(const struct follow_pane *fp, size_t line)
+{
+	size_t lo = 0, hi = fp->counted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (fp->cum[mid] > line)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 /* '>' client to server, '<' back. */
 static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
 	(void)y;
+	struct follow_pane *fp = &t->follow;
 	struct flow scratch;
 	const struct flow *f = t->ladder.id ? model_flow(&t->m, t->ladder.id, &scratch) : NULL;
 	ladder_build(t, t->ladder.id);
 	s->clear(s);
-	char a[64], b[64], n1[16], n2[16], help[160];
+	int rows = h - 2, width = s->cols - 2;
+	bool counted = f && rows > 0 && follow_count(t, width);
+	fp->page = rows > 0 ? (size_t)rows : 1;
+	size_t max_top = fp->total > fp->page ? fp->total - fp->page : 0;
+	if (fp->at_end || fp->top >= max_top) {
+		fp->top = max_top;
+		fp->at_end = true;
+	}
+	char a[64], b[64], n1[16], n2[16], help[200];
 	if (f) {
 		bool ports = f->proto == 6 || f->proto == 17;
 		snprintf(t->line, sizeof t->line, " Follow %s flow %" PRIu64 ": %s > %s  (%s B >, %s B <)",
@@ -55,83 +147,77 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	sink_line(s, 0, t->line, ROLE_STATUS);
 	follow_help(t, help, sizeof help);
 	sink_line(s, h - 1, help, ROLE_STATUS);
-	int rows = h - 2, width = s->cols - 2;
 	if (!f || rows <= 0)
 		return;
-	/* Walk packets from the newest back, collecting lines bottom-up after skipping `up` lines. */
-	size_t skip = t->follow.up, placed = 0, cap = (size_t)rows < TUI_FOLLOW_ROWS ? (size_t)rows : TUI_FOLLOW_ROWS;
-	const uint32_t dup = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION;
-	size_t total_lines = 0;
-	const struct store_flowrows *fp = &t->m.flowpk;
-	for (size_t k = fp->count; k-- > 0 && placed < cap;) {
-		const struct tui_pkt *p = model_row(&t->m, fp->row[k]);
-		if (!p || p->is_call || !p->s.pl_cap || (p->s.events & dup))
+	if (!counted) {
+		sink_put(s, 1, 2, s->cols - 2, "out of memory counting this flow's lines", ROLE_ERROR, false);
+		return;
+	}
+	if (!fp->total) {
+		sink_put(s, 1, 2, s->cols - 2, "no payload in this flow yet", SM_DIM, false);
+		return;
+	}
+	/* From the row holding line `top`, its lines and the next rows' down to the screen's last row. */
+	int placed = 0;
+	const struct store_flowrows *fr = &t->m.flowpk;
+	for (size_t k = follow_row_of(fp, fp->top); k < fp->counted && placed < rows; k++) {
+		const uint8_t *d;
+		const struct tui_pkt *p;
+		size_t lines;
+		if (!follow_payload(t, fr->row[k], width, &d, &p, &lines))
 			continue;
-		const uint8_t *b = model_bytes(&t->m, p);
-		if (!b)
-			continue;
-		const uint8_t *d = b + p->s.pl_off;
-		size_t nl = follow_count_lines(d, p->s.pl_cap, width);
-		bool cut = p->s.payload > p->s.pl_cap;
-		size_t lines = nl + (cut ? 1 : 0);
-		total_lines += lines;
-		for (size_t li = lines; li-- > 0 && placed < cap;) {
-			if (skip) {
-				skip--;
-				continue;
-			}
-			struct follow_text *fl = &t->follow.lines[placed++];
-			fl->client = p->s.dir == DIR_C2S;
+		size_t before = k ? fp->cum[k - 1] : 0, nl = follow_count_lines(d, p->s.pl_cap, width);
+		bool client = p->s.dir == DIR_C2S;
+		unsigned style = client ? ROLE_CLIENT : ROLE_SERVER;
+		for (size_t li = fp->top > before ? fp->top - before : 0; li < lines && placed < rows; li++) {
 			if (li == nl)
-				snprintf(fl->text, sizeof fl->text, "[%" PRIu32 " bytes not captured]", p->s.payload - p->s.pl_cap);
+				snprintf(t->line, sizeof t->line, "[%" PRIu32 " bytes not captured]", p->s.payload - p->s.pl_cap);
 			else
-				follow_line(d, p->s.pl_cap, width, li, fl->text, sizeof fl->text);
+				follow_line(d, p->s.pl_cap, width, li, t->line, sizeof t->line);
+			sink_put(s, 1 + placed, 0, 2, client ? "> " : "< ", style, false);
+			sink_put(s, 1 + placed, 2, width, t->line, style, false);
+			placed++;
 		}
 	}
-	for (size_t i = 0; i < placed; i++) { /* oldest at the top */
-		const struct follow_text *fl = &t->follow.lines[placed - 1 - i];
-		unsigned style = fl->client ? ROLE_CLIENT : ROLE_SERVER;
-		sink_put(s, 1 + (int)i, 0, 2, fl->client ? "> " : "< ", style, false);
-		sink_put(s, 1 + (int)i, 2, width, fl->text, style, false);
-	}
-	if (!placed && !total_lines)
-		sink_put(s, 1, 2, s->cols - 2, "no payload in this flow yet", SM_DIM, false);
-	if (t->follow.up && !placed) /* scrolled beyond the start: come back */
-		t->follow.up = t->follow.up > (size_t)rows ? t->follow.up - (size_t)rows : 0;
 }
 
 static unsigned follow_key(struct tui *t, enum tui_action act, int key)
 {
 	(void)key;
-	size_t page = t->rows > 3 ? (size_t)t->rows - 3 : 1; /* the screen's rows less the two bars */
-	size_t *up = &t->follow.up;
+	struct follow_pane *fp = &t->follow;
+	size_t page = fp->page ? fp->page : 1;
+	size_t max_top = fp->total > page ? fp->total - page : 0;
 	switch (act) {
 	case ACT_BACK:
 	case ACT_FOLLOW:
 		t->ov = OV_NONE;
 		return D_ALL;
 	case ACT_UP:
-		(*up)++;
-		return D_ALL;
+		fp->top = fp->top ? fp->top - 1 : 0;
+		break;
 	case ACT_DOWN:
-		if (*up)
-			(*up)--;
-		return D_ALL;
+		fp->top++;
+		break;
 	case ACT_PGUP:
-		*up += page;
-		return D_ALL;
+		fp->top = fp->top > page ? fp->top - page : 0;
+		break;
 	case ACT_PGDN:
-		*up = *up > page ? *up - page : 0;
-		return D_ALL;
-	case ACT_END:
-		*up = 0;
-		return D_ALL;
+		fp->top += page;
+		break;
 	case ACT_HOME:
-		*up = SIZE_MAX / 2;
-		return D_ALL;
+		fp->top = 0;
+		break;
+	case ACT_END:
+		fp->top = max_top;
+		break;
 	default:
 		return K_PASS;
 	}
+	/* At the last page the view keeps to the end as lines come; scrolled up, it stays on its lines. */
+	fp->at_end = fp->top >= max_top;
+	if (fp->at_end)
+		fp->top = max_top;
+	return D_ALL;
 }
 
 const struct pane_class pane_follow = { .draw = follow_draw, .key = follow_key, .help = follow_help };

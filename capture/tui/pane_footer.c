@@ -1,22 +1,27 @@
-/* pane_footer.c — the bottom row: a message, the sentence explaining the current row, or the function keys. */
+/* pane_footer.c — the bottom rows: a message or the sentence explaining the current row, wrapped onto as many rows as it needs (up to TUI_FOOTER_MAX), or the function keys. */
 #include <stdio.h>
 #include <string.h>
 
 #include "calls/explain.h"
 #include "common/count.h"
+#include "common/wrap.h"
 #include "tui/tui_panel.h"
 
-/* Does call `c` send what packet p carries (SYN: connect; data: send...; FIN/RST: close, shutdown)? */
-static bool footer_call_sends(const char *c, const struct tui_pkt *p)
+void footer_explain_call(const struct tui_pkt *p, const struct sock_event *ev, char *buf, size_t n)
 {
-	if (p->s.tcpflags & TCP_SYN)
-		return strcmp(c, "connect") == 0;
-	if (p->s.tcpflags & (TCP_FIN | TCP_RST))
-		return strcmp(c, "close") == 0 || strcmp(c, "shutdown") == 0;
-	if (p->s.payload)
-		return strcmp(c, "send") == 0 || strcmp(c, "sendto") == 0 || strcmp(c, "write") == 0 ||
-		       strcmp(c, "sendmsg") == 0 || (p->s.proto == 17 && strcmp(c, "connect") == 0);
-	return false;
+	int side = model_call_side(p, ev);
+	uint8_t state = p->s.flow_id && side >= 0 ? p->s.before[side] : TCPS_NONE;
+	struct explain_call_in in = {
+		.call = ev->call,
+		.side = side,
+		.failed = ev->ret < 0,
+		.errname = ev->errname,
+		.peer = ev->remote.af != 0,
+		/* A call row keeps the states of the flow it matched: only a TCP flow has any. */
+		.proto = !p->s.flow_id ? 0 : state != TCPS_NONE ? 6 : 17,
+		.state = state,
+	};
+	explain_call(buf, n, &in);
 }
 
 bool footer_explain(struct tui *t, char *buf, size_t n)
@@ -29,7 +34,7 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 	if (p->is_call) {
 		if (!model_call_event(&t->m, p, &ev))
 			return false;
-		explain_call(buf, n, ev.call, model_call_side(p, &ev), ev.ret < 0, ev.errname);
+		footer_explain_call(p, &ev, buf, n);
 		return true;
 	}
 	if (!p->s.flow_id)
@@ -61,12 +66,12 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 		if (!c)
 			continue;
 		if (!c->is_call) {
-			if ((c->s.tcpflags & p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST)) ||
-			    (c->s.payload && p->s.payload && !(p->s.tcpflags & (TCP_SYN | TCP_FIN | TCP_RST))))
+			if (explain_same_kind(c->s.tcpflags, c->s.payload, p->s.tcpflags, p->s.payload))
 				break; /* an earlier packet of the same kind took that call */
 			continue;
 		}
-		if (model_call_event(&t->m, c, &ev) && ev.ret >= 0 && footer_call_sends(ev.call, p)) {
+		if (model_call_event(&t->m, c, &ev) && ev.ret >= 0 &&
+		    explain_call_sends(ev.call, p->s.proto, p->s.tcpflags, p->s.payload)) {
 			snprintf(call, sizeof call, "%s", ev.call);
 			in.call = call;
 			break;
@@ -76,17 +81,55 @@ bool footer_explain(struct tui *t, char *buf, size_t n)
 	return true;
 }
 
+/* Rows text takes wrapped at cols. */
+static int footer_rows(const char *text, int cols)
+{
+	int n = 0;
+	for (const char *p = text; *p && n < 64; n++) {
+		p += wrap_take(p, cols);
+		while (*p == ' ')
+			p++;
+	}
+	return n ? n : 1;
+}
+
+int footer_prepare(struct tui *t, int cols)
+{
+	struct footer_pane *fp = &t->footer;
+	fp->text[0] = '\0';
+	if (fp->msg[0] && clock_mono_ns() < fp->msg_until) {
+		snprintf(fp->text, sizeof fp->text, "%s", fp->msg);
+		fp->text_style = fp->msg_err ? ROLE_ERROR | SM_BOLD : SM_BOLD;
+	} else {
+		fp->msg[0] = '\0';
+		if (!fp->explain || !footer_explain(t, fp->text, sizeof fp->text))
+			fp->text[0] = '\0';
+		fp->text_style = SM_BOLD;
+	}
+	if (!fp->text[0])
+		return 1;
+	int n = footer_rows(fp->text, cols);
+	return n < TUI_FOOTER_MAX ? n : TUI_FOOTER_MAX;
+}
+
 static void footer_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
-	(void)h;
 	struct footer_pane *fp = &t->footer;
-	if (fp->msg[0] && clock_mono_ns() < fp->msg_until) {
-		sink_line(s, y, fp->msg, fp->msg_err ? ROLE_ERROR | SM_BOLD : SM_BOLD);
-		return;
-	}
-	fp->msg[0] = '\0';
-	if (fp->explain && footer_explain(t, t->line, sizeof t->line)) {
-		sink_line(s, y, t->line, SM_BOLD);
+	if (fp->text[0]) {
+		const char *p = fp->text;
+		for (int r = 0; r < h; r++) {
+			size_t take = wrap_take(p, s->cols);
+			bool last = r == h - 1 && p[take];
+			char line[TUI_LINE];
+			if (last) /* more than the rows hold: the last one says so */
+				snprintf(line, sizeof line, "%.*s...", (int)wrap_take(p, s->cols - 3), p);
+			else
+				snprintf(line, sizeof line, "%.*s", (int)take, p);
+			sink_line(s, y + r, line, fp->text_style);
+			p += take;
+			while (*p == ' ')
+				p++;
+		}
 		return;
 	}
 	struct key_hint hints[16];

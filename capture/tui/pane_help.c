@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "common/count.h"
+#include "common/wrap.h"
 #include "tui/tui_panel.h"
 
 #define HELP_LINES 96   /* lines the help may take, wrapped */
@@ -30,15 +31,7 @@ static void help_wrap(char (*lines)[HELP_WIDTH], size_t *n, const char *label, c
 		room = 20;
 	bool first = true;
 	while (*n < HELP_LINES) {
-		size_t len = strlen(text);
-		size_t take = len;
-		if (len > (size_t)room) {
-			take = (size_t)room;
-			while (take > 0 && text[take] != ' ')
-				take--;
-			if (take == 0)
-				take = (size_t)room;
-		}
+		size_t take = wrap_take(text, room);
 		snprintf(lines[(*n)++], HELP_WIDTH, "%-*s %.*s", HELP_LABEL - 1, first ? label : "", (int)take, text);
 		first = false;
 		text += take;

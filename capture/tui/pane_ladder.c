@@ -112,6 +112,7 @@ static void ladder_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		return;
 	char help[64];
 	ladder_help(t, help, sizeof help);
+	ladder_build(t, t->ladder.id); /* the count below is this flow's, not the last one built */
 	snprintf(t->line, sizeof t->line, " Ladder: flow %" PRIu64 " (%zu rows)   %s", t->ladder.id,
 		 t->m.flowpk.id == t->ladder.id ? t->m.flowpk.count : 0, help);
 	tui_frame_pane(t, s, PANE_LOWER, rows, t->line);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "tui/tui_panel.h"
+#include "view/view.h"
 
 static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 {
@@ -35,7 +36,13 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 			fmt_call_row(t->line, sizeof t->line, p->s.ts_ns, e, t->m.t0, s->cols, numw);
 			style = (e && model_call_side(p, e) == 1 ? ROLE_SERVER : ROLE_CLIENT) | SM_BOLD;
 		} else {
-			fmt_row(t->line, sizeof t->line, &p->s, t->m.t0, s->cols, numw);
+			/* A DNS, HTTP or ARP row: its summary as --text writes it, read from its bytes again. */
+			const char *app = NULL;
+			char line[VIEW_APP_LINE_MAX];
+			if (p->s.app != APP_NONE && model_redecode(&t->m, p, &t->list.scratch) &&
+			    view_app_line(line, sizeof line, &t->list.scratch))
+				app = line;
+			fmt_row(t->line, sizeof t->line, &p->s, app, t->m.t0, s->cols, numw);
 			style = STYLE_ROW(fmt_class(&p->s));
 		}
 		if (i == lv->sel)
@@ -49,6 +56,11 @@ static void list_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		if (!m->live && m->paused && !m->released)
 			snprintf(t->line, sizeof t->line, "paused before the first packet: %s steps, %s plays",
 				 keys_first(ACT_STEP, k1, sizeof k1), keys_first(ACT_PAUSE, k2, sizeof k2));
+		else if (model_done(m) && m->cleared)
+			snprintf(t->line, sizeof t->line, "list cleared (%s); the %s has ended: no more packets will come",
+				 keys_first(ACT_CLEAR, k1, sizeof k1), m->live ? "capture" : "replay");
+		else if (model_done(m) && !store_end(m->st))
+			snprintf(t->line, sizeof t->line, "the %s has ended without a packet", m->live ? "capture" : "replay");
 		else if (!store_match_active(m->match) || m->avail <= store_first(m->st))
 			snprintf(t->line, sizeof t->line, "waiting for packets...");
 		else if (pass < 1)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/wrap.h"
 #include "tui/tui_panel.h"
 
 static void sockets_help(struct tui *t, char *buf, size_t size)
@@ -23,16 +24,7 @@ static void sockets_wrapped(struct pane_text *o, const char *text, int width, in
 		int room = width - lead;
 		if (room < 16)
 			room = 16;
-		size_t len = strlen(p);
-		size_t take = len;
-		if (len > (size_t)room) { /* the last space that fits, else a hard break */
-			take = (size_t)room;
-			for (size_t i = (size_t)room; i > 0; i--)
-				if (p[i] == ' ') {
-					take = i;
-					break;
-				}
-		}
+		size_t take = wrap_take(p, room);
 		snprintf(line, sizeof line, "%*s%.*s", lead, "", (int)take, p);
 		pane_text_line(o, line, style);
 		p += take;
@@ -83,8 +75,8 @@ static void sockets_draw(struct tui *t, struct tui_sink *s, int y, int h)
 	for (size_t i = 0; so && i < so->nports && used < sizeof ports - 8; i++)
 		used += (size_t)snprintf(ports + used, sizeof ports - used, "%s%u", i ? "," : " ", so->ports[i]);
 	sockets_help(t, help, sizeof help);
-	snprintf(t->line, sizeof t->line, " Sockets (kernel, as ss -tuan) port%s%s: %zu   %s",
-		 so && so->nports > 1 ? "s" : "", so && so->nports ? ports : "s (all)", nsock, help);
+	snprintf(t->line, sizeof t->line, " Sockets (%s, as ss -tuan) port%s%s: %zu   %s",
+		 so && so->sockets_replayed ? "as the lesson recorded them" : "kernel", so && so->nports > 1 ? "s" : "", so && so->nports ? ports : "s (all)", nsock, help);
 	tui_frame_pane(t, s, PANE_FLOWS, rows, t->line);
 	if (err[0]) {
 		sink_put(s, y + 1, 2, s->cols - 2, err, ROLE_ERROR_TEXT, false);

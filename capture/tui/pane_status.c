@@ -83,14 +83,20 @@ static void status_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		snprintf(mode, sizeof mode, "%s", m->paused ? "PAUSED (capturing)" : "LIVE");
 	else if (m->fastfwd)
 		snprintf(mode, sizeof mode, "FAST-FORWARD");
-	else if (m->ended && m->avail >= store_end(m->st) && !(m->session && session_held(m->session)))
+	else if (model_done(m))
 		snprintf(mode, sizeof mode, "REPLAY END");
 	else
 		snprintf(mode, sizeof mode, "REPLAY %s%s", sp, m->paused ? " PAUSED" : "");
 	double rate = t->status.rate;
 	status_store(t, more, sizeof more);
-	snprintf(t->line, sizeof t->line, " shown %zu  captured %" PRIu64 "  dropped %" PRIu64 "  %.*f pkt/s  flows %" PRIu64 "%s",
-		 t->list.lv.count, st.packets, st.kernel_drop + st.iface_drop, rate < 100 ? 1 : 0, rate, model_flows(m), more);
+	/* The list's rows are packets and, in a classroom, calls: "shown" counts the packets alone. */
+	size_t calls = model_visible_calls(m), rows = t->list.lv.count;
+	char ncalls[40] = "";
+	if (m->session || calls)
+		snprintf(ncalls, sizeof ncalls, "  calls %zu", calls);
+	snprintf(t->line, sizeof t->line, " shown %zu%s  captured %" PRIu64 "  dropped %" PRIu64 "  %.*f pkt/s  flows %" PRIu64 "%s",
+		 rows > calls ? rows - calls : 0, ncalls, st.packets, st.kernel_drop + st.iface_drop, rate < 100 ? 1 : 0, rate,
+		 model_flows(m), more);
 	size_t ml = strlen(mode);
 	int w = s->cols - (int)ml - 3;
 	sink_put(s, 1, 0, w, t->line, ROLE_STATUS, true);

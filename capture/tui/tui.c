@@ -95,7 +95,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	t->o = o;
 	t->zoom = -1;
 	t->ladder.headers = 2;
-	t->show_sockets = o->session && o->session->o.sockets;
+	t->show_sockets = o->session && session_shows_sockets(o->session);
 	t->footer.explain = o->explain || o->step || o->session;
 	if (o->program)
 		t->lower = LOWER_PROGRAM; /* --trace: what the command says is the first thing to read */
@@ -104,8 +104,7 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	lv_init(&t->ladder.lv);
 	bool ok = model_init(&t->m, pl, o, &tui_hooks, t, what);
 	t->ladder.rows = calloc(TUI_LADDER_ROWS, sizeof *t->ladder.rows);
-	t->follow.lines = calloc(TUI_FOLLOW_ROWS, sizeof *t->follow.lines);
-	if (!ok || !t->ladder.rows || !t->follow.lines) {
+	if (!ok || !t->ladder.rows) {
 		tui_free(t);
 		return NULL;
 	}
@@ -126,7 +125,7 @@ void tui_free(struct tui *t)
 	free(t->kernel.k[0]);
 	free(t->kernel.k[1]);
 	free(t->ladder.rows);
-	free(t->follow.lines);
+	free(t->follow.cum);
 	free(t);
 }
 
@@ -149,8 +148,14 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 	}
 	t->rows = s->rows;
 	t->cols = s->cols;
-	layout_compute(&t->lay, s->rows, s->cols, t->zoom);
+	layout_compute(&t->lay, s->rows, s->cols, t->zoom, t->lay.footer_h);
 	tui_sync_list(t);
+	/* The footer's text (after the list's news, which may be a message) and the rows it needs. */
+	int fh = t->prompt.kind != PR_NONE ? 1 : footer_prepare(t, s->cols);
+	if (fh != t->lay.footer_h) { /* the panes above move: all of them again */
+		layout_compute(&t->lay, s->rows, s->cols, t->zoom, fh);
+		t->dirty |= D_ALL | D_CLEAR;
+	}
 	if (t->dirty & D_CLEAR)
 		s->clear(s);
 	if (t->lay.too_small) {
@@ -177,7 +182,7 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 			tui_slot_pane(t, PANE_LOWER)->draw(t, s, t->lay.y[PANE_LOWER], t->lay.h[PANE_LOWER]);
 		if (t->ov == OV_HELP)
 			pane_help.draw(t, s, 0, s->rows);
-		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, 1);
+		(t->prompt.kind != PR_NONE ? &pane_prompt : &pane_footer)->draw(t, s, t->lay.footer_y, t->lay.footer_h);
 	}
 	t->dirty = (flows_due ? 0 : t->dirty & D_FLOWDATA) | (lower_due ? 0 : t->dirty & D_GRAPHDATA);
 	t->last_draw = clock_mono_ns();
@@ -252,8 +257,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		t->dirty |= program_pump(t);
 		if (threaded)
 			model_advance(&t->m, &wait_ns);
-		if (t->m.fastfwd && t->m.ended && (!t->m.session || !session_held(t->m.session)) &&
-		    t->m.avail >= store_end(t->m.st)) {
+		if (t->m.fastfwd && model_done(&t->m)) {
 			t->m.fastfwd = false;
 			tui_sync_list(t);
 			lv_end(&t->list.lv, tui_pane_rows(t, PANE_LIST));

@@ -218,19 +218,21 @@ static unsigned act_slower(struct tui *t)
 
 static unsigned act_clear(struct tui *t)
 {
-	size_t n = model_clear(&t->m);
+	size_t calls, n = model_clear(&t->m, &calls);
 	t->ladder.id = 0;
 	graph_forget(t);
 	t->ladder.driven = false;
 	lv_init(&t->list.lv);
 	lv_init(&t->ladder.lv);
+	if (calls)
+		return D_ALL | tui_message(t, false, "cleared %zu packets and %zu calls; flows idle since are hidden", n, calls);
 	return D_ALL | tui_message(t, false, "cleared %zu packets; flows idle since are hidden", n);
 }
 
 static unsigned act_sockets(struct tui *t)
 {
-	if (!t->m.session || !t->m.session->o.sockets)
-		return tui_message(t, false, "the socket table needs --sockets (or --classroom)");
+	if (!t->m.session || !session_shows_sockets(t->m.session))
+		return tui_message(t, false, "the socket table needs --sockets (or --classroom, or a lesson that has it)");
 	t->show_sockets = !t->show_sockets;
 	return D_FLOWS | D_CLEAR;
 }

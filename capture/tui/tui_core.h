@@ -67,7 +67,9 @@ char *fmt_reltime(char *buf, size_t size, int64_t ts_ns, int64_t t0_ns); /* seco
 /* numw: width of the No. column (fmt_num_width() of the biggest number on screen), so columns stay put. */
 int fmt_num_width(uint64_t max_n);
 size_t fmt_row_header(char *buf, size_t size, int width, int numw);
-size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw);
+/* A packet's row; app: its application summary (view_app_line()), put first in the Info column, or NULL. */
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, const char *app, int64_t t0_ns, int width,
+	       int numw);
 size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p); /* the Info column alone */
 /* A call row in the list, standing at at_ns: "   0.000123  call  client 4712: connect(3, ...) = 0". */
 struct sock_event;
@@ -115,9 +117,11 @@ enum { PANE_LIST, PANE_FLOWS, PANE_LOWER, PANE_COUNT };
 struct tui_layout {
 	bool too_small;           /* below the minimum: show a message instead */
 	int y[PANE_COUNT], h[PANE_COUNT]; /* each pane's first row (its title line) and height with title */
-	int footer_y;             /* key hints / prompt / messages */
+	int footer_y, footer_h;   /* key hints / prompt / messages: its first row and rows */
 };
-/* Status bar on rows 0-1, footer on the last row; zoom is a pane that takes all rows, or -1. */
-void layout_compute(struct tui_layout *l, int rows, int cols, int zoom);
+/* Status bar on rows 0-1, the footer on the last footer_h rows (1 to TUI_FOOTER_MAX); zoom is a pane that
+   takes all rows, or -1. */
+#define TUI_FOOTER_MAX 4
+void layout_compute(struct tui_layout *l, int rows, int cols, int zoom, int footer_h);
 
 #endif

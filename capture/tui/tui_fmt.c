@@ -303,6 +303,40 @@ size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p)
 	return s.len;
 }
 
+/*
+ * A call as strace writes it ("connect(3, {AF_INET, 127.0.0.1:9}, 16) = -1 ECONNREFUSED (Connection
+ * refused)") in at most room columns: the arguments' middle gives way first ("connect(3, {AF_I...) = -1
+ * ECONNREFUSED (Connection refused)"), then the errno's words; the call's name and its result stay.
+ */
+static void call_fit(char *st, size_t room)
+{
+	size_t len = strlen(st);
+	if (len <= room)
+		return;
+	char *res = strstr(st, ") = ");
+	char *open = strchr(st, '(');
+	if (!res || !open || open > res) {
+		st[room] = '\0';
+		return;
+	}
+	char *words = strstr(res, " (");
+	size_t tail = strlen(res), head = (size_t)(open - st) + 1;
+	if (head + 3 + tail > room && words) { /* without "(Connection refused)" */
+		*words = '\0';
+		tail = strlen(res);
+		len = strlen(st);
+		if (len <= room)
+			return;
+	}
+	if (head + 3 + tail > room) { /* not even that: the end is what goes */
+		st[room] = '\0';
+		return;
+	}
+	size_t keep = room - 3 - tail; /* of the head and arguments */
+	memmove(st + keep + 3, res, tail + 1);
+	memcpy(st + keep, "...", 3);
+}
+
 size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_event *ev, int64_t t0_ns, int width,
 		    int numw)
 {
@@ -313,14 +347,18 @@ size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_eve
 		events_format_strace(ev, st, sizeof st);
 	else
 		snprintf(st, sizeof st, "(call no longer kept)");
-	sb_printf(&s, "%*s %s  call  %s %d: %s", numw, "", fmt_time_col(t, sizeof t, at_ns, t0_ns, fmt_time_width(width)),
-		  ev ? ev->role : "?", ev ? (int)ev->pid : 0, st);
+	sb_printf(&s, "%*s %s  call  %s %d: ", numw, "", fmt_time_col(t, sizeof t, at_ns, t0_ns, fmt_time_width(width)),
+		  ev ? ev->role : "?", ev ? (int)ev->pid : 0);
+	if (width >= 0 && s.len < (size_t)width)
+		call_fit(st, (size_t)width - s.len);
+	sb_printf(&s, "%s", st);
 	if (width >= 0 && s.len > (size_t)width)
 		buf[s.len = (size_t)width] = '\0';
 	return s.len;
 }
 
-size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_ns, int width, int numw)
+size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, const char *app, int64_t t0_ns, int width,
+	       int numw)
 {
 	int ep = fmt_ep_width(width);
 	char a[64], b[64], t[32], proto[16];
@@ -335,7 +373,11 @@ size_t fmt_row(char *buf, size_t size, const struct pkt_summary *p, int64_t t0_n
 	sb_printf(&s, " ");
 	sb_column(&s, b, ep, true);
 	sb_printf(&s, " %-5s ", proto);
-	if (s.len + 1 < s.size)
+	/* The application's line first (what a student looks for), then the transport's; ARP's says it all. */
+	bool app_only = app && *app && p->l4 != L4_TCP && p->l4 != L4_UDP;
+	if (app && *app)
+		sb_printf(&s, app_only ? "%s" : "%s  ", app);
+	if (!app_only && s.len + 1 < s.size)
 		s.len += fmt_info(s.b + s.len, s.size - s.len, p);
 	if (width >= 0 && s.len > (size_t)width)
 		buf[s.len = (size_t)width] = '\0';
@@ -446,7 +488,10 @@ static const char *fmt_state_short(const char *name, int w)
 	return name;
 }
 
-/* Column widths of the flow pane: narrow (80 columns) folds the protocol into the state columns. */
+/* Column widths of the flow pane: narrow (80 columns) folds the protocol into the state columns; wide
+   (120 and more) gives each its column and the endpoints what is left, so that End always fits (8
+   columns: "refused", "timeout"). */
+#define FLOW_END_W 8
 struct flow_cols {
 	bool wide;
 	int id, ep, st, pk, by;
@@ -457,10 +502,14 @@ static struct flow_cols fmt_flow_cols(int width)
 	struct flow_cols c = { width >= 120, 3, 15, 10, 6, 8 };
 	if (c.wide) {
 		c.id = 5;
-		c.ep = width >= 160 ? 30 : 21;
 		c.st = 12;
-		c.pk = 9;
-		c.by = 11;
+		c.pk = 8;
+		c.by = 9;
+		/* id, proto, two states, four counts, their spaces and End: 86 columns */
+		int fixed = c.id + 1 + 5 + 1 + 2 * (c.st + 1) + 2 * (c.pk + 1) + 2 * (c.by + 1) + 1 + FLOW_END_W;
+		c.ep = (width - fixed) / 2;
+		if (c.ep > 30)
+			c.ep = 30;
 	}
 	return c;
 }

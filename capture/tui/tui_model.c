@@ -95,6 +95,7 @@ void model_free(struct tui_model *m)
 	free(m->snap);
 	free(m->cache);
 	free(m->cached);
+	free(m->tapbuf);
 	if (m->vf)
 		filter_free(m->vf);
 }
@@ -116,6 +117,14 @@ size_t model_visible(const struct tui_model *m)
 		return (size_t)(lim - first);
 	uint64_t done = store_match_done(m->match);
 	return (size_t)store_match_rank(m->match, m->st, lim < done ? lim : done);
+}
+
+size_t model_visible_calls(const struct tui_model *m)
+{
+	uint64_t lim = model_limit(m), first = store_first(m->st);
+	if (store_match_active(m->match) && store_match_done(m->match) < lim)
+		lim = store_match_done(m->match);
+	return (size_t)store_calls_between(m->st, first, lim);
 }
 
 struct tui_pkt *model_shown(struct tui_model *m, size_t i, uint64_t *row)
@@ -362,8 +371,8 @@ static unsigned model_iface_index(const struct tui_model *m, const struct pkt_if
 static void model_session_out(struct tui_model *m, const struct session_item *it)
 {
 	if (it->kind == TL_PACKET) {
-		struct held_row h;
-		memcpy(&h, it->body, sizeof h);
+		struct held_row h; /* the body's end (a recording's tap keeps the bytes before it) */
+		memcpy(&h, it->body + it->len - sizeof h, sizeof h);
 		store_add_packet(m->st, h.off, h.lost, &h.f, h.ts_ns);
 		return;
 	}
@@ -419,11 +428,31 @@ static void model_index(struct tui_model *m, const struct packet *d, const struc
 	}
 	struct pkt_summary sum;
 	summary_from(&sum, d, tr);
-	if (!session_room(m->session, sizeof h))
+	/* A lesson being recorded (the session's tap) takes the packet's bytes: they go first (session.h). */
+	const void *body = &h;
+	size_t blen = sizeof h;
+	if (m->session->o.tap.item) {
+		if (m->tapcap < d->caplen + sizeof h) {
+			uint8_t *b = realloc(m->tapbuf, d->caplen + sizeof h);
+			if (b) {
+				m->tapbuf = b;
+				m->tapcap = d->caplen + sizeof h;
+			}
+		}
+		if (m->tapcap >= d->caplen + sizeof h) {
+			memcpy(m->tapbuf, d->data, d->caplen);
+			memcpy(m->tapbuf + d->caplen, &h, sizeof h);
+			body = m->tapbuf;
+			blen = d->caplen + sizeof h;
+		} else {
+			sum.caplen = 0; /* out of memory: the recording gets the packet without its bytes */
+		}
+	}
+	if (!session_room(m->session, blen))
 		model_session_release(m, false);
-	while (!session_room(m->session, sizeof h) && session_held(m->session))
+	while (!session_room(m->session, blen) && session_held(m->session))
 		model_session_release(m, true); /* a source lags too far: the earliest goes now */
-	session_push_packet(m->session, &sum, tr->flow, &h, sizeof h);
+	session_push_packet(m->session, &sum, tr->flow, body, blen);
 	if (!m->live)
 		session_packets_upto(m->session, h.ts_ns - 1); /* a file's packets come in time order */
 }
@@ -592,8 +621,13 @@ void model_fast_forward(struct tui_model *m)
 {
 	if (m->live)
 		return;
-	m->fastfwd = !m->ended || m->avail < store_end(m->st) || (m->session && session_held(m->session));
+	m->fastfwd = !model_done(m);
 	model_show_to(m, store_end(m->st));
+}
+
+bool model_done(const struct tui_model *m)
+{
+	return m->ended && m->avail >= store_end(m->st) && !(m->session && session_held(m->session));
 }
 
 double model_speed(struct tui_model *m, bool faster)
@@ -660,10 +694,11 @@ bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t e
 	return true;
 }
 
-size_t model_clear(struct tui_model *m)
+size_t model_clear(struct tui_model *m, size_t *calls)
 {
 	uint64_t first = store_first(m->st), to = model_limit(m);
-	size_t n = to > first ? (size_t)(to - first) : 0;
+	*calls = (size_t)store_calls_between(m->st, first, to);
+	size_t n = to > first ? (size_t)(to - first) - *calls : 0;
 	store_drop_before(m->st, to);
 	store_flowrows_free(&m->flowpk);
 	m->frozen = m->avail;

@@ -54,6 +54,8 @@ struct tui_model {
 	int vf_invalid;           /* a link type the pass met that vf cannot read (-1: none) */
 	char vf_text[512];        /* its expression, "" for none */
 	struct store_flowrows flowpk; /* the rows of one flow (ladder, follow) */
+	uint8_t *tapbuf;          /* a lesson being recorded (the session's tap): a packet's bytes, then its row */
+	size_t tapcap;
 
 	/* The source and the rows shown. */
 	bool paused;              /* replay: the cursor stands; live: the list is frozen at `frozen` */
@@ -103,6 +105,8 @@ void model_free(struct tui_model *m);
 
 /* Rows the list may show: those shown passing the view filter (before the freeze of a live pause). */
 size_t model_visible(const struct tui_model *m);
+/* How many of those are calls (they always pass the view filter); the rest are packets. */
+size_t model_visible_calls(const struct tui_model *m);
 struct tui_pkt *model_shown(struct tui_model *m, size_t i, uint64_t *row); /* i-th shown row, NULL past them */
 /* Index in the list of the first shown row at or after `row` (model_visible() when none). */
 size_t model_shown_lower_bound(struct tui_model *m, uint64_t row);
@@ -138,6 +142,8 @@ bool model_step_live(struct tui_model *m);
 bool model_step_file(struct tui_model *m);
 /* End: every indexed row shown, and the cursor follows the index to the end. */
 void model_fast_forward(struct tui_model *m);
+/* Nothing more will come: the source has ended and every row (the classroom's held calls too) is shown. */
+bool model_done(const struct tui_model *m);
 /* Replay speed one step faster or slower; returns the new speed. */
 double model_speed(struct tui_model *m, bool faster);
 /* Where indexing is: packets indexed, and the share of the file read (0..1; -1: not a file). */
@@ -149,7 +155,8 @@ double model_filter_progress(const struct tui_model *m);
    interface's described so far: false (the old filter stays) with libpcap's error in err. A new filter
    starts a pass over every row (the one in flight is dropped). */
 bool model_set_filter(struct tui_model *m, const char *expr, char *err, size_t errlen);
-size_t model_clear(struct tui_model *m); /* drop the rows shown so far; returns how many */
+/* Drop the rows shown so far; returns how many were packets, and *calls how many were calls. */
+size_t model_clear(struct tui_model *m, size_t *calls);
 
 /* Rows by number and time: the row of packet n (STORE_NONE when not held); the first row at or after
    time t among those shown. */

@@ -20,7 +20,6 @@
 
 #define TUI_LINE 1024        /* longest line drawn */
 #define TUI_LADDER_ROWS 256  /* ladder rows rendered at once (more than any screen shows) */
-#define TUI_FOLLOW_ROWS 512  /* follow view lines drawn at most (taller screens show that many) */
 
 struct tui;
 
@@ -50,6 +49,7 @@ extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details
 struct list_pane {
 	struct listview lv;
 	uint64_t keep_row;        /* a filter pass in flight: select this row once it is listed (STORE_NONE: none) */
+	struct packet scratch;    /* a row decoded again for its application summary */
 };
 /* pane_flows.c: the flow table. */
 struct flows_pane {
@@ -108,14 +108,18 @@ struct details_pane {
 	size_t top;               /* first line shown */
 	struct packet scratch;
 };
-/* pane_follow.c: a flow's payload both ways, over the whole screen. */
-struct follow_text {
-	bool client;              /* sent by the client ('>') or the server ('<') */
-	char text[TUI_LINE];
-};
+/* pane_follow.c: a flow's payload both ways, over the whole screen. The lines of each payload packet are
+   counted once (cum), so that any line of the flow is found by a binary search, however long the flow. */
 struct follow_pane {
-	size_t up;                /* lines scrolled up from the live end */
-	struct follow_text *lines; /* TUI_FOLLOW_ROWS lines being placed */
+	bool at_end;              /* the last lines are shown, and new ones as they come */
+	size_t top;               /* else: the first line shown (0: the flow's first) */
+	size_t total, page;       /* the flow's lines and the lines a screen shows, as last drawn */
+	uint64_t id;              /* the flow cum counts (0: none) */
+	int width;                /* ... split at this width */
+	size_t counted;           /* ... over the flow index's first `counted` rows */
+	uint64_t first, last;     /* ... the first and last of those rows (a rebuilt index differs) */
+	size_t *cum;              /* cum[k]: lines of the flow index's rows 0..k */
+	size_t cap;
 };
 /* pane_help.c: the key table and the colours, over the panes. */
 struct help_pane {
@@ -141,6 +145,9 @@ struct footer_pane {
 	bool msg_err;
 	int64_t msg_until;        /* when it goes (tui_now) */
 	bool explain;             /* the explanation of the current row instead of the hints */
+	char text[640];           /* what the footer shows this frame: the message or the explanation ("": the
+				     key hints), wrapped onto its rows (footer_prepare) */
+	unsigned text_style;      /* its style */
 };
 /* pane_status.c: the two status rows. */
 struct status_pane {
@@ -250,6 +257,11 @@ size_t kernel_info_text(const struct sockdiag_tcpinfo *ti, char *buf, size_t n);
 size_t kernel_apart_text(const struct kernel_sock *k, const struct sockdiag_row *row, int64_t now_ns, char *buf,
 			 size_t n);
 bool footer_explain(struct tui *t, char *buf, size_t n); /* pane_footer.c: the sentence about the current row */
+/* pane_footer.c: the sentence about a call row (its event ev), as the footer and the details say it. */
+void footer_explain_call(const struct tui_pkt *p, const struct sock_event *ev, char *buf, size_t n);
+/* pane_footer.c: what the footer shows this frame (a message, the explanation, or the key hints) and the
+   rows it needs at cols columns, wrapped at spaces (1 to TUI_FOOTER_MAX). */
+int footer_prepare(struct tui *t, int cols);
 unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
 /* pane_program.c: the traced program's terminal in the lower slot (a message without --trace); the prompt
    for a line to it; that line sent (opening the pane); its new output read (each frame; what to redraw). */

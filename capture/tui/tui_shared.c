@@ -110,7 +110,8 @@ unsigned tui_open_current(struct tui *t)
 	uint64_t seq;
 	struct tui_pkt *p = tui_current(t, &seq);
 	if (!p || !p->s.flow_id)
-		return tui_message(t, false, "this packet belongs to no flow");
+		return tui_message(t, false, p && p->is_call ? "this call matched no flow: its socket had no packet (yet)"
+							     : "this packet belongs to no flow");
 	t->ladder.id = p->s.flow_id;
 	t->lower = LOWER_LADDER;
 	ladder_select_seq(t, seq);

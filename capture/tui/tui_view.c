@@ -225,17 +225,22 @@ void flowview_from(struct flow_view *v, const struct flow *f, const struct flow_
 
 /* ---- layout ---- */
 
-void layout_compute(struct tui_layout *l, int rows, int cols, int zoom)
+void layout_compute(struct tui_layout *l, int rows, int cols, int zoom, int footer_h)
 {
 	l->too_small = rows < TUI_MIN_ROWS || cols < TUI_MIN_COLS;
-	l->footer_y = rows > 0 ? rows - 1 : 0;
+	if (footer_h < 1 || l->too_small)
+		footer_h = 1;
+	if (footer_h > TUI_FOOTER_MAX)
+		footer_h = TUI_FOOTER_MAX;
+	l->footer_h = footer_h;
+	l->footer_y = rows > footer_h ? rows - footer_h : 0;
 	for (int i = 0; i < PANE_COUNT; i++) {
 		l->y[i] = 2;
 		l->h[i] = 0;
 	}
 	if (l->too_small)
 		return;
-	int avail = rows - 3; /* two status rows, one footer row */
+	int avail = rows - 2 - footer_h; /* two status rows, the footer's */
 	if (zoom >= 0 && zoom < PANE_COUNT) {
 		l->h[zoom] = avail;
 		return;

@@ -8,6 +8,7 @@
 
 #include "common/count.h"
 #include "common/tok.h"
+#include "common/wrap.h"
 #include "decode/decode.h"
 #include "track/summary.h"
 
@@ -355,6 +356,23 @@ static void render_row(const struct flow *f, const struct geom *g, const struct 
 	}
 }
 
+/* A sentence as lines of the ladder's width, broken at spaces, lines after the first indented: never cut. */
+static void emit_wrapped(const char *text, const struct geom *g, void (*emit)(const char *, long, void *), void *arg)
+{
+	struct line l;
+	const char *p = text;
+	for (bool first = true; *p; first = false) {
+		int lead = first ? 0 : 4;
+		size_t take = wrap_take(p, g->width - lead);
+		line_clear(&l, g->width);
+		line_put(&l, lead, p, (int)take);
+		line_emit(&l, -1, emit, arg);
+		p += take;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n, int width,
 		   void (*emit)(const char *line, long row_index, void *arg), void *arg)
 {
@@ -369,9 +387,7 @@ void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n
 		snprintf(buf, sizeof buf, "flow %" PRIu64 " %s: client %s%s -> server %s%s", f->id, pn, c,
 			 f->client_guessed ? " (guessed from ports)" : "", s,
 			 f->state_inferred ? ", states inferred (capture began mid-connection)" : "");
-		line_clear(&l, g.width);
-		line_put(&l, 0, buf, g.width);
-		line_emit(&l, -1, emit, arg);
+		emit_wrapped(buf, &g, emit, arg);
 	} else {
 		strcpy(c, "client");
 		strcpy(s, "server");
@@ -382,10 +398,12 @@ void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n
 	line_put(&l, g.rcol - 2, "server", 6);
 	line_emit(&l, -1, emit, arg);
 	line_clear(&l, g.width);
-	/* Endpoints over their columns: the client's ending at its column, the server's starting at its. */
-	int cl = (int)strlen(c);
+	/* Endpoints over their columns: the client's ending at its column, the server's starting at its, or
+	   ending at the line's end when it is too long for that (an address is never cut). */
+	int cl = (int)strlen(c), sl = (int)strlen(s);
 	line_put(&l, g.lcol + 1 - cl < 0 ? 0 : g.lcol + 1 - cl, c, cl);
-	line_put(&l, g.rcol, s, (int)strlen(s));
+	int sx = g.rcol + sl > g.width ? g.width - sl : g.rcol;
+	line_put(&l, sx < cl + 1 ? cl + 1 : sx, s, sl);
 	line_emit(&l, -1, emit, arg);
 	for (size_t i = 0; i < n; i++)
 		render_row(f, &g, &rows[i], (long)i, i == 0, emit, arg);
@@ -397,9 +415,7 @@ void ladder_render(const struct flow *f, const struct ladder_row *rows, size_t n
 								     : NULL;
 		snprintf(buf, sizeof buf, "end: %s%s%s%s; %" PRIu64 " packets c>s, %" PRIu64 " s>c", flow_end_name(f->end),
 			 who ? ", closed first by the " : "", who ? who : "", silent ? silent : "", f->pkts[0], f->pkts[1]);
-		line_clear(&l, g.width);
-		line_put(&l, 0, buf, g.width);
-		line_emit(&l, -1, emit, arg);
+		emit_wrapped(buf, &g, emit, arg);
 	}
 }
 

@@ -69,6 +69,11 @@ char *view_dns_rr(char *p, const struct dns_msg *d, const struct dns_rr *rr);
 char *view_arp(char *p, const struct arp_pkt *a);
 char *view_http_bytes(char *p, const uint8_t *s, size_t n);
 char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t slack);
+/* The same summary without the leading ": ", NUL-terminated in buf (the panel's Info column): it stops
+   before a piece that does not fit (a DNS answer, an HTTP line's next 1024 bytes); returns its length, 0
+   when the packet has none. VIEW_APP_LINE_MAX holds a DNS head and an answer, or 1024 bytes of HTTP. */
+#define VIEW_APP_LINE_MAX (VIEW_DNS_HEAD_MAX + VIEW_DNS_RR_MAX + 8)
+size_t view_app_line(char *buf, size_t size, const struct packet *pkt);
 /* One of an ARP packet's four addresses (a->addrs set): IPv4/IPv6 text for protocol addresses of those
    types, else hex bytes separated by ':' (the first 32, then "..."); at most VIEW_ARP_ADDR_MAX bytes. */
 enum arp_which { ARP_SHA, ARP_SPA, ARP_THA, ARP_TPA };

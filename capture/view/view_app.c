@@ -307,15 +307,33 @@ char *view_http_bytes(char *p, const uint8_t *s, size_t n)
 /* Bytes of an HTTP line escaped per room check (4 characters each at most). */
 #define HTTP_CHUNK 1024
 
-char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t slack)
+/* Where the summary is written: room() gives p with at least n free bytes after it (the text view's
+   buffer flushes to make them), or NULL when there are not (a bounded buffer: the summary stops there). */
+struct app_room {
+	char *(*room)(struct app_room *r, char *p, size_t n);
+	struct obuf *o;           /* the text view's */
+	size_t slack;             /* ... room kept after each piece */
+	const char *end;          /* a bounded buffer's end */
+};
+#define APP_ROOM(r, p, n)                                    \
+	do {                                                 \
+		char *q_ = (r)->room((r), (p), (n));         \
+		if (!q_)                                     \
+			return (p);                          \
+		(p) = q_;                                    \
+	} while (0)
+
+/* The summary of pkt at p, after `lead` (written only when there is a summary). */
+static char *app_write(struct app_room *r, char *p, const struct packet *pkt, const char *lead)
 {
+	size_t ll = strlen(lead);
 	switch (pkt->app.kind) {
 	case APP_DNS: {
 		const struct dns_msg *d = &pkt->app.u.dns;
 		if (!(d->have & DNS_HAVE_HEADER))
 			return p;
-		p = obuf_room(o, p, VIEW_DNS_HEAD_MAX + slack);
-		p = fmt_lit(p, ": ");
+		APP_ROOM(r, p, ll + VIEW_DNS_HEAD_MAX);
+		p = fmt_mem(p, lead, ll);
 		p = view_dns_head(p, d);
 		if (!dns_is_response(d))
 			return p;
@@ -325,7 +343,7 @@ char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t sl
 			const char *why;
 			if (dns_rr_read(d, &off, &rr, &why) != DEC_OK)
 				break;
-			p = obuf_room(o, p, VIEW_DNS_RR_MAX + slack);
+			APP_ROOM(r, p, 1 + VIEW_DNS_RR_MAX);
 			if (i)
 				*p++ = ',';
 			p = view_dns_rr(p, d, &rr);
@@ -334,19 +352,50 @@ char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t sl
 	}
 	case APP_HTTP: {
 		const struct http_line *h = &pkt->app.u.http;
-		p = fmt_lit(p, ": HTTP: ");
+		APP_ROOM(r, p, ll + 6);
+		p = fmt_mem(p, lead, ll);
+		p = fmt_lit(p, "HTTP: ");
 		for (size_t at = 0; at < h->len; at += HTTP_CHUNK) {
 			size_t n = h->len - at < HTTP_CHUNK ? h->len - at : HTTP_CHUNK;
-			p = obuf_room(o, p, 4 * HTTP_CHUNK + slack);
+			APP_ROOM(r, p, 4 * n);
 			p = view_http_bytes(p, h->line + at, n);
 		}
-		return h->complete ? p : fmt_lit(p, "...");
+		if (h->complete)
+			return p;
+		APP_ROOM(r, p, 3);
+		return fmt_lit(p, "...");
 	}
 	case APP_ARP:
-		p = obuf_room(o, p, VIEW_ARP_MAX + slack);
-		p = fmt_lit(p, ": ");
+		APP_ROOM(r, p, ll + VIEW_ARP_MAX);
+		p = fmt_mem(p, lead, ll);
 		return view_arp(p, &pkt->app.u.arp);
 	default:
 		return p;
 	}
+}
+
+static char *app_room_obuf(struct app_room *r, char *p, size_t n)
+{
+	return obuf_room(r->o, p, n + r->slack);
+}
+
+char *view_app_text(struct obuf *o, char *p, const struct packet *pkt, size_t slack)
+{
+	struct app_room r = { .room = app_room_obuf, .o = o, .slack = slack };
+	return app_write(&r, p, pkt, ": ");
+}
+
+static char *app_room_bounded(struct app_room *r, char *p, size_t n)
+{
+	return (size_t)(r->end - p) > n ? p : NULL; /* one byte more: the NUL */
+}
+
+size_t view_app_line(char *buf, size_t size, const struct packet *pkt)
+{
+	if (!size)
+		return 0;
+	struct app_room r = { .room = app_room_bounded, .end = buf + size };
+	char *p = app_write(&r, buf, pkt, "");
+	*p = '\0';
+	return (size_t)(p - buf);
 }

@@ -1,5 +1,5 @@
 # lib.sh — what the tshark cross-checks share (sourced, not run): the captures compared and the tshark invocation tshark.awk reads.
-# TSHARK_FIELDS: the -e options, in the order tshark.awk numbers them ($1..$50); TSHARK_OPTS: each frame as
+# TSHARK_FIELDS: the -e options, in the order tshark.awk numbers them ($1..$51); TSHARK_OPTS: each frame as
 # it is on the wire (no IP reassembly, no heuristic dissectors tried first, an HTTP message's first line in
 # the frame that carries it rather than in the one that completes the message) and one '|'-separated line
 # per frame with every occurrence of a field, comma-joined. Use: tshark $TSHARK_OPTS -r F $TSHARK_FIELDS.
@@ -16,7 +16,7 @@ TSHARK_FIELDS="-e frame.number -e frame.protocols -e ip.src -e ip.dst -e ipv6.sr
  -e tcp.analysis.zero_window -e frame.interface_id
  -e dns.id -e dns.flags.response -e dns.qry.name -e dns.qry.type -e dns.flags.rcode -e dns.count.answers
  -e http.request.method -e http.request.uri -e http.response.code
- -e arp.opcode -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 -e tcp.window_size"
+ -e arp.opcode -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 -e tcp.window_size -e frame.encap_type"
 
 # crosscheck_captures CORPUS: every capture in pcaps/, and the well-formed ones of CORPUS (its MANIFEST.tsv)
 # whose link type synwatch decodes (others are shown as unsupported by design); one path per line.

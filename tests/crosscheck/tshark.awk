@@ -98,7 +98,10 @@ function frag6(list,    a, n, i) {
 }
 
 {
-	n = $1; protos = $2
+	# A pcapng block tshark lists as a frame but that holds no packet (a saved lesson's custom blocks: no
+	# encapsulation) is left out, and packets are numbered among themselves, as synwatch numbers them.
+	if ($51 == "") next
+	n = ++packets; protos = $2
 	if (app && arp_frame(protos)) { print n, "arp", occ($47, 1), occ($48, 1), occ($49, 1); next }
 	if (!plain_link(protos)) { print n, "skip"; next }
 	first = ""

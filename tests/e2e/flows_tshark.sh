@@ -83,6 +83,15 @@ for f in ${FLOWS_FILES:-pcaps/*.pcap pcaps/*.pcapng pcaps/*.pcap.gz ${corpus:+"$
 		-e tcp.analysis.duplicate_ack -e tcp.analysis.out_of_order -e tcp.analysis.zero_window \
 		-z "conv,tcp,$TFILTER" > "$tmp/tshark" 2> /dev/null
 	awk '/^====/ { exit } { print }' "$tmp/tshark" > "$tmp/tfields"
+	# A saved lesson's custom blocks are frames to tshark but hold no packet: number tshark's packets among
+	# themselves, as synwatch numbers them.
+	case $f in
+	*.pcapng)
+		$TSHARK -r "$f" -T fields -e frame.encap_type 2> /dev/null | awk -v OFS='\t' '$0 != "" { print NR, ++n }' > "$tmp/fmap"
+		awk -F'\t' -v OFS='\t' 'NR == FNR { m[$1] = $2; next } { $1 = m[$1]; print }' "$tmp/fmap" "$tmp/tfields" > "$tmp/tf2"
+		mv "$tmp/tf2" "$tmp/tfields"
+		;;
+	esac
 
 	# tshark: "A <-> B  framesB>A bytes unit  framesA>B bytes unit  total bytes unit  start  duration"
 	awk '

@@ -6,8 +6,10 @@
  *   3. from the memory file with a 4 KiB buffer while the last HELD records are kept, as the pipeline's
  *      ring keeps them (so the buffer restarts, waits for releases and refuses blocks that cannot fit).
  * Every record of the first read is decoded with its interface's link type, tracked and written by the
- * text and JSON views (to /dev/null), as pipeline_next() and run_batch() do. Any difference between the
- * reads, or a record whose bytes changed while held, aborts.
+ * text and JSON views (to /dev/null), as pipeline_next() and run_batch() do, and synwatch's custom blocks
+ * kept beside them are read as a lesson's (calls/lesson.h), as `-r LESSON.pcapng` does. Any difference
+ * between the reads, a record whose bytes changed while held, or a refused lesson block with no reason,
+ * aborts.
  */
 #include <fcntl.h>
 #include <stdbool.h>
@@ -19,6 +21,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "calls/lesson.h"
 #include "decode/decode.h"
 #include "source/capbuf.h"
 #include "source/pcapng.h"
@@ -91,6 +94,19 @@ static void use(const struct caprec *r)
 	obuf_maybe_flush(&fz.out);
 }
 
+/* The lesson blocks kept so far, read as the lesson source reads them. */
+static void lessons(struct pcapng *ng)
+{
+	const uint8_t *d;
+	size_t len;
+	uint64_t off;
+	struct lesson_block lb;
+	char err[256];
+	while (pcapng_custom_next(ng, &d, &len, &off))
+		if (lesson_decode(d, len, &lb, err, sizeof err) < 0 && !err[0])
+			abort(); /* a refusal says why */
+}
+
 /*
  * Read fd through a buffer of bufsize bytes into sum[]; held: keep the last HELD records (releasing only
  * what is older) and check that their bytes stay put. Returns the number of records; *end the outcome
@@ -122,6 +138,8 @@ static size_t read_fd(int fd, size_t bufsize, bool held, bool decode, struct rec
 			pcapng_release(ng, ring[lo % HELD].offset);
 			rc = pcapng_next(ng, r);
 		}
+		if (decode)
+			lessons(ng);
 		if (rc != 1)
 			break;
 		if (n < MAX_RECS)

@@ -109,6 +109,34 @@ static void test_capture_options_fill_the_pipeline_options(void)
 	CU_ASSERT_EQUAL(cfg.p.buffer_bytes, INT_MAX);
 }
 
+/* -w's format: pcapng by the name's extension (any case) or --pcapng, classic pcap otherwise. */
+static void test_w_writes_pcapng_by_extension_or_pcapng_flag(void)
+{
+	PARSE_OK("-w", "out.pcap");
+	CU_ASSERT_FALSE(cfg.p.pcapng);
+	PARSE_OK("-w", "lesson.pcapng");
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	PARSE_OK("-w", "LESSON.PcapNG");
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	PARSE_OK("-w", ".pcapng"); /* a hidden file named so, not an extension */
+	CU_ASSERT_FALSE(cfg.p.pcapng);
+	PARSE_OK("-w", "pcapng.out");
+	CU_ASSERT_FALSE(cfg.p.pcapng);
+	PARSE_OK("-w", "-", "--pcapng");
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	CU_ASSERT_STRING_EQUAL(cfg.p.write, "-");
+	PARSE_OK("--pcapng", "-w", "out.cap", "--text");
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	PARSE_OK("--classroom", "-w", "l.pcapng");
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	CU_ASSERT_TRUE(cfg.merged);
+	PARSE_OK("--pcap", "-w", "x"); /* an unambiguous prefix */
+	CU_ASSERT_TRUE(cfg.p.pcapng);
+	EXPECT_ERROR("--pcapng is the format of -w FILE: add -w FILE", "--pcapng");
+	EXPECT_ERROR("--pcapng is the format of -w FILE: add -w FILE", "-r", "in.pcap", "--pcapng", "--text");
+	EXPECT_ERROR("option --pcapng takes no value, got: 1; see synwatch --help", "--pcapng=1", "-w", "x");
+}
+
 static void test_view_and_panel_options(void)
 {
 	PARSE_OK("--text");
@@ -631,7 +659,7 @@ static void test_help_lists_the_table_rows_in_order(void)
 {
 	char *text = usage_text();
 	CU_ASSERT_EQUAL(strncmp(text, "usage: synwatch [-i IFACE]", 26), 0);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [--text | --json | --tui] [--html FILE]\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "       synwatch --classroom [-p PORT] [--pace SECONDS] [--keep] [-w LESSON.pcapng] [--text | --json | --tui] [--html FILE]\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nExit status: 0 ok, 1 runtime error, 2 bad usage or filter, 3 bad capture file,\n"
 					    "4 interface problem, 5 no permission to capture, 6 cannot write the -w, --svg or --html file.\n"));
 	/* Read the option list back: each entry is "  NAME<padding> TEXT" and its indented continuation
@@ -726,6 +754,7 @@ int register_test_cli(void)
 		return -1;
 	if (!CU_add_test(s, "no options give the defaults", test_no_options_gives_the_defaults) ||
 	    !CU_add_test(s, "capture options fill the pipeline options", test_capture_options_fill_the_pipeline_options) ||
+	    !CU_add_test(s, "-w writes pcapng by extension or --pcapng", test_w_writes_pcapng_by_extension_or_pcapng_flag) ||
 	    !CU_add_test(s, "view and panel options", test_view_and_panel_options) ||
 	    !CU_add_test(s, "--ladder takes a flow only when the next word is one",
 			 test_ladder_takes_a_flow_only_when_the_next_word_is_one) ||

@@ -98,17 +98,64 @@ static void test_short_buffer_is_cut_and_terminated(void)
 	CU_ASSERT_EQUAL(strlen(b), sizeof b - 1);
 }
 
+static int call_text(char *b, size_t n, const char *call, int side, bool failed, const char *err, bool peer, uint8_t proto,
+		     uint8_t state)
+{
+	struct explain_call_in in = { call, side, failed, err, peer, proto, state };
+	return explain_call(b, n, &in);
+}
+
 static void test_call_sentences(void)
 {
-	char b[256];
-	explain_call(b, sizeof b, "connect", 0, false, NULL);
+	char b[320];
+	call_text(b, sizeof b, "connect", 0, false, NULL, true, 0, 0);
 	CU_ASSERT_STRING_EQUAL(b, "The client calls connect(): its kernel sends SYN (TCP) and waits for SYN-ACK.");
-	explain_call(b, sizeof b, "connect", 0, true, "ECONNREFUSED");
-	CU_ASSERT_STRING_EQUAL(b, "The client's connect() failed with ECONNREFUSED: the kernel reports what the network said.");
-	explain_call(b, sizeof b, "close", -1, false, NULL);
+	call_text(b, sizeof b, "close", -1, false, NULL, true, 0, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(b, "The traced process calls close(): "));
-	explain_call(b, sizeof b, "getsockopt", 1, false, NULL);
+	call_text(b, sizeof b, "getsockopt", 1, false, NULL, true, 0, 0);
 	CU_ASSERT_STRING_EQUAL(b, "The server calls getsockopt().");
+}
+
+/* What the footer says agrees with sockdemo's narration for each kind of ending (issue: the close of a
+   listener was said to send FIN; a refused client's close too). */
+static void test_call_sentences_agree_with_the_state_tables(void)
+{
+	char b[320];
+	/* A refused connect: RST, nothing listens. */
+	call_text(b, sizeof b, "connect", 0, true, "ECONNREFUSED", false, 0, 0);
+	CU_ASSERT_STRING_EQUAL(b, "The client's connect() failed with ECONNREFUSED: its SYN was answered by RST (or the "
+				  "datagram by ICMP port unreachable): nothing listens on that port.");
+	/* The refused client then closes its socket: matched to its flow (CLOSED) or not (no peer): no FIN. */
+	call_text(b, sizeof b, "close", 0, false, NULL, false, 6, TCPS_CLOSED);
+	CU_ASSERT_STRING_EQUAL(b, "The client calls close(): its end of the connection is already CLOSED, so nothing is "
+				  "sent; the socket is freed.");
+	CU_ASSERT_PTR_NULL(strstr(b, "FIN"));
+	call_text(b, sizeof b, "close", 0, false, NULL, false, 0, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "on a socket with no connection"));
+	CU_ASSERT_PTR_NULL(strstr(b, "sends FIN"));
+	/* The close of a listener: no peer, no flow: nothing sent, new SYNs get RST. */
+	call_text(b, sizeof b, "close", 1, false, NULL, false, 0, 0);
+	CU_ASSERT_STRING_EQUAL(b, "The server calls close() on a socket with no connection (a listener, or one never "
+				  "connected or refused): nothing is sent; a listener's unaccepted connections are reset, "
+				  "and new SYNs to its port are answered with RST.");
+	/* An established end's close sends FIN; one in TIME-WAIT sends nothing. */
+	call_text(b, sizeof b, "close", 0, false, NULL, true, 6, TCPS_ESTABLISHED);
+	CU_ASSERT_STRING_EQUAL(b, "The client calls close(): its kernel sends FIN (or RST with unread data or SO_LINGER 0).");
+	call_text(b, sizeof b, "close", 0, false, NULL, true, 6, TCPS_TIME_WAIT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "already TIME-WAIT, so nothing is sent"));
+	/* A half-close: shutdown in ESTABLISHED sends FIN; after the peer's RST, send fails with EPIPE. */
+	call_text(b, sizeof b, "shutdown", 0, false, NULL, true, 6, TCPS_ESTABLISHED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "sends FIN; the socket stays open for reading"));
+	call_text(b, sizeof b, "send", 0, true, "EPIPE", true, 6, TCPS_CLOSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "failed with EPIPE: the connection is closed for sending"));
+	/* UDP to a closed port: the error comes back on the next call. */
+	call_text(b, sizeof b, "recvfrom", 0, true, "ECONNREFUSED", true, 17, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "ICMP port unreachable"));
+	/* listen and accept put nothing on the wire. */
+	call_text(b, sizeof b, "listen", 1, false, NULL, false, 0, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "no packet"));
+	call_text(b, sizeof b, "accept4", 1, false, NULL, true, 6, TCPS_ESTABLISHED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(b, "already completed, no packet"));
 }
 
 int register_test_explain(void)
@@ -122,5 +169,6 @@ int register_test_explain(void)
 	CU_add_test(s, "data, UDP and ICMP error", test_data_udp_and_icmp_error);
 	CU_add_test(s, "a short buffer is cut and terminated", test_short_buffer_is_cut_and_terminated);
 	CU_add_test(s, "call sentences", test_call_sentences);
+	CU_add_test(s, "call sentences agree with the state tables", test_call_sentences_agree_with_the_state_tables);
 	return 0;
 }

@@ -266,6 +266,35 @@ static void test_book_prints_icmp_error_flow_golden(void)
 	free_conversations();
 }
 
+/* At the default width (100) a long server address stands whole at the line's end, and a long flow line
+   wraps instead of being cut. */
+static void test_header_keeps_addresses_and_wraps_the_flow_line(void)
+{
+	struct flow f;
+	memset(&f, 0, sizeof f);
+	f.id = 1;
+	f.proto = 6;
+	f.client_guessed = f.state_inferred = true;
+	f.client.af = f.server.af = 6;
+	memcpy(f.client.addr, (const uint8_t[]){ 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xab, 0xcd }, 16);
+	memcpy(f.server.addr, (const uint8_t[]){ 0x26, 0x20, 0, 0xfe, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34, 0, 0x09 }, 16);
+	f.client.port = 55739;
+	f.server.port = 8080;
+	f.closed_first = -1;
+	struct sink s;
+	memset(&s, 0, sizeof s);
+	ladder_render(&f, NULL, 0, 100, sink_emit, &s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.text, "[2620:fe::1234:9]:8080\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.text, "[2001:db8::abcd]:55739"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.text, "\n    ")); /* a continuation line of the flow's sentence */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s.text, "(capture began mid-connection)"));
+	for (const char *line = s.text; *line;) { /* no line wider than the ladder */
+		const char *nl = strchr(line, '\n');
+		CU_ASSERT_TRUE(nl - line <= 100);
+		line = nl + 1;
+	}
+}
+
 /* An ICMP error from a router on the way names the router; one from the flow's own end does not. */
 static void test_icmp_error_from_a_router_names_it(void)
 {
@@ -341,6 +370,8 @@ int register_test_ladder(void)
 			 test_render_golden_with_call_row_and_row_indices) ||
 	    !CU_add_test(s, "ICMP error drawn on the UDP flow: golden text", test_book_prints_icmp_error_flow_golden) ||
 	    !CU_add_test(s, "ICMP error from a router names it", test_icmp_error_from_a_router_names_it) ||
+	    !CU_add_test(s, "header keeps addresses whole, wraps the flow line",
+			 test_header_keeps_addresses_and_wraps_the_flow_line) ||
 	    !CU_add_test(s, "recorder keeps the first rows, counts the rest", test_book_keeps_first_rows_and_counts_the_rest) ||
 	    !CU_add_test(s, "recorder restricted to one flow", test_book_only_records_the_chosen_flow))
 		return 1;

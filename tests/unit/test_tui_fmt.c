@@ -31,12 +31,12 @@ static void test_row_fits_80_columns_with_relative_numbers(void)
 {
 	struct pkt_summary p = tcp_pkt();
 	char row[256];
-	size_t n = fmt_row(row, sizeof row, &p, p.ts_ns - 1500000, 80, fmt_num_width(2));
+	size_t n = fmt_row(row, sizeof row, &p, NULL, p.ts_ns - 1500000, 80, fmt_num_width(2));
 	CU_ASSERT_TRUE(n <= 80);
 	CU_ASSERT_EQUAL(strlen(row), n);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "   2 0.001500 127.0.0.1:45678 127.0.0.1:8080  TCP   [SYN, ACK] Seq=0 Ack=1 Len=0"));
 	p.have_rel = false;
-	fmt_row(row, sizeof row, &p, p.ts_ns, 200, 5);
+	fmt_row(row, sizeof row, &p, NULL, p.ts_ns, 200, 5);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "    2  0.000000 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "Seq=123456789 Ack=0 Len=0 Win=65483"));
 }
@@ -58,7 +58,7 @@ static void test_row_header_matches_columns(void)
 		int numw = fmt_num_width(w == 80 ? 99 : 1234567);
 		p.n = w == 80 ? 99 : 1234567;
 		fmt_row_header(h, sizeof h, w, numw);
-		fmt_row(row, sizeof row, &p, p.ts_ns, w, numw);
+		fmt_row(row, sizeof row, &p, NULL, p.ts_ns, w, numw);
 		const char *info_h = strstr(h, "Info"), *proto_h = strstr(h, "Proto");
 		CU_ASSERT_PTR_NOT_NULL_FATAL(info_h);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(proto_h);
@@ -74,7 +74,7 @@ static void test_long_ipv6_endpoint_keeps_port(void)
 	memset(p.src, 0, 16);
 	p.src[0] = 0xfd, p.src[15] = 0x42, p.src[7] = 9;
 	char row[256];
-	fmt_row(row, sizeof row, &p, p.ts_ns, 80, 5);
+	fmt_row(row, sizeof row, &p, NULL, p.ts_ns, 80, 5);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "~"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "::42]:45678 "));
 }
@@ -208,6 +208,16 @@ static void test_flow_row_fits_80_and_names_both_ends(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "ESTABLISHED  SYN-RECEIVED"));
 	fmt_flow_header(hdr, sizeof hdr, 200);
 	CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "open") - row);
+	/* Every width from 120 on shows every column, End included, whole ("refused" the longest). */
+	for (int w = 120; w <= 200; w += 5) {
+		size_t rn = fmt_flow_row(row, sizeof row, &f, &v, "ESTABLISHED", "SYN-RECEIVED", "refused", w);
+		CU_ASSERT_TRUE(rn <= (size_t)w);
+		CU_ASSERT_PTR_NOT_NULL(strstr(row, " refused"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(row, "127.0.0.1:45678"));
+		fmt_flow_header(hdr, sizeof hdr, w);
+		CU_ASSERT_PTR_NOT_NULL(strstr(hdr, "S>C bytes End"));
+		CU_ASSERT_EQUAL(strstr(hdr, "End") - hdr, strstr(row, "refused") - row);
+	}
 	f.proto = 17;
 	fmt_flow_row(row, sizeof row, &f, &v, "", "", "timeout", 80);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "UDP        -"));

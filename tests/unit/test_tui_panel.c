@@ -7,6 +7,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pcap/pcap.h>
+
+#include "pktbuild.h"
 #include "tui/tui_panel.h"
 #include "tui_screen.h"
 
@@ -99,8 +102,11 @@ static void test_filter_prompt_refuses_an_invalid_filter_and_offers_it_again(voi
 	press(&r, TK_BACKSPACE);
 	press(&r, '\r');
 	CU_ASSERT_EQUAL(r.t->prompt.kind, PR_NONE);
-	CU_ASSERT_EQUAL(screen_find(&r.sc, "invalid filter: can't parse filter expression"), 23);
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.t->footer.msg, "; kept no filter (/ edits it again)")); /* past 80 columns */
+	/* The message is longer than 80 columns: the footer grows to hold it, wrapped at a space. */
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "invalid filter: can't parse filter expression"), 22);
+	CU_ASSERT_EQUAL(r.t->lay.footer_h, 2);
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "edits it again)"), 23);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.t->footer.msg, "; kept no filter (/ edits it again)"));
 	CU_ASSERT_TRUE(r.t->footer.msg_err);
 	CU_ASSERT_EQUAL(r.t->list.lv.count, 10);
 	press(&r, TK_F(4));
@@ -163,25 +169,145 @@ static void test_help_taller_than_the_terminal_scrolls(void)
 	rig_close(&r);
 }
 
-static void test_follow_view_scrolls_and_closes(void)
+static void test_follow_view_pages_through_a_whole_flow(void)
 {
 	struct rig r;
-	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	/* A flow of about 1 MB one way: far more lines than a screen (22 lines of text at 80x24). */
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, "pcaps/lossy.pcap", 80, 24, false));
 	press(&r, 'f');
 	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
-	SEE(&r.sc, " Follow TCP flow 1: 127.0.0.1:50544 > 127.0.0.1:8888");
-	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Esc/f close  Up/Down/PgUp/PgDn scroll  (following live)");
-	press(&r, TK_UP);
-	CU_ASSERT_EQUAL(r.t->follow.up, 1);
-	SEE(&r.sc, "End: back to live (scrolled up)");
+	SEE(&r.sc, " Follow TCP flow 1: 127.0.0.1:38242 > 127.0.0.1:8888");
+	/* The replay is over: nothing more comes, and the bar does not say it follows anything. */
+	CU_ASSERT_STRING_EQUAL(screen_row(&r.sc, 23), "Esc/f close  Up/Down/PgUp/PgDn/Home scroll  (end of the replay)");
+	size_t total = r.t->follow.total;
+	CU_ASSERT_FATAL(total > 100);
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 22);
+	press(&r, TK_HOME);
+	CU_ASSERT_EQUAL(r.t->follow.top, 0);
+	CU_ASSERT_FALSE(r.t->follow.at_end);
+	CU_ASSERT_EQUAL(screen_row(&r.sc, 1)[0], '>'); /* the client spoke first */
+	char bar[120];
+	snprintf(bar, sizeof bar, "End: the end  lines 1-22 of %zu", total);
+	SEE(&r.sc, bar);
+	press(&r, TK_UP); /* at the top already */
+	CU_ASSERT_EQUAL(r.t->follow.top, 0);
+	press(&r, TK_DOWN);
+	CU_ASSERT_EQUAL(r.t->follow.top, 1);
+	press(&r, TK_NPAGE);
+	CU_ASSERT_EQUAL(r.t->follow.top, 23);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 22)[0], '\0'); /* every row holds text */
+	press(&r, TK_PPAGE);
+	CU_ASSERT_EQUAL(r.t->follow.top, 1);
+	for (size_t i = 0; i < total / 22 + 5; i++) /* past the end: the last page, not blank screens */
+		press(&r, TK_NPAGE);
+	CU_ASSERT_TRUE(r.t->follow.at_end);
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 22);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 22)[0], '\0');
+	press(&r, TK_PPAGE); /* one page up from the end, not from beyond it */
+	CU_ASSERT_EQUAL(r.t->follow.top, total - 44);
+	CU_ASSERT_NOT_EQUAL(screen_row(&r.sc, 1)[0], '\0');
 	press(&r, TK_END);
-	CU_ASSERT_EQUAL(r.t->follow.up, 0);
+	CU_ASSERT_TRUE(r.t->follow.at_end);
 	press(&r, ' '); /* keys that are not the view's reach the panel under it */
 	CU_ASSERT_TRUE(r.t->m.paused);
 	CU_ASSERT_EQUAL(r.t->ov, OV_FOLLOW);
 	press(&r, TK_F(6));
 	CU_ASSERT_EQUAL(r.t->ov, OV_NONE);
 	rig_close(&r);
+}
+
+static void test_ladder_title_counts_the_rows_of_the_flow_it_draws(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, "pcaps/timewait.pcap", 80, 24, false));
+	press(&r, '\r'); /* the last packet's flow: 2 */
+	SEE(&r.sc, " Ladder: flow 2 (10 rows)");
+	while (r.t->focus != PANE_LIST)
+		press(&r, '\t');
+	press(&r, TK_HOME); /* packet 1: the ladder turns to flow 1, whose rows were not indexed yet */
+	CU_ASSERT_EQUAL(r.t->ladder.id, 1);
+	SEE(&r.sc, " Ladder: flow 1 (10 rows)");
+	rig_close(&r);
+}
+
+static void test_clear_after_the_replay_counts_packets_and_says_the_replay_has_ended(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 80, 24, false));
+	press(&r, 'c');
+	SEE(&r.sc, "cleared 10 packets; flows idle since are hidden");
+	SEE(&r.sc, "shown 0  captured 10");
+	SEE(&r.sc, "list cleared (c); the replay has ended: no more packets will come");
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "waiting for packets"), -1);
+	rig_close(&r);
+}
+
+/* A capture of an ARP request, a DNS query over UDP and an HTTP request over TCP (Ethernet, loopback
+   addresses), written to path. */
+static bool write_app_capture(const char *path)
+{
+	pcap_t *dead = pcap_open_dead(LT_EN10MB, 65535);
+	pcap_dumper_t *d = dead ? pcap_dump_open(dead, path) : NULL;
+	if (!d) {
+		if (dead)
+			pcap_close(dead);
+		return false;
+	}
+	struct pb pk[3];
+	memset(pk, 0, sizeof pk);
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 1 }, zero[6] = { 0 };
+	pb_eth(&pk[0], 0x0806); /* ARP: Ethernet/IPv4, request */
+	pb_be16(&pk[0], 1);
+	pb_be16(&pk[0], 0x0800);
+	pb_u8(&pk[0], 6);
+	pb_u8(&pk[0], 4);
+	pb_be16(&pk[0], 1);
+	pb_bytes(&pk[0], mac, 6);
+	pb_bytes(&pk[0], LO4, 4);
+	pb_bytes(&pk[0], zero, 6);
+	pb_bytes(&pk[0], LO4B, 4);
+	static const uint8_t q[] = { 0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 7, 'e', 'x', 'a', 'm', 'p', 'l',
+				     'e', 3, 'c', 'o', 'm', 0, 0, 1, 0, 1 };
+	pb_eth(&pk[1], 0x0800);
+	size_t ip = pb_ipv4(&pk[1], 17, LO4, LO4B, 0);
+	pb_udp(&pk[1], 40000, 53, sizeof q);
+	pb_bytes(&pk[1], q, sizeof q);
+	pb_ipv4_end(&pk[1], ip);
+	static const char get[] = "GET /x HTTP/1.1\r\nHost: a\r\n\r\n";
+	pb_eth(&pk[2], 0x0800);
+	ip = pb_ipv4(&pk[2], 6, LO4, LO4B, 0);
+	pb_tcp(&pk[2], 40001, 80, 1000, 2000, TCP_PSH | TCP_ACK, 512, NULL, 0);
+	pb_bytes(&pk[2], get, sizeof get - 1);
+	pb_ipv4_end(&pk[2], ip);
+	for (int i = 0; i < 3; i++) {
+		struct pcap_pkthdr h = { .ts = { .tv_sec = 1000 + i }, .caplen = (bpf_u_int32)pk[i].n,
+					 .len = (bpf_u_int32)pk[i].n };
+		pcap_dump((u_char *)d, &h, pk[i].b);
+	}
+	pcap_dump_close(d);
+	pcap_close(dead);
+	return true;
+}
+
+static void test_list_info_shows_the_dns_http_and_arp_summaries_of_the_text_view(void)
+{
+	char path[] = "/tmp/synwatch-test-app-XXXXXX";
+	int fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	CU_ASSERT_FATAL(write_app_capture(path));
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open_file(&r, path, 160, 24, false));
+	/* The Info column: the application's line first (view_app.c's, as --text writes it after ": "),
+	   then the transport's; ARP's sentence alone. */
+	int arp = screen_find(&r.sc, "ARP   Request who-has 127.0.0.2 tell 127.0.0.1");
+	int dns = screen_find(&r.sc, "UDP   4660+ A? example.com.  Len=29");
+	int http = screen_find(&r.sc, "TCP   HTTP: GET /x HTTP/1.1  [PSH, ACK] Seq=1 Ack=1 Len=28 Win=512");
+	if (arp < 0 || dns < 0 || http < 0)
+		screen_dump(&r.sc);
+	CU_ASSERT(arp > 0 && dns == arp + 1 && http == dns + 1);
+	rig_close(&r);
+	unlink(path);
 }
 
 static void test_click_selects_the_row_under_it_and_focuses_its_pane(void)
@@ -237,7 +363,8 @@ static void test_save_writes_the_shown_packets_through_the_one_writer(void)
 	press(&r, 'w');
 	press(&r, TK_CTRL('u'));
 	type(&r, "/nonexistent-dir/x.pcap\r");
-	CU_ASSERT_EQUAL(screen_find(&r.sc, "save: cannot write /nonexistent-dir/x.pcap: No such file or directory"), 23);
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "save: cannot write /nonexistent-dir/x.pcap: No such file or directory"), 22);
+	CU_ASSERT_EQUAL(screen_find(&r.sc, "another name"), 23);
 	CU_ASSERT_STRING_EQUAL(r.t->footer.msg,
 			       "save: cannot write /nonexistent-dir/x.pcap: No such file or directory; choose another name");
 	CU_ASSERT_EQUAL(access("/nonexistent-dir", F_OK), -1);
@@ -336,7 +463,7 @@ static void test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_orde
 	struct screen *sc = &r.sc;
 	press(&r, 'z'); /* the list alone: every row on the screen */
 	SEE(sc, "REPLAY END");
-	SEE(sc, "shown 13  captured 10");
+	SEE(sc, "shown 10  calls 3  captured 10"); /* the calls are rows of the list, not packets shown */
 	int listen = screen_find(sc, "call  server 10: listen(3, 1)");
 	int connect = screen_find(sc, "call  client 11: connect(3,");
 	int syn = screen_find(sc, "[SYN] Seq=0");
@@ -358,6 +485,18 @@ static void test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_orde
 	if (!(mark > 0 && mark < arrow && amark > arrow))
 		screen_dump(sc);
 	CU_ASSERT(mark > 0 && mark < arrow && amark > arrow);
+	rig_close_classroom(&r, path);
+}
+
+static void test_clear_in_a_classroom_replay_counts_packets_and_calls_apart(void)
+{
+	struct rig r;
+	char path[64];
+	CU_ASSERT_TRUE_FATAL(rig_open_classroom(&r, 200, 64, false, path, sizeof path));
+	press(&r, 'c');
+	SEE(&r.sc, "cleared 10 packets and 3 calls; flows idle since are hidden");
+	SEE(&r.sc, "shown 0  calls 0  captured 10");
+	SEE(&r.sc, "the replay has ended: no more packets will come");
 	rig_close_classroom(&r, path);
 }
 
@@ -440,7 +579,14 @@ int register_test_tui_panel(void)
 	    !CU_add_test(s, "help lists every key row and any key closes it",
 			 test_help_lists_every_key_row_and_any_key_closes_it) ||
 	    !CU_add_test(s, "help taller than the terminal scrolls", test_help_taller_than_the_terminal_scrolls) ||
-	    !CU_add_test(s, "follow view scrolls and closes", test_follow_view_scrolls_and_closes) ||
+	    !CU_add_test(s, "follow view pages through a whole flow, from Home to the end",
+			 test_follow_view_pages_through_a_whole_flow) ||
+	    !CU_add_test(s, "ladder title counts the rows of the flow it draws",
+			 test_ladder_title_counts_the_rows_of_the_flow_it_draws) ||
+	    !CU_add_test(s, "clear after the replay counts packets and says the replay has ended",
+			 test_clear_after_the_replay_counts_packets_and_says_the_replay_has_ended) ||
+	    !CU_add_test(s, "list Info shows the DNS, HTTP and ARP summaries of the text view",
+			 test_list_info_shows_the_dns_http_and_arp_summaries_of_the_text_view) ||
 	    !CU_add_test(s, "click selects the row under it and focuses its pane",
 			 test_click_selects_the_row_under_it_and_focuses_its_pane) ||
 	    !CU_add_test(s, "save writes the shown packets through the one writer",
@@ -451,6 +597,8 @@ int register_test_tui_panel(void)
 			 test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_order) ||
 	    !CU_add_test(s, "the program pane shows its lines and the prompt types to it",
 			 test_program_pane_shows_its_lines_and_the_prompt_types_to_it) ||
+	    !CU_add_test(s, "clear in a classroom replay counts packets and calls apart",
+			 test_clear_in_a_classroom_replay_counts_packets_and_calls_apart) ||
 	    !CU_add_test(s, "a step with events brings the calls made before the packet",
 			 test_a_step_with_events_brings_the_calls_made_before_the_packet))
 		return -1;

@@ -1,7 +1,10 @@
 /* test_tui_view.c — TUI scrolling/selection, replay timing, speed steps, flow pane view, layout. */
 #include <CUnit/CUnit.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "calls/events.h"
+#include "common/wrap.h"
 #include "tui/tui_core.h"
 
 static void test_list_follows_newest_until_scrolled_up(void)
@@ -170,7 +173,7 @@ static void test_flow_view_is_the_replays_snapshot_until_every_packet_is_shown(v
 static void test_layout_fills_80x24_and_zooms(void)
 {
 	struct tui_layout l;
-	layout_compute(&l, 24, 80, -1);
+	layout_compute(&l, 24, 80, -1, 1);
 	CU_ASSERT_FALSE(l.too_small);
 	CU_ASSERT_EQUAL(l.y[PANE_LIST], 2);
 	CU_ASSERT_EQUAL(l.y[PANE_FLOWS], l.y[PANE_LIST] + l.h[PANE_LIST]);
@@ -178,13 +181,61 @@ static void test_layout_fills_80x24_and_zooms(void)
 	CU_ASSERT_EQUAL(l.y[PANE_LOWER] + l.h[PANE_LOWER], l.footer_y);
 	CU_ASSERT_EQUAL(l.footer_y, 23);
 	CU_ASSERT_TRUE(l.h[PANE_LIST] >= 6 && l.h[PANE_FLOWS] >= 4 && l.h[PANE_LOWER] >= 8);
-	layout_compute(&l, 50, 200, PANE_LOWER);
+	layout_compute(&l, 50, 200, PANE_LOWER, 1);
 	CU_ASSERT_EQUAL(l.h[PANE_LOWER], 47);
 	CU_ASSERT_EQUAL(l.h[PANE_LIST], 0);
-	layout_compute(&l, 23, 80, -1);
+	layout_compute(&l, 23, 80, -1, 1);
 	CU_ASSERT_TRUE(l.too_small);
-	layout_compute(&l, 24, 79, -1);
+	layout_compute(&l, 24, 79, -1, 1);
 	CU_ASSERT_TRUE(l.too_small);
+}
+
+/* A footer of 3 rows: the panes above end where it starts. */
+static void test_layout_gives_the_footer_its_rows(void)
+{
+	struct tui_layout l;
+	layout_compute(&l, 24, 80, -1, 3);
+	CU_ASSERT_EQUAL(l.footer_y, 21);
+	CU_ASSERT_EQUAL(l.footer_h, 3);
+	CU_ASSERT_EQUAL(l.y[PANE_LOWER] + l.h[PANE_LOWER], 21);
+	layout_compute(&l, 24, 80, -1, 9); /* at most TUI_FOOTER_MAX */
+	CU_ASSERT_EQUAL(l.footer_h, TUI_FOOTER_MAX);
+	CU_ASSERT_EQUAL(l.footer_y, 24 - TUI_FOOTER_MAX);
+}
+
+/* Wrapping at a space that fits, a hard break without one, UTF-8 as one column a character. */
+static void test_wrap_breaks_at_spaces_and_counts_characters(void)
+{
+	CU_ASSERT_EQUAL(wrap_take("short", 10), 5);
+	CU_ASSERT_EQUAL(wrap_take("the server is now CLOSED", 20), 17); /* "the server is now" */
+	CU_ASSERT_EQUAL(wrap_take("abcdefghijkl", 5), 5);
+	CU_ASSERT_EQUAL(wrap_take("exactly10! next", 10), 10); /* a space right at the edge */
+	/* "Client → server: ACK": 20 characters, 22 bytes; at 20 columns it fits whole. */
+	CU_ASSERT_EQUAL(wrap_take("Client \xe2\x86\x92 server: ACK", 20), 22);
+	CU_ASSERT_EQUAL(wrap_take("Client \xe2\x86\x92 server: ACK", 19), 18); /* up to "server:" (18 bytes) */
+}
+
+/* A call row too wide for 80 columns keeps its result: the arguments' middle gives way. */
+static void test_call_row_keeps_its_result_at_80_columns(void)
+{
+	struct sock_event ev;
+	memset(&ev, 0, sizeof ev);
+	snprintf(ev.role, sizeof ev.role, "client");
+	snprintf(ev.call, sizeof ev.call, "connect");
+	snprintf(ev.args, sizeof ev.args, "3, {sa_family=AF_INET, sin_port=htons(9), sin_addr=inet_addr(\"127.0.0.1\")}, 16");
+	ev.pid = 4712;
+	ev.fd = 3;
+	ev.ret = -1;
+	ev.err = 111;
+	snprintf(ev.errname, sizeof ev.errname, "ECONNREFUSED");
+	char row[256];
+	size_t n = fmt_call_row(row, sizeof row, 1000, &ev, 0, 80, 4);
+	CU_ASSERT(n <= 80);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "call  client 4712: connect("));
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "...) = -1 ECONNREFUSED"));
+	n = fmt_call_row(row, sizeof row, 1000, &ev, 0, 200, 4); /* wide: whole */
+	CU_ASSERT_PTR_NULL(strstr(row, "..."));
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, "inet_addr(\"127.0.0.1\")}, 16) = -1 ECONNREFUSED"));
 }
 
 int register_test_tui_view(void)
@@ -193,6 +244,9 @@ int register_test_tui_view(void)
 	if (!s)
 		return -1;
 	if (!CU_add_test(s, "list follows the newest until scrolled up", test_list_follows_newest_until_scrolled_up) ||
+	    !CU_add_test(s, "layout gives the footer its rows", test_layout_gives_the_footer_its_rows) ||
+	    !CU_add_test(s, "a call row keeps its result at 80 columns", test_call_row_keeps_its_result_at_80_columns) ||
+	    !CU_add_test(s, "wrap breaks at spaces, counts characters", test_wrap_breaks_at_spaces_and_counts_characters) ||
 	    !CU_add_test(s, "paging and Home/End clamp", test_list_paging_and_home_end_clamp) ||
 	    !CU_add_test(s, "eviction keeps the same rows selected", test_list_eviction_keeps_the_same_rows_selected) ||
 	    !CU_add_test(s, "wheel scroll drags the selection inside", test_wheel_scroll_drags_selection_inside) ||
