@@ -67,6 +67,14 @@ free_port() {
 	echo "$_p"
 }
 
+# wait_listen PORT: until something listens on TCP port PORT (5 s at most).
+wait_listen() {
+	_n=0
+	until ss -Hltn "sport = :$1" | grep -q .; do
+		_n=$((_n + 1)); [ $_n -lt 500 ] || return 1; sleep 0.01
+	done
+}
+
 need_root() { [ "$(id -u)" -eq 0 ] || skip "needs root for live capture on lo"; }
 need_cmd() { command -v "$1" >/dev/null 2>&1 || fail "$1 is not installed (make test installs it)"; }
 

@@ -2,6 +2,7 @@
 #include "app/classroom.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pwd.h>
@@ -134,26 +135,16 @@ int classroom_start_tracer(struct classroom *m, struct config *c, char *err, siz
 		uid = (uid_t)-1;
 		c->user = "root"; /* started by root itself: the command runs as root, and so do we */
 	}
-	/* The panel owns the terminal: there the command reads and writes /dev/null. */
-	int saved[3] = { -1, -1, -1 };
-	int nul = c->view == VIEW_TUI ? open("/dev/null", O_RDWR | O_CLOEXEC) : -1;
-	for (int i = 0; nul >= 0 && i < 3; i++) {
-		saved[i] = fcntl(i, F_DUPFD_CLOEXEC, 3);
-		dup2(nul, i);
-	}
-	m->tracer = trace_start_as(c->trace_argv, uid, gid, err, errlen);
+	/* The command's own terminal: the panel owns synwatch's, and text keeps its output apart. */
+	if (!progtty_open(&m->tty, err, errlen))
+		return EXIT_FAILURE_RUNTIME;
+	m->prog = &m->tty;
+	m->tracer = trace_start_as(c->trace_argv, uid, gid, m->tty.slave, err, errlen);
 	if (m->tracer) {
+		progtty_name(&m->tty, c->trace_argv[0], trace_pid(m->tracer));
 		trace_source_init(&m->trace, m->tracer, MERGE_GRACE_NS);
 		session_add(&m->s, &m->trace.base);
 	}
-	for (int i = 0; i < 3; i++) {
-		if (saved[i] >= 0) {
-			dup2(saved[i], i);
-			close(saved[i]);
-		}
-	}
-	if (nul >= 0)
-		close(nul);
 	return m->tracer ? EXIT_OK : 127;
 }
 
@@ -300,6 +291,9 @@ void classroom_close(struct classroom *m)
 	m->have_session = m->have_events = m->have_lesson = false;
 	trace_free(m->tracer);
 	m->tracer = NULL;
+	if (m->prog)
+		progtty_close(m->prog);
+	m->prog = NULL;
 	demo_cleanup();
 }
 
@@ -393,6 +387,42 @@ static void view_note(struct classroom *m, const struct session_item *it)
 		view_text_socket(m->out, (enum sockdiag_change)n->what, before, after, it->at_ns, m->nano);
 }
 
+/* ---- --trace's command's terminal in text/JSON: its lines on stderr, our stdin on to it ---- */
+
+static void prog_say(void *arg, const char *text)
+{
+	const struct progtty *p = arg;
+	fprintf(stderr, "%s| %s\n", p->name, text);
+}
+
+/* Whether synwatch's stdin is passed on: anything it can read, but not a terminal it shares as a background
+   job (reading it would stop synwatch). */
+static bool stdin_forwardable(void)
+{
+	if (fcntl(STDIN_FILENO, F_GETFL) < 0)
+		return false;
+	return !isatty(STDIN_FILENO) || tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+/* The command's output so far to stderr; what stdin has ready to the command (its end as end-of-file). */
+static void prog_turn(struct classroom *m)
+{
+	if (!m->prog)
+		return;
+	progtty_pump(m->prog, clock_mono_ns(), prog_say, m->prog);
+	struct pollfd in = { STDIN_FILENO, POLLIN, 0 };
+	if (!m->fwd_stdin || poll(&in, 1, 0) <= 0)
+		return;
+	char buf[4096];
+	ssize_t k = read(STDIN_FILENO, buf, sizeof buf);
+	if (k > 0) {
+		progtty_send(m->prog, buf, (size_t)k);
+	} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
+		progtty_send_eof(m->prog);
+		m->fwd_stdin = false;
+	}
+}
+
 /* Hand out one item. */
 static void merge_release(struct classroom *m, const struct session_item *it)
 {
@@ -456,6 +486,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 	obuf_init(&m->scratch, -1);
 	int fd = pipeline_fd(pl);
 	int64_t linger_from = -1;
+	m->fwd_stdin = m->prog && stdin_forwardable();
 	int code = EXIT_OK;
 	while (!signals_stop && !out->closed) {
 		/* Replay: the events file as it is now, read before the packets it may precede. */
@@ -510,6 +541,7 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 			signals_usr1 = 0;
 			report_flows(out, pl, m->json);
 		}
+		prog_turn(m);
 		/* The traced command or the one round of scenarios ended: wait for the last packets. */
 		int st;
 		char line[1200];
@@ -526,13 +558,21 @@ int classroom_run(struct classroom *m, struct pipeline *pl, const struct config 
 		if (rc == 0 && k == 0) {
 			obuf_flush(out);
 			pipeline_flush(pl);
-			struct pollfd pfd[2] = { { .fd = fd, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+			struct pollfd pfd[4] = { { .fd = fd, .events = POLLIN }, { .fd = -1, .events = POLLIN },
+						 { .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 			if (linger_from < 0)
 				pfd[1].fd = session_poll_fd(&m->s);
+			if (m->prog && !m->prog->ended)
+				pfd[2].fd = m->prog->fd;
+			if (m->fwd_stdin)
+				pfd[3].fd = STDIN_FILENO;
 			int timeout = m->have_events || o->sockets || linger_from >= 0 || session_held(&m->s) ? 20 : 250;
-			poll(pfd, 2, timeout);
+			if (m->prog && m->prog->npart && timeout > PROGTTY_HOLD_NS / 1000000)
+				timeout = (int)(PROGTTY_HOLD_NS / 1000000);
+			poll(pfd, 4, timeout);
 		}
 	}
+	prog_turn(m);
 	/* The rest: what came in last (live), or what the replay has not reached. */
 	session_packets_upto(&m->s, INT64_MAX);
 	for (int i = 0; i < 1000000 && !out->closed; i++) {
@@ -567,6 +607,11 @@ static bool classroom_pace(void *arg, bool faster, double *seconds)
 		return false;
 	m->pace = *seconds = p;
 	return true;
+}
+
+struct progtty *classroom_program(struct classroom *m)
+{
+	return m->prog;
 }
 
 struct session *classroom_session(struct classroom *m)

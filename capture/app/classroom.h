@@ -10,6 +10,7 @@
 #include "app/cli.h"
 #include "app/handout.h"
 #include "calls/lesson.h"
+#include "calls/progtty.h"
 #include "calls/recorder.h"
 #include "calls/session.h"
 #include "calls/trace.h"
@@ -41,6 +42,9 @@ struct classroom {
 	bool have_events;
 	struct trace_source trace;
 	struct tracer *tracer;
+	struct progtty tty;            /* --trace: the command's terminal (valid when prog is not NULL) */
+	struct progtty *prog;          /* &tty once opened, else NULL */
+	bool fwd_stdin;                /* text/JSON: synwatch's stdin goes on to the command's terminal */
 	uint64_t calls_shown;
 	int demo_fd;                   /* --classroom: sockdemo's binary, opened before privileges go; -1 none */
 	char demo_path[PATH_MAX];      /* its path, for messages */
@@ -63,7 +67,8 @@ struct classroom {
  *   (--classroom; EXIT_USAGE when there is none) and opens the events file (--events; EXIT_USAGE).
  * - classroom_start_tracer: after the capture opened, before privileges are dropped (a tracer keeps its
  *   tracee): marks every descriptor close-on-exec (no child inherits the capture or -w), then starts
- *   --trace's command as the user who ran sudo (or -Z's, or root), which c->user becomes (127 on failure).
+ *   --trace's command as the user who ran sudo (or -Z's, or root), which c->user becomes (127 on failure),
+ *   on a pseudo-terminal of its own (m->prog; EXIT_FAILURE_RUNTIME when none can be had).
  * - classroom_start_demo: after privileges are dropped, so synwatch can stop it: starts --classroom's
  *   sockdemo (one round for text, a loop for the panel or --keep) and follows its events (EXIT_FAILURE_RUNTIME).
  */
@@ -91,10 +96,15 @@ int classroom_replay(struct classroom *m, struct config *c, struct pipeline *pl,
 int classroom_record(struct classroom *m, const struct config *c, struct pipeline *pl, char *err, size_t errlen);
 void classroom_record_end(struct classroom *m);
 
+/* --trace: the command's terminal, which the panel shows and types into; NULL without --trace. */
+struct progtty *classroom_program(struct classroom *m);
+
 /* The session the panel shows (its socket table read as often as the panel's pane shows it). */
 struct session *classroom_session(struct classroom *m);
 
-/* The text/JSON loop with calls and socket changes merged in by time. *cmd_status gets the traced command's
+/* The text/JSON loop with calls and socket changes merged in by time; --trace's command's output goes to
+   stderr as lines "NAME PID| TEXT", and synwatch's stdin (a terminal in the foreground, a pipe, a file)
+   to the command's terminal, its end as the terminal's end-of-file. *cmd_status gets the traced command's
    (or sockdemo's) exit status when it ended. Returns an exit code. */
 int classroom_run(struct classroom *m, struct pipeline *pl, const struct config *c, struct obuf *out, int *cmd_status);
 

@@ -127,8 +127,10 @@ int main(int argc, char **argv)
 	obuf_init(&out, STDOUT_FILENO);
 	int cmd_status = -1;
 	code = TUI_FALLBACK_TEXT;
-	if (cfg.merged && cfg.view == VIEW_TUI)
+	if (cfg.merged && cfg.view == VIEW_TUI) {
 		cfg.tui.session = classroom_session(&room);
+		cfg.tui.program = classroom_program(&room);
+	}
 	if (cfg.view == VIEW_TUI) {
 		code = tui_run(pl, &cfg.tui);
 		if (code == TUI_FALLBACK_TEXT) {

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calls/progtty.h"
 #include "common/clock.h"
 #include "common/endpoint_fmt.h"
 #include "common/errnames.h"
@@ -832,7 +833,7 @@ bool trace_supported(void)
 	return true;
 }
 
-struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, const char *tty, char *err, size_t errlen)
 {
 	if (!argv || !argv[0]) {
 		snprintf(err, errlen, "--trace needs a command; fix: synwatch --trace -- COMMAND [ARGS]");
@@ -871,7 +872,9 @@ struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *er
 		close(pfd[0]);
 		pthread_sigmask(SIG_SETMASK, &t->oldmask, NULL);
 		int e = 0;
-		if (uid != (uid_t)-1 && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
+		if (tty && !progtty_child(tty))
+			e = errno;
+		else if (uid != (uid_t)-1 && (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0))
 			e = errno;
 		else if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
 			e = errno;
@@ -1051,9 +1054,10 @@ bool trace_supported(void)
 	return false;
 }
 
-struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen)
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, const char *tty, char *err, size_t errlen)
 {
 	(void)argv;
+	(void)tty;
 	(void)uid;
 	(void)gid;
 	snprintf(err, errlen, "--trace: tracing system calls is supported on x86-64 only; fix: use sockdemo "
@@ -1105,5 +1109,5 @@ void trace_free(struct tracer *t)
 
 struct tracer *trace_start(char *const argv[], char *err, size_t errlen)
 {
-	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, err, errlen);
+	return trace_start_as(argv, (uid_t)-1, (gid_t)-1, NULL, err, errlen);
 }

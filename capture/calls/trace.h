@@ -25,7 +25,7 @@
  *
  * Process model: fork + PTRACE_TRACEME + exec. Children, vfork children and threads are followed
  * (PTRACE_O_TRACEFORK|TRACEVFORK|TRACECLONE|TRACEEXEC|TRACESYSGOOD|EXITKILL). The command inherits
- * stdin/stdout/stderr and the caller's signal mask as it was before trace_start. Signals sent to the
+ * stdin/stdout/stderr (unless trace_start_as gives it a terminal) and the caller's signal mask as it was before trace_start. Signals sent to the
  * command are passed on; job-control stops (SIGTSTP...) are not honoured while traced.
  *
  * trace_start blocks SIGCHLD in the calling thread and reads it through a signalfd (trace_fd). Call it
@@ -47,8 +47,10 @@ bool trace_supported(void);
 struct tracer *trace_start(char *const argv[], char *err, size_t errlen);
 
 /* trace_start, with the command running as uid/gid (its only group gid) when uid is not (uid_t)-1: the
-   child switches before it becomes traceable, so a root tracer runs the command with a user's rights. */
-struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, char *err, size_t errlen);
+   child switches before it becomes traceable, so a root tracer runs the command with a user's rights.
+   tty not NULL: the path of a pseudo-terminal's slave (progtty.h) that becomes the command's stdin,
+   stdout, stderr and controlling terminal, in a session of its own (set up before the user changes). */
+struct tracer *trace_start_as(char *const argv[], uid_t uid, gid_t gid, const char *tty, char *err, size_t errlen);
 
 /* A descriptor that becomes readable when a traced process stopped or exited (poll it for POLLIN,
    then call trace_poll with timeout 0). */

@@ -122,23 +122,11 @@ static void details_draw(struct tui *t, struct tui_sink *s, int y, int h)
 static unsigned details_key(struct tui *t, enum tui_action act, int key)
 {
 	(void)key;
-	size_t *top = &t->details.top;
-	size_t h = (size_t)tui_pane_rows(t, PANE_LOWER);
+	if (tui_scroll_key(&t->details.top, act, (size_t)tui_pane_rows(t, PANE_LOWER), false))
+		return D_LOWER;
 	switch (act) {
-	case ACT_UP:
-		*top = *top ? *top - 1 : 0;
-		return D_LOWER;
-	case ACT_DOWN:
-		(*top)++;
-		return D_LOWER;
-	case ACT_PGUP:
-		*top = *top > h ? *top - h : 0;
-		return D_LOWER;
-	case ACT_PGDN:
-		*top += h;
-		return D_LOWER;
 	case ACT_HOME:
-		*top = 0;
+		t->details.top = 0;
 		return D_LOWER;
 	case ACT_END:
 		return D_LOWER | tui_end(t);

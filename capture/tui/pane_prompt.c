@@ -1,4 +1,4 @@
-/* pane_prompt.c — the footer's line editor: the view filter (BPF) and the file the shown packets are saved to. */
+/* pane_prompt.c — the footer's line editor: the view filter (BPF), the file the shown packets are saved to, go-to, a line for the traced program. */
 #include <errno.h>
 #include <libgen.h>
 #include <pwd.h>
@@ -17,7 +17,7 @@ unsigned prompt_start(struct tui *t, enum prompt kind)
 	pr->kind = kind;
 	if (kind == PR_FILTER) {
 		snprintf(pr->input, sizeof pr->input, "%s", *pr->rejected ? pr->rejected : t->m.vf_text);
-	} else if (kind == PR_GOTO) {
+	} else if (kind == PR_GOTO || kind == PR_PROGRAM) {
 		pr->input[0] = '\0';
 	} else {
 		time_t now = time(NULL);
@@ -168,7 +168,10 @@ static void prompt_help(struct tui *t, char *buf, size_t size)
 {
 	char k[16];
 	keys_first(ACT_BACK, k, sizeof k);
-	if (t->prompt.kind == PR_GOTO)
+	if (t->prompt.kind == PR_PROGRAM)
+		snprintf(buf, size, "Type to %s (Enter sends the line, %s cancels): ", t->o->program ? t->o->program->name : "",
+			 k);
+	else if (t->prompt.kind == PR_GOTO)
 		snprintf(buf, size, "Go to packet N, or HH:MM:SS[.frac], or +SECONDS (%s cancels): ", k);
 	else if (t->prompt.kind == PR_FILTER)
 		snprintf(buf, size, "Filter (BPF, empty: all, %s cancels): ", k);
@@ -202,7 +205,8 @@ static unsigned prompt_key(struct tui *t, enum tui_action act, int key)
 		snprintf(text, sizeof text, "%s", pr->input);
 		return D_FOOTER | (kind == PR_FILTER ? prompt_filter(t, text)
 				   : kind == PR_GOTO ? prompt_goto(t, text)
-						      : prompt_save(t, text));
+				   : kind == PR_PROGRAM ? program_send(t, text)
+							: prompt_save(t, text));
 	} else if (key == TK_BACKSPACE || key == 127 || key == 8) {
 		if (len)
 			pr->input[len - 1] = '\0';

@@ -97,6 +97,8 @@ struct tui *tui_new(struct pipeline *pl, const struct tui_opts *o, const char **
 	t->ladder.headers = 2;
 	t->show_sockets = o->session && session_shows_sockets(o->session);
 	t->footer.explain = o->explain || o->step || o->session;
+	if (o->program)
+		t->lower = LOWER_PROGRAM; /* --trace: what the command says is the first thing to read */
 	lv_init(&t->list.lv);
 	lv_init(&t->flows.lv);
 	lv_init(&t->ladder.lv);
@@ -252,6 +254,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			model_pump(&t->m, &wait_ns);
 		model_session_pump(&t->m);
 		kernel_sample(t);
+		t->dirty |= program_pump(t);
 		if (threaded)
 			model_advance(&t->m, &wait_ns);
 		if (t->m.fastfwd && model_done(&t->m)) {
@@ -306,7 +309,7 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 			timeout_ns = 20 * 1000000LL;
 		if (t->footer.msg[0] && t->footer.msg_until - now < timeout_ns)
 			timeout_ns = t->footer.msg_until - now > 0 ? t->footer.msg_until - now : 0;
-		struct pollfd pfd[3] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
+		struct pollfd pfd[4] = { { STDIN_FILENO, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 }, { -1, POLLIN, 0 } };
 		int nfd = 1;
 		if (threaded)
 			pfd[nfd++].fd = reader_wake_fd(&t->rd);
@@ -315,6 +318,10 @@ int tui_run(struct pipeline *pl, const struct tui_opts *o)
 		int sfd = t->m.session && !t->m.program_end_shown ? session_poll_fd(t->m.session) : -1;
 		if (sfd >= 0)
 			pfd[nfd++].fd = sfd;
+		if (o->program && !o->program->ended)
+			pfd[nfd++].fd = o->program->fd;
+		if (o->program && o->program->npart && timeout_ns > PROGTTY_HOLD_NS)
+			timeout_ns = PROGTTY_HOLD_NS;
 		int ms = (int)((timeout_ns + 999999) / 1000000);
 		if (!t->dirty)
 			reader_arm(&t->rd); /* nothing to draw: new packets wake us */

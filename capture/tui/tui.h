@@ -29,8 +29,11 @@ struct tui_opts {
 	struct session *session; /* the classroom: packets merged with socket calls, the socket table; or NULL */
 	bool explain;         /* the footer explains the selected packet in a sentence (also with --step) */
 	const char *notice;   /* a line the footer shows at start ("" or NULL: none) */
+	struct progtty *program; /* --trace: the command's terminal (calls/progtty.h), shown in the lower slot
+				    and typed to from a prompt; NULL: none */
 };
 
+struct progtty; /* calls/progtty.h: opened by the caller, read and typed to by the panel's loop */
 struct session; /* calls/session.h: set up by the caller, read and merged by the panel's loop */
 #define TUI_SOCKETS_EVERY_MS 150
 

@@ -11,7 +11,8 @@ const struct pane_class *tui_slot_pane(const struct tui *t, int slot)
 	if (slot == PANE_FLOWS)
 		return t->show_sockets ? &pane_sockets : &pane_flows;
 	if (slot == PANE_LOWER)
-		return t->lower == LOWER_LADDER ? &pane_ladder : t->lower == LOWER_GRAPH ? &pane_graph : &pane_details;
+		return t->lower == LOWER_LADDER ? &pane_ladder : t->lower == LOWER_GRAPH ? &pane_graph
+		       : t->lower == LOWER_PROGRAM ? &pane_program : &pane_details;
 	return &pane_list;
 }
 
@@ -251,6 +252,7 @@ static unsigned (*const actions[ACT_COUNT])(struct tui *t) = {
 	[ACT_EXPLAIN] = act_explain, [ACT_HELP] = help_open, [ACT_GRAPH] = graph_open, [ACT_GOTO] = act_goto,
 	[ACT_NEXT_MATCH] = act_next_match, [ACT_PREV_MATCH] = act_prev_match,
 	[ACT_NEXT_IN_FLOW] = act_next_in_flow, [ACT_PREV_IN_FLOW] = act_prev_in_flow,
+	[ACT_PROGRAM] = program_open, [ACT_TYPE] = program_type,
 };
 
 /* The graph's own keys (direction, cursor, pan, time zoom) work while the lower slot shows it, whichever

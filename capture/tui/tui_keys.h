@@ -24,6 +24,8 @@ enum tui_action {
 	ACT_TIME_IN, ACT_TIME_OUT,     /* the graph: half / twice the time shown, around the cursor */
 	ACT_GOTO,        /* go to a packet number or a time */
 	ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_NEXT_IN_FLOW, ACT_PREV_IN_FLOW,
+	ACT_PROGRAM,     /* the traced program's terminal in the lower slot */
+	ACT_TYPE,        /* a line typed to the traced program */
 	ACT_MOUSE,       /* a click or the wheel (the key TK_MOUSE) */
 	ACT_COUNT
 };

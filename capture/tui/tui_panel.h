@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calls/progtty.h"
 #include "graph/graph.h"
 #include "graph/graph_plot.h"
 #include "tui/pane.h"
@@ -38,10 +39,11 @@ struct pane_class {
 };
 
 /* The panes (pane_NAME.c each). The three slots of the layout hold: PANE_LIST the packet list; PANE_FLOWS
-   the flow table or the socket table; PANE_LOWER a packet's details or a flow's ladder. The follow view
+   the flow table or the socket table; PANE_LOWER a packet's details, a flow's ladder or graph, or the traced
+   program's terminal. The follow view
    and the help are drawn over everything; the status bar and the footer (with the prompt) frame it. */
 extern const struct pane_class pane_list, pane_flows, pane_sockets, pane_details, pane_ladder, pane_graph,
-	pane_follow, pane_help, pane_prompt, pane_status, pane_footer;
+	pane_follow, pane_help, pane_prompt, pane_status, pane_footer, pane_program;
 
 /* pane_list.c: the packet list over the shown rows. */
 struct list_pane {
@@ -125,8 +127,12 @@ struct help_pane {
 	size_t max_top;           /* the last top that still fills the box (0: it all fits, any key closes) */
 	int page;                 /* lines the box showed */
 };
-/* pane_prompt.c: the footer's line editor for the view filter and the save file. */
-enum prompt { PR_NONE, PR_FILTER, PR_SAVE, PR_GOTO };
+/* pane_program.c: the traced program's terminal (tui_opts.program). */
+struct program_pane {
+	size_t up;                /* lines scrolled up from its last line */
+};
+/* pane_prompt.c: the footer's line editor: the view filter, the save file, go-to, a line for the program. */
+enum prompt { PR_NONE, PR_FILTER, PR_SAVE, PR_GOTO, PR_PROGRAM };
 struct prompt_pane {
 	enum prompt kind;         /* PR_NONE: no prompt open */
 	char input[512];          /* the text being edited */
@@ -150,7 +156,7 @@ struct status_pane {
 	double rate;              /* rows per second over the last window */
 };
 
-enum lower_mode { LOWER_DETAILS, LOWER_LADDER, LOWER_GRAPH };
+enum lower_mode { LOWER_DETAILS, LOWER_LADDER, LOWER_GRAPH, LOWER_PROGRAM };
 enum overlay { OV_NONE, OV_HELP, OV_FOLLOW };
 
 struct tui {
@@ -165,6 +171,7 @@ struct tui {
 	struct follow_pane follow;
 	struct help_pane help;
 	struct prompt_pane prompt;
+	struct program_pane program;
 	struct footer_pane footer;
 	struct status_pane status;
 	/* The loop's state. */
@@ -209,6 +216,9 @@ unsigned tui_ladder_moved(struct tui *t); /* the ladder selection moved: the lis
 unsigned tui_focus_pane(struct tui *t, int slot);
 unsigned tui_end(struct tui *t);          /* the last row; a replay fast-forwards to the end */
 unsigned tui_open_current(struct tui *t); /* the ladder of the current packet's flow, focused */
+/* Up/Down (a line) and PgUp/PgDn (page lines) on a text's scroll offset, counted down from its first line,
+   or up from its last when from_end (Up adds one); never below 0. False for any other action. */
+bool tui_scroll_key(size_t *off, enum tui_action act, size_t page, bool from_end);
 /* The moving keys (Up, Down, PgUp, PgDn, Home, End) on a list `h` rows high; false for any other action. */
 bool tui_lv_key(struct listview *lv, enum tui_action act, int h);
 struct tui_pkt *list_pkt(struct tui *t, size_t i, uint64_t *seq); /* the list's row i, NULL past the end */
@@ -253,6 +263,12 @@ void footer_explain_call(const struct tui_pkt *p, const struct sock_event *ev, c
    rows it needs at cols columns, wrapped at spaces (1 to TUI_FOOTER_MAX). */
 int footer_prepare(struct tui *t, int cols);
 unsigned status_tick(struct tui *t, int64_t now); /* pane_status.c: the rate, once a second */
+/* pane_program.c: the traced program's terminal in the lower slot (a message without --trace); the prompt
+   for a line to it; that line sent (opening the pane); its new output read (each frame; what to redraw). */
+unsigned program_open(struct tui *t);
+unsigned program_type(struct tui *t);
+unsigned program_send(struct tui *t, const char *text);
+unsigned program_pump(struct tui *t);
 
 /* Lines written one after another into a pane's rows, the first `skip` of them scrolled away (pane.c). */
 struct pane_text {

@@ -194,3 +194,13 @@ void ladder_select_seq(struct tui *t, uint64_t seq)
 	if (i < t->m.flowpk.count && t->m.flowpk.row[i] == seq)
 		lv_select(&t->ladder.lv, i, tui_pane_rows(t, PANE_LOWER));
 }
+
+bool tui_scroll_key(size_t *off, enum tui_action act, size_t page, bool from_end)
+{
+	size_t step = act == ACT_UP || act == ACT_DOWN ? 1 : act == ACT_PGUP || act == ACT_PGDN ? page : 0;
+	if (!step)
+		return false;
+	bool back = (act == ACT_UP || act == ACT_PGUP) != from_end; /* towards offset 0 */
+	*off = back ? (*off > step ? *off - step : 0) : *off + step;
+	return true;
+}

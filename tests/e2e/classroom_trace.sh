@@ -25,12 +25,6 @@ norm_ports() {
 	sed -E "s/htons\($2\)/htons(PORT)/g; s/htons\([0-9]+\)/htons(EPH)/g; s/0x[0-9a-f]+/0xADDR/g;
 		s/^(read\(.*), [0-9]+\) = /\1, N) = /" "$1"
 }
-wait_listen() {
-	_n=0
-	until ss -Hltn "sport = :$1" | grep -q .; do
-		_n=$((_n + 1)); [ $_n -lt 500 ] || return 1; sleep 0.01
-	done
-}
 # run_pair PORT MODE: nc server and client, both under synwatch --trace (MODE sw) or strace (MODE st).
 run_pair() {
 	_p=$1

@@ -37,14 +37,6 @@ norm_ports() {
 		s/^(read\(.*), [0-9]+\) = /\1, N) = /" "$1"
 }
 
-# wait_listen PORT: until something listens on 127.0.0.1:PORT (TCP).
-wait_listen() {
-	_n=0
-	until ss -Hltn "sport = :$1" | grep -q .; do
-		_n=$((_n + 1)); [ $_n -lt 500 ] || return 1; sleep 0.01
-	done
-}
-
 # run_pair PORT SERVER_TRACER CLIENT_TRACER: nc server and client, each under its tracer command.
 run_pair() {
 	_p=$1

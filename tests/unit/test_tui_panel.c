@@ -1,5 +1,7 @@
 /* test_tui_panel.c — the panel without a terminal: a replay, keys, the screen in a sink that keeps the text. */
 #include <CUnit/CUnit.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +518,52 @@ static void test_a_step_with_events_brings_the_calls_made_before_the_packet(void
 	rig_close_classroom(&r, path);
 }
 
+/* The traced program's terminal: p shows what it wrote, t's prompt types a line to it; without --trace the
+   keys say what they are for. */
+static void test_program_pane_shows_its_lines_and_the_prompt_types_to_it(void)
+{
+	struct rig r;
+	CU_ASSERT_TRUE_FATAL(rig_open(&r, 100, 30, false));
+	press(&r, 'p');
+	SEE(&r.sc, "no traced program: p shows the terminal");
+	CU_ASSERT_EQUAL(r.t->lower, LOWER_DETAILS);
+	static struct progtty pt;
+	char err[256];
+	CU_ASSERT_TRUE_FATAL(progtty_open(&pt, err, sizeof err));
+	progtty_name(&pt, "/usr/bin/nc", 4242);
+	int slave = open(pt.slave, O_RDWR | O_NOCTTY);
+	CU_ASSERT_TRUE_FATAL(slave >= 0);
+	r.o.program = &pt;
+	press(&r, 'p');
+	CU_ASSERT_EQUAL(r.t->lower, LOWER_PROGRAM);
+	SEE(&r.sc, " Program nc 4242: its terminal   t: type a line to it   d: details");
+	SEE(&r.sc, "it has written nothing yet");
+	CU_ASSERT_EQUAL(write(slave, "hello\n", 6), 6);
+	for (int i = 0; i < 200 && pt.total == 0; i++) {
+		struct pollfd m = { pt.fd, POLLIN, 0 };
+		poll(&m, 1, 10);
+		r.t->dirty |= program_pump(r.t);
+	}
+	tui_draw(r.t, &r.sc.s);
+	SEE(&r.sc, "nc 4242| hello");
+	press(&r, 't');
+	SEE(&r.sc, "Type to nc 4242 (Enter sends the line, Esc cancels):");
+	type(&r, "back");
+	press(&r, '\r');
+	SEE(&r.sc, "typed to nc 4242: back");
+	char got[16] = "";
+	struct pollfd sp = { slave, POLLIN, 0 };
+	CU_ASSERT_EQUAL(poll(&sp, 1, 2000), 1);
+	CU_ASSERT_EQUAL(read(slave, got, sizeof got - 1), 5);
+	CU_ASSERT_STRING_EQUAL(got, "back\n");
+	press(&r, 'd');
+	CU_ASSERT_EQUAL(r.t->lower, LOWER_DETAILS);
+	close(slave);
+	progtty_close(&pt);
+	r.o.program = NULL;
+	rig_close(&r);
+}
+
 int register_test_tui_panel(void)
 {
 	CU_pSuite s = CU_add_suite("tui_panel", NULL, NULL);
@@ -547,6 +595,8 @@ int register_test_tui_panel(void)
 			 test_step_replay_starts_empty_and_steps_one_packet) ||
 	    !CU_add_test(s, "a replay with its events lists and draws the calls in time order",
 			 test_a_replay_with_its_events_lists_and_draws_the_calls_in_time_order) ||
+	    !CU_add_test(s, "the program pane shows its lines and the prompt types to it",
+			 test_program_pane_shows_its_lines_and_the_prompt_types_to_it) ||
 	    !CU_add_test(s, "clear in a classroom replay counts packets and calls apart",
 			 test_clear_in_a_classroom_replay_counts_packets_and_calls_apart) ||
 	    !CU_add_test(s, "a step with events brings the calls made before the packet",
