@@ -36,10 +36,10 @@ moved=$(sed -n 's/.*port 8888 is taken by another program.*the classroom uses po
 grep -q "127.0.0.1:$moved: Flags \[S\]" "$TMP/out" || fail "no SYN to the new port $moved"
 grep -q "127.0.0.1:8888: Flags" "$TMP/out" && fail "packets to the foreign server on 8888 were in the classroom"
 
-# The panel shows the same note in its footer at start (tui_tmux.sh's exit trap replaces lib.sh's: the
-# foreign servers are stopped here).
+# The panel shows the same note in its footer at start (tui_tmux.sh's exit trap replaces lib.sh's: both
+# cleanups run here, and the foreign servers are stopped).
 . tests/e2e/lib/tui_tmux.sh
-trap 'kill $HOLDERS 2>/dev/null; tui_cleanup' EXIT
+trap 'kill $HOLDERS 2>/dev/null; tui_cleanup; cleanup' EXIT
 tui_start 200 30 --classroom
 tui_wait "port 8888 is taken by another program" 10 || exit 1
 tui_keys q

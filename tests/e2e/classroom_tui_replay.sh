@@ -12,6 +12,7 @@ tui_require
 [ "$(id -u)" -eq 0 ] || { echo "skip: recording on lo needs root"; exit 77; }
 [ -x build/sockdemo ] || { echo "FAIL: build/sockdemo is missing (make)"; exit 1; }
 . tests/lib.sh
+trap 'tui_cleanup; cleanup' EXIT # lib.sh's trap replaced tui_tmux.sh's: both clean up
 
 # Record a handshake scenario's packets and calls, as classroom_replay.sh does, into a lesson.
 P=$(free_port)
