@@ -227,6 +227,15 @@ static bool sock_endpoints(struct tthread *h, int64_t fd, struct endpoint *local
 	return true;
 }
 
+/* A datagram call's endpoints: the socket's own, with the address the call names (sendto's destination,
+   recvfrom's and recvmsg's source) as the remote end when it names one. */
+static void call_endpoints(struct tthread *h, int64_t fd, const struct endpoint *named, struct sock_event *ev)
+{
+	sock_endpoints(h, fd, &ev->local, &ev->remote);
+	if (named->af)
+		ev->remote = *named;
+}
+
 /* ---- argument printers ---- */
 
 static void arg_ptr(struct strbuf *b, uint64_t p)
@@ -585,9 +594,7 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 		strbuf_printf(&b, ", ");
 		arg_sockaddr(&b, tid, a[4], a[5] & 0xffffffffu, &arg_ep);
 		strbuf_printf(&b, ", %" PRIu64, a[5] & 0xffffffffu);
-		sock_endpoints(h, fd, &ev->local, &ev->remote);
-		if (arg_ep.af)
-			ev->remote = arg_ep;
+		call_endpoints(h, fd, &arg_ep, ev);
 		break;
 	case SYS_recvfrom:
 		strbuf_printf(&b, "%d, ", fd);
@@ -604,18 +611,14 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 			arg_ptr(&b, a[4]);
 		strbuf_printf(&b, ", ");
 		arg_socklen_io(&b, h, a[5], ok);
-		sock_endpoints(h, fd, &ev->local, &ev->remote);
-		if (arg_ep.af)
-			ev->remote = arg_ep;
+		call_endpoints(h, fd, &arg_ep, ev);
 		break;
 	case SYS_sendmsg:
 		strbuf_printf(&b, "%d, ", fd);
 		arg_msghdr(&b, h, a[1], true, INT64_MAX, &arg_ep);
 		strbuf_printf(&b, ", ");
 		strace_flags(&b, strace_msg_flags, a[2] & 0xffffffffu);
-		sock_endpoints(h, fd, &ev->local, &ev->remote);
-		if (arg_ep.af)
-			ev->remote = arg_ep;
+		call_endpoints(h, fd, &arg_ep, ev);
 		break;
 	case SYS_recvmsg:
 		strbuf_printf(&b, "%d, ", fd);
@@ -625,9 +628,7 @@ static void on_exit_call(struct tthread *h, int64_t ret, bool is_error, struct s
 			arg_ptr(&b, a[1]);
 		strbuf_printf(&b, ", ");
 		strace_flags(&b, strace_msg_flags, a[2] & 0xffffffffu);
-		sock_endpoints(h, fd, &ev->local, &ev->remote);
-		if (arg_ep.af)
-			ev->remote = arg_ep;
+		call_endpoints(h, fd, &arg_ep, ev);
 		break;
 	case SYS_shutdown:
 		strbuf_printf(&b, "%d, ", fd);
