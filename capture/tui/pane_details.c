@@ -49,7 +49,7 @@ static void details_call(struct tui *t, const struct tui_pkt *p, struct pane_tex
 		snprintf(t->line, sizeof t->line, "no flow: the socket has no peer (a listener, or one never connected or refused)");
 	pane_text_line(o, t->line, ROLE_NORMAL);
 	footer_explain_call(p, &ev, t->line, sizeof t->line);
-	pane_text_line(o, t->line, ROLE_NORMAL);
+	pane_text_wrapped(o, t->line, o->s->cols, 2, ROLE_NORMAL);
 }
 
 /* The packet's flow as it is now: Zeek's conn_state and history of it, and its Community ID. */

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/wrap.h"
 #include "tui/tui_panel.h"
 
 static void sockets_help(struct tui *t, char *buf, size_t size)
@@ -11,27 +10,6 @@ static void sockets_help(struct tui *t, char *buf, size_t size)
 	(void)t;
 	char k[16];
 	snprintf(buf, size, "%s: flows", keys_first(ACT_SOCKETS, k, sizeof k));
-}
-
-/* text written into the pane's rows at width columns, broken at spaces; lines after the first indented. */
-static void sockets_wrapped(struct pane_text *o, const char *text, int width, int indent, unsigned style)
-{
-	char line[TUI_LINE];
-	const char *p = text;
-	bool first = true;
-	while (*p) {
-		int lead = first ? 0 : indent;
-		int room = width - lead;
-		if (room < 16)
-			room = 16;
-		size_t take = wrap_take(p, room);
-		snprintf(line, sizeof line, "%*s%.*s", lead, "", (int)take, p);
-		pane_text_line(o, line, style);
-		p += take;
-		while (*p == ' ')
-			p++;
-		first = false;
-	}
 }
 
 /* Socket i's lines: its row as ss prints it; for a TCP connection, the kernel's own numbers (tcp_info)
@@ -46,10 +24,10 @@ static void sockets_lines(struct tui *t, struct pane_text *o, const struct sockd
 	if (row->proto == 6 && row->info.valid) {
 		memcpy(text, "    ", 4);
 		kernel_info_text(&row->info, text + 4, sizeof text - 4);
-		sockets_wrapped(o, text, width, 6, SM_DIM);
+		pane_text_wrapped(o, text, width, 6, SM_DIM);
 	}
 	if (kernel_apart_text(kernel_of(t, i), row, t->m.session->sock_at, text, sizeof text))
-		sockets_wrapped(o, text, width, 6, ROLE_ERROR_TEXT);
+		pane_text_wrapped(o, text, width, 6, ROLE_ERROR_TEXT);
 }
 
 /* Whether a socket is one of the current flow's (its ports are the flow's, either way round). */

@@ -278,5 +278,7 @@ struct pane_text {
 	size_t n;                 /* lines written so far */
 };
 void pane_text_line(struct pane_text *o, const char *line, unsigned style);
+/* text as lines of width columns broken at spaces, lines after the first indented by indent: never cut. */
+void pane_text_wrapped(struct pane_text *o, const char *text, int width, int indent, unsigned style);
 
 #endif

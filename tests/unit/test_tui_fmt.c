@@ -39,6 +39,13 @@ static void test_row_fits_80_columns_with_relative_numbers(void)
 	fmt_row(row, sizeof row, &p, NULL, p.ts_ns, 200, 5);
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "    2  0.000000 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(row, "Seq=123456789 Ack=0 Len=0 Win=65483"));
+	/* Once the handshake gave the scale, Win is the window in bytes, as Wireshark's Info shows it. */
+	p.tcpflags = TCP_ACK;
+	p.win = 64;
+	p.have_win_scale = true;
+	p.win_shift = 10;
+	fmt_row(row, sizeof row, &p, NULL, p.ts_ns, 200, 5);
+	CU_ASSERT_PTR_NOT_NULL(strstr(row, " Win=65536"));
 }
 
 static void test_number_column_grows_with_numbers(void)
