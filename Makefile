@@ -150,7 +150,7 @@ pcaps: all tools
 lesson: all
 	@tests/record-lesson.sh
 
-# Benchmark (issue 7): tools from tests/bench/*.c into build/bench/, then the timed runs.
+# Benchmark: tools from tests/bench/*.c into build/bench/, then the timed runs.
 BENCH_TOOLS := $(patsubst tests/bench/%.c,build/bench/%,$(wildcard tests/bench/*.c))
 
 build/bench/%: tests/bench/%.c

@@ -691,7 +691,7 @@ tui_soak() {
 # status bar's "indexing" gone), the view filter over every packet (its "N of M packets" message, the
 # count checked against tcpdump's), peak RSS (VmHWM) with all of F indexed and filtered. Times are from
 # the start of the pane (or the filter's Enter), polled every 10 ms. BENCH_STORE_BIG=N adds the same on
-# an N-packet gencap capture (10000000 for the row: about 4 GB in build/bench).
+# an N-packet gencap capture (10000000: the 10M-packet row, about 4 GB in build/bench).
 
 # store_wait_ms REGEX SECONDS: poll the pane until REGEX is on it; prints ms since store_t0 (empty: never).
 store_wait_ms() {
