@@ -135,3 +135,8 @@ const char *summary_problem_layer(const struct pkt_summary *s)
 {
 	return layer_name((enum layer_id)s->problem_layer);
 }
+
+uint64_t summary_win_bytes(const struct pkt_summary *s)
+{
+	return s->have_win_scale ? (uint64_t)s->win << s->win_shift : s->win;
+}

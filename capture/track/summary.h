@@ -60,6 +60,10 @@ struct pkt_summary {
 /* Sum up a decoded packet and what tracking it produced (tr may be NULL, or tr->flow NULL: no flow). */
 void summary_from(struct pkt_summary *s, const struct packet *p, const struct track_result *tr);
 
+/* The TCP window in bytes: the field shifted by the scale the handshake gave (have_win_scale), as
+   Wireshark shows it; the raw field while the scale is unknown. */
+uint64_t summary_win_bytes(const struct pkt_summary *s);
+
 /* The packet's own names, from its numbers (static strings, NULL when there is none). */
 const char *summary_icmp_name(const struct pkt_summary *s);      /* "echo request", "destination unreachable" */
 const char *summary_icmp_code_name(const struct pkt_summary *s); /* "port unreachable" */

@@ -264,8 +264,7 @@ size_t fmt_info(char *buf, size_t size, const struct pkt_summary *p)
 		if (p->tcpflags & TCP_ACK)
 			sb_printf(&s, " Ack=%" PRIu32, p->have_rel ? p->rack : p->ack);
 		/* The window in bytes once the handshake gave its scale, as Wireshark's Info column shows it. */
-		sb_printf(&s, " Len=%" PRIu32 " Win=%" PRIu64, p->payload,
-			  p->have_win_scale ? (uint64_t)p->win << p->win_shift : (uint64_t)p->win);
+		sb_printf(&s, " Len=%" PRIu32 " Win=%" PRIu64, p->payload, summary_win_bytes(p));
 		break;
 	case L4_UDP:
 		s.len += fmt_events(s.b + s.len, s.size - s.len, p->events, p->dup_ack_n);

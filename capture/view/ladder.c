@@ -156,8 +156,7 @@ void ladder_row_text(const struct ladder_row *r, const struct flow *f, char *buf
 	/* The window in bytes once its scale is known, as Wireshark shows it (--text keeps tcpdump's raw
 	   field); after the length, so that a narrow ladder drops it first. */
 	if (k < n)
-		k += (size_t)snprintf(buf + k, n - k, " win %" PRIu64,
-				      p->have_win_scale ? (uint64_t)p->win << p->win_shift : (uint64_t)p->win);
+		k += (size_t)snprintf(buf + k, n - k, " win %" PRIu64, summary_win_bytes(p));
 	if (label[0] && k < n)
 		snprintf(buf + k, n - k, " %s", label);
 }
