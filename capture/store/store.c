@@ -69,6 +69,8 @@ struct store {
 	enum store_kind kind;
 	/* rows */
 	struct chunk **ch;        /* chunk k holds rows [k << CHUNK_BITS, ...); NULL before `first`'s */
+	struct chunk *spare;      /* a chunk let go, for the next one: a live session's rows come and go at the
+				     spool's pace, and a fresh megabyte would cost a page fault per 256 rows */
 	size_t nch, capch;
 	uint64_t first, end;
 	int64_t tmax_run;         /* the latest time so far (for tmax) */
@@ -156,6 +158,7 @@ void store_close(struct store *st)
 	for (size_t i = 0; i < st->nch; i++)
 		free(st->ch[i]);
 	free(st->ch);
+	free(st->spare);
 	free(st->calls);
 	free(st->call_rows);
 	free(st->dups);
@@ -208,7 +211,8 @@ static struct chunk *store_grow(struct store *st)
 		return NULL;
 	st->ch = n;
 	if (!st->ch[k]) {
-		st->ch[k] = malloc(sizeof **st->ch);
+		st->ch[k] = st->spare ? st->spare : malloc(sizeof **st->ch);
+		st->spare = NULL;
 		if (!st->ch[k])
 			return NULL;
 		if (k + 1 > st->nch)
@@ -311,7 +315,10 @@ void store_drop_before(struct store *st, uint64_t row)
 	if (row <= st->first)
 		return;
 	for (uint64_t k = st->first >> CHUNK_BITS; k < row >> CHUNK_BITS; k++) {
-		free(st->ch[k]);
+		if (!st->spare)
+			st->spare = st->ch[k];
+		else
+			free(st->ch[k]);
 		st->ch[k] = NULL;
 	}
 	st->first = row;
