@@ -9,17 +9,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "common/hugemem.h"
 
 #define SPOOL_CHUNK (4u << 20)   /* the writer's largest write */
 #define SPOOL_FILES 8            /* the budget is cut into this many files, written in turn */
 #define SPOOL_MIN_SEG (64u << 10)
 #define SPOOL_BLK 4096u          /* direct I/O's unit: offsets, lengths and buffers are multiples of it */
 #define SPOOL_READ_MIN 8192u     /* a direct read takes at least this much (the next record is often in it) */
-#define SPOOL_HUGE (2u << 20)    /* a huge page */
 
 /*
  * The files are written with O_DIRECT where the file system takes it: the ring's bytes go to the disk
@@ -285,23 +285,16 @@ struct spool *spool_open(const struct spool_opts *o)
 		return NULL;
 	size_t ring = o->ring_bytes ? o->ring_bytes : SPOOL_RING;
 	sp->ring_size = (ring + SPOOL_BLK - 1) / SPOOL_BLK * SPOOL_BLK;
-	if (sp->ring_size >= SPOOL_HUGE) { /* in huge pages where the kernel has them (see above) */
-		sp->ring_size = (sp->ring_size + SPOOL_HUGE - 1) / SPOOL_HUGE * SPOOL_HUGE;
-		sp->ring = aligned_alloc(SPOOL_HUGE, sp->ring_size);
-		if (sp->ring) {
-			madvise(sp->ring, sp->ring_size, MADV_HUGEPAGE);
-			memset(sp->ring, 0, sp->ring_size);
-		}
-	} else {
-		sp->ring = aligned_alloc(SPOOL_BLK, sp->ring_size);
-	}
+	sp->ring = hugemem_alloc(sp->ring_size); /* in huge pages (see above), touched now */
+	if (sp->ring)
+		memset(sp->ring, 0, sp->ring_size);
 	sp->rec_cap = SPOOL_HDR + 262144u + 65536u;
 	sp->rec = malloc(sp->rec_cap);
 	sp->rbuf_cap = (sp->rec_cap + 2 * SPOOL_BLK + SPOOL_BLK - 1) / SPOOL_BLK * SPOOL_BLK;
 	sp->rbuf = aligned_alloc(SPOOL_BLK, sp->rbuf_cap);
 	sp->part = aligned_alloc(SPOOL_BLK, SPOOL_BLK);
 	if (!sp->ring || !sp->rec || !sp->rbuf || !sp->part || pthread_mutex_init(&sp->mu, NULL) != 0) {
-		free(sp->ring);
+		hugemem_free(sp->ring, sp->ring_size);
 		free(sp->rec);
 		free(sp->rbuf);
 		free(sp->part);
@@ -354,7 +347,7 @@ void spool_close(struct spool *sp)
 	for (int i = 0; i < sp->nsegs; i++)
 		close(sp->segs[i].fd);
 	pthread_mutex_destroy(&sp->mu);
-	free(sp->ring);
+	hugemem_free(sp->ring, sp->ring_size);
 	free(sp->rec);
 	free(sp->rbuf);
 	free(sp->part);
