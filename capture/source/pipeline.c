@@ -8,6 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -150,6 +154,29 @@ static void live_ring_prefault(int fd)
 	fclose(f);
 }
 
+/*
+ * On the loopback device the kernel hands a packet socket every packet twice, as it goes out and as it
+ * comes back in; libpcap throws the outgoing copy away. PACKET_IGNORE_OUTGOING (Linux 4.20) has the
+ * kernel not make that copy: half the copying into the capture ring, which then holds twice the packets.
+ * What synwatch sees is the same. Only for the loopback device itself: on others, and on "any", the
+ * outgoing packets are the other half of the traffic.
+ */
+static void live_ignore_loop_copies(pcap_t *p, const char *iface)
+{
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	if (strlen(iface) >= sizeof ifr.ifr_name)
+		return;
+	memcpy(ifr.ifr_name, iface, strlen(iface));
+	int fd = pcap_fileno(p);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) != 0 || !(ifr.ifr_flags & IFF_LOOPBACK))
+		return;
+#ifdef PACKET_IGNORE_OUTGOING
+	int one = 1;
+	setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one); /* older kernels: libpcap drops them */
+#endif
+}
+
 static int open_live(struct pipeline *pl, const struct pipeline_opts *o, char *err, size_t errlen)
 {
 	char e[PCAP_ERRBUF_SIZE] = "";
@@ -194,6 +221,7 @@ static int open_live(struct pipeline *pl, const struct pipeline_opts *o, char *e
 		snprintf(err, errlen, "cannot capture on '%s': %s", iface, e);
 		return EXIT_FAILURE_RUNTIME;
 	}
+	live_ignore_loop_copies(pl->pcap, iface);
 	live_ring_prefault(pcap_get_selectable_fd(pl->pcap));
 	pl->live = true;
 	return EXIT_OK;

@@ -12,8 +12,9 @@
  * offset in the stream of everything put in (it never changes); it is read back from the ring while it is
  * there, else from the files. The files are unnamed (O_TMPFILE, or created and unlinked at once) in the
  * spool directory: nothing is left behind on any exit, a crash included. Their total stays within the
- * budget: the stream is cut into segments of an eighth of it, and the oldest segment goes when the budget
- * is passed. When the disk cannot keep up, a live source's new records are not kept (counted: "the spool
+ * budget: the stream is cut into segments of an eighth of it, one file each, and once eight are in use the
+ * oldest is written over by the next (its records go). When the disk (or the CPU, for the writer runs
+ * at the lowest priority) cannot keep up, a live source's new records are not kept (counted: "the spool
  * fell behind"); a file's source waits instead. When the directory cannot be written (full, read-only,
  * missing), the spool says why and keeps going in memory only: the ring then drops its oldest records.
  *

@@ -11,15 +11,16 @@
 
 #include "common/clock.h"
 #include "common/grow.h"
+#include "common/hugemem.h"
 #include "decode/decode.h"
 #include "source/capbuf.h"
 #include "source/pcapfile.h"
 
-#define CHUNK_BITS 16
-#define CHUNK_ROWS (1u << CHUNK_BITS)   /* rows per chunk (1 MiB of index) */
+#define CHUNK_BITS 17
+#define CHUNK_ROWS (1u << CHUNK_BITS)   /* rows per chunk: 2 MiB of index, one huge page (hugemem.h) */
 #define TBLOCK 64                       /* rows per latest-time entry */
-#define FCHUNK_BITS 14
-#define FCHUNK (1u << FCHUNK_BITS)      /* flow directory entries per chunk */
+#define FCHUNK_BITS 17
+#define FCHUNK (1u << FCHUNK_BITS)      /* flow directory entries per chunk (2 MiB, one huge page) */
 #define PCAP_REC_HDR 16
 #define WIN_RAND (512u << 10)           /* reads for rows shown: at least the largest record */
 #define WIN_SEQ (4u << 20)              /* reads for a pass over every row */
@@ -28,10 +29,13 @@
 _Static_assert(TCPS_COUNT <= 16, "a row keeps each end's TCP state in 4 bits");
 
 struct chunk {
-	struct store_row rows[CHUNK_ROWS];
-	uint32_t flow[CHUNK_ROWS];
+	struct store_row *rows;   /* CHUNK_ROWS rows, then their flow ids: one huge page (CHUNK_MEM) */
+	uint32_t *flow;
 	int64_t tmax[CHUNK_ROWS / TBLOCK]; /* the latest time of the rows up to the end of each block of 64 */
 };
+#define CHUNK_MEM ((size_t)CHUNK_ROWS * (sizeof(struct store_row) + sizeof(uint32_t)))
+_Static_assert(CHUNK_MEM == HUGEMEM_PAGE, "a chunk's rows and flow ids fill one huge page");
+_Static_assert(FCHUNK * 16 == HUGEMEM_PAGE, "a flow directory chunk fills one huge page");
 
 /* A flow the tracker let go, as the directory keeps it (128 bytes). */
 struct flowrec {
@@ -69,6 +73,8 @@ struct store {
 	enum store_kind kind;
 	/* rows */
 	struct chunk **ch;        /* chunk k holds rows [k << CHUNK_BITS, ...); NULL before `first`'s */
+	struct chunk *spare;      /* a chunk let go, for the next one: a live session's rows come and go at the
+				     spool's pace, and a fresh megabyte would cost a page fault per 256 rows */
 	size_t nch, capch;
 	uint64_t first, end;
 	int64_t tmax_run;         /* the latest time so far (for tmax) */
@@ -97,6 +103,28 @@ struct store {
 };
 
 /* ---------------------------------------------------------------- set-up ---- */
+
+static void chunk_free(struct chunk *c)
+{
+	if (!c)
+		return;
+	hugemem_free(c->rows, CHUNK_MEM);
+	free(c);
+}
+
+static struct chunk *chunk_new(void)
+{
+	struct chunk *c = malloc(sizeof *c);
+	uint8_t *mem = hugemem_alloc(CHUNK_MEM);
+	if (!c || !mem) {
+		free(c);
+		hugemem_free(mem, CHUNK_MEM);
+		return NULL;
+	}
+	c->rows = (struct store_row *)mem;
+	c->flow = (uint32_t *)(mem + CHUNK_ROWS * sizeof *c->rows);
+	return c;
+}
 
 static struct store *store_new(enum store_kind kind)
 {
@@ -154,8 +182,9 @@ void store_close(struct store *st)
 	if (!st)
 		return;
 	for (size_t i = 0; i < st->nch; i++)
-		free(st->ch[i]);
+		chunk_free(st->ch[i]);
 	free(st->ch);
+	chunk_free(st->spare);
 	free(st->calls);
 	free(st->call_rows);
 	free(st->dups);
@@ -164,7 +193,7 @@ void store_close(struct store *st)
 			continue;
 		for (size_t j = 0; j < FCHUNK; j++)
 			free(st->fd[i][j].rec);
-		free(st->fd[i]);
+		hugemem_free(st->fd[i], FCHUNK * sizeof **st->fd);
 	}
 	free(st->fd);
 	if (st->fdesc >= 0)
@@ -208,7 +237,8 @@ static struct chunk *store_grow(struct store *st)
 		return NULL;
 	st->ch = n;
 	if (!st->ch[k]) {
-		st->ch[k] = malloc(sizeof **st->ch);
+		st->ch[k] = st->spare ? st->spare : chunk_new();
+		st->spare = NULL;
 		if (!st->ch[k])
 			return NULL;
 		if (k + 1 > st->nch)
@@ -236,10 +266,12 @@ static void store_settime(struct store *st, int64_t ts_ns)
 
 bool store_add_packet(struct store *st, uint64_t off, bool lost, const struct store_facts *f, int64_t ts_ns)
 {
-	if (!store_grow(st))
+	size_t i = (size_t)(st->end & (CHUNK_ROWS - 1));
+	/* Past a chunk's first row its chunk is there (store_drop_before lets go of those before end's only). */
+	struct chunk *c = i ? st->ch[st->end >> CHUNK_BITS] : store_grow(st);
+	if (!c)
 		return false;
-	uint32_t *fl;
-	struct store_row *r = store_slot(st, st->end, &fl);
+	struct store_row *r = &c->rows[i];
 	if (lost)
 		off = STORE_OFF_MAX;
 	r->off_lo = (uint32_t)off;
@@ -250,7 +282,7 @@ bool store_add_packet(struct store *st, uint64_t off, bool lost, const struct st
 	r->bits = (uint8_t)((f->dir ? ROW_S2C : 0) | (f->have_rel ? ROW_REL : 0) | (lost ? ROW_LOST : 0) |
 			    (f->have_win_scale && f->win_shift <= 14 ? (f->win_shift + 1) << ROW_WIN_SHIFT : 0));
 	r->dup = (uint8_t)(f->dup_ack_n < 255 ? f->dup_ack_n : 255);
-	*fl = (uint32_t)f->flow_id;
+	c->flow[i] = (uint32_t)f->flow_id;
 	if (f->dup_ack_n >= 255) {
 		if (st->ndups == st->capdups) {
 			size_t cap = st->capdups ? st->capdups * 2 : 64;
@@ -311,7 +343,10 @@ void store_drop_before(struct store *st, uint64_t row)
 	if (row <= st->first)
 		return;
 	for (uint64_t k = st->first >> CHUNK_BITS; k < row >> CHUNK_BITS; k++) {
-		free(st->ch[k]);
+		if (!st->spare)
+			st->spare = st->ch[k];
+		else
+			chunk_free(st->ch[k]);
 		st->ch[k] = NULL;
 	}
 	st->first = row;
@@ -676,7 +711,7 @@ static struct fdir *store_fdir(const struct store *st, uint64_t id, bool make)
 		if (!t)
 			return NULL;
 		w->fd = t;
-		w->fd[k] = calloc(FCHUNK, sizeof **w->fd);
+		w->fd[k] = hugemem_alloc(FCHUNK * sizeof **w->fd);
 		if (!w->fd[k])
 			return NULL;
 	}

@@ -409,7 +409,7 @@ static void model_index(struct tui_model *m, const struct packet *d, const struc
 {
 	struct held_row h;
 	store_facts_from(&h.f, tr);
-	if (tr->flow)
+	if (tr->flow && tr->flow->pkts[0] + tr->flow->pkts[1] == 1) /* a new flow: the directory points at it */
 		store_flow_live(m->st, tr->flow);
 	h.ts_ns = packet_time_ns(d);
 	h.lost = false;

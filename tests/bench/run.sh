@@ -751,6 +751,39 @@ store_one() {
 	eval "store_first_$4=\${_first:-} store_index_$4=\${_index:-} store_filter_$4=\${_filter:-} store_hwm_$4=\${_hwm:-} store_got_$4=\${_got:-} store_want_$4=\$_want store_end_$4=\${_endt:-} store_home_$4=\${_homet:-}"
 }
 
+# store_index_pairs FILE: REPS pairs, each `synwatch -r FILE --stats` then the panel on FILE until its
+# index is complete (the status bar says "indexing" no more; from the start of the pane, as store_one
+# counts), one right after the other, so that both sides of a pair meet the same load on a shared
+# machine. Sets store_pair_stats and store_pair_index (medians, ms) and store_pairs (each pair).
+store_index_pairs() {
+	_f=$1
+	: > "$RUNS/store_pairs"
+	_i=0
+	while [ "$_i" -lt "$REPS" ]; do
+		_t0=$(date +%s%N)
+		"$SW" -r "$_f" --stats > /dev/null 2>&1
+		_st=$(( ($(date +%s%N) - _t0) / 1000000 ))
+		tui_sock_next
+		store_t0=$(date +%s%N)
+		_pid=$(tui_pane "$SW" --tui --speed 0.0001 -r "$_f" "2> /dev/null")
+		_ix=
+		while [ -n "$_pid" ] && [ -z "$_ix" ]; do
+			_scr=$(bt capture-pane -p -t bench)
+			_ms=$(( ($(date +%s%N) - store_t0) / 1000000 ))
+			printf '%s\n' "$_scr" | grep -q 'REPLAY' && ! printf '%s\n' "$_scr" | grep -q 'indexing ' && _ix=$_ms
+			[ "$_ms" -le 600000 ] || break
+			sleep 0.01
+		done
+		bt send-keys -t bench q
+		[ -n "$_pid" ] && wait_exit "$_pid" 10 2>/dev/null
+		echo "$_st ${_ix:-}" >> "$RUNS/store_pairs"
+		_i=$((_i + 1))
+	done
+	store_pair_stats=$(awk '{ print $1 }' "$RUNS/store_pairs" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+	store_pair_index=$(awk '$2 != "" { print $2 }' "$RUNS/store_pairs" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }')
+	store_pairs=$(awk '{ printf "%s%s/%s", (NR > 1 ? ", " : ""), ($2 == "" ? "never" : $2), $1 }' "$RUNS/store_pairs")
+}
+
 bench_store() {
 	say ""
 	if [ "$sw_ok" != 1 ] || ! command -v tmux > /dev/null 2>&1; then
@@ -760,7 +793,6 @@ bench_store() {
 	fi
 	capture "$F" -s "$SEED" -n "$PACKETS" -c "$CONNS" || { note_failure "gencap failed for $F"; return; }
 	say "== the panel over the whole capture F ($PACKETS packets) in tmux (160x48)"
-	[ -n "$(val T sw_stats)" ] || { _r=$REPS; REPS=1; time_cmd sw_stats "$RUNS/sw_stats.out" "$SW" -r "$F" --stats; REPS=$_r; }
 	store_one "$F" "$PACKETS" "F" main
 	TC_LIMIT=600
 	_r=$REPS
@@ -768,13 +800,15 @@ bench_store() {
 	time_cmd ts_syn /dev/null tshark -r "$F" -Y 'tcp.flags.syn==1' -T fields -e frame.number
 	REPS=$_r
 	TC_LIMIT=
-	_stats_ms=$(awk -v t="$(val T sw_stats)" 'BEGIN { if (t != "") printf "%d", t * 1000 }')
+	store_index_pairs "$F"
+	say "  F: index complete / --stats, $REPS pairs one after the other (ms): $store_pairs; medians ${store_pair_index:-?} / ${store_pair_stats:-?}"
+	_stats_ms=$store_pair_stats
 	_ts_ms=$(awk -v t="$(val T ts_syn)" 'BEGIN { if (t != "") printf "%d", t * 1000 }')
 	_rss_lim=$(( 131072 + PACKETS * 32 / 1024 ))
 	target "panel over F: first screen with packet 1 ≤ 0.3 s (${store_first_main:-never} ms)" \
 		"$([ -n "$store_first_main" ] && { [ "$store_first_main" -le 300 ] && echo 1 || echo 0; } || echo 0)"
-	target "panel over F: index complete ≤ 1.5 × synwatch -r F --stats (${store_index_main:-?} ms, --stats ${_stats_ms:-?} ms)" \
-		"$(if [ -z "$store_index_main" ] || [ -z "$_stats_ms" ]; then echo -; else [ $((store_index_main * 2)) -le $((_stats_ms * 3)) ] && echo 1 || echo 0; fi)"
+	target "panel over F: index complete ≤ 1.5 × synwatch -r F --stats (medians of $REPS pairs: ${store_pair_index:-?} ms, --stats ${_stats_ms:-?} ms)" \
+		"$(if [ -z "$store_pair_index" ] || [ -z "$_stats_ms" ]; then echo -; else [ $((store_pair_index * 2)) -le $((_stats_ms * 3)) ] && echo 1 || echo 0; fi)"
 	target "panel over F: view filter over all $PACKETS packets ≤ 1.5 s (${store_filter_main:-never} ms, ${store_got_main:-?} packets = tcpdump's ${store_want_main}; tshark -Y ${_ts_ms:-not run} ms)" \
 		"$(if [ -z "$store_filter_main" ] || [ "$store_got_main" != "$store_want_main" ]; then echo 0; else [ "$store_filter_main" -le 1500 ] && echo 1 || echo 0; fi)"
 	target "panel over F: peak RSS ≤ 128 MiB + 32 bytes × packets (${store_hwm_main:-?} KiB ≤ $_rss_lim KiB)" \

@@ -389,6 +389,44 @@ static void test_spool_reads_back_keeps_its_budget_and_says_why_not(void)
 	spool_close(sp);
 }
 
+static void test_spool_reads_back_records_written_in_part_blocks_and_rewritten(void)
+{
+	/* A 64 KiB ring: most records are read back from the files. A sync after every few records makes the
+	   writer write a part block, which the next write starts again; each record must still read back whole. */
+	struct spool_opts o = { .dir = "/tmp", .max_bytes = 4u << 20, .wait = true, .ring_bytes = 64u << 10 };
+	struct spool *sp = spool_open(&o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	uint8_t data[400];
+	uint64_t offs[1500];
+	for (int i = 0; i < 1500; i++) {
+		size_t len = 37 + (size_t)(i * 7) % 360;
+		memset(data, (i * 13) & 0xff, len);
+		char comment[8];
+		int cl = i % 5 == 0 ? snprintf(comment, sizeof comment, "c%d", i) : 0;
+		CU_ASSERT_TRUE_FATAL(spool_put(sp, i, (uint32_t)len, (uint32_t)len, 1, SPOOL_NO_IFACE, data,
+					       cl ? comment : NULL, (uint16_t)cl, &offs[i]));
+		if (i % 7 == 3)
+			spool_sync(sp);
+	}
+	spool_sync(sp);
+	CU_ASSERT(spool_oldest(sp) == 0);
+	for (int i = 0; i < 1500; i++) {
+		struct spool_rec r;
+		CU_ASSERT_TRUE_FATAL(spool_get(sp, offs[i], &r));
+		CU_ASSERT_EQUAL(r.ts_ns, i);
+		CU_ASSERT_EQUAL(r.caplen, 37 + (uint32_t)(i * 7) % 360);
+		CU_ASSERT_EQUAL(r.data[0], (i * 13) & 0xff);
+		CU_ASSERT_EQUAL(r.data[r.caplen - 1], (i * 13) & 0xff);
+		CU_ASSERT_EQUAL(r.comment_len, i % 5 == 0 ? strlen("c") + (size_t)snprintf(NULL, 0, "%d", i) : 0);
+	}
+	struct spool_stats ss;
+	spool_stats(sp, &ss);
+	CU_ASSERT_EQUAL(ss.put, 1500);
+	CU_ASSERT_EQUAL(ss.not_kept, 0);
+	CU_ASSERT_EQUAL(ss.disk_bytes, offs[1499] + SPOOL_HDR + 37 + (1499 * 7) % 360);
+	spool_close(sp);
+}
+
 int register_test_store(void)
 {
 	CU_pSuite s = CU_add_suite("store", NULL, NULL);
@@ -396,6 +434,8 @@ int register_test_store(void)
 		return -1;
 	if (!CU_add_test(s, "rows read back are the packets as tracking summed them up",
 			 test_rows_read_back_are_the_packets_as_tracking_summed_them_up) ||
+	    !CU_add_test(s, "spool reads back records written in part blocks and rewritten",
+			 test_spool_reads_back_records_written_in_part_blocks_and_rewritten) ||
 	    !CU_add_test(s, "flows let go by the tracker keep what rows need", test_flows_let_go_by_the_tracker_keep_what_rows_need) ||
 	    !CU_add_test(s, "packet numbers and times are found among calls", test_packet_numbers_and_times_are_found_among_calls) ||
 	    !CU_add_test(s, "filter pass restarts when changed and follows new rows",
