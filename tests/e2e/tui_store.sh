@@ -1,5 +1,5 @@
 #!/bin/sh
-# tui_store.sh — the panel over a whole capture (the packet store): Home is packet 1 after the replay, g goes to packet N, the view filter counts what tcpdump counts over every packet, a flow's ladder equals --ladder, a file growing under --follow, a file truncated or replaced while open, a file cut short, a spool that cannot be written, Home after 100,000 live packets.
+# tui_store.sh — the panel over a whole capture (the packet store): Home is packet 1 after the replay, g goes to packet N, the view filter counts what tcpdump counts over every packet, a flow's ladder equals --ladder, a file growing under --follow, a file truncated or replaced while open, a file cut short, a spool that cannot be written, Home after 100,000 live packets, the counts row at 80 columns.
 #
 # The capture is gencap's (150,000 packets, more than the 100,000 the panel used to keep), made here.
 # Set SYNWATCH=build/asan/synwatch to run it under ASan.
@@ -176,6 +176,18 @@ done
 kill -INT "$flood"
 wait "$flood" 2>/dev/null
 [ $n -gt 0 ] || { echo "FAIL: the panel did not capture 100,000 packets in 30 s"; tui_screen; exit 1; }
+# At 80 columns the counts row (spool included) does not fit: whole fields go, none is shown cut.
+tui_tmux resize-window -t "$TUI_SESSION" -x 80
+n=60
+while [ $n -gt 0 ] && [ "$(tui_screen | sed -n 2p | sed 's/ *$//' | wc -c)" -gt 81 ]; do sleep 0.05; n=$((n - 1)); done
+row=$(tui_screen | sed -n 2p)
+bad=$(printf '%s\n' "$row" | sed 's/ *\(LIVE\|PAUSED (capturing)\) *$//; s/^ //' | sed 's/  /\n/g; s/, /\n/g' |
+	grep -vE '^(shown|captured|dropped|flows|calls) [0-9]+$|^[0-9.]+ pkt/s$|^spool [0-9.]+ [KMG]iB of [0-9.]+ [KMG]iB$|^[0-9.]+[KMG]? not kept \(disk behind\)$|^holds packets [0-9]+-$')
+[ -z "$bad" ] || { echo "FAIL: the 80-column counts row shows a field cut: '$bad' in '$row'"; exit 1; }
+printf '%s\n' "$row" | grep -qE '^ shown [0-9]+  captured [0-9]+  dropped [0-9]+' ||
+	{ echo "FAIL: the 80-column counts row lost what matters most: '$row'"; exit 1; }
+echo "ok: the counts row at 80 columns keeps whole fields: $row"
+tui_tmux resize-window -t "$TUI_SESSION" -x 120
 tui_keys Space
 tui_wait "PAUSED" 5
 tui_keys Home
