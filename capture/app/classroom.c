@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "app/demo_child.h"
@@ -142,6 +143,10 @@ int classroom_start_tracer(struct classroom *m, struct config *c, char *err, siz
 	m->tracer = trace_start_as(c->trace_argv, uid, gid, m->tty.slave, err, errlen);
 	if (m->tracer) {
 		progtty_name(&m->tty, c->trace_argv[0], trace_pid(m->tracer));
+		/* Text and JSON: its lines go to synwatch's stderr, prefixed; the panel sizes it to its pane. */
+		struct winsize ws;
+		if (c->view != VIEW_TUI && ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+			progtty_resize(&m->tty, ws.ws_row, progtty_text_cols(&m->tty, ws.ws_col));
 		trace_source_init(&m->trace, m->tracer, MERGE_GRACE_NS);
 		session_add(&m->s, &m->trace.base);
 	}

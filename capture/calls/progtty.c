@@ -31,11 +31,29 @@ bool progtty_open(struct progtty *p, char *err, size_t errlen)
 		tio.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
 		tcsetattr(p->fd, TCSANOW, &tio);
 	}
-	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	ioctl(p->fd, TIOCSWINSZ, &ws);
+	p->rows = p->cols = 0;
+	progtty_resize(p, 24, 80);
 	fcntl(p->fd, F_SETFL, fcntl(p->fd, F_GETFL) | O_NONBLOCK);
 	snprintf(p->name, sizeof p->name, "program");
 	return true;
+}
+
+void progtty_resize(struct progtty *p, int rows, int cols)
+{
+	rows = rows < 2 ? 2 : rows > 999 ? 999 : rows;
+	cols = cols < 20 ? 20 : cols > 999 ? 999 : cols;
+	if (p->fd < 0 || (p->rows == rows && p->cols == cols))
+		return;
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
+	if (ioctl(p->fd, TIOCSWINSZ, &ws) == 0) {
+		p->rows = (unsigned short)rows;
+		p->cols = (unsigned short)cols;
+	}
+}
+
+int progtty_text_cols(const struct progtty *p, int width)
+{
+	return width - (int)strlen(p->name) - 2;
 }
 
 bool progtty_child(const char *slave)

@@ -25,6 +25,7 @@ struct progtty {
 	char lines[PROGTTY_LINES][PROGTTY_LINE]; /* the last lines, a ring: line number k is lines[k % N] */
 	uint64_t total;                  /* lines ever completed */
 	bool ended;                      /* every process holding the slave closed it (EIO) */
+	unsigned short rows, cols;       /* the terminal's size as the program is told it */
 };
 
 /* Open the master and its slave's path; false with one line in err. */
@@ -34,6 +35,11 @@ bool progtty_open(struct progtty *p, char *err, size_t errlen);
 bool progtty_child(const char *slave);
 /* Name the program in the lines' prefix: its command's base name and its pid. */
 void progtty_name(struct progtty *p, const char *argv0, int pid);
+/* Tell the program its terminal is rows x cols (80x24 until then): where its lines are shown, less the
+   "name| " prefix. The kernel sends the program SIGWINCH when the size changes. */
+void progtty_resize(struct progtty *p, int rows, int cols);
+/* The columns left for the program's text on a line `width` columns wide, after the "name| " prefix. */
+int progtty_text_cols(const struct progtty *p, int width);
 
 /*
  * Read what the program wrote (without blocking) into lines: each completed line goes into the ring and

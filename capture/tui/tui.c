@@ -156,6 +156,8 @@ void tui_draw(struct tui *t, struct tui_sink *s)
 		layout_compute(&t->lay, s->rows, s->cols, t->zoom, fh);
 		t->dirty |= D_ALL | D_CLEAR;
 	}
+	if (t->o->program) /* a traced program's terminal is the program pane, less its lines' prefix */
+		progtty_resize(t->o->program, tui_pane_rows(t, PANE_LOWER), progtty_text_cols(t->o->program, s->cols));
 	if (t->dirty & D_CLEAR)
 		s->clear(s);
 	if (t->lay.too_small) {

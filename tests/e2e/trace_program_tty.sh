@@ -1,7 +1,7 @@
 # trace_program_tty.sh — `synwatch --trace -- nc -l` gives nc a terminal of its own: in text mode what nc
 # received comes to stderr as "nc PID| hello" (never into stdout) and a line on synwatch's stdin reaches
 # the client; in the panel (tmux, 120x40 and 80x24) the program pane shows the line and one typed at the
-# `t` prompt reaches the client.
+# `t` prompt reaches the client; the program is told the size of where its lines are shown (`stty size`).
 . tests/lib.sh
 . tests/e2e/lib/tui_tmux.sh
 trap 'tui_cleanup; cleanup' EXIT
@@ -79,3 +79,21 @@ panel() {
 }
 panel 120 40
 panel 80 24
+
+# ---- the program's terminal size ----
+# Text mode with stderr not a terminal: the default 80x24.
+P=$(free_port)
+$SW --trace "tcp port $P" -- stty size > "$TMP/size.out" 2> "$TMP/size.err" < /dev/null ||
+	fail "synwatch --trace -- stty size failed: $(cat "$TMP/size.err")"
+grep -qE '^stty [0-9]+\| 24 80$' "$TMP/size.err" || fail "stty did not see 24x80 in text mode: $(cat "$TMP/size.err")"
+# The panel: the program pane's columns, less the lines' "stty PID| " prefix.
+tui_start 120 40 --trace "tcp port $P" -- stty size
+tui_wait "(closed)" 10
+line=$(tui_screen | grep -E '^stty [0-9]+\| [0-9]+ [0-9]+' | head -n 1)
+[ -n "$line" ] || { tui_screen; fail "the program pane does not show stty's size"; }
+pfx=$(printf '%s' "$line" | sed -E 's/^(stty [0-9]+\| ).*/\1/')
+cols=$(printf '%s' "$line" | sed -E 's/.* ([0-9]+)$/\1/')
+[ "$cols" -eq $((120 - ${#pfx})) ] || fail "stty in the panel saw $cols columns, not 120 less '$pfx': $line"
+tui_keys q
+tui_check_restored
+echo "terminal size: 24x80 in text mode, $cols columns in a 120-column panel ($line)"

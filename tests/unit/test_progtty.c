@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "calls/progtty.h"
@@ -42,6 +43,27 @@ static void test_output_lines_lose_cr_and_keep_order(void)
 	CU_ASSERT_STRING_EQUAL(progtty_line(&pt, 1), "world");
 	CU_ASSERT_STRING_EQUAL(progtty_line(&pt, 2), "?x"); /* a control character is not sent to our terminal */
 	CU_ASSERT_PTR_NULL(progtty_line(&pt, 3));
+	close(s);
+	progtty_close(&pt);
+}
+
+static void test_the_program_is_told_its_terminal_size(void)
+{
+	int s = open_slave();
+	struct winsize ws;
+	CU_ASSERT_EQUAL_FATAL(ioctl(s, TIOCGWINSZ, &ws), 0);
+	CU_ASSERT_EQUAL(ws.ws_row, 24); /* until told otherwise */
+	CU_ASSERT_EQUAL(ws.ws_col, 80);
+	progtty_name(&pt, "/usr/bin/nc", 4242);
+	CU_ASSERT_EQUAL(progtty_text_cols(&pt, 120), 120 - (int)strlen("nc 4242| "));
+	progtty_resize(&pt, 17, progtty_text_cols(&pt, 120));
+	CU_ASSERT_EQUAL_FATAL(ioctl(s, TIOCGWINSZ, &ws), 0);
+	CU_ASSERT_EQUAL(ws.ws_row, 17);
+	CU_ASSERT_EQUAL(ws.ws_col, 111);
+	progtty_resize(&pt, 0, 3); /* a pane too small to be drawn: the smallest size a program can use */
+	CU_ASSERT_EQUAL_FATAL(ioctl(s, TIOCGWINSZ, &ws), 0);
+	CU_ASSERT_EQUAL(ws.ws_row, 2);
+	CU_ASSERT_EQUAL(ws.ws_col, 20);
 	close(s);
 	progtty_close(&pt);
 }
@@ -148,6 +170,7 @@ int register_test_progtty(void)
 	if (!s)
 		return -1;
 	if (!CU_add_test(s, "output lines lose \\r and keep their order", test_output_lines_lose_cr_and_keep_order) ||
+	    !CU_add_test(s, "the program is told its terminal size", test_the_program_is_told_its_terminal_size) ||
 	    !CU_add_test(s, "an unfinished line shows after the hold", test_unfinished_line_shows_after_the_hold) ||
 	    !CU_add_test(s, "the ring keeps the last lines", test_ring_keeps_the_last_lines) ||
 	    !CU_add_test(s, "a typed line reaches the program without echo", test_typed_line_reaches_the_program_without_echo) ||
