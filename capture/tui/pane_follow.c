@@ -1,5 +1,6 @@
 /* pane_follow.c — the follow view: a flow's payload both ways over the whole screen, from its first byte to its last. */
 #include <inttypes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -48,10 +49,9 @@ static void follow_help(struct tui *t, char *buf, size_t size)
 	}
 }
 
-/* A payload row's bytes and how many lines they make at width (the cut's note included); false when the
-   row shows nothing (not payload, a retransmission, bytes that cannot be read). */
-static bool follow_payload(struct tui *t, uint64_t row, int width, const uint8_t **data, const struct tui_pkt **pkt,
-			   size_t *lines)
+/* A payload row's bytes; false when the row shows nothing (not payload, a retransmission, bytes that
+   cannot be read). */
+static bool follow_payload(struct tui *t, uint64_t row, const uint8_t **data, const struct tui_pkt **pkt)
 {
 	const uint32_t dup = EV_RETRANSMISSION | EV_FAST_RETRANSMISSION | EV_SPURIOUS_RETRANSMISSION;
 	const struct tui_pkt *p = model_row(&t->m, row);
@@ -62,8 +62,14 @@ static bool follow_payload(struct tui *t, uint64_t row, int width, const uint8_t
 		return false;
 	*data = b + p->s.pl_off;
 	*pkt = p;
-	*lines = follow_count_lines(*data, p->s.pl_cap, width) + (p->s.payload > p->s.pl_cap ? 1 : 0);
 	return true;
+}
+
+/* The column row k's payload (direction dir) starts at: where the line of the payload before it stopped,
+   when that one went the same way; 0 (a line of its own) after the other way or a cut payload's note. */
+static size_t follow_col0(const struct follow_pane *fp, size_t k, int dir)
+{
+	return k && fp->mark[k - 1].dir == dir ? fp->mark[k - 1].col_end : 0;
 }
 
 /* Count the lines of the flow index's rows not counted yet (all of them for another flow, width or index);
@@ -79,36 +85,45 @@ static bool follow_count(struct tui *t, int width)
 	fp->width = width;
 	if (fr->count > fp->cap) {
 		size_t cap = fr->count + fr->count / 2 + 64;
-		size_t *c = realloc(fp->cum, cap * sizeof *c);
-		if (!c)
+		struct follow_mark *m = realloc(fp->mark, cap * sizeof *m);
+		if (!m)
 			return false;
-		fp->cum = c;
+		fp->mark = m;
 		fp->cap = cap;
 	}
 	for (size_t k = fp->counted; k < fr->count; k++) {
+		struct follow_mark *m = &fp->mark[k];
+		*m = k ? fp->mark[k - 1] : (struct follow_mark){ 0, 0, FOLLOW_NO_DIR };
 		const uint8_t *d;
 		const struct tui_pkt *p;
-		size_t n = 0;
-		if (!follow_payload(t, fr->row[k], width, &d, &p, &n))
-			n = 0;
-		fp->cum[k] = (k ? fp->cum[k - 1] : 0) + n;
+		if (!follow_payload(t, fr->row[k], &d, &p))
+			continue;
+		size_t col0 = follow_col0(fp, k, p->s.dir), col_end;
+		size_t touched = follow_count_lines(d, p->s.pl_cap, width, col0, &col_end);
+		m->cum += touched - (col0 ? 1 : 0); /* a line it goes on with was counted where it began */
+		if (p->s.payload > p->s.pl_cap) { /* "[N bytes not captured]": a line of its own, and the text after starts anew */
+			m->cum++;
+			col_end = 0;
+		}
+		m->col_end = (uint16_t)col_end;
+		m->dir = (uint8_t)p->s.dir;
 	}
 	fp->counted = fr->count;
 	if (fp->counted) {
 		fp->first = fr->row[0];
 		fp->last = fr->row[fp->counted - 1];
 	}
-	fp->total = fp->counted ? fp->cum[fp->counted - 1] : 0;
+	fp->total = fp->counted ? fp->mark[fp->counted - 1].cum : 0;
 	return true;
 }
 
-/* The first flow index row whose lines reach past line `line` (cum[k] > line). */
+/* The first flow index row whose lines reach past line `line` (mark[k].cum > line). */
 static size_t follow_row_of(const struct follow_pane *fp, size_t line)
 {
 	size_t lo = 0, hi = fp->counted;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (fp->cum[mid] > line)
+		if (fp->mark[mid].cum > line)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -157,26 +172,44 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		sink_put(s, 1, 2, s->cols - 2, "no payload in this flow yet", SM_DIM, false);
 		return;
 	}
-	/* From the row holding line `top`, its lines and the next rows' down to the screen's last row. */
+	/* From the row holding line `top`, its lines and the next rows' down to the screen's last row; a row
+	   that goes on with the line above it writes the rest of that line where it stopped. */
 	int placed = 0;
+	size_t last_no = SIZE_MAX; /* the number of the line on the screen's last placed row */
 	const struct store_flowrows *fr = &t->m.flowpk;
-	for (size_t k = follow_row_of(fp, fp->top); k < fp->counted && placed < rows; k++) {
+	for (size_t k = follow_row_of(fp, fp->top); k < fp->counted; k++) {
 		const uint8_t *d;
 		const struct tui_pkt *p;
-		size_t lines;
-		if (!follow_payload(t, fr->row[k], width, &d, &p, &lines))
+		if (!follow_payload(t, fr->row[k], &d, &p))
 			continue;
-		size_t before = k ? fp->cum[k - 1] : 0, nl = follow_count_lines(d, p->s.pl_cap, width);
-		bool client = p->s.dir == DIR_C2S;
-		unsigned style = client ? ROLE_CLIENT : ROLE_SERVER;
-		for (size_t li = fp->top > before ? fp->top - before : 0; li < lines && placed < rows; li++) {
-			if (li == nl)
+		size_t col0 = follow_col0(fp, k, p->s.dir);
+		size_t first = (k ? fp->mark[k - 1].cum : 0) - (col0 ? 1 : 0); /* the number of its walk's line 0 */
+		bool goes_on = col0 && placed && last_no == first; /* its line 0 ends the screen's last row */
+		if (placed >= rows && !goes_on)
+			break;
+		size_t touched = follow_count_lines(d, p->s.pl_cap, width, col0, NULL);
+		bool note = p->s.payload > p->s.pl_cap;
+		unsigned style = p->s.dir == DIR_C2S ? ROLE_CLIENT : ROLE_SERVER;
+		for (size_t li = 0; li < touched + (note ? 1 : 0); li++) {
+			if (li == 0 && col0) {
+				if (goes_on) {
+					follow_line(d, p->s.pl_cap, width, col0, 0, t->line, sizeof t->line);
+					sink_put(s, placed, 2 + (int)col0, width - (int)col0, t->line, style, false);
+				}
+				continue;
+			}
+			if (first + li < fp->top)
+				continue;
+			if (placed >= rows)
+				break;
+			if (li == touched)
 				snprintf(t->line, sizeof t->line, "[%" PRIu32 " bytes not captured]", p->s.payload - p->s.pl_cap);
 			else
-				follow_line(d, p->s.pl_cap, width, li, t->line, sizeof t->line);
-			sink_put(s, 1 + placed, 0, 2, client ? "> " : "< ", style, false);
+				follow_line(d, p->s.pl_cap, width, col0, li, t->line, sizeof t->line);
+			sink_put(s, 1 + placed, 0, 2, p->s.dir == DIR_C2S ? "> " : "< ", style, false);
 			sink_put(s, 1 + placed, 2, width, t->line, style, false);
 			placed++;
+			last_no = first + li;
 		}
 	}
 }

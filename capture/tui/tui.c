@@ -125,7 +125,7 @@ void tui_free(struct tui *t)
 	free(t->kernel.k[0]);
 	free(t->kernel.k[1]);
 	free(t->ladder.rows);
-	free(t->follow.cum);
+	free(t->follow.mark);
 	free(t);
 }
 

@@ -78,10 +78,15 @@ size_t fmt_call_row(char *buf, size_t size, int64_t at_ns, const struct sock_eve
 /* One hex dump line for data[off..off+16): "0010  45 00 ...  |E..<|". */
 size_t fmt_hexline(char *buf, size_t size, const uint8_t *data, size_t len, size_t off);
 
-/* Follow view: a payload split into screen lines at '\n' or `width` characters, unprintables as '.'. */
-size_t follow_count_lines(const uint8_t *data, size_t len, int width);
+/*
+ * Follow view: a payload split into screen lines at '\n' or `width` characters, unprintables as '.'. A
+ * segment goes on where the one before it in the same direction left off: col0 is the column its line
+ * had reached (0: a line of its own), and its line 0 is then the rest of that line. Returns the lines it
+ * has a part in, and in *col_end (when not NULL) the column its last line reached (0: it ended a line).
+ */
+size_t follow_count_lines(const uint8_t *data, size_t len, int width, size_t col0, size_t *col_end);
 /* Line `index` of that split into buf (NUL-terminated, at most width chars); false when out of range. */
-bool follow_line(const uint8_t *data, size_t len, int width, size_t index, char *buf, size_t size);
+bool follow_line(const uint8_t *data, size_t len, int width, size_t col0, size_t index, char *buf, size_t size);
 
 /* ---- The flow table pane's view of a flow: as the tracker has it, or as of the replay's cursor. ---- */
 struct flow_view {

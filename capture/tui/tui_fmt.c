@@ -418,13 +418,14 @@ static char follow_char(uint8_t c)
 }
 
 /*
- * Walk the split of data into lines; calls back for every character of line `want` (or counts lines
- * when want is SIZE_MAX). Returns the number of lines.
+ * Walk the split of data into lines, from column col0 of a line already begun (0: none); copies line
+ * `want`'s characters into out (or only counts when want is SIZE_MAX). Returns the lines it touched.
  */
-static size_t follow_walk(const uint8_t *data, size_t len, int width, size_t want, char *out, size_t size)
+static size_t follow_walk(const uint8_t *data, size_t len, int width, size_t col0, size_t want, char *out, size_t size,
+			  size_t *col_end)
 {
-	size_t lines = 0, col = 0, w = width > 0 ? (size_t)width : 1, o = 0;
-	bool open = false;
+	size_t w = width > 0 ? (size_t)width : 1, lines = 0, col = col0 < w ? col0 : w, o = 0;
+	bool open = col0 > 0;
 	for (size_t i = 0; i < len; i++) {
 		if (data[i] == '\n') {
 			lines++;
@@ -448,17 +449,19 @@ static size_t follow_walk(const uint8_t *data, size_t len, int width, size_t wan
 		lines++;
 	if (out && size)
 		out[o] = '\0';
+	if (col_end)
+		*col_end = open ? col : 0;
 	return lines;
 }
 
-size_t follow_count_lines(const uint8_t *data, size_t len, int width)
+size_t follow_count_lines(const uint8_t *data, size_t len, int width, size_t col0, size_t *col_end)
 {
-	return follow_walk(data, len, width, SIZE_MAX, NULL, 0);
+	return follow_walk(data, len, width, col0, SIZE_MAX, NULL, 0, col_end);
 }
 
-bool follow_line(const uint8_t *data, size_t len, int width, size_t index, char *buf, size_t size)
+bool follow_line(const uint8_t *data, size_t len, int width, size_t col0, size_t index, char *buf, size_t size)
 {
-	size_t n = follow_walk(data, len, width, index, buf, size);
+	size_t n = follow_walk(data, len, width, col0, index, buf, size, NULL);
 	return index < n;
 }
 

@@ -110,6 +110,15 @@ struct details_pane {
 };
 /* pane_follow.c: a flow's payload both ways, over the whole screen. The lines of each payload packet are
    counted once (cum), so that any line of the flow is found by a binary search, however long the flow. */
+/* The follow view's text after one row of a flow: a same-direction segment goes on where the one before
+   it left off (follow_count_lines in tui_core.h). */
+struct follow_mark {
+	size_t cum;               /* lines begun by rows 0..k */
+	uint16_t col_end;         /* the column the last line reached (0: the line was ended) */
+	uint8_t dir;              /* the direction of the last payload (DIR_C2S, DIR_S2C), FOLLOW_NO_DIR before one */
+};
+#define FOLLOW_NO_DIR 2
+
 struct follow_pane {
 	bool at_end;              /* the last lines are shown, and new ones as they come */
 	size_t top;               /* else: the first line shown (0: the flow's first) */
@@ -118,7 +127,7 @@ struct follow_pane {
 	int width;                /* ... split at this width */
 	size_t counted;           /* ... over the flow index's first `counted` rows */
 	uint64_t first, last;     /* ... the first and last of those rows (a rebuilt index differs) */
-	size_t *cum;              /* cum[k]: lines of the flow index's rows 0..k */
+	struct follow_mark *mark; /* mark[k]: where the text stands after the flow index's row k */
 	size_t cap;
 };
 /* pane_help.c: the key table and the colours, over the panes. */

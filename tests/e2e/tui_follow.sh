@@ -1,7 +1,8 @@
 #!/bin/sh
 # tui_follow.sh — the follow view (f) over a 100 KB HTTP download on loopback, at 80x24 and 120x40: Home
 # shows the request's first bytes, PgDn and PgUp show text on every row (never a blank screen), End the
-# body's last line, and after a replay that has finished the bar says so instead of "following live".
+# body's last line, every body line is whole on one row although segment boundaries fall inside some, and
+# after a replay that has finished the bar says so instead of "following live".
 #
 # The capture is made here: python3's http.server on 127.0.0.1 serves a 100 KB file to curl, tcpdump -i lo
 # records it.
@@ -85,6 +86,29 @@ for size in "80 24" "120 40"; do
 	tui_wait "(end of the replay)" 5
 	[ "$(text_rows)" -eq "$page" ] || { echo "FAIL: End shows $(text_rows) text rows, not $page"; tui_screen; exit 1; }
 	echo "ok: End shows the body's last line on a full page"
+
+	if [ "$1" -eq 120 ]; then
+		# Every page from Home to the end: each of the 2000 body lines whole on one row, those a segment
+		# boundary falls inside included (the segment after it goes on with the line), none cut in two.
+		tui_keys Home
+		tui_wait "> GET /big.txt HTTP/1.1" 5
+		: > "$TMP/body.rows"
+		first=1
+		while :; do
+			tui_screen | sed '1d;$d' > "$TMP/page"
+			bad=$(grep -E '^< ' "$TMP/page" | grep -vE '^< (line [0-9]{5} of the body: abcdefghijklmnopqrstuvwxyz|HTTP/1\.[01] [0-9]{3} .*|[A-Za-z-]+: .*|)$' || true)
+			[ -z "$bad" ] || { echo "FAIL: a body line cut across rows: '$bad'"; tui_screen; exit 1; }
+			grep -E '^< line [0-9]{5} of the body' "$TMP/page" >> "$TMP/body.rows"
+			tui_screen | grep -qF "(end of the replay)" && break
+			first=$((first + page))
+			tui_keys NPage
+			n=100 # the next page ("lines N-"), or the last one, which says the replay has ended
+			until tui_screen | grep -qE "lines $first-|\(end of the replay\)" || [ $n -eq 0 ]; do sleep 0.05; n=$((n - 1)); done
+		done
+		whole=$(sort -u "$TMP/body.rows" | wc -l)
+		[ "$whole" -eq 2000 ] || { echo "FAIL: $whole of the body's 2000 lines are shown whole"; exit 1; }
+		echo "ok: all 2000 body lines whole, across the segments' boundaries"
+	fi
 	tui_keys Escape
 	tui_wait_gone " Follow TCP flow" 5
 	tui_keys q

@@ -166,22 +166,49 @@ static void test_follow_splits_lines(void)
 {
 	const char *text = "GET / HTTP/1.0\r\nHost: x\r\n\r\nabcdefghij";
 	const uint8_t *d = (const uint8_t *)text;
-	size_t len = strlen(text);
+	size_t len = strlen(text), col;
 	char b[64];
-	CU_ASSERT_EQUAL(follow_count_lines(d, len, 80), 4);
-	CU_ASSERT_TRUE(follow_line(d, len, 80, 0, b, sizeof b));
+	CU_ASSERT_EQUAL(follow_count_lines(d, len, 80, 0, &col), 4);
+	CU_ASSERT_EQUAL(col, 10); /* "abcdefghij" is left open */
+	CU_ASSERT_TRUE(follow_line(d, len, 80, 0, 0, b, sizeof b));
 	CU_ASSERT_STRING_EQUAL(b, "GET / HTTP/1.0");
-	CU_ASSERT_TRUE(follow_line(d, len, 80, 2, b, sizeof b));
+	CU_ASSERT_TRUE(follow_line(d, len, 80, 0, 2, b, sizeof b));
 	CU_ASSERT_STRING_EQUAL(b, "");
-	CU_ASSERT_FALSE(follow_line(d, len, 80, 4, b, sizeof b));
+	CU_ASSERT_FALSE(follow_line(d, len, 80, 0, 4, b, sizeof b));
 	/* width 4 wraps "abcdefghij" into abcd / efgh / ij */
-	CU_ASSERT_EQUAL(follow_count_lines(d + 27, 10, 4), 3);
-	CU_ASSERT_TRUE(follow_line(d + 27, 10, 4, 2, b, sizeof b));
+	CU_ASSERT_EQUAL(follow_count_lines(d + 27, 10, 4, 0, NULL), 3);
+	CU_ASSERT_TRUE(follow_line(d + 27, 10, 4, 0, 2, b, sizeof b));
 	CU_ASSERT_STRING_EQUAL(b, "ij");
 	const uint8_t bin[3] = { 0, 'a', 0xff };
-	CU_ASSERT_TRUE(follow_line(bin, 3, 80, 0, b, sizeof b));
+	CU_ASSERT_TRUE(follow_line(bin, 3, 80, 0, 0, b, sizeof b));
 	CU_ASSERT_STRING_EQUAL(b, ".a.");
-	CU_ASSERT_EQUAL(follow_count_lines(bin, 0, 80), 0);
+	CU_ASSERT_EQUAL(follow_count_lines(bin, 0, 80, 0, &col), 0);
+	CU_ASSERT_EQUAL(col, 0);
+}
+
+static void test_follow_goes_on_with_the_line_a_segment_left_open(void)
+{
+	/* "hel" then "lo\nwor" then "ld\n": the second and third segments go on where the one before stopped. */
+	const uint8_t *a = (const uint8_t *)"hel", *b2 = (const uint8_t *)"lo\nwor", *c = (const uint8_t *)"ld\n";
+	size_t col_a, col_b, col_c;
+	char buf[64];
+	CU_ASSERT_EQUAL(follow_count_lines(a, 3, 80, 0, &col_a), 1);
+	CU_ASSERT_EQUAL(col_a, 3);
+	/* Line 0 of the second is the rest of "hello"; its line 1 begins "world". */
+	CU_ASSERT_EQUAL(follow_count_lines(b2, 6, 80, col_a, &col_b), 2);
+	CU_ASSERT_EQUAL(col_b, 3);
+	CU_ASSERT_TRUE(follow_line(b2, 6, 80, col_a, 0, buf, sizeof buf));
+	CU_ASSERT_STRING_EQUAL(buf, "lo");
+	CU_ASSERT_TRUE(follow_line(b2, 6, 80, col_a, 1, buf, sizeof buf));
+	CU_ASSERT_STRING_EQUAL(buf, "wor");
+	CU_ASSERT_EQUAL(follow_count_lines(c, 3, 80, col_b, &col_c), 1);
+	CU_ASSERT_EQUAL(col_c, 0); /* the newline ended "world" */
+	/* At width 4 the line begun at column 3 wraps after one more character. */
+	CU_ASSERT_EQUAL(follow_count_lines(b2, 6, 4, col_a, &col_b), 3);
+	CU_ASSERT_TRUE(follow_line(b2, 6, 4, col_a, 0, buf, sizeof buf));
+	CU_ASSERT_STRING_EQUAL(buf, "l");
+	CU_ASSERT_TRUE(follow_line(b2, 6, 4, col_a, 1, buf, sizeof buf));
+	CU_ASSERT_STRING_EQUAL(buf, "o");
 }
 
 static void test_flow_row_fits_80_and_names_both_ends(void)
@@ -245,6 +272,8 @@ int register_test_tui_fmt(void)
 	    !CU_add_test(s, "flag words", test_flag_words) ||
 	    !CU_add_test(s, "hex dump line", test_hexline) ||
 	    !CU_add_test(s, "follow view splits lines", test_follow_splits_lines) ||
+	    !CU_add_test(s, "follow view goes on with the line a segment left open",
+			 test_follow_goes_on_with_the_line_a_segment_left_open) ||
 	    !CU_add_test(s, "flow row fits 80 columns and names both ends", test_flow_row_fits_80_and_names_both_ends))
 		return -1;
 	return 0;
