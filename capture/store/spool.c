@@ -309,7 +309,7 @@ struct spool *spool_open(const struct spool_opts *o)
 	atomic_init(&sp->stop, false);
 	atomic_init(&sp->dead, false);
 	sp->wait = o->wait;
-	sp->direct = true;
+	sp->direct = !o->buffered;
 	sp->max_bytes = o->max_bytes ? o->max_bytes : SPOOL_DEFAULT_MAX;
 	sp->seg_bytes = sp->max_bytes / SPOOL_FILES / SPOOL_BLK * SPOOL_BLK;
 	if (sp->seg_bytes < SPOOL_MIN_SEG)

@@ -32,6 +32,7 @@ struct spool_opts {
 	uint64_t max_bytes;       /* the files' budget (0: SPOOL_DEFAULT_MAX) */
 	bool wait;                /* the source can wait (a file, a pipe): never drop a record, wait for room */
 	size_t ring_bytes;        /* 0: SPOOL_RING (tests use less) */
+	bool buffered;            /* write through the page cache, as where the file system refuses O_DIRECT (tests) */
 };
 
 /* A record as spool_get hands it back. */

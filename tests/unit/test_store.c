@@ -389,11 +389,11 @@ static void test_spool_reads_back_keeps_its_budget_and_says_why_not(void)
 	spool_close(sp);
 }
 
-static void test_spool_reads_back_records_written_in_part_blocks_and_rewritten(void)
+static void spool_part_blocks(bool buffered)
 {
 	/* A 64 KiB ring: most records are read back from the files. A sync after every few records makes the
 	   writer write a part block, which the next write starts again; each record must still read back whole. */
-	struct spool_opts o = { .dir = "/tmp", .max_bytes = 4u << 20, .wait = true, .ring_bytes = 64u << 10 };
+	struct spool_opts o = { .dir = "/tmp", .max_bytes = 4u << 20, .wait = true, .ring_bytes = 64u << 10, .buffered = buffered };
 	struct spool *sp = spool_open(&o);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
 	uint8_t data[400];
@@ -427,6 +427,50 @@ static void test_spool_reads_back_records_written_in_part_blocks_and_rewritten(v
 	spool_close(sp);
 }
 
+static void test_spool_reads_back_records_written_in_part_blocks_and_rewritten(void)
+{
+	spool_part_blocks(false);
+}
+
+static void test_spool_written_through_the_page_cache_reads_back_every_record(void)
+{
+	spool_part_blocks(true); /* the path where the file system refuses O_DIRECT */
+}
+
+static void test_spool_through_the_page_cache_keeps_its_budget(void)
+{
+	/* As the direct files do: the oldest file is written over once the budget's files are in use. */
+	struct spool_opts o = { .dir = "/tmp", .max_bytes = 2u << 20, .wait = true, .ring_bytes = 1u << 20, .buffered = true };
+	struct spool *sp = spool_open(&o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sp);
+	uint8_t data[1000];
+	uint64_t offs[6000];
+	for (int i = 0; i < 6000; i++) {
+		memset(data, i & 0xff, sizeof data);
+		CU_ASSERT_TRUE_FATAL(spool_put(sp, i, sizeof data, sizeof data, 1, SPOOL_NO_IFACE, data, NULL, 0, &offs[i]));
+	}
+	spool_sync(sp);
+	struct spool_stats ss;
+	spool_stats(sp, &ss);
+	CU_ASSERT(ss.disk_bytes <= ss.max_bytes);
+	CU_ASSERT(ss.dropped_bytes > 0);
+	uint64_t oldest = spool_oldest(sp);
+	CU_ASSERT(oldest > 0);
+	struct spool_rec r;
+	CU_ASSERT_FALSE(spool_get(sp, offs[0], &r));
+	int held = 0;
+	for (int i = 0; i < 6000; i++) {
+		if (offs[i] < oldest)
+			continue;
+		CU_ASSERT_TRUE_FATAL(spool_get(sp, offs[i], &r));
+		CU_ASSERT_EQUAL(r.ts_ns, i);
+		CU_ASSERT_EQUAL(r.data[999], i & 0xff);
+		held++;
+	}
+	CU_ASSERT(held > 1000); /* the files hold about 2 MiB of the 6 MB put in */
+	spool_close(sp);
+}
+
 int register_test_store(void)
 {
 	CU_pSuite s = CU_add_suite("store", NULL, NULL);
@@ -436,6 +480,9 @@ int register_test_store(void)
 			 test_rows_read_back_are_the_packets_as_tracking_summed_them_up) ||
 	    !CU_add_test(s, "spool reads back records written in part blocks and rewritten",
 			 test_spool_reads_back_records_written_in_part_blocks_and_rewritten) ||
+	    !CU_add_test(s, "spool written through the page cache reads back every record",
+			 test_spool_written_through_the_page_cache_reads_back_every_record) ||
+	    !CU_add_test(s, "spool through the page cache keeps its budget", test_spool_through_the_page_cache_keeps_its_budget) ||
 	    !CU_add_test(s, "flows let go by the tracker keep what rows need", test_flows_let_go_by_the_tracker_keep_what_rows_need) ||
 	    !CU_add_test(s, "packet numbers and times are found among calls", test_packet_numbers_and_times_are_found_among_calls) ||
 	    !CU_add_test(s, "filter pass restarts when changed and follows new rows",
