@@ -164,6 +164,21 @@ static bool spool_rotate(struct spool *sp, uint64_t from)
 	return true;
 }
 
+/* Copy n bytes of the ring from stream offset `at` into dst, and the other way (two pieces across the end). */
+static void ring_copy_out(const struct spool *sp, uint64_t at, void *dst, size_t n)
+{
+	size_t pos = (size_t)(at % sp->ring_size), k = n < sp->ring_size - pos ? n : sp->ring_size - pos;
+	memcpy(dst, sp->ring + pos, k);
+	memcpy((uint8_t *)dst + k, sp->ring, n - k);
+}
+
+static void ring_copy_in(struct spool *sp, uint64_t at, const void *src, size_t n)
+{
+	size_t pos = (size_t)(at % sp->ring_size), k = n < sp->ring_size - pos ? n : sp->ring_size - pos;
+	memcpy(sp->ring + pos, src, k);
+	memcpy(sp->ring, (const uint8_t *)src + k, n - k);
+}
+
 /* Write n bytes from buf at the file's offset at, all of them (EINTR, short writes); 0 or an errno. */
 static int spool_pwrite(int fd, const uint8_t *buf, size_t n, uint64_t at)
 {
@@ -193,10 +208,7 @@ static bool spool_write(struct spool *sp, uint64_t from, uint64_t to)
 	int e = 0;
 	if (direct && (to - from) % SPOOL_BLK) { /* a part block: from is a block's start, to is within it */
 		memset(sp->part, 0, SPOOL_BLK);
-		size_t pos = (size_t)(from % sp->ring_size);
-		size_t k = (size_t)(to - from), k1 = k < sp->ring_size - pos ? k : sp->ring_size - pos;
-		memcpy(sp->part, sp->ring + pos, k1);
-		memcpy(sp->part + k1, sp->ring, k - k1);
+		ring_copy_out(sp, from, sp->part, (size_t)(to - from));
 		e = spool_pwrite(fd, sp->part, SPOOL_BLK, from - base);
 	} else {
 		for (uint64_t at = from; at < to && !e;) {
@@ -352,21 +364,6 @@ void spool_close(struct spool *sp)
 	free(sp->rbuf);
 	free(sp->part);
 	free(sp);
-}
-
-/* Copy n bytes of the ring from stream offset `at` into dst, and the other way (two pieces across the end). */
-static void ring_copy_out(const struct spool *sp, uint64_t at, void *dst, size_t n)
-{
-	size_t pos = (size_t)(at % sp->ring_size), k = n < sp->ring_size - pos ? n : sp->ring_size - pos;
-	memcpy(dst, sp->ring + pos, k);
-	memcpy((uint8_t *)dst + k, sp->ring, n - k);
-}
-
-static void ring_copy_in(struct spool *sp, uint64_t at, const void *src, size_t n)
-{
-	size_t pos = (size_t)(at % sp->ring_size), k = n < sp->ring_size - pos ? n : sp->ring_size - pos;
-	memcpy(sp->ring + pos, src, k);
-	memcpy(sp->ring, (const uint8_t *)src + k, n - k);
 }
 
 bool spool_put(struct spool *sp, int64_t ts_ns, uint32_t caplen, uint32_t len, int linktype, unsigned iface,
