@@ -187,8 +187,10 @@ static void follow_draw(struct tui *t, struct tui_sink *s, int y, int h)
 		bool goes_on = col0 && placed && last_no == first; /* its line 0 ends the screen's last row */
 		if (placed >= rows && !goes_on)
 			break;
-		size_t touched = follow_count_lines(d, p->s.pl_cap, width, col0, NULL);
 		bool note = p->s.payload > p->s.pl_cap;
+		/* The lines its walk touches, as follow_count found them: those it begins, the one it goes on with,
+		   less the note's. */
+		size_t touched = fp->mark[k].cum - (k ? fp->mark[k - 1].cum : 0) + (col0 ? 1 : 0) - (note ? 1 : 0);
 		unsigned style = p->s.dir == DIR_C2S ? ROLE_CLIENT : ROLE_SERVER;
 		for (size_t li = 0; li < touched + (note ? 1 : 0); li++) {
 			if (li == 0 && col0) {
