@@ -35,7 +35,6 @@ struct chunk {
 };
 #define CHUNK_MEM ((size_t)CHUNK_ROWS * (sizeof(struct store_row) + sizeof(uint32_t)))
 _Static_assert(CHUNK_MEM == HUGEMEM_PAGE, "a chunk's rows and flow ids fill one huge page");
-_Static_assert(FCHUNK * 16 == HUGEMEM_PAGE, "a flow directory chunk fills one huge page");
 
 /* A flow the tracker let go, as the directory keeps it (128 bytes). */
 struct flowrec {
@@ -56,6 +55,7 @@ struct fdir {
 	const struct flow *live;  /* the tracker's record while it has the flow */
 	struct flowrec *rec;      /* the copy once it let it go, else NULL */
 };
+_Static_assert(FCHUNK * sizeof(struct fdir) == HUGEMEM_PAGE, "a flow directory chunk fills one huge page");
 
 /* Bytes of the file read ahead: [off, off + len) at buf. */
 struct win {
@@ -74,7 +74,7 @@ struct store {
 	/* rows */
 	struct chunk **ch;        /* chunk k holds rows [k << CHUNK_BITS, ...); NULL before `first`'s */
 	struct chunk *spare;      /* a chunk let go, for the next one: a live session's rows come and go at the
-				     spool's pace, and a fresh megabyte would cost a page fault per 256 rows */
+				     spool's pace, and a fresh huge page is a fault that zeroes 2 MiB */
 	size_t nch, capch;
 	uint64_t first, end;
 	int64_t tmax_run;         /* the latest time so far (for tmax) */
