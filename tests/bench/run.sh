@@ -706,6 +706,9 @@ store_wait_ms() {
 	return 1
 }
 
+# store_indexed SCREEN: the panel's index is complete (a replay's status bar says "indexing" no more).
+store_indexed() { printf '%s\n' "$1" | grep -q 'REPLAY' && ! printf '%s\n' "$1" | grep -q 'indexing '; }
+
 # store_one FILE PACKETS LABEL: the rows for one capture.
 store_one() {
 	_f=$1 _n=$2 _l=$3
@@ -726,7 +729,7 @@ store_one() {
 		_scr=$(bt capture-pane -p -t bench)
 		_ms=$(( ($(date +%s%N) - store_t0) / 1000000 ))
 		[ -z "$_first" ] && printf '%s\n' "$_scr" | grep -qE '^ +1 +0\.000000 ' && _first=$_ms
-		[ -z "$_index" ] && printf '%s\n' "$_scr" | grep -q 'REPLAY' && ! printf '%s\n' "$_scr" | grep -q 'indexing ' && _index=$_ms
+		[ -z "$_index" ] && store_indexed "$_scr" && _index=$_ms
 		sleep 0.01
 	done
 	# End, then Home: each step's time to the screen showing it.
@@ -770,7 +773,7 @@ store_index_pairs() {
 		while [ -n "$_pid" ] && [ -z "$_ix" ]; do
 			_scr=$(bt capture-pane -p -t bench)
 			_ms=$(( ($(date +%s%N) - store_t0) / 1000000 ))
-			printf '%s\n' "$_scr" | grep -q 'REPLAY' && ! printf '%s\n' "$_scr" | grep -q 'indexing ' && _ix=$_ms
+			store_indexed "$_scr" && _ix=$_ms
 			[ "$_ms" -le 600000 ] || break
 			sleep 0.01
 		done
